@@ -1,0 +1,172 @@
+/* ms-cdp-memory.h: the CDP Memory domain, typed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ms-cdp-connection.h"
+
+G_BEGIN_DECLS
+
+/* Memory.PressureLevel */
+typedef enum
+{
+  MS_CDP_PRESSURE_MODERATE,
+  MS_CDP_PRESSURE_CRITICAL,
+} MsCdpPressureLevel;
+
+#define MS_TYPE_CDP_PRESSURE_LEVEL (ms_cdp_pressure_level_get_type ())
+GType       ms_cdp_pressure_level_get_type   (void) G_GNUC_CONST;
+const char *ms_cdp_pressure_level_to_string  (MsCdpPressureLevel level);
+gboolean    ms_cdp_pressure_level_from_string (const char         *text,
+                                               MsCdpPressureLevel *level);
+
+/* Result of Memory.getDOMCounters */
+typedef struct
+{
+  gint64 documents;
+  gint64 nodes;
+  gint64 js_event_listeners;
+} MsCdpDomCounters;
+
+/* Memory.DOMCounter */
+typedef struct
+{
+  char   *name;
+  gint64  count;
+} MsCdpDomCounter;
+
+/* Memory.SamplingProfileNode: stack is leaf first, as the browser sends it. */
+typedef struct
+{
+  guint64  size;
+  guint64  total;
+  GStrv    stack;
+} MsCdpSample;
+
+/* Memory.Module */
+typedef struct
+{
+  char    *name;
+  char    *uuid;
+  guint64  base_address;
+  guint64  size;
+} MsCdpModule;
+
+#define MS_TYPE_CDP_SAMPLING_PROFILE (ms_cdp_sampling_profile_get_type ())
+typedef struct _MsCdpSamplingProfile MsCdpSamplingProfile;
+
+/* Memory.SamplingProfile */
+struct _MsCdpSamplingProfile
+{
+  /*< private >*/
+  gatomicrefcount ref_count;
+  /*< public >*/
+  GArray *samples;  /* MsCdpSample */
+  GArray *modules;  /* MsCdpModule */
+};
+
+GType                 ms_cdp_sampling_profile_get_type (void) G_GNUC_CONST;
+MsCdpSamplingProfile *ms_cdp_sampling_profile_ref      (MsCdpSamplingProfile *self);
+void                  ms_cdp_sampling_profile_unref    (MsCdpSamplingProfile *self);
+/* From the "profile" member's value. MS_CDP_ERROR_WRONG_SHAPE naming the member
+ * (e.g. "samples[3].size: negative number -8"). */
+MsCdpSamplingProfile *ms_cdp_sampling_profile_new_from_json (JsonObject *profile,
+                                                             GError    **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsCdpSamplingProfile, ms_cdp_sampling_profile_unref)
+
+/* Result parsers, public so fixtures and tests can feed them a "result" object directly. */
+gboolean   ms_cdp_dom_counters_from_json   (JsonObject        *result,
+                                            MsCdpDomCounters  *counters,
+                                            GError           **error);
+/* Element type MsCdpDomCounter, with clear func set. */
+GArray    *ms_cdp_dom_counter_list_from_json (JsonObject      *result,
+                                              GError         **error);
+
+/* The 11 commands. Every _finish returns FALSE/NULL with a GError on failure. */
+void      ms_cdp_memory_get_dom_counters_async  (MsCdpConnection *conn, GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean  ms_cdp_memory_get_dom_counters_finish (MsCdpConnection *conn, GAsyncResult *result,
+                                                 MsCdpDomCounters *counters, GError **error);
+
+void      ms_cdp_memory_get_dom_counters_for_leak_detection_async  (MsCdpConnection *conn,
+                                                                    GCancellable *cancellable,
+                                                                    GAsyncReadyCallback callback,
+                                                                    gpointer user_data);
+GArray   *ms_cdp_memory_get_dom_counters_for_leak_detection_finish (MsCdpConnection *conn,
+                                                                    GAsyncResult *result,
+                                                                    GError **error);
+
+void      ms_cdp_memory_prepare_for_leak_detection_async  (MsCdpConnection *conn, GCancellable *cancellable,
+                                                           GAsyncReadyCallback callback, gpointer user_data);
+gboolean  ms_cdp_memory_prepare_for_leak_detection_finish (MsCdpConnection *conn, GAsyncResult *result,
+                                                           GError **error);
+
+void      ms_cdp_memory_forcibly_purge_javascript_memory_async  (MsCdpConnection *conn,
+                                                                 GCancellable *cancellable,
+                                                                 GAsyncReadyCallback callback,
+                                                                 gpointer user_data);
+gboolean  ms_cdp_memory_forcibly_purge_javascript_memory_finish (MsCdpConnection *conn,
+                                                                 GAsyncResult *result,
+                                                                 GError **error);
+
+void      ms_cdp_memory_set_pressure_notifications_suppressed_async  (MsCdpConnection *conn,
+                                                                      gboolean suppressed,
+                                                                      GCancellable *cancellable,
+                                                                      GAsyncReadyCallback callback,
+                                                                      gpointer user_data);
+gboolean  ms_cdp_memory_set_pressure_notifications_suppressed_finish (MsCdpConnection *conn,
+                                                                      GAsyncResult *result,
+                                                                      GError **error);
+
+void      ms_cdp_memory_simulate_pressure_notification_async  (MsCdpConnection *conn,
+                                                               MsCdpPressureLevel level,
+                                                               GCancellable *cancellable,
+                                                               GAsyncReadyCallback callback,
+                                                               gpointer user_data);
+gboolean  ms_cdp_memory_simulate_pressure_notification_finish (MsCdpConnection *conn,
+                                                               GAsyncResult *result,
+                                                               GError **error);
+
+/* @sampling_interval 0 omits the parameter (browser default, 128 KiB). */
+void      ms_cdp_memory_start_sampling_async  (MsCdpConnection *conn, guint sampling_interval,
+                                               gboolean suppress_randomness,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean  ms_cdp_memory_start_sampling_finish (MsCdpConnection *conn, GAsyncResult *result,
+                                               GError **error);
+
+void      ms_cdp_memory_stop_sampling_async  (MsCdpConnection *conn, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+gboolean  ms_cdp_memory_stop_sampling_finish (MsCdpConnection *conn, GAsyncResult *result,
+                                              GError **error);
+
+/**
+ * MsCdpProfileSource:
+ * @MS_CDP_PROFILE_SINCE_START: Memory.getSamplingProfile
+ * @MS_CDP_PROFILE_ALL_TIME: Memory.getAllTimeSamplingProfile
+ * @MS_CDP_PROFILE_BROWSER: Memory.getBrowserSamplingProfile
+ */
+typedef enum
+{
+  MS_CDP_PROFILE_SINCE_START,
+  MS_CDP_PROFILE_ALL_TIME,
+  MS_CDP_PROFILE_BROWSER,
+} MsCdpProfileSource;
+
+const char *ms_cdp_profile_source_to_method (MsCdpProfileSource source);
+
+void      ms_cdp_memory_get_sampling_profile_async  (MsCdpConnection *conn, MsCdpProfileSource source,
+                                                     GCancellable *cancellable,
+                                                     GAsyncReadyCallback callback, gpointer user_data);
+MsCdpSamplingProfile *ms_cdp_memory_get_sampling_profile_finish (MsCdpConnection *conn,
+                                                                 GAsyncResult *result,
+                                                                 GError **error);
+/* The whole reply undecoded, for the analysis layer's fast reader. */
+void      ms_cdp_memory_get_sampling_profile_raw_async  (MsCdpConnection *conn, MsCdpProfileSource source,
+                                                         GCancellable *cancellable,
+                                                         GAsyncReadyCallback callback, gpointer user_data);
+GBytes   *ms_cdp_memory_get_sampling_profile_raw_finish (MsCdpConnection *conn, GAsyncResult *result,
+                                                         GError **error);
+
+G_END_DECLS
