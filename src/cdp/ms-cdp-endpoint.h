@@ -42,7 +42,7 @@ gboolean       ms_cdp_endpoint_is_loopback   (const MsCdpEndpoint *self);
 /* "http://HOST:PORT" + path; path starts with '/'. */
 char          *ms_cdp_endpoint_http_url      (const MsCdpEndpoint *self,
                                               const char          *path);
-/* "ws://HOST:PORT" + the path of @debugger_url (a full ws:// URL from /json/*, or a bare
+/* "ws://HOST:PORT" + the path of @debugger_url (a full ws:// URL from /json/..., or a bare
  * path). Host and port of @debugger_url are ignored on purpose. NULL with
  * MS_CDP_ERROR_WRONG_SHAPE if @debugger_url has no usable path. */
 char          *ms_cdp_endpoint_ws_url        (const MsCdpEndpoint *self,
