@@ -52,6 +52,12 @@ on_peer_message (SoupWebsocketConnection *ws,
   const char *method;
   gint64 id;
 
+  /* A request that crossed our own close frame goes unanswered, as with a browser. */
+  if (soup_websocket_connection_get_state (ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  if (peer->ws != ws)
+    g_set_object (&peer->ws, ws);
+
   json_parser_load_from_data (parser, data, len, &error);
   g_assert_no_error (error);
   object = json_node_get_object (json_parser_get_root (parser));
@@ -101,8 +107,9 @@ request_started_cb (SoupServer        *server,
     peer->saw_origin = TRUE;
 }
 
-/* Anything outside /devtools: answered with handshake_status (403 plays Chromium's
- * refusal of a foreign Origin), else 404. */
+/* Anything outside /devtools: /json/version and /json/list, else 404; or, when
+ * handshake_status is set, that status for everything (403 plays Chromium's refusal
+ * of a foreign Origin). */
 static void
 handshake_filter_cb (SoupServer        *server,
                      SoupServerMessage *msg,
@@ -111,9 +118,32 @@ handshake_filter_cb (SoupServer        *server,
                      gpointer           user_data)
 {
   CdpTestPeer *peer = user_data;
+  char *body = NULL;
 
   if (peer->handshake_status != 0)
-    soup_server_message_set_status (msg, peer->handshake_status, NULL);
+    {
+      soup_server_message_set_status (msg, peer->handshake_status, NULL);
+      return;
+    }
+
+  /* Enough of the JSON endpoints for discovery: one browser, one page target at ws_url. */
+  if (g_str_equal (path, "/json/version"))
+    body = g_strdup_printf ("{\"Browser\":\"Chrome/156.0.8078.79\",\"Protocol-Version\":\"1.3\","
+                            "\"User-Agent\":\"Test\",\"V8-Version\":\"15.6\","
+                            "\"WebKit-Version\":\"537.36\","
+                            "\"webSocketDebuggerUrl\":\"ws://127.0.0.1:%u/devtools/browser/B\"}",
+                            peer->port);
+  else if (g_str_equal (path, "/json/list") || g_str_equal (path, "/json"))
+    body = g_strdup_printf ("[{\"description\":\"\",\"id\":\"TEST\",\"title\":\"Test page\","
+                            "\"type\":\"page\",\"url\":\"http://127.0.0.1/test.html\","
+                            "\"webSocketDebuggerUrl\":\"%s\"}]", peer->ws_url);
+
+  if (body != NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                        body, strlen (body));
+    }
   else
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }

@@ -1,0 +1,200 @@
+/* test-session.c: MsSession attaching, losing and finding its target again
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-cdp-error.h"
+#include "ms-cdp-memory.h"
+#include "ms-session.h"
+
+#include "cdp-test-peer.h"
+
+typedef struct
+{
+  CdpTestPeer   *peer;
+  MsCdpEndpoint *endpoint;
+  MsSession     *session;
+  GAsyncResult  *result;
+  guint          n_reconnected;
+} Fixture;
+
+static void
+got_result (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fixture *f = user_data;
+  f->result = g_object_ref (result);
+}
+
+static void
+on_reconnected (MsSession *session,
+                Fixture   *f)
+{
+  f->n_reconnected++;
+}
+
+static void
+reply_ok (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params, gpointer data)
+{
+  cdp_test_peer_reply_result (peer, id, "{\"documents\":1,\"nodes\":10,\"jsEventListeners\":2}");
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->peer = cdp_test_peer_new ();
+  f->peer->responder = reply_ok;
+  f->endpoint = ms_cdp_endpoint_new ("127.0.0.1", f->peer->port, NULL);
+  f->session = ms_session_new (f->endpoint, data);
+  ms_session_set_reconnect_window (f->session, 5);
+  g_signal_connect (f->session, "reconnected", G_CALLBACK (on_reconnected), f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->session);
+  g_clear_object (&f->result);
+  g_clear_pointer (&f->endpoint, ms_cdp_endpoint_unref);
+  g_clear_pointer (&f->peer, cdp_test_peer_free);
+}
+
+static gboolean
+connect_session (Fixture  *f,
+                 GError  **error)
+{
+  gboolean ok;
+
+  ms_session_connect_async (f->session, NULL, got_result, f);
+  cdp_test_wait_for_result (&f->result);
+  ok = ms_session_connect_finish (f->session, f->result, error);
+  g_clear_object (&f->result);
+  return ok;
+}
+
+static void
+wait_for_state (Fixture        *f,
+                MsSessionState  state)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (ms_session_get_state (f->session) != state)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+assert_call_works (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  MsCdpDomCounters counters;
+
+  ms_cdp_memory_get_dom_counters_async (ms_session_get_connection (f->session), NULL, got_result, f);
+  cdp_test_wait_for_result (&f->result);
+  g_assert_true (ms_cdp_memory_get_dom_counters_finish (ms_session_get_connection (f->session),
+                                                        f->result, &counters, &error));
+  g_clear_object (&f->result);
+  g_assert_no_error (error);
+  g_assert_cmpint (counters.nodes, ==, 10);
+}
+
+static void
+test_connect (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (connect_session (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ms_session_get_state (f->session), ==, MS_SESSION_STATE_CONNECTED);
+  g_assert_cmpstr (ms_cdp_browser_version_get_browser (ms_session_get_browser_version (f->session)),
+                   ==, "Chrome/156.0.8078.79");
+  g_assert_cmpstr (ms_cdp_target_get_id (ms_session_get_target (f->session)), ==, "TEST");
+  assert_call_works (f);
+}
+
+static void
+test_reconnect (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (connect_session (f, &error));
+  soup_websocket_connection_close (f->peer->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "restart");
+  wait_for_state (f, MS_SESSION_STATE_RECONNECTING);
+  wait_for_state (f, MS_SESSION_STATE_CONNECTED);
+  g_assert_cmpuint (f->n_reconnected, ==, 1);
+  g_assert_cmpuint (ms_session_get_n_reconnects (f->session), ==, 1);
+  assert_call_works (f);
+}
+
+static void
+test_give_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const GError *failure;
+
+  ms_session_set_reconnect_window (f->session, 1);
+  g_assert_true (connect_session (f, &error));
+
+  /* The browser goes away for good: its port closes. */
+  soup_websocket_connection_close (f->peer->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  soup_server_disconnect (f->peer->server);
+  wait_for_state (f, MS_SESSION_STATE_FAILED);
+  failure = ms_session_get_error (f->session);
+  g_assert_nonnull (failure);
+  g_assert_nonnull (strstr (failure->message, "Gave up reconnecting"));
+  g_assert_null (ms_session_get_connection (f->session));
+  g_assert_cmpuint (f->n_reconnected, ==, 0);
+}
+
+static void
+test_crash_and_reload (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (connect_session (f, &error));
+  cdp_test_peer_send_text (f->peer, "{\"method\":\"Inspector.targetCrashed\",\"params\":{}}");
+  wait_for_state (f, MS_SESSION_STATE_CRASHED);
+  g_assert_error (ms_session_get_error (f->session), MS_CDP_ERROR, MS_CDP_ERROR_TARGET_CRASHED);
+
+  cdp_test_peer_send_text (f->peer, "{\"method\":\"Inspector.targetReloadedAfterCrash\",\"params\":{}}");
+  wait_for_state (f, MS_SESSION_STATE_CONNECTED);
+  assert_call_works (f);
+}
+
+static void
+test_target_not_found (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (connect_session (f, &error));
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "no-such-page"));
+  g_assert_cmpint (ms_session_get_state (f->session), ==, MS_SESSION_STATE_FAILED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/memscope/session/connect", Fixture, NULL, fixture_setup, test_connect, fixture_teardown);
+  g_test_add ("/memscope/session/connect-by-url", Fixture, "test.html", fixture_setup, test_connect,
+              fixture_teardown);
+  g_test_add ("/memscope/session/reconnect", Fixture, NULL, fixture_setup, test_reconnect, fixture_teardown);
+  g_test_add ("/memscope/session/give-up", Fixture, NULL, fixture_setup, test_give_up, fixture_teardown);
+  g_test_add ("/memscope/session/crash-and-reload", Fixture, NULL, fixture_setup, test_crash_and_reload,
+              fixture_teardown);
+  g_test_add ("/memscope/session/target-not-found", Fixture, "no-such-page", fixture_setup,
+              test_target_not_found, fixture_teardown);
+
+  return g_test_run ();
+}
