@@ -1,0 +1,1185 @@
+/* ms-profile-reader.cc: the fast SamplingProfile reader (simdjson On-Demand)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Chosen by measurement over yajl, RapidJSON and json-glib (see bench/README.md):
+ * On-Demand walks the text once without building a DOM, so the only memory
+ * besides the input is simdjson's structural index and the compact model.
+ *
+ * Frame strings are interned by their raw JSON bytes (escapes and all), which
+ * lets the common case hash the text in place; only the first occurrence of a
+ * frame is unescaped and validated. Stacks are interned as frame sequences.
+ */
+
+#define G_LOG_DOMAIN "ms-analysis"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#define SIMDJSON_EXCEPTIONS 0
+#include <simdjson.h>
+
+#include "ms-analysis-error.h"
+#include "ms-profile-private.h"
+
+using namespace simdjson;
+
+static_assert (MS_JSON_PADDING >= SIMDJSON_PADDING, "padding too small for simdjson");
+
+namespace {
+
+constexpr guint max_depth = 1024;
+
+const char *
+type_name (ondemand::json_type type)
+{
+  switch (type)
+    {
+    case ondemand::json_type::array: return "an array";
+    case ondemand::json_type::object: return "an object";
+    case ondemand::json_type::number: return "a number";
+    case ondemand::json_type::string: return "a string";
+    case ondemand::json_type::boolean: return "a boolean";
+    case ondemand::json_type::null: return "null";
+    default: return "something else";
+    }
+}
+
+inline guint64
+hash_bytes (const char *s,
+            size_t      n)
+{
+  guint64 h = n * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  size_t i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      guint64 w;
+      memcpy (&w, s + i, 8);
+      h = ((h << 5) | (h >> 59)) ^ w;
+      h *= G_GUINT64_CONSTANT (0x517cc1b727220a95);
+    }
+
+  guint64 w = 0;
+  memcpy (&w, s + i, n - i);
+  h = ((h << 5) | (h >> 59)) ^ w;
+  h *= G_GUINT64_CONSTANT (0x517cc1b727220a95);
+
+  return h ^ (h >> 29);
+}
+
+inline guint64
+hash_u32s (const guint32 *v,
+           size_t         n)
+{
+  guint64 h = n;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      h = ((h << 5) | (h >> 59)) ^ v[i];
+      h *= G_GUINT64_CONSTANT (0x517cc1b727220a95);
+    }
+
+  return h ^ (h >> 29);
+}
+
+int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* Parses "0x" and 1 to 16 hex digits, the whole of [s, s + n). */
+bool
+parse_hex_address (const char *s,
+                   size_t      n,
+                   guint64    *out)
+{
+  guint64 v = 0;
+
+  if (n < 3 || n > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+    return false;
+
+  for (size_t i = 2; i < n; i++)
+    {
+      int d = hex_value (s[i]);
+
+      if (d < 0)
+        return false;
+      v = (v << 4) | (guint64)d;
+    }
+
+  *out = v;
+  return true;
+}
+
+void
+append_utf8 (std::string &out,
+             guint32      c)
+{
+  char buf[6];
+  int n = g_unichar_to_utf8 (c, buf);
+
+  out.append (buf, n);
+}
+
+/* JSON string unescaping for the rare frame that has escapes. */
+bool
+unescape_json (const char  *s,
+               size_t       n,
+               std::string &out)
+{
+  out.clear ();
+
+  for (size_t i = 0; i < n; i++)
+    {
+      if (s[i] != '\\')
+        {
+          out.push_back (s[i]);
+          continue;
+        }
+
+      if (++i >= n)
+        return false;
+
+      switch (s[i])
+        {
+        case '"': out.push_back ('"'); break;
+        case '\\': out.push_back ('\\'); break;
+        case '/': out.push_back ('/'); break;
+        case 'b': out.push_back ('\b'); break;
+        case 'f': out.push_back ('\f'); break;
+        case 'n': out.push_back ('\n'); break;
+        case 'r': out.push_back ('\r'); break;
+        case 't': out.push_back ('\t'); break;
+        case 'u':
+          {
+            guint32 c = 0;
+
+            if (i + 4 >= n)
+              return false;
+            for (int k = 1; k <= 4; k++)
+              {
+                int d = hex_value (s[i + k]);
+                if (d < 0)
+                  return false;
+                c = (c << 4) | (guint32)d;
+              }
+            i += 4;
+
+            if (c >= 0xd800 && c < 0xdc00)
+              {
+                guint32 lo = 0;
+
+                if (i + 6 >= n || s[i + 1] != '\\' || s[i + 2] != 'u')
+                  return false;
+                for (int k = 3; k <= 6; k++)
+                  {
+                    int d = hex_value (s[i + k]);
+                    if (d < 0)
+                      return false;
+                    lo = (lo << 4) | (guint32)d;
+                  }
+                if (lo < 0xdc00 || lo >= 0xe000)
+                  return false;
+                i += 6;
+                c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+              }
+            else if (c >= 0xdc00 && c < 0xe000)
+              return false;
+
+            append_utf8 (out, c);
+          }
+          break;
+        default:
+          return false;
+        }
+    }
+
+  return true;
+}
+
+std::string
+quote (const char *s,
+       size_t      n)
+{
+  g_autofree char *valid = g_utf8_make_valid (s, (gssize)MIN (n, (size_t)4096));
+  g_autofree char *cut = g_utf8_substring (valid, 0, MIN (g_utf8_strlen (valid, -1), 60));
+  g_autofree char *escaped = g_strescape (cut, NULL);
+  std::string r = "\"";
+
+  r += escaped;
+  if (g_utf8_strlen (valid, -1) > 60)
+    r += "…";
+  r += "\"";
+
+  return r;
+}
+
+/* Where we are in the document, as a chain of stack-allocated segments that
+ * becomes text only when an error is reported. */
+struct Path
+{
+  const Path *parent;
+  const char *member;   /* NULL for an array index */
+  size_t      index;
+
+  std::string
+  str () const
+  {
+    std::string prefix = parent != NULL ? parent->str () : std::string ();
+
+    if (member == NULL)
+      return prefix + "[" + std::to_string (index) + "]";
+    if (member[0] == '\0')
+      return prefix;
+    return prefix.empty () ? std::string (member) : prefix + "." + member;
+  }
+};
+
+const Path root_path = { NULL, "", 0 };
+
+inline Path
+member_path (const Path &path,
+             const char *member)
+{
+  return Path { &path, member, 0 };
+}
+
+inline Path
+index_path (const Path &path,
+            size_t      index)
+{
+  return Path { &path, NULL, index };
+}
+
+struct Reader
+{
+  const char    *buf;
+  size_t         len;
+  MsProfileData *data;
+  GError       **error;
+
+  ondemand::parser   parser;
+  ondemand::document doc;
+
+  /* frame interning by raw JSON text */
+  std::string            frame_keys;     /* the raw texts, back to back */
+  std::vector<guint32>   frame_key_off;  /* per table entry */
+  std::vector<guint32>   frame_key_len;
+  std::vector<guint32>   frame_key_value;
+  std::vector<guint32>   frame_table;    /* open addressing, entry + 1 */
+
+  std::vector<guint32>   stack_table;    /* open addressing, stack + 1 */
+  std::vector<guint32>   scratch;
+
+  std::string            tmp;
+  bool                   have_profile = false;
+  std::string            profile_path;
+
+  Reader (const char *b, size_t l, MsProfileData *d, GError **e)
+    : buf (b), len (l), data (d), error (e)
+  {
+    frame_table.assign (4096, 0);
+    stack_table.assign (4096, 0);
+  }
+
+  bool fail (MsAnalysisError code, const Path &path, const char *format, ...) G_GNUC_PRINTF (4, 5);
+  bool json_error (error_code code, const Path &path);
+  bool wrong_type (const Path &path, const char *expected, ondemand::json_type got);
+
+  bool get_type (ondemand::value &v, const Path &path, ondemand::json_type *type);
+  bool read_count (ondemand::value v, const Path &path, guint64 *out);
+  bool read_string (ondemand::value v, const Path &path, std::string_view *out);
+
+  bool parse_document ();
+  bool parse_container (ondemand::object obj, const Path &path, int level, bool *saw_samples, bool *saw_modules);
+  bool parse_cdp_error (ondemand::value v);
+  bool parse_samples (ondemand::value v, const Path &path);
+  bool parse_sample (ondemand::value v, const Path &path);
+  bool parse_stack (ondemand::value v, const Path &path);
+  bool intern_frame (const char *raw, size_t n, bool escaped, const Path &path, guint32 *out);
+  guint32 intern_stack ();
+  bool parse_modules (ondemand::value v, const Path &path);
+  bool parse_module (ondemand::value v, const Path &path);
+};
+
+
+bool
+Reader::fail (MsAnalysisError     code,
+              const Path &path,
+              const char        *format,
+              ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  std::string where = path.str ();
+
+  if (where.empty ())
+    g_set_error_literal (error, MS_ANALYSIS_ERROR, code, message);
+  else
+    g_set_error (error, MS_ANALYSIS_ERROR, code, "%s: %s", where.c_str (), message);
+
+  return false;
+}
+
+/* Looks at the whole text (only on the error path) for the two causes that
+ * explain most failures better than the parser's own code: input that ends
+ * early, and nesting deeper than we allow. */
+bool
+classify_structure (const char      *buf,
+                    size_t           len,
+                    MsAnalysisError *code,
+                    size_t          *where)
+{
+  size_t depth = 0;
+  bool in_string = false;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = buf[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = false;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = true;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max_depth)
+            {
+              *code = MS_ANALYSIS_ERROR_TOO_DEEP;
+              *where = i;
+              return true;
+            }
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+
+  if (in_string || depth > 0)
+    {
+      *code = MS_ANALYSIS_ERROR_TRUNCATED;
+      *where = len;
+      return true;
+    }
+
+  return false;
+}
+
+bool
+Reader::json_error (error_code         code,
+                    const Path &path)
+{
+  MsAnalysisError structural;
+  size_t where = 0;
+
+  if (classify_structure (buf, len, &structural, &where))
+    {
+      if (structural == MS_ANALYSIS_ERROR_TOO_DEEP)
+        return fail (structural, path, "arrays and objects nest deeper than %u levels (at byte %" G_GSIZE_FORMAT ")",
+                     max_depth, where);
+      return fail (structural, path, "the input is truncated: it ends after %" G_GSIZE_FORMAT " bytes inside %s",
+                   where, path.str ().empty () ? "the document" : "this value");
+    }
+
+  switch (code)
+    {
+    case EMPTY:
+      return fail (MS_ANALYSIS_ERROR_EMPTY, path, "empty input");
+    case UTF8_ERROR:
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid UTF-8 (binary data?)");
+    case DEPTH_ERROR:
+      return fail (MS_ANALYSIS_ERROR_TOO_DEEP, path, "arrays and objects nest deeper than %u levels", max_depth);
+    case UNCLOSED_STRING:
+      return fail (MS_ANALYSIS_ERROR_TRUNCATED, path, "the input is truncated inside a string");
+    case INCOMPLETE_ARRAY_OR_OBJECT:
+      /* the brackets balance (classify_structure said so): something follows the root */
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: trailing content after the document");
+    case CAPACITY:
+    case MEMALLOC:
+      return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "the document is too large (%" G_GSIZE_FORMAT " bytes)", len);
+    case TRAILING_CONTENT:
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: trailing content after the document");
+    default:
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: %s", error_message (code));
+    }
+}
+
+bool
+Reader::wrong_type (const Path          &path,
+                    const char          *expected,
+                    ondemand::json_type  got)
+{
+  MsAnalysisError structural;
+  size_t where;
+
+  /* A value cut short or nested absurdly deep often looks like a wrong type first. */
+  if (classify_structure (buf, len, &structural, &where))
+    return json_error (TAPE_ERROR, path);
+
+  return fail (MS_ANALYSIS_ERROR_WRONG_TYPE, path, "expected %s, got %s", expected, type_name (got));
+}
+
+bool
+Reader::get_type (ondemand::value          &v,
+                  const Path               &path,
+                  ondemand::json_type      *type)
+{
+  error_code e = v.type ().get (*type);
+
+  if (e)
+    return json_error (e, path);
+
+  return true;
+}
+
+bool
+Reader::read_count (ondemand::value    v,
+                    const Path &path,
+                    guint64           *out)
+{
+  ondemand::json_type type = ondemand::json_type::null;
+  ondemand::number_type ntype;
+  std::string_view token;
+  error_code e;
+
+  /* the common case: a plain unsigned integer */
+  if (v.get_uint64 ().get (*out) == SUCCESS && *out <= MS_PROFILE_MAX_COUNT)
+    return true;
+
+  if (!get_type (v, path, &type))
+    return false;
+  if (type != ondemand::json_type::number)
+    return wrong_type (path, "a number", type);
+
+  token = v.raw_json_token ();
+  while (!token.empty () && strchr (" \t\r\n,}]", token.back ()) != NULL)
+    token.remove_suffix (1);
+  std::string text (token.substr (0, MIN (token.size (), (size_t)40)));
+
+  e = v.get_number_type ().get (ntype);
+  if (e == NUMBER_OUT_OF_RANGE)
+    return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s: too large", text.c_str ());
+  if (e)
+    return json_error (e, path);
+
+  switch (ntype)
+    {
+    case ondemand::number_type::unsigned_integer:
+      if ((e = v.get_uint64 ().get (*out)))
+        return json_error (e, path);
+      break;
+
+    case ondemand::number_type::signed_integer:
+      {
+        int64_t s;
+
+        if ((e = v.get_int64 ().get (s)))
+          return json_error (e, path);
+        if (s < 0)
+          return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s", text.c_str ());
+        *out = (guint64)s;
+      }
+      break;
+
+    case ondemand::number_type::floating_point_number:
+    default:
+      {
+        double d;
+
+        if ((e = v.get_double ().get (d)))
+          {
+            if (e == NUMBER_ERROR)
+              return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s: too large", text.c_str ());
+            return json_error (e, path);
+          }
+        /* NaN cannot be written in JSON, but an overflowing literal gives inf */
+        if (!(d >= 0.0) || d != (double)(guint64)MIN (d, 1e300) || d > (double)MS_PROFILE_MAX_COUNT)
+          {
+            if (d < 0.0)
+              return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s", text.c_str ());
+            if (d > (double)MS_PROFILE_MAX_COUNT)
+              return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s: too large", text.c_str ());
+            return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s", text.c_str ());
+          }
+        *out = (guint64)d;
+      }
+      break;
+    }
+
+  if (*out > MS_PROFILE_MAX_COUNT)
+    return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s: too large", text.c_str ());
+
+  return true;
+}
+
+bool
+Reader::read_string (ondemand::value    v,
+                     const Path &path,
+                     std::string_view  *out)
+{
+  ondemand::json_type type = ondemand::json_type::null;
+  error_code e;
+
+  if (!get_type (v, path, &type))
+    return false;
+  if (type != ondemand::json_type::string)
+    return wrong_type (path, "a string", type);
+  if ((e = v.get_string ().get (*out)))
+    return json_error (e, path);
+
+  return true;
+}
+
+bool
+Reader::intern_frame (const char        *raw,
+                      size_t             n,
+                      bool               escaped,
+                      const Path &path,
+                      guint32           *out)
+{
+  guint64 h = hash_bytes (raw, n);
+  size_t mask = frame_table.size () - 1;
+  size_t slot = h & mask;
+  std::string_view text;
+  MsProfileFrame frame = { 0, };
+  guint32 value;
+
+  for (;;)
+    {
+      guint32 entry = frame_table[slot];
+
+      if (entry == 0)
+        break;
+      entry--;
+      if (frame_key_len[entry] == n && memcmp (frame_keys.data () + frame_key_off[entry], raw, n) == 0)
+        {
+          *out = frame_key_value[entry];
+          return true;
+        }
+      slot = (slot + 1) & mask;
+    }
+
+  /* First time we see this text: validate and build the frame. */
+  if (escaped)
+    {
+      if (!unescape_json (raw, n, tmp))
+        return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid escape in string %s", quote (raw, n).c_str ());
+      text = tmp;
+    }
+  else
+    text = std::string_view (raw, n);
+
+  if (text == "<V8 Heap>")
+    value = MS_PROFILE_V8_HEAP_FRAME;
+  else
+    {
+      size_t space = text.find (' ');
+      size_t addr_len = space == std::string_view::npos ? text.size () : space;
+
+      if (!parse_hex_address (text.data (), addr_len, &frame.address))
+        return fail (MS_ANALYSIS_ERROR_INVALID_ADDRESS, path,
+                     "expected \"0x<hex address> <name>\", got %s", quote (text.data (), text.size ()).c_str ());
+
+      frame.address_text = g_strndup (text.data (), addr_len);
+      if (space == std::string_view::npos)
+        frame.name = g_strdup ("");
+      else
+        frame.name = g_strndup (text.data () + space + 1, text.size () - space - 1);
+      frame.module = MS_PROFILE_NO_MODULE;
+
+      value = data->frames->len;
+      g_array_append_val (data->frames, frame);
+    }
+
+  frame_key_off.push_back ((guint32)frame_keys.size ());
+  frame_key_len.push_back ((guint32)n);
+  frame_key_value.push_back (value);
+  frame_keys.append (raw, n);
+  frame_table[slot] = (guint32)frame_key_off.size ();
+
+  if (frame_key_off.size () * 2 > frame_table.size ())
+    {
+      std::vector<guint32> bigger (frame_table.size () * 2, 0);
+      size_t bmask = bigger.size () - 1;
+
+      for (size_t i = 0; i < frame_key_off.size (); i++)
+        {
+          size_t s = hash_bytes (frame_keys.data () + frame_key_off[i], frame_key_len[i]) & bmask;
+
+          while (bigger[s] != 0)
+            s = (s + 1) & bmask;
+          bigger[s] = (guint32)i + 1;
+        }
+      frame_table.swap (bigger);
+    }
+
+  *out = value;
+  return true;
+}
+
+guint32
+Reader::intern_stack ()
+{
+  const guint32 *offsets;
+  const guint32 *frames;
+  guint64 h = hash_u32s (scratch.data (), scratch.size ());
+  size_t mask = stack_table.size () - 1;
+  size_t slot = h & mask;
+  guint32 id;
+
+  for (;;)
+    {
+      guint32 entry = stack_table[slot];
+
+      if (entry == 0)
+        break;
+      entry--;
+      offsets = (const guint32 *)(gpointer)data->stack_offsets->data;
+      frames = (const guint32 *)(gpointer)data->stack_frames->data;
+      if (offsets[entry + 1] - offsets[entry] == scratch.size ()
+          && memcmp (frames + offsets[entry], scratch.data (), scratch.size () * sizeof (guint32)) == 0)
+        return entry;
+      slot = (slot + 1) & mask;
+    }
+
+  id = data->stack_offsets->len - 1;
+  g_array_append_vals (data->stack_frames, scratch.data (), scratch.size ());
+  guint32 end = data->stack_frames->len;
+  g_array_append_val (data->stack_offsets, end);
+  stack_table[slot] = id + 1;
+
+  if ((size_t)(id + 1) * 2 > stack_table.size ())
+    {
+      std::vector<guint32> bigger (stack_table.size () * 2, 0);
+      size_t bmask = bigger.size () - 1;
+
+      offsets = (const guint32 *)(gpointer)data->stack_offsets->data;
+      frames = (const guint32 *)(gpointer)data->stack_frames->data;
+      for (guint32 i = 0; i <= id; i++)
+        {
+          size_t s = hash_u32s (frames + offsets[i], offsets[i + 1] - offsets[i]) & bmask;
+
+          while (bigger[s] != 0)
+            s = (s + 1) & bmask;
+          bigger[s] = i + 1;
+        }
+      stack_table.swap (bigger);
+    }
+
+  return id;
+}
+
+bool
+Reader::parse_stack (ondemand::value    v,
+                     const Path &path)
+{
+  ondemand::json_type type = ondemand::json_type::null;
+  ondemand::array array;
+  const char *end = buf + len;
+  size_t index = 0;
+  error_code e;
+
+  if (!get_type (v, path, &type))
+    return false;
+  if (type != ondemand::json_type::array)
+    return wrong_type (path, "an array", type);
+  if ((e = v.get_array ().get (array)))
+    return json_error (e, path);
+
+  scratch.clear ();
+
+  for (auto element : array)
+    {
+      ondemand::value fv;
+      ondemand::json_type ftype = ondemand::json_type::null;
+      ondemand::raw_json_string raw;
+      guint32 frame;
+
+      if ((e = std::move (element).get (fv)))
+        return json_error (e, index_path (path, index));
+      /* the type is only looked at when the frame is not a string */
+      if ((e = fv.get_raw_json_string ().get (raw)))
+        {
+          if ((e = fv.type ().get (ftype)))
+            return json_error (e, index_path (path, index));
+          if (ftype != ondemand::json_type::string)
+            return wrong_type (index_path (path, index), "a string", ftype);
+          return json_error (e, index_path (path, index));
+        }
+
+      const char *start = (const char *)raw.raw ();
+      const char *p = start;
+      bool escaped = false;
+
+      while (p < end && *p != '"')
+        {
+          if (*p == '\\')
+            {
+              escaped = true;
+              p += 2;
+            }
+          else
+            p++;
+        }
+      if (p >= end)
+        return json_error (UNCLOSED_STRING, index_path (path, index));
+
+      if (!intern_frame (start, (size_t)(p - start), escaped, index_path (path, index), &frame))
+        return false;
+
+      scratch.push_back (frame);
+      index++;
+    }
+
+  if (scratch.empty ())
+    return fail (MS_ANALYSIS_ERROR_EMPTY_STACK, path, "a sample needs at least one frame, got an empty stack");
+
+  for (size_t i = 0; i < scratch.size (); i++)
+    if (scratch[i] == MS_PROFILE_V8_HEAP_FRAME && scratch.size () != 1)
+      return fail (MS_ANALYSIS_ERROR_INVALID_ADDRESS, index_path (path, i),
+                   "\"<V8 Heap>\" is only valid as the single frame of the synthetic sample");
+
+  return true;
+}
+
+bool
+Reader::parse_sample (ondemand::value    v,
+                      const Path &path)
+{
+  ondemand::json_type type = ondemand::json_type::null;
+  ondemand::object object;
+  MsProfileSample sample = { 0, 0, 0 };
+  bool has_size = false, has_total = false, has_stack = false;
+  error_code e;
+
+  if (!get_type (v, path, &type))
+    return false;
+  if (type != ondemand::json_type::object)
+    return wrong_type (path, "an object", type);
+  if ((e = v.get_object ().get (object)))
+    return json_error (e, path);
+
+  for (auto field : object)
+    {
+      ondemand::field f;
+      std::string_view key;
+
+      if ((e = std::move (field).get (f)) || (e = f.unescaped_key ().get (key)))
+        return json_error (e, path);
+
+      if (key == "size")
+        {
+          if (has_size)
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"size\" appears twice");
+          has_size = true;
+          if (!read_count (f.value (), member_path (path, "size"), &sample.size))
+            return false;
+        }
+      else if (key == "total")
+        {
+          if (has_total)
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"total\" appears twice");
+          has_total = true;
+          if (!read_count (f.value (), member_path (path, "total"), &sample.total))
+            return false;
+        }
+      else if (key == "stack")
+        {
+          if (has_stack)
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"stack\" appears twice");
+          has_stack = true;
+          if (!parse_stack (f.value (), member_path (path, "stack")))
+            return false;
+        }
+    }
+
+  if (!has_size)
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"size\"");
+  if (!has_total)
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"total\"");
+  if (!has_stack)
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"stack\"");
+
+  if (scratch[0] == MS_PROFILE_V8_HEAP_FRAME)
+    {
+      if (data->has_v8_heap)
+        return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "a second synthetic \"<V8 Heap>\" sample");
+      data->has_v8_heap = TRUE;
+      data->v8_heap_size = sample.size;
+      data->v8_heap_total = sample.total;
+      return true;
+    }
+
+  sample.stack = intern_stack ();
+  g_array_append_val (data->samples, sample);
+
+  return true;
+}
+
+bool
+Reader::parse_samples (ondemand::value    v,
+                       const Path &path)
+{
+  ondemand::json_type type = ondemand::json_type::null;
+  ondemand::array array;
+  size_t index = 0;
+  error_code e;
+
+  if (!get_type (v, path, &type))
+    return false;
+  if (type != ondemand::json_type::array)
+    return wrong_type (path, "an array", type);
+  if ((e = v.get_array ().get (array)))
+    return json_error (e, path);
+
+  for (auto element : array)
+    {
+      ondemand::value sv;
+
+      if ((e = std::move (element).get (sv)))
+        return json_error (e, index_path (path, index));
+      if (!parse_sample (sv, index_path (path, index)))
+        return false;
+      index++;
+    }
+
+  return true;
+}
+
+bool
+Reader::parse_module (ondemand::value    v,
+                      const Path &path)
+{
+  ondemand::json_type type = ondemand::json_type::null;
+  ondemand::object object;
+  MsProfileModule module = { 0, };
+  bool has_name = false, has_uuid = false, has_base = false, has_size = false;
+  error_code e;
+
+  if (!get_type (v, path, &type))
+    return false;
+  if (type != ondemand::json_type::object)
+    return wrong_type (path, "an object", type);
+  if ((e = v.get_object ().get (object)))
+    return json_error (e, path);
+
+  /* Freed on every early return; handed to the array on success. */
+  struct Guard {
+    MsProfileModule *m;
+    ~Guard () { if (m) { g_free (m->name); g_free (m->uuid); g_free (m->build_id); } }
+  } guard { &module };
+
+  for (auto field : object)
+    {
+      ondemand::field f;
+      std::string_view key;
+      std::string_view s;
+
+      if ((e = std::move (field).get (f)) || (e = f.unescaped_key ().get (key)))
+        return json_error (e, path);
+
+      if (key == "name" || key == "uuid" || key == "baseAddress")
+        {
+          bool *seen = key == "name" ? &has_name : key == "uuid" ? &has_uuid : &has_base;
+          std::string member (key);
+          Path mpath = member_path (path, member.c_str ());
+
+          if (*seen)
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"%s\" appears twice", member.c_str ());
+          *seen = true;
+          if (!read_string (f.value (), mpath, &s))
+            return false;
+
+          if (member == "name")
+            module.name = g_strndup (s.data (), s.size ());
+          else if (member == "uuid")
+            {
+              for (char c : s)
+                if (hex_value (c) < 0)
+                  return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, mpath,
+                               "expected hex digits (build-id and age), got %s", quote (s.data (), s.size ()).c_str ());
+              module.uuid = g_strndup (s.data (), s.size ());
+              module.build_id = g_ascii_strdown (s.data (), s.size () >= 2 ? (gssize)s.size () - 1 : 0);
+            }
+          else
+            {
+              guint64 base = 0;
+              bool ok = parse_hex_address (s.data (), s.size (), &base);
+
+              if (!ok && !s.empty () && s.size () <= 20)
+                {
+                  ok = true;
+                  for (char c : s)
+                    if (!g_ascii_isdigit (c))
+                      ok = false;
+                  if (ok)
+                    {
+                      std::string digits (s);
+                      char *endp = NULL;
+
+                      errno = 0;
+                      base = g_ascii_strtoull (digits.c_str (), &endp, 10);
+                      ok = errno == 0 && *endp == '\0';
+                    }
+                }
+              if (!ok)
+                return fail (MS_ANALYSIS_ERROR_INVALID_ADDRESS, mpath,
+                             "expected \"0x<hex>\" or a decimal string, got %s", quote (s.data (), s.size ()).c_str ());
+              module.base = base;
+            }
+        }
+      else if (key == "size")
+        {
+          if (has_size)
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"size\" appears twice");
+          has_size = true;
+          if (!read_count (f.value (), member_path (path, "size"), &module.size))
+            return false;
+        }
+    }
+
+  if (!has_name)
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"name\"");
+  if (!has_uuid)
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"uuid\"");
+  if (!has_base)
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"baseAddress\"");
+  if (!has_size)
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"size\"");
+
+  g_array_append_val (data->modules, module);
+  guard.m = NULL;
+
+  return true;
+}
+
+bool
+Reader::parse_modules (ondemand::value    v,
+                       const Path &path)
+{
+  ondemand::json_type type = ondemand::json_type::null;
+  ondemand::array array;
+  size_t index = 0;
+  error_code e;
+
+  if (!get_type (v, path, &type))
+    return false;
+  if (type != ondemand::json_type::array)
+    return wrong_type (path, "an array", type);
+  if ((e = v.get_array ().get (array)))
+    return json_error (e, path);
+
+  for (auto element : array)
+    {
+      ondemand::value mv;
+
+      if ((e = std::move (element).get (mv)))
+        return json_error (e, index_path (path, index));
+      if (!parse_module (mv, index_path (path, index)))
+        return false;
+      index++;
+    }
+
+  return true;
+}
+
+bool
+Reader::parse_cdp_error (ondemand::value v)
+{
+  ondemand::object object;
+  std::string message = "(no message)";
+  int64_t code = 0;
+  error_code e;
+
+  if (v.get_object ().get (object))
+    return fail (MS_ANALYSIS_ERROR_CDP_ERROR, member_path (root_path, "error"), "the browser answered with an error instead of a profile");
+
+  for (auto field : object)
+    {
+      ondemand::field f;
+      std::string_view key;
+
+      if ((e = std::move (field).get (f)) || (e = f.unescaped_key ().get (key)))
+        return json_error (e, member_path (root_path, "error"));
+      if (key == "code")
+        {
+          if (f.value ().get_int64 ().get (code))
+            code = 0;
+        }
+      else if (key == "message")
+        {
+          std::string_view s;
+
+          if (!f.value ().get_string ().get (s))
+            message = std::string (s);
+        }
+    }
+
+  return fail (MS_ANALYSIS_ERROR_CDP_ERROR, member_path (root_path, "error"),
+               "the browser answered with error %" G_GINT64_FORMAT " instead of a profile: %s",
+               (gint64)code, message.c_str ());
+}
+
+bool
+Reader::parse_container (ondemand::object   obj,
+                         const Path &path,
+                         int                level,
+                         bool              *saw_samples,
+                         bool              *saw_modules)
+{
+  bool saw_profile = false;
+  error_code e;
+
+  for (auto field : obj)
+    {
+      ondemand::field f;
+      std::string_view key;
+
+      if ((e = std::move (field).get (f)) || (e = f.unescaped_key ().get (key)))
+        return json_error (e, path);
+
+      if ((key == "samples" || key == "modules") && (level == 0 || level == 2))
+        {
+          bool is_samples = key == "samples";
+          bool *seen = is_samples ? saw_samples : saw_modules;
+
+          std::string here = path.str ();
+
+          if (have_profile && profile_path != here)
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "a second profile besides %s",
+                         profile_path.empty () ? "the top-level one" : profile_path.c_str ());
+          if (*seen)
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"%s\" appears twice", is_samples ? "samples" : "modules");
+          *seen = true;
+          have_profile = true;
+          profile_path = here;
+
+          if (is_samples ? !parse_samples (f.value (), member_path (path, "samples"))
+                         : !parse_modules (f.value (), member_path (path, "modules")))
+            return false;
+        }
+      else if ((key == "result" && level == 0) || (key == "profile" && level < 2))
+        {
+          Path inner = member_path (path, key == "result" ? "result" : "profile");
+          ondemand::value v;
+          ondemand::json_type type = ondemand::json_type::null;
+          ondemand::object child;
+          bool child_samples = false, child_modules = false;
+
+          if (saw_profile)
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"%s\" appears twice", key == "result" ? "result" : "profile");
+          saw_profile = true;
+
+          v = f.value ();
+          if (!get_type (v, inner, &type))
+            return false;
+          if (type != ondemand::json_type::object)
+            return wrong_type (inner, "an object", type);
+          if ((e = v.get_object ().get (child)))
+            return json_error (e, inner);
+          if (!parse_container (child, inner, key == "result" ? 1 : 2, &child_samples, &child_modules))
+            return false;
+
+        }
+      else if (key == "error" && level == 0)
+        {
+          return parse_cdp_error (f.value ());
+        }
+    }
+
+  if (level == 1 && !saw_profile)
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"profile\"");
+
+  if (level == 2 || ((*saw_samples || *saw_modules) && level == 0))
+    {
+      if (!*saw_samples)
+        return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"samples\"");
+      if (!*saw_modules)
+        return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"modules\"");
+    }
+
+  return true;
+}
+
+bool
+Reader::parse_document ()
+{
+  ondemand::json_type type = ondemand::json_type::null;
+  ondemand::object root;
+  bool saw_samples = false, saw_modules = false;
+  error_code e;
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    if (!strchr (" \t\r\n", buf[i]))
+      break;
+  if (i == len)
+    return fail (MS_ANALYSIS_ERROR_EMPTY, root_path, "empty input: expected a SamplingProfile");
+
+  if ((e = parser.iterate (buf, len, len + MS_JSON_PADDING).get (doc)))
+    return json_error (e, root_path);
+  if ((e = doc.type ().get (type)))
+    return json_error (e, root_path);
+  if (type != ondemand::json_type::object)
+    return wrong_type (root_path, "a JSON object at the top level", type);
+  if ((e = doc.get_object ().get (root)))
+    return json_error (e, root_path);
+
+  if (!parse_container (root, root_path, 0, &saw_samples, &saw_modules))
+    return false;
+
+  if (!have_profile)
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, root_path,
+                 "missing member \"samples\": not a SamplingProfile, a {\"profile\":…} result or a CDP reply");
+
+  /* On-Demand does not look past the root value by itself. */
+  {
+    const char *location;
+
+    if (doc.current_location ().get (location) == SUCCESS)
+      return json_error (TRAILING_CONTENT, root_path);
+  }
+
+  return true;
+}
+
+} /* namespace */
+
+MsProfileData *
+ms_profile_reader_parse_padded (const char  *buf,
+                                gsize        len,
+                                GError     **error)
+{
+  g_autoptr(MsProfileData) data = ms_profile_data_new ();
+  Reader reader (buf, len, data, error);
+
+  if (!reader.parse_document ())
+    return NULL;
+
+  return (MsProfileData *)g_steal_pointer (&data);
+}
