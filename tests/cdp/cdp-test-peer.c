@@ -238,3 +238,45 @@ cdp_test_peer_reply_fixture (CdpTestPeer *peer,
   text = g_regex_replace_literal (regex, contents, -1, 0, replacement, 0, NULL);
   cdp_test_peer_send_text (peer, text);
 }
+
+/* Writes bytes straight to the socket under the WebSocket, bypassing libsoup's framing,
+ * to play peers that break the protocol mid-frame. */
+void
+cdp_test_peer_write_raw (CdpTestPeer  *peer,
+                         const void   *data,
+                         gsize         len)
+{
+  GIOStream *stream;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (peer->ws);
+  stream = soup_websocket_connection_get_io_stream (peer->ws);
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), data, len, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_flush (g_io_stream_get_output_stream (stream), NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The header of an unmasked server-to-client text frame with FIN set. */
+gsize
+cdp_test_frame_header (guint64  payload_len,
+                       guint8   header[10])
+{
+  header[0] = 0x81;
+  if (payload_len < 126)
+    {
+      header[1] = payload_len;
+      return 2;
+    }
+  if (payload_len <= G_MAXUINT16)
+    {
+      header[1] = 126;
+      header[2] = payload_len >> 8;
+      header[3] = payload_len & 0xff;
+      return 4;
+    }
+  header[1] = 127;
+  for (int i = 0; i < 8; i++)
+    header[2 + i] = (payload_len >> (56 - 8 * i)) & 0xff;
+  return 10;
+}

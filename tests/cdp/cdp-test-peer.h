@@ -49,6 +49,11 @@ void         cdp_test_peer_reply_fixture (CdpTestPeer *peer,
 char        *cdp_test_fixture_path      (const char  *relative);
 char        *cdp_test_fixture_contents  (const char  *relative,
                                          gsize       *length);
+void         cdp_test_peer_write_raw    (CdpTestPeer *peer,
+                                         const void  *data,
+                                         gsize        len);
+gsize        cdp_test_frame_header      (guint64      payload_len,
+                                         guint8       header[10]);
 /* Runs the default main context until *@result is set. */
 void         cdp_test_wait_for_result   (GAsyncResult **result);
 

@@ -474,6 +474,30 @@ test_purge (void)
 }
 
 static void
+test_renderer_crash (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  /* Page.crash kills the renderer; the call itself is never answered. */
+  ms_cdp_connection_call_async (browser.conn, "Page.crash", NULL, 60, NULL, got_result, &browser.result);
+  r = wait_result ();
+  g_assert_null (ms_cdp_connection_call_finish (browser.conn, r, &error));
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TARGET_CRASHED);
+  g_assert_cmpint (ms_cdp_connection_get_state (browser.conn), ==, MS_CDP_TARGET_STATE_CRASHED);
+  g_clear_error (&error);
+
+  /* Later calls fail at once instead of hanging. */
+  ms_cdp_memory_get_dom_counters_async (browser.conn, NULL, got_result, &browser.result);
+  r2 = wait_result ();
+  g_assert_false (ms_cdp_memory_get_dom_counters_finish (browser.conn, r2, NULL, &error));
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TARGET_CRASHED);
+  g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+}
+
+static void
 on_state (MsCdpConnection *conn,
           GParamSpec      *pspec,
           gboolean        *changed)
@@ -519,6 +543,7 @@ main (int   argc,
   g_test_add_func ("/memscope/browser/pressure", test_pressure);
   g_test_add_func ("/memscope/browser/leak-detection", test_leak_detection);
   g_test_add_func ("/memscope/browser/purge", test_purge);
+  g_test_add_func ("/memscope/browser/renderer-crash", test_renderer_crash);
   g_test_add_func ("/memscope/browser/browser-gone", test_browser_gone);
 
   browser_start ();

@@ -1,0 +1,322 @@
+/* test-faults.c: a DevTools peer that breaks the protocol below the JSON level
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/resource.h>
+
+#include "ms-cdp-connection.h"
+#include "ms-cdp-error.h"
+
+#include "cdp-test-peer.h"
+
+typedef struct
+{
+  CdpTestPeer     *peer;
+  MsCdpConnection *conn;
+  GAsyncResult    *result;
+  gint64           last_id;
+  GThread         *writer;
+  guint            n_flood;
+} Fixture;
+
+static void
+got_result (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fixture *f = user_data;
+  f->result = g_object_ref (result);
+}
+
+static void
+remember_id (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params, gpointer data)
+{
+  Fixture *f = data;
+  f->last_id = id;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->peer = cdp_test_peer_new ();
+  f->peer->responder = remember_id;
+  f->peer->responder_data = f;
+  ms_cdp_connection_new_async (f->peer->ws_url, NULL, got_result, f);
+  cdp_test_wait_for_result (&f->result);
+  f->conn = ms_cdp_connection_new_finish (f->result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->result);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->writer != NULL)
+    g_thread_join (f->writer);
+  g_clear_object (&f->conn);
+  g_clear_object (&f->result);
+  g_clear_pointer (&f->peer, cdp_test_peer_free);
+}
+
+/* Sends a call, lets the peer see it, and returns its id. */
+static gint64
+send_call (Fixture    *f,
+           const char *method,
+           guint       timeout)
+{
+  f->last_id = 0;
+  ms_cdp_connection_call_async (f->conn, method, NULL, timeout, NULL, got_result, f);
+  while (f->last_id == 0)
+    g_main_context_iteration (NULL, TRUE);
+  return f->last_id;
+}
+
+static JsonObject *
+finish_call (Fixture  *f,
+             GError  **error)
+{
+  JsonObject *result;
+
+  cdp_test_wait_for_result (&f->result);
+  result = ms_cdp_connection_call_finish (f->conn, f->result, error);
+  g_clear_object (&f->result);
+  return result;
+}
+
+static glong
+peak_rss_kib (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+static void
+test_reply_over_limit_300mb (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autofree char *chunk = g_malloc (1024 * 1024);
+  guint8 header[10];
+  gsize header_len;
+  glong rss_before = peak_rss_kib ();
+  gint64 id;
+
+  id = send_call (f, "Memory.getSamplingProfile", 30);
+  g_assert_cmpint (id, >, 0);
+
+  /* A frame that announces 300 MB, over the 256 MiB limit: the client must refuse it
+   * from the header, not buffer it. */
+  header_len = cdp_test_frame_header (300u * 1000u * 1000u, header);
+  cdp_test_peer_write_raw (f->peer, header, header_len);
+  memset (chunk, ' ', 1024 * 1024);
+  cdp_test_peer_write_raw (f->peer, chunk, 1024 * 1024);
+
+  result = finish_call (f, &error);
+  g_assert_null (result);
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TOO_LARGE);
+  g_assert_cmpint (ms_cdp_connection_get_state (f->conn), ==, MS_CDP_TARGET_STATE_CLOSED);
+  g_test_message ("peak RSS before %ld KiB, after %ld KiB", rss_before, peak_rss_kib ());
+  g_assert_cmpint (peak_rss_kib () - rss_before, <, 64 * 1024);
+}
+
+static void
+test_close_mid_message (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autofree char *partial = NULL;
+  guint8 header[10];
+  gsize header_len;
+  gint64 id;
+
+  id = send_call (f, "Memory.getDOMCounters", 30);
+  partial = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"result\":{\"documents\":", id);
+  header_len = cdp_test_frame_header (1000, header);
+  cdp_test_peer_write_raw (f->peer, header, header_len);
+  cdp_test_peer_write_raw (f->peer, partial, strlen (partial));
+  g_io_stream_close (soup_websocket_connection_get_io_stream (f->peer->ws), NULL, NULL);
+
+  result = finish_call (f, &error);
+  g_assert_null (result);
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_CLOSED);
+  g_assert_cmpint (ms_cdp_connection_get_state (f->conn), ==, MS_CDP_TARGET_STATE_CLOSED);
+}
+
+typedef struct
+{
+  GOutputStream *out;
+  GBytes        *frame;
+} SlowWrite;
+
+/* One byte per millisecond, from a thread so that the client keeps reading. */
+static gpointer
+slow_writer (gpointer data)
+{
+  SlowWrite *w = data;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (w->frame, &len);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_output_stream_write_all (w->out, bytes + i, 1, NULL, NULL, NULL))
+        break;
+      g_output_stream_flush (w->out, NULL, NULL);
+      g_usleep (1000);
+    }
+  g_object_unref (w->out);
+  g_bytes_unref (w->frame);
+  g_free (w);
+  return NULL;
+}
+
+static void
+start_slow_reply (Fixture    *f,
+                  const char *payload)
+{
+  SlowWrite *w = g_new0 (SlowWrite, 1);
+  GByteArray *frame = g_byte_array_new ();
+  guint8 header[10];
+  gsize header_len = cdp_test_frame_header (strlen (payload), header);
+
+  g_byte_array_append (frame, header, header_len);
+  g_byte_array_append (frame, (const guint8 *) payload, strlen (payload));
+  w->frame = g_byte_array_free_to_bytes (frame);
+  w->out = g_object_ref (g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (f->peer->ws)));
+  f->writer = g_thread_new ("slow-peer", slow_writer, w);
+}
+
+static void
+test_slow_peer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autofree char *reply = NULL;
+  gint64 id;
+
+  id = send_call (f, "Memory.getDOMCounters", 10);
+  reply = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"result\":{\"documents\":2,\"nodes\":4012,"
+                           "\"jsEventListeners\":2000,\"padding\":\"%0200d\"}}", id, 0);
+  start_slow_reply (f, reply);
+
+  result = finish_call (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (result, "nodes"), ==, 4012);
+}
+
+static void
+test_slow_peer_past_timeout (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autofree char *reply = NULL;
+  gint64 id;
+
+  /* About 2.5 s of trickle against a 1 s timeout. */
+  id = send_call (f, "Memory.getDOMCounters", 1);
+  reply = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"result\":{\"padding\":\"%02400d\"}}", id, 0);
+  start_slow_reply (f, reply);
+
+  result = finish_call (f, &error);
+  g_assert_null (result);
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TIMED_OUT);
+
+  /* The late reply is dropped when it finally lands, and nothing breaks. */
+  g_thread_join (g_steal_pointer (&f->writer));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (ms_cdp_connection_get_state (f->conn), ==, MS_CDP_TARGET_STATE_CONNECTED);
+  g_assert_cmpuint (ms_cdp_connection_get_n_pending (f->conn), ==, 0);
+}
+
+#define N_FLOOD 100000
+
+static void
+on_flood (MsCdpConnection *conn,
+          const char      *method,
+          JsonObject      *params,
+          Fixture         *f)
+{
+  f->n_flood++;
+}
+
+static void
+test_event_flood (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autofree char *reply = NULL;
+  gint64 id;
+
+  g_signal_connect (f->conn, "event::Memory.flood", G_CALLBACK (on_flood), f);
+  id = send_call (f, "Memory.getDOMCounters", 60);
+  for (guint i = 0; i < N_FLOOD; i++)
+    {
+      g_autofree char *event = g_strdup_printf ("{\"method\":\"Memory.flood\",\"params\":{\"i\":%u}}", i);
+      cdp_test_peer_send_text (f->peer, event);
+    }
+  /* Unknown event names must not grow the quark table. */
+  cdp_test_peer_send_text (f->peer, "{\"method\":\"Made.up.name.1234567\",\"params\":{}}");
+  reply = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"result\":{\"ok\":true}}", id);
+  cdp_test_peer_send_text (f->peer, reply);
+
+  result = finish_call (f, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (result, "ok"));
+  g_assert_cmpuint (f->n_flood, ==, N_FLOOD);
+  g_assert_cmpuint (g_quark_try_string ("Made.up.name.1234567"), ==, 0);
+}
+
+static void
+test_deep_nesting (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  GString *reply = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  gint64 id;
+
+  id = send_call (f, "Memory.getDOMCounters", 30);
+  g_string_append_printf (reply, "{\"id\":%" G_GINT64_FORMAT ",\"result\":{\"a\":", id);
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (reply, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (reply, ']');
+  g_string_append (reply, "}}");
+  text = g_string_free (reply, FALSE);
+  cdp_test_peer_send_text (f->peer, text);
+
+  result = finish_call (f, &error);
+  g_assert_null (result);
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "Nesting deeper than 512 levels"));
+  g_assert_cmpint (ms_cdp_connection_get_state (f->conn), ==, MS_CDP_TARGET_STATE_CONNECTED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/memscope/faults/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  /* First, so that the peak-RSS reading is not masked by earlier tests. */
+  ADD ("reply-over-limit-300mb", test_reply_over_limit_300mb);
+  ADD ("close-mid-message", test_close_mid_message);
+  ADD ("slow-peer", test_slow_peer);
+  ADD ("slow-peer-past-timeout", test_slow_peer_past_timeout);
+  ADD ("event-flood", test_event_flood);
+  ADD ("deep-nesting", test_deep_nesting);
+#undef ADD
+
+  return g_test_run ();
+}
