@@ -166,115 +166,16 @@ fail_connection (MsCdpConnection  *self,
 }
 
 static void
-complete_with_error_reply (GTask      *task,
-                           JsonObject *error_object,
-                           const char *method)
-{
-  GError *error = NULL;
-  JsonNode *code_node = json_object_get_member (error_object, "code");
-  JsonNode *message_node = json_object_get_member (error_object, "message");
-  JsonNode *data_node = json_object_get_member (error_object, "data");
-  g_autofree char *data = NULL;
-  gint64 code = 0;
-  const char *message = NULL;
-
-  if (code_node != NULL && JSON_NODE_HOLDS_VALUE (code_node) &&
-      (json_node_get_value_type (code_node) == G_TYPE_INT64 ||
-       json_node_get_value_type (code_node) == G_TYPE_DOUBLE))
-    code = json_node_get_int (code_node);
-  if (message_node != NULL && JSON_NODE_HOLDS_VALUE (message_node) &&
-      json_node_get_value_type (message_node) == G_TYPE_STRING)
-    message = json_node_get_string (message_node);
-  if (data_node != NULL)
-    {
-      if (JSON_NODE_HOLDS_VALUE (data_node) && json_node_get_value_type (data_node) == G_TYPE_STRING)
-        data = g_strdup (json_node_get_string (data_node));
-      else
-        data = json_to_string (data_node, FALSE);
-    }
-
-  ms_cdp_set_protocol_error (&error, code, message, data, method);
-  g_task_return_error (task, error);
-}
-
-/* Decodes a reply into its "result" object or an error; runs on any thread. */
-static JsonObject *
-decode_reply (GBytes      *message,
-              const char  *method,
-              GError     **error,
-              JsonObject **error_object)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  gsize len;
-  const char *data = g_bytes_get_data (message, &len);
-  JsonNode *root;
-  JsonObject *object;
-  JsonNode *result;
-  JsonNode *err;
-
-  *error_object = NULL;
-
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
-    {
-      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_MALFORMED,
-                   "The reply to %s is not valid JSON: %s", method, local_error->message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                   "The reply to %s is not a JSON object", method);
-      return NULL;
-    }
-
-  object = json_node_get_object (root);
-  err = json_object_get_member (object, "error");
-  if (err != NULL)
-    {
-      if (!JSON_NODE_HOLDS_OBJECT (err))
-        {
-          g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                       "The reply to %s has an “error” member that is not an object", method);
-          return NULL;
-        }
-      *error_object = json_object_ref (json_node_get_object (err));
-      return NULL;
-    }
-
-  result = json_object_get_member (object, "result");
-  if (result == NULL)
-    {
-      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                   "The reply to %s has neither “result” nor “error”", method);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (result))
-    {
-      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                   "The reply to %s has a “result” member that is not an object", method);
-      return NULL;
-    }
-
-  return json_object_ref (json_node_get_object (result));
-}
-
-static void
 complete_decoded (GTask   *task,
                   GBytes  *message)
 {
   const char *method = g_task_get_task_data (task);
-  g_autoptr(JsonObject) error_object = NULL;
   GError *error = NULL;
   JsonObject *result;
 
-  result = decode_reply (message, method, &error, &error_object);
+  result = ms_cdp_message_decode_reply (message, method, &error);
   if (result != NULL)
     g_task_return_pointer (task, result, (GDestroyNotify) json_object_unref);
-  else if (error_object != NULL)
-    complete_with_error_reply (task, error_object, method);
   else
     g_task_return_error (task, error);
 }

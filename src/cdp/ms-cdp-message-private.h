@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -28,5 +28,12 @@ typedef struct
 gboolean ms_cdp_message_scan (GBytes            *message,
                               MsCdpMessageScan  *scan,
                               GError           **error);
+
+/* Decodes a reply (already scanned) into its "result" object. A CDP error reply
+ * becomes MS_CDP_ERROR_PROTOCOL; bad JSON MS_CDP_ERROR_MALFORMED; a reply with no
+ * object "result" MS_CDP_ERROR_WRONG_SHAPE. Safe on any thread. */
+JsonObject *ms_cdp_message_decode_reply (GBytes      *message,
+                                         const char  *method,
+                                         GError     **error);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "ms-cdp-error.h"
 #include "ms-cdp-message-private.h"
 
 /* Why a scanner of our own: routing a 40 MB reply must not build a json-glib tree
@@ -104,7 +105,6 @@ scan_number (const guchar *p,
              gboolean     *is_integer,
              gint64       *value)
 {
-  const guchar *start = p;
   gboolean negative = FALSE;
   guint64 acc = 0;
   gboolean overflow = FALSE;
@@ -155,7 +155,6 @@ scan_number (const guchar *p,
   if (*is_integer)
     *value = negative ? -(gint64) acc : (gint64) acc;
 
-  (void) start;
   return p;
 }
 
@@ -340,4 +339,94 @@ ms_cdp_message_scan (GBytes            *message,
           g_assert_not_reached ();
         }
     }
+}
+
+static void
+set_error_reply (GError     **error,
+                 JsonObject  *error_object,
+                 const char  *method)
+{
+  JsonNode *code_node = json_object_get_member (error_object, "code");
+  JsonNode *message_node = json_object_get_member (error_object, "message");
+  JsonNode *data_node = json_object_get_member (error_object, "data");
+  g_autofree char *data = NULL;
+  gint64 code = 0;
+  const char *message = NULL;
+
+  if (code_node != NULL && JSON_NODE_HOLDS_VALUE (code_node) &&
+      (json_node_get_value_type (code_node) == G_TYPE_INT64 ||
+       json_node_get_value_type (code_node) == G_TYPE_DOUBLE))
+    code = json_node_get_int (code_node);
+  if (message_node != NULL && JSON_NODE_HOLDS_VALUE (message_node) &&
+      json_node_get_value_type (message_node) == G_TYPE_STRING)
+    message = json_node_get_string (message_node);
+  if (data_node != NULL)
+    {
+      if (JSON_NODE_HOLDS_VALUE (data_node) && json_node_get_value_type (data_node) == G_TYPE_STRING)
+        data = g_strdup (json_node_get_string (data_node));
+      else
+        data = json_to_string (data_node, FALSE);
+    }
+
+  ms_cdp_set_protocol_error (error, code, message, data, method);
+}
+
+JsonObject *
+ms_cdp_message_decode_reply (GBytes      *message,
+                             const char  *method,
+                             GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+  JsonNode *root;
+  JsonObject *object;
+  JsonNode *result;
+  JsonNode *err;
+
+  if (!json_parser_load_from_data (parser, data, len, &local_error))
+    {
+      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_MALFORMED,
+                   "The reply to %s is not valid JSON: %s", method, local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
+                   "The reply to %s is not a JSON object", method);
+      return NULL;
+    }
+
+  object = json_node_get_object (root);
+  err = json_object_get_member (object, "error");
+  if (err != NULL)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (err))
+        {
+          g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
+                       "The reply to %s has an “error” member that is not an object", method);
+          return NULL;
+        }
+      set_error_reply (error, json_node_get_object (err), method);
+      return NULL;
+    }
+
+  result = json_object_get_member (object, "result");
+  if (result == NULL)
+    {
+      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
+                   "The reply to %s has neither “result” nor “error”", method);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (result))
+    {
+      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
+                   "The reply to %s has a “result” member that is not an object", method);
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (result));
 }
