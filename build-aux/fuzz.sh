@@ -12,7 +12,8 @@ fixtures=${MEMSCOPE_FIXTURES:-$top/../shared/fixtures/chromium-156}
 
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang CXX=clang++ meson setup "$build" "$top" -Dfuzzing=true -Dbrowser_tests=disabled \
-    -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized >/dev/null
+    -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized \
+    > "$build.setup.log" 2>&1 || { tail -n 20 "$build.setup.log"; rm -rf "$build"; exit 1; }
 fi
 ninja -C "$build" -j "${JOBS:-2}" $(cd "$build" && ninja -t targets all | grep -o '^tests/fuzz/fuzz-[a-z-]*' | sort -u)
 
