@@ -692,6 +692,108 @@ test_lib_cancelled (LibFixture    *fixture,
   g_clear_pointer (&state.loop, g_main_loop_unref);
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  guint      pending;
+  guint      n_resolved[4];
+} ConcurrentState;
+
+static void
+on_concurrent_resolved (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  ConcurrentState *state = g_task_get_task_data (G_TASK (user_data));
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (user_data), "index"));
+  g_autoptr(MsSymbolResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  results = ms_symbolizer_resolve_finish (MS_SYMBOLIZER (object), result, &error);
+  g_assert_no_error (error);
+  state->n_resolved[index] = ms_symbol_results_get_n_resolved (results);
+  g_object_unref (user_data);
+  if (--state->pending == 0)
+    g_main_loop_quit (state->loop);
+}
+
+static void
+test_lib_concurrent (LibFixture    *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(MsSymbolRequest) request = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  ConcurrentState state = { 0 };
+
+  /* Jobs share the cache and each module's Dwfl from several threads */
+  request = lib_fixture_request (fixture, fixture->build_id, "libmssymtest.so", fixture->lib_path);
+  requests = single_request (request);
+  state.loop = g_main_loop_new (NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (state.n_resolved); i++)
+    {
+      /* A GTask only to carry the state and index to the callback */
+      GTask *carrier = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_task_set_task_data (carrier, &state, NULL);
+      g_object_set_data (G_OBJECT (carrier), "index", GUINT_TO_POINTER (i));
+      state.pending++;
+      ms_symbolizer_resolve_async (fixture->symbolizer, requests, NULL,
+                                   on_concurrent_resolved, carrier);
+    }
+  g_main_loop_run (state.loop);
+
+  for (guint i = 0; i < G_N_ELEMENTS (state.n_resolved); i++)
+    g_assert_cmpuint (state.n_resolved[i], ==, G_N_ELEMENTS (fixture->offsets));
+  g_main_loop_unref (state.loop);
+}
+
+/* debuginfod ---------------------------------------------------------------- */
+
+static void
+test_debuginfod_unreachable (void)
+{
+  g_autoptr(MsSymbolizer) symbolizer = NULL;
+  g_autoptr(MsSymbolRequest) request = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(MsSymbolResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache_dir = NULL;
+  MsSymbolModuleReport *report;
+
+  /* A server on the loopback that refuses connections (the discard port):
+   * the debuginfod path runs, nothing leaves the machine */
+  cache_dir = g_dir_make_tmp ("memscope-debuginfod-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("DEBUGINFOD_CACHE_PATH", cache_dir, TRUE);
+  g_setenv ("DEBUGINFOD_URLS", "http://127.0.0.1:9/", TRUE);
+
+  symbolizer = ms_symbolizer_new ();
+  g_assert_true (ms_symbolizer_get_use_debuginfod (symbolizer));
+  ms_symbolizer_set_search_dirs (symbolizer, NULL);
+
+  request = ms_symbol_request_new ("0123456789abcdef0123456789abcdef01234567", "libnothing.so");
+  ms_symbol_request_add_offset (request, 0x1000);
+  requests = single_request (request);
+  results = ms_symbolizer_resolve (symbolizer, requests, NULL, &error);
+  g_assert_no_error (error);
+
+  report = only_report (results);
+  g_test_message ("%s", ms_symbol_module_report_get_detail (report));
+  g_assert_cmpint (ms_symbol_module_report_get_status (report), ==, MS_SYMBOL_MODULE_NO_ELF_FOUND);
+  g_assert_cmpuint (ms_symbol_results_get_n_resolved (results), ==, 0);
+  g_assert_nonnull (strstr (ms_symbol_module_report_get_detail (report), "debuginfod"));
+
+  g_unsetenv ("DEBUGINFOD_URLS");
+  g_unsetenv ("DEBUGINFOD_CACHE_PATH");
+  /* the client leaves a settings file behind */
+  {
+    g_autofree char *setting = g_build_filename (cache_dir, "cache_clean_interval_s", NULL);
+    g_unlink (setting);
+    g_rmdir (cache_dir);
+  }
+}
+
 /* Build-ids ----------------------------------------------------------------- */
 
 static void
@@ -1248,9 +1350,11 @@ main (int   argc,
   ADD_LIB_TEST ("batch", test_lib_batch);
   ADD_LIB_TEST ("async", test_lib_async);
   ADD_LIB_TEST ("cancelled", test_lib_cancelled);
+  ADD_LIB_TEST ("concurrent", test_lib_concurrent);
 #undef ADD_LIB_TEST
 
   g_test_add_func ("/memscope/symbols/demangle", test_demangle);
+  g_test_add_func ("/memscope/symbols/debuginfod/unreachable", test_debuginfod_unreachable);
   g_test_add_func ("/memscope/symbols/libc/running", test_libc_running);
   g_test_add_func ("/memscope/symbols/libc/fixture", test_libc_fixture);
   g_test_add_func ("/memscope/symbols/chromium/fixture", test_chromium_fixture);
