@@ -1,0 +1,712 @@
+/* ms-cli-context.c: what every memscope-cli command shares
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ms-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <glib-unix.h>
+
+#include "ms-cdp-error.h"
+
+#include "ms-cli-context.h"
+
+struct _MsCliContext
+{
+  /* Global options */
+  char               *endpoint_text;
+  char               *ws_text;
+  char               *target_selector;
+  guint               timeout;
+
+  char               *command;
+
+  GMainLoop          *loop;
+  GCancellable       *cancellable;
+  int                 status;
+  guint               exited : 1;
+  guint               interrupted : 1;
+  guint               warned_remote : 1;
+  /* Asynchronous operations under way; run() waits for them after the exit so that
+   * no callback outlives the command's state. */
+  guint               n_holds;
+
+  guint               sigint_id;
+  guint               sigterm_id;
+  MsCliInterruptFunc  interrupt_func;
+  gpointer            interrupt_data;
+
+  MsCdpEndpoint      *endpoint;
+  MsCdpDiscovery     *discovery;
+  MsCdpTarget        *target;
+  MsCdpConnection    *connection;
+
+  /* Connecting */
+  MsCliConnectedFunc  connected_func;
+  gpointer            connected_data;
+  GCancellable       *connect_cancellable;
+  guint               connect_deadline_id;
+  guint               connect_timed_out : 1;
+  char               *connect_url;
+};
+
+MsCliContext *
+ms_cli_context_new (void)
+{
+  MsCliContext *self = g_new0 (MsCliContext, 1);
+
+  self->timeout = MS_CLI_DEFAULT_TIMEOUT_SECONDS;
+  self->loop = g_main_loop_new (NULL, FALSE);
+  self->cancellable = g_cancellable_new ();
+  self->command = g_strdup ("");
+
+  return self;
+}
+
+void
+ms_cli_context_free (MsCliContext *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->connect_deadline_id, g_source_remove);
+
+  if (self->connection != NULL)
+    ms_cdp_connection_close (self->connection);
+
+  g_clear_object (&self->connection);
+  g_clear_object (&self->target);
+  g_clear_object (&self->discovery);
+  g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
+  g_clear_object (&self->connect_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->loop, g_main_loop_unref);
+  g_free (self->connect_url);
+  g_free (self->endpoint_text);
+  g_free (self->ws_text);
+  g_free (self->target_selector);
+  g_free (self->command);
+  g_free (self);
+}
+
+/* Global options */
+
+static gboolean
+parse_endpoint_option (const char  *option_name,
+                       const char  *value,
+                       gpointer     data,
+                       GError     **error)
+{
+  MsCliContext *self = data;
+
+  g_free (self->endpoint_text);
+  self->endpoint_text = g_strdup (value);
+  g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
+
+  return TRUE;
+}
+
+static gboolean
+parse_ws_option (const char  *option_name,
+                 const char  *value,
+                 gpointer     data,
+                 GError     **error)
+{
+  MsCliContext *self = data;
+
+  if (!g_str_has_prefix (value, "ws://"))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--ws: “%s” is not a ws:// URL", value);
+      return FALSE;
+    }
+
+  g_free (self->ws_text);
+  self->ws_text = g_strdup (value);
+  g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
+
+  return TRUE;
+}
+
+static gboolean
+parse_target_option (const char  *option_name,
+                     const char  *value,
+                     gpointer     data,
+                     GError     **error)
+{
+  MsCliContext *self = data;
+
+  if (*value == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--target: empty target id or URL");
+      return FALSE;
+    }
+
+  g_free (self->target_selector);
+  self->target_selector = g_strdup (value);
+
+  return TRUE;
+}
+
+static gboolean
+parse_timeout_option (const char  *option_name,
+                      const char  *value,
+                      gpointer     data,
+                      GError     **error)
+{
+  MsCliContext *self = data;
+  guint64 seconds;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 1, MS_CLI_MAX_TIMEOUT_SECONDS, &seconds, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--timeout: “%s” is not a whole number of seconds between 1 and %u",
+                   value, MS_CLI_MAX_TIMEOUT_SECONDS);
+      return FALSE;
+    }
+
+  self->timeout = seconds;
+
+  return TRUE;
+}
+
+static const GOptionEntry connection_entries[] = {
+  { "endpoint", 0, 0, G_OPTION_ARG_CALLBACK, parse_endpoint_option,
+    "DevTools endpoint: HOST:PORT, http://HOST:PORT or a DevToolsActivePort file "
+    "(default " MS_CLI_DEFAULT_ENDPOINT ")", "HOST:PORT" },
+  { "ws", 0, 0, G_OPTION_ARG_CALLBACK, parse_ws_option,
+    "Connect to this target WebSocket directly instead of discovering targets", "URL" },
+  { "target", 0, 0, G_OPTION_ARG_CALLBACK, parse_target_option,
+    "Target id, or a substring of its URL (default: the first page)", "ID|URL-SUBSTRING" },
+  /* Keep it last: MS_CLI_OPTIONS_TIMEOUT uses the tail of this array. */
+  { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, parse_timeout_option,
+    "Longest wait for any answer, in seconds (default 30)", "SECONDS" },
+  { NULL }
+};
+
+static const GOptionEntry no_entries[] = {
+  { NULL }
+};
+
+const GOptionEntry *
+ms_cli_context_get_global_entries (MsCliOptions options)
+{
+  switch (options)
+    {
+    case MS_CLI_OPTIONS_CONNECTION:
+      return connection_entries;
+    case MS_CLI_OPTIONS_TIMEOUT:
+      return &connection_entries[G_N_ELEMENTS (connection_entries) - 2];
+    case MS_CLI_OPTIONS_NONE:
+    default:
+      return no_entries;
+    }
+}
+
+gboolean
+ms_cli_context_parse_options (MsCliContext        *self,
+                              const char          *command,
+                              const char          *parameter_string,
+                              const char          *summary,
+                              const char          *description,
+                              const GOptionEntry  *entries,
+                              MsCliOptions         options,
+                              GStrv               *args)
+{
+  g_autoptr(GOptionContext) option_context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = NULL;
+  GOptionGroup *group;
+
+  g_free (self->command);
+  self->command = g_strdup (command);
+
+  /* The usage line is "Usage: PRGNAME [OPTION…] PARAMETERS". */
+  prgname = g_strdup_printf ("%s %s", MS_CLI_PROGRAM_NAME, command);
+  g_set_prgname (prgname);
+
+  option_context = g_option_context_new (parameter_string);
+  group = g_option_group_new (command, summary, "Show this command's options", self, NULL);
+  if (entries != NULL)
+    g_option_group_add_entries (group, entries);
+  g_option_group_add_entries (group, ms_cli_context_get_global_entries (options));
+  g_option_context_set_main_group (option_context, group);
+  g_option_context_set_summary (option_context, summary);
+  if (description != NULL)
+    g_option_context_set_description (option_context, description);
+
+  if (!g_option_context_parse_strv (option_context, args, &error))
+    {
+      ms_cli_context_usage_error (self, "%s", error->message);
+      return FALSE;
+    }
+
+  if (self->ws_text != NULL && self->endpoint_text != NULL)
+    {
+      ms_cli_context_usage_error (self, "give either --endpoint or --ws, not both");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+const char *
+ms_cli_context_get_command (MsCliContext *self)
+{
+  return self->command;
+}
+
+guint
+ms_cli_context_get_timeout (MsCliContext *self)
+{
+  return self->timeout;
+}
+
+GCancellable *
+ms_cli_context_get_cancellable (MsCliContext *self)
+{
+  return self->cancellable;
+}
+
+gboolean
+ms_cli_context_get_interrupted (MsCliContext *self)
+{
+  return self->interrupted;
+}
+
+/* Reporting */
+
+static void
+print_message (MsCliContext *self,
+               const char   *message)
+{
+  if (self->command != NULL && *self->command != '\0')
+    fprintf (stderr, "%s: %s: %s\n", MS_CLI_PROGRAM_NAME, self->command, message);
+  else
+    fprintf (stderr, "%s: %s\n", MS_CLI_PROGRAM_NAME, message);
+  fflush (stderr);
+}
+
+void
+ms_cli_context_warn (MsCliContext *self,
+                     const char   *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  print_message (self, message);
+}
+
+int
+ms_cli_context_usage_error (MsCliContext *self,
+                            const char   *format,
+                            ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (!self->exited)
+    print_message (self, message);
+  ms_cli_context_exit (self, MS_CLI_EXIT_ERROR);
+
+  return MS_CLI_EXIT_ERROR;
+}
+
+void
+ms_cli_context_failf (MsCliContext *self,
+                      const char   *format,
+                      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  if (self->exited)
+    return;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  print_message (self, message);
+  ms_cli_context_exit (self, MS_CLI_EXIT_ERROR);
+}
+
+void
+ms_cli_context_fail (MsCliContext *self,
+                     const GError *error)
+{
+  ms_cli_context_failf (self, "%s", error->message);
+}
+
+void
+ms_cli_context_fail_prefixed (MsCliContext *self,
+                              const GError *error,
+                              const char   *format,
+                              ...)
+{
+  g_autofree char *prefix = NULL;
+  va_list args;
+
+  va_start (args, format);
+  prefix = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  ms_cli_context_failf (self, "%s: %s", prefix, error->message);
+}
+
+/* The main loop */
+
+void
+ms_cli_context_exit (MsCliContext *self,
+                     MsCliExit     status)
+{
+  if (self->exited)
+    return;
+
+  self->exited = TRUE;
+  self->status = status;
+  g_cancellable_cancel (self->cancellable);
+  if (self->connect_cancellable != NULL)
+    g_cancellable_cancel (self->connect_cancellable);
+  g_main_loop_quit (self->loop);
+}
+
+void
+ms_cli_context_hold (MsCliContext *self)
+{
+  self->n_holds++;
+}
+
+gboolean
+ms_cli_context_release (MsCliContext *self)
+{
+  g_return_val_if_fail (self->n_holds > 0, FALSE);
+
+  self->n_holds--;
+
+  return !self->exited;
+}
+
+gboolean
+ms_cli_context_is_running (MsCliContext *self)
+{
+  return !self->exited;
+}
+
+void
+ms_cli_context_set_interrupt_func (MsCliContext       *self,
+                                   MsCliInterruptFunc  func,
+                                   gpointer            user_data)
+{
+  self->interrupt_func = func;
+  self->interrupt_data = user_data;
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  MsCliContext *self = user_data;
+
+  if (self->interrupted || self->interrupt_func == NULL)
+    {
+      self->interrupted = TRUE;
+      ms_cli_context_failf (self, "interrupted");
+      return G_SOURCE_CONTINUE;
+    }
+
+  self->interrupted = TRUE;
+  self->interrupt_func (self, self->interrupt_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+int
+ms_cli_context_run (MsCliContext *self)
+{
+  if (self->sigint_id == 0)
+    self->sigint_id = g_unix_signal_add (SIGINT, on_signal, self);
+  if (self->sigterm_id == 0)
+    self->sigterm_id = g_unix_signal_add (SIGTERM, on_signal, self);
+
+  if (!self->exited)
+    g_main_loop_run (self->loop);
+
+  /* Let cancelled and failed operations call back while their state still exists. */
+  if (self->connection != NULL)
+    ms_cdp_connection_close (self->connection);
+  while (self->n_holds > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  return self->status;
+}
+
+/* Connecting */
+
+MsCdpEndpoint *
+ms_cli_context_get_endpoint (MsCliContext *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text;
+
+  if (self->endpoint != NULL)
+    return self->endpoint;
+
+  text = self->ws_text ? self->ws_text :
+         self->endpoint_text ? self->endpoint_text :
+         MS_CLI_DEFAULT_ENDPOINT;
+
+  self->endpoint = ms_cdp_endpoint_parse (text, &error);
+  if (self->endpoint == NULL)
+    {
+      ms_cli_context_failf (self, "%s “%s”: %s",
+                            self->ws_text ? "--ws" : "--endpoint", text, error->message);
+      return NULL;
+    }
+
+  if (!ms_cdp_endpoint_is_loopback (self->endpoint) && !self->warned_remote)
+    {
+      g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
+
+      /* The DevTools protocol has no authentication: whoever reaches the port owns the browser. */
+      ms_cli_context_warn (self, "warning: %s is not a loopback address; the DevTools protocol "
+                           "is unencrypted and unauthenticated", where);
+      self->warned_remote = TRUE;
+    }
+
+  return self->endpoint;
+}
+
+MsCdpDiscovery *
+ms_cli_context_get_discovery (MsCliContext *self)
+{
+  MsCdpEndpoint *endpoint;
+
+  if (self->discovery != NULL)
+    return self->discovery;
+
+  endpoint = ms_cli_context_get_endpoint (self);
+  if (endpoint == NULL)
+    return NULL;
+
+  self->discovery = ms_cdp_discovery_new (endpoint);
+  ms_cdp_discovery_set_timeout (self->discovery, self->timeout);
+
+  return self->discovery;
+}
+
+MsCdpConnection *
+ms_cli_context_get_connection (MsCliContext *self)
+{
+  return self->connection;
+}
+
+MsCdpTarget *
+ms_cli_context_get_target (MsCliContext *self)
+{
+  return self->target;
+}
+
+const char *
+ms_cli_context_describe_target (MsCliContext *self)
+{
+  if (self->target != NULL && ms_cdp_target_get_url (self->target) != NULL)
+    return ms_cdp_target_get_url (self->target);
+
+  return self->connect_url;
+}
+
+static gboolean
+on_connect_deadline (gpointer user_data)
+{
+  MsCliContext *self = user_data;
+
+  self->connect_deadline_id = 0;
+  self->connect_timed_out = TRUE;
+  g_cancellable_cancel (self->connect_cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_connection_new (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  MsCliContext *self = user_data;
+  g_autoptr(MsCdpConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection = ms_cdp_connection_new_finish (result, &error);
+  g_clear_handle_id (&self->connect_deadline_id, g_source_remove);
+
+  if (!ms_cli_context_release (self))
+    {
+      if (connection != NULL)
+        ms_cdp_connection_close (connection);
+      return;
+    }
+
+  if (connection == NULL)
+    {
+      if (self->connect_timed_out)
+        {
+          g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
+
+          ms_cli_context_failf (self, "%s did not complete the WebSocket handshake within %u s",
+                                where, self->timeout);
+        }
+      else
+        ms_cli_context_fail_prefixed (self, error, "cannot connect to %s", self->connect_url);
+      return;
+    }
+
+  ms_cdp_connection_set_timeout (connection, self->timeout);
+  self->connection = g_steal_pointer (&connection);
+  self->connected_func (self, self->connected_data);
+}
+
+static void
+open_websocket (MsCliContext *self,
+                const char   *ws_url)
+{
+  g_free (self->connect_url);
+  self->connect_url = g_strdup (ws_url);
+
+  /* libsoup's handshake has its own, fixed timeout; --timeout is the user's word. */
+  g_clear_object (&self->connect_cancellable);
+  self->connect_cancellable = g_cancellable_new ();
+  self->connect_deadline_id = g_timeout_add_seconds (self->timeout, on_connect_deadline, self);
+
+  ms_cli_context_hold (self);
+  ms_cdp_connection_new_async (ws_url, self->connect_cancellable, on_connection_new, self);
+}
+
+static void
+on_targets_listed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  MsCliContext *self = user_data;
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ws_url = NULL;
+
+  targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
+  if (!ms_cli_context_release (self))
+    return;
+
+  if (targets == NULL)
+    {
+      ms_cli_context_fail (self, error);
+      return;
+    }
+
+  self->target = ms_cdp_target_list_find (targets, self->target_selector, &error);
+  if (self->target == NULL)
+    {
+      g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
+
+      ms_cli_context_fail_prefixed (self, error, "%s", where);
+      return;
+    }
+
+  ws_url = ms_cdp_discovery_target_ws_url (self->discovery, self->target, &error);
+  if (ws_url == NULL)
+    {
+      ms_cli_context_fail_prefixed (self, error, "target %s (%s)",
+                                    ms_cdp_target_get_id (self->target),
+                                    ms_cdp_target_get_url (self->target));
+      return;
+    }
+
+  open_websocket (self, ws_url);
+}
+
+void
+ms_cli_context_connect (MsCliContext       *self,
+                        MsCliConnectedFunc  callback,
+                        gpointer            user_data)
+{
+  MsCdpEndpoint *endpoint;
+  MsCdpDiscovery *discovery;
+
+  g_return_if_fail (self->connection == NULL);
+
+  self->connected_func = callback;
+  self->connected_data = user_data;
+
+  endpoint = ms_cli_context_get_endpoint (self);
+  if (endpoint == NULL)
+    return;
+
+  if (self->ws_text != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *ws_url = NULL;
+
+      if (self->target_selector != NULL)
+        {
+          ms_cli_context_failf (self, "give either --ws or --target, not both");
+          return;
+        }
+
+      /* Rebuilt from the endpoint so that only its host and port are ever used. */
+      ws_url = ms_cdp_endpoint_ws_url (endpoint, ms_cdp_endpoint_get_ws_path (endpoint), &error);
+      if (ws_url == NULL)
+        {
+          ms_cli_context_fail_prefixed (self, error, "--ws “%s”", self->ws_text);
+          return;
+        }
+      open_websocket (self, ws_url);
+      return;
+    }
+
+  discovery = ms_cli_context_get_discovery (self);
+  if (discovery == NULL)
+    return;
+
+  ms_cli_context_hold (self);
+  ms_cdp_discovery_list_targets_async (discovery, self->cancellable, on_targets_listed, self);
+}
+
+/* Output */
+
+void
+ms_cli_print_json_line (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+char *
+ms_cli_format_timestamp (GDateTime *time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
+  g_autofree char *seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", seconds, g_date_time_get_microsecond (utc) / 1000);
+}

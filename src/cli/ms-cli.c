@@ -1,0 +1,158 @@
+/* ms-cli.c: global options and the command table of memscope-cli
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ms-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "ms-cli.h"
+#include "ms-cli-commands.h"
+#include "ms-cli-context.h"
+
+static const MsCliCommand commands[] = {
+  { "targets", "targets [--json]",
+    "Print the browser version and its targets", ms_cli_targets },
+  { "counters", "counters [--interval S] [--count N] [--json]",
+    "Print DOM counters (documents, nodes, jsEventListeners)", ms_cli_counters },
+  { "leak-counters", "leak-counters [--json]",
+    "Collect garbage, then print the leak-detection counters", ms_cli_leak_counters },
+  { "purge", "purge --yes",
+    "Forcibly purge JavaScript memory (destroys the page's scripts)", ms_cli_purge },
+  { "pressure", "pressure moderate|critical",
+    "Simulate a memory pressure notification", ms_cli_pressure },
+  { "suppress-pressure", "suppress-pressure on|off",
+    "Suppress or allow memory pressure notifications", ms_cli_suppress_pressure },
+  { "leak-check", "leak-check --action JS [--iterations N] [--warmup N] [--max-growth NAME=N,...]",
+    "Run an action repeatedly; exit 1 if counters grow past their budget", ms_cli_leak_check },
+  { "launch", "launch [--headless] [--url URL] [--browser PATH]",
+    "Start a browser ready for inspection and print its endpoint", ms_cli_launch },
+  { NULL }
+};
+
+const MsCliCommand *
+ms_cli_get_commands (void)
+{
+  return commands;
+}
+
+const MsCliCommand *
+ms_cli_find_command (const char *name)
+{
+  for (const MsCliCommand *command = commands; command->name != NULL; command++)
+    {
+      if (g_str_equal (command->name, name))
+        return command;
+    }
+
+  return NULL;
+}
+
+static char *
+build_description (void)
+{
+  GString *text = g_string_new ("Commands:\n");
+
+  for (const MsCliCommand *command = commands; command->name != NULL; command++)
+    g_string_append_printf (text, "  %s\n      %s\n", command->synopsis, command->summary);
+
+  g_string_append (text,
+                   "\n"
+                   "Run “" MS_CLI_PROGRAM_NAME " COMMAND --help” for a command's options.\n"
+                   "Global options may also follow the command's name.\n"
+                   "\n"
+                   "Exit status: 0 success, 1 a check failed, 2 an error, 3 an alarm fired.\n");
+
+  return g_string_free (text, FALSE);
+}
+
+static GStrv
+command_arguments (GStrv args,
+                   guint first)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_strv_builder_add (builder, MS_CLI_PROGRAM_NAME);
+  for (guint i = first; args[i] != NULL; i++)
+    g_strv_builder_add (builder, args[i]);
+
+  return g_strv_builder_end (builder);
+}
+
+int
+ms_cli_main (int    argc,
+             char **argv)
+{
+  g_autoptr(MsCliContext) ctx = ms_cli_context_new ();
+  g_autoptr(GOptionContext) option_context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+  g_autofree char *description = NULL;
+  const MsCliCommand *command;
+  gboolean version = FALSE;
+  GOptionGroup *group;
+  const GOptionEntry version_entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL }
+  };
+
+  g_set_prgname (MS_CLI_PROGRAM_NAME);
+
+  args = g_new0 (char *, argc + 1);
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+
+  option_context = g_option_context_new ("COMMAND [ARGUMENT…]");
+  /* Everything after the command's name belongs to the command. */
+  g_option_context_set_strict_posix (option_context, TRUE);
+  group = g_option_group_new ("memscope-cli", "Global options", "Show global options", ctx, NULL);
+  g_option_group_add_entries (group, ms_cli_context_get_global_entries (MS_CLI_OPTIONS_CONNECTION));
+  g_option_group_add_entries (group, version_entries);
+  g_option_context_set_main_group (option_context, group);
+  g_option_context_set_summary (option_context,
+                                "Inspect the memory of a Chromium-family browser over the "
+                                "DevTools protocol.");
+  description = build_description ();
+  g_option_context_set_description (option_context, description);
+
+  if (!g_option_context_parse_strv (option_context, &args, &error))
+    return ms_cli_context_usage_error (ctx, "%s", error->message);
+
+  if (version)
+    {
+      printf ("%s %s\n", MS_CLI_PROGRAM_NAME, PACKAGE_VERSION);
+      return MS_CLI_EXIT_OK;
+    }
+
+  if (args[0] == NULL || args[1] == NULL)
+    return ms_cli_context_usage_error (ctx, "no command given; run “%s --help” for the list",
+                                       MS_CLI_PROGRAM_NAME);
+
+  if (g_str_equal (args[1], "help"))
+    {
+      g_autofree char *help = NULL;
+
+      if (args[2] == NULL)
+        {
+          help = g_option_context_get_help (option_context, TRUE, NULL);
+          fputs (help, stdout);
+          return MS_CLI_EXIT_OK;
+        }
+
+      command = ms_cli_find_command (args[2]);
+      if (command == NULL)
+        return ms_cli_context_usage_error (ctx, "unknown command “%s”; run “%s --help” for the list",
+                                           args[2], MS_CLI_PROGRAM_NAME);
+
+      return command->run (ctx, g_strdupv ((char *[]) { MS_CLI_PROGRAM_NAME, "--help", NULL }));
+    }
+
+  command = ms_cli_find_command (args[1]);
+  if (command == NULL)
+    return ms_cli_context_usage_error (ctx, "unknown command “%s”; run “%s --help” for the list",
+                                       args[1], MS_CLI_PROGRAM_NAME);
+
+  return command->run (ctx, command_arguments (args, 2));
+}
