@@ -160,8 +160,10 @@ fail_connection (MsCdpConnection  *self,
 {
   if (self->failure == NULL)
     self->failure = g_error_copy (error);
-  set_state (self, state);
+  /* Calls first: a listener to the state change may close the connection, and the
+   * waiting calls must learn the real reason, not that. */
   fail_all_pending (self, error);
+  set_state (self, state);
   g_error_free (error);
 }
 

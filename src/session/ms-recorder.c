@@ -1,0 +1,837 @@
+/* ms-recorder.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ms-session"
+
+#include "config.h"
+
+#include "ms-cdp-error.h"
+#include "ms-recorder.h"
+
+/* Never poll profiles more often than this, whatever the setting. */
+#define MIN_PROFILE_DELAY_MS 250
+
+struct _MsRecorder
+{
+  GObject             parent_instance;
+
+  MsSession          *session;
+  MsAllocationAlarm  *alarm;
+  GCancellable       *cancellable;     /* polling; cancelled on stop and dispose */
+
+  MsRecorderState     state;
+  guint               sampling_interval;
+  gboolean            suppress_randomness;
+  MsCdpProfileSource  source;
+  guint               profile_interval;
+  guint               counter_interval;
+  guint               autosave_interval;
+
+  GPtrArray          *profiles;        /* MsRecordedProfile */
+  GArray             *counters;        /* MsRecordedCounters */
+  GArray             *alarms;          /* MsRecordedAlarm */
+  gint64              start_time;
+
+  guint               profile_source;
+  guint               counter_source;
+  guint               autosave_source;
+  guint               effective_delay_ms;
+  gboolean            profile_in_flight;
+  gboolean            counters_in_flight;
+  guint               current_profile_index;
+  gulong              alarm_handler;
+  gulong              reconnected_handler;
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum {
+  COUNTERS,
+  PROFILE,
+  ALARM,
+  WARNING,
+  AUTOSAVE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (MsRecorder, ms_recorder, G_TYPE_OBJECT)
+
+GType
+ms_recorder_state_get_type (void)
+{
+  static gsize type_id;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { MS_RECORDER_STATE_IDLE, "MS_RECORDER_STATE_IDLE", "idle" },
+        { MS_RECORDER_STATE_STARTING, "MS_RECORDER_STATE_STARTING", "starting" },
+        { MS_RECORDER_STATE_RECORDING, "MS_RECORDER_STATE_RECORDING", "recording" },
+        { MS_RECORDER_STATE_STOPPING, "MS_RECORDER_STATE_STOPPING", "stopping" },
+        { MS_RECORDER_STATE_STOPPED, "MS_RECORDER_STATE_STOPPED", "stopped" },
+        { 0, NULL, NULL }
+      };
+      GType type = g_enum_register_static (g_intern_static_string ("MsRecorderState"), values);
+      g_once_init_leave (&type_id, type);
+    }
+
+  return type_id;
+}
+
+static void
+recorded_profile_free (MsRecordedProfile *p)
+{
+  g_clear_pointer (&p->raw, g_bytes_unref);
+  g_clear_object (&p->profile);
+  g_free (p);
+}
+
+static void
+set_state (MsRecorder      *self,
+           MsRecorderState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+stop_timers (MsRecorder *self)
+{
+  g_clear_handle_id (&self->profile_source, g_source_remove);
+  g_clear_handle_id (&self->counter_source, g_source_remove);
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+}
+
+static void
+ms_recorder_dispose (GObject *object)
+{
+  MsRecorder *self = (MsRecorder *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  stop_timers (self);
+  if (self->alarm != NULL)
+    g_clear_signal_handler (&self->alarm_handler, self->alarm);
+  if (self->session != NULL)
+    g_clear_signal_handler (&self->reconnected_handler, self->session);
+
+  G_OBJECT_CLASS (ms_recorder_parent_class)->dispose (object);
+}
+
+static void
+ms_recorder_finalize (GObject *object)
+{
+  MsRecorder *self = (MsRecorder *)object;
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->alarm);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->profiles, g_ptr_array_unref);
+  g_clear_pointer (&self->counters, g_array_unref);
+  g_clear_pointer (&self->alarms, g_array_unref);
+
+  G_OBJECT_CLASS (ms_recorder_parent_class)->finalize (object);
+}
+
+static void
+ms_recorder_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  MsRecorder *self = MS_RECORDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_recorder_class_init (MsRecorderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ms_recorder_dispose;
+  object_class->finalize = ms_recorder_finalize;
+  object_class->get_property = ms_recorder_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       MS_TYPE_RECORDER_STATE, MS_RECORDER_STATE_IDLE,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[COUNTERS] = g_signal_new ("counters", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[PROFILE] = g_signal_new ("profile", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[ALARM] = g_signal_new ("alarm", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[WARNING] = g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[AUTOSAVE] = g_signal_new ("autosave", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ms_recorder_init (MsRecorder *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->alarm = ms_allocation_alarm_new ();
+  self->source = MS_CDP_PROFILE_SINCE_START;
+  self->counter_interval = 1;
+  self->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) recorded_profile_free);
+  self->counters = g_array_new (FALSE, TRUE, sizeof (MsRecordedCounters));
+  self->alarms = g_array_new (FALSE, TRUE, sizeof (MsRecordedAlarm));
+}
+
+static void
+on_alarm_fired (MsAllocationAlarm *alarm,
+                MsProfile         *profile,
+                guint              sample_index,
+                MsRecorder        *self)
+{
+  MsRecordedAlarm event = { 0 };
+
+  event.time_us = g_get_real_time ();
+  event.profile_index = self->current_profile_index;
+  event.sample_index = sample_index;
+  ms_profile_get_sample (profile, sample_index, &event.size, &event.total, NULL);
+  g_array_append_val (self->alarms, event);
+  g_signal_emit (self, signals[ALARM], 0, &g_array_index (self->alarms, MsRecordedAlarm,
+                                                          self->alarms->len - 1));
+}
+
+MsRecorder *
+ms_recorder_new (MsSession *session)
+{
+  MsRecorder *self;
+
+  g_return_val_if_fail (MS_IS_SESSION (session), NULL);
+
+  self = g_object_new (MS_TYPE_RECORDER, NULL);
+  self->session = g_object_ref (session);
+  self->alarm_handler = g_signal_connect (self->alarm, "fired", G_CALLBACK (on_alarm_fired), self);
+  return self;
+}
+
+MsSession *
+ms_recorder_get_session (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->session;
+}
+
+MsRecorderState
+ms_recorder_get_state (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), MS_RECORDER_STATE_STOPPED);
+  return self->state;
+}
+
+void
+ms_recorder_set_sampling_interval (MsRecorder *self,
+                                   guint       bytes)
+{
+  g_return_if_fail (MS_IS_RECORDER (self));
+  self->sampling_interval = bytes;
+}
+
+guint
+ms_recorder_get_sampling_interval (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), 0);
+  return self->sampling_interval;
+}
+
+void
+ms_recorder_set_suppress_randomness (MsRecorder *self,
+                                     gboolean    suppress)
+{
+  g_return_if_fail (MS_IS_RECORDER (self));
+  self->suppress_randomness = !!suppress;
+}
+
+gboolean
+ms_recorder_get_suppress_randomness (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), FALSE);
+  return self->suppress_randomness;
+}
+
+void
+ms_recorder_set_source (MsRecorder         *self,
+                        MsCdpProfileSource  source)
+{
+  g_return_if_fail (MS_IS_RECORDER (self));
+  self->source = source;
+}
+
+MsCdpProfileSource
+ms_recorder_get_source (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), MS_CDP_PROFILE_SINCE_START);
+  return self->source;
+}
+
+void
+ms_recorder_set_profile_interval (MsRecorder *self,
+                                  guint       seconds)
+{
+  g_return_if_fail (MS_IS_RECORDER (self));
+  self->profile_interval = seconds;
+}
+
+void
+ms_recorder_set_counter_interval (MsRecorder *self,
+                                  guint       seconds)
+{
+  g_return_if_fail (MS_IS_RECORDER (self));
+  self->counter_interval = seconds;
+}
+
+void
+ms_recorder_set_autosave_interval (MsRecorder *self,
+                                   guint       seconds)
+{
+  g_return_if_fail (MS_IS_RECORDER (self));
+  self->autosave_interval = seconds;
+}
+
+MsAllocationAlarm *
+ms_recorder_get_alarm (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->alarm;
+}
+
+guint
+ms_recorder_get_effective_profile_interval_ms (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), 0);
+  return self->effective_delay_ms;
+}
+
+GPtrArray *
+ms_recorder_get_profiles (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->profiles;
+}
+
+GArray *
+ms_recorder_get_counters (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->counters;
+}
+
+GArray *
+ms_recorder_get_alarms (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->alarms;
+}
+
+gint64
+ms_recorder_get_start_time (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), 0);
+  return self->start_time;
+}
+
+static void
+warn (MsRecorder   *self,
+      const GError *error)
+{
+  g_debug ("%s", error->message);
+  g_signal_emit (self, signals[WARNING], 0, error);
+}
+
+/* Counters */
+
+static void
+counters_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(MsRecorder) self = user_data;
+  g_autoptr(GError) error = NULL;
+  MsCdpDomCounters c;
+  MsRecordedCounters reading;
+
+  self->counters_in_flight = FALSE;
+  if (!ms_cdp_memory_get_dom_counters_finish (MS_CDP_CONNECTION (object), result, &c, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        warn (self, error);
+      return;
+    }
+
+  reading.time_us = g_get_real_time ();
+  reading.documents = c.documents;
+  reading.nodes = c.nodes;
+  reading.js_event_listeners = c.js_event_listeners;
+  g_array_append_val (self->counters, reading);
+  g_signal_emit (self, signals[COUNTERS], 0,
+                 &g_array_index (self->counters, MsRecordedCounters, self->counters->len - 1));
+}
+
+static gboolean
+counter_tick (gpointer data)
+{
+  MsRecorder *self = data;
+  MsCdpConnection *conn = ms_session_get_connection (self->session);
+
+  /* A slow browser: skip a tick rather than pile up calls. */
+  if (conn == NULL || self->counters_in_flight ||
+      ms_session_get_state (self->session) != MS_SESSION_STATE_CONNECTED)
+    return G_SOURCE_CONTINUE;
+
+  self->counters_in_flight = TRUE;
+  ms_cdp_memory_get_dom_counters_async (conn, self->cancellable, counters_cb, g_object_ref (self));
+  return G_SOURCE_CONTINUE;
+}
+
+/* Profiles */
+
+typedef struct
+{
+  gint64 requested_us;
+  gint64 received_us;
+  GBytes *raw;
+} ProfileFetch;
+
+static void
+profile_fetch_free (ProfileFetch *fetch)
+{
+  g_clear_pointer (&fetch->raw, g_bytes_unref);
+  g_free (fetch);
+}
+
+static void schedule_profile (MsRecorder *self);
+
+static void
+profile_parsed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsRecorder *self = g_task_get_source_object (task);
+  ProfileFetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) profile = NULL;
+  MsRecordedProfile *recorded;
+  guint index;
+
+  profile = ms_profile_new_from_bytes_finish (result, &error);
+  if (profile == NULL)
+    {
+      g_prefix_error (&error, "The profile from %s could not be read: ",
+                      ms_cdp_profile_source_to_method (self->source));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  recorded = g_new0 (MsRecordedProfile, 1);
+  recorded->time_us = g_get_real_time ();
+  recorded->raw = g_bytes_ref (fetch->raw);
+  recorded->profile = g_object_ref (profile);
+  g_ptr_array_add (self->profiles, recorded);
+  index = self->profiles->len - 1;
+
+  /* Alarm: between this profile and the one before. */
+  self->current_profile_index = index;
+  ms_allocation_alarm_check (self->alarm, profile);
+
+  g_signal_emit (self, signals[PROFILE], 0, index);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+profile_raw_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ProfileFetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  fetch->raw = ms_cdp_memory_get_sampling_profile_raw_finish (MS_CDP_CONNECTION (object), result, &error);
+  fetch->received_us = g_get_monotonic_time ();
+  if (fetch->raw == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Parsing a 40 MB reply happens on a worker thread. */
+  ms_profile_new_from_bytes_async (fetch->raw, g_task_get_cancellable (task),
+                                   profile_parsed_cb, g_object_ref (task));
+}
+
+/* Fetches and records one profile. */
+static void
+take_profile_async (MsRecorder          *self,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  MsCdpConnection *conn = ms_session_get_connection (self->session);
+  ProfileFetch *fetch = g_new0 (ProfileFetch, 1);
+
+  g_task_set_source_tag (task, take_profile_async);
+  g_task_set_task_data (task, fetch, (GDestroyNotify) profile_fetch_free);
+
+  if (conn == NULL)
+    {
+      const GError *why = ms_session_get_error (self->session);
+
+      if (why != NULL)
+        g_task_return_error (task, g_error_copy (why));
+      else
+        g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
+                                 "Not connected to the browser");
+      g_object_unref (task);
+      return;
+    }
+
+  fetch->requested_us = g_get_monotonic_time ();
+  ms_cdp_memory_get_sampling_profile_raw_async (conn, self->source, cancellable, profile_raw_cb, task);
+}
+
+static gboolean
+take_profile_finish (MsRecorder    *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+periodic_profile_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(MsRecorder) self = user_data;
+  g_autoptr(GError) error = NULL;
+  ProfileFetch *fetch = g_task_get_task_data (G_TASK (result));
+  guint fetch_ms = 0;
+
+  self->profile_in_flight = FALSE;
+  if (fetch->received_us > 0)
+    fetch_ms = (fetch->received_us - fetch->requested_us) / 1000;
+
+  if (!take_profile_finish (self, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      warn (self, error);
+    }
+  else if (self->autosave_interval > 0)
+    g_signal_emit (self, signals[AUTOSAVE], 0);
+
+  if (self->state != MS_RECORDER_STATE_RECORDING)
+    return;
+
+  /* Adaptive refresh: wait at least twice what the browser needed. */
+  self->effective_delay_ms = MAX (MAX (self->profile_interval * 1000, MIN_PROFILE_DELAY_MS),
+                                  2 * fetch_ms);
+  schedule_profile (self);
+}
+
+static gboolean
+profile_tick (gpointer data)
+{
+  MsRecorder *self = data;
+
+  self->profile_source = 0;
+  if (self->profile_in_flight)
+    return G_SOURCE_REMOVE;
+
+  /* While reconnecting, try again a little later. */
+  if (ms_session_get_state (self->session) != MS_SESSION_STATE_CONNECTED)
+    {
+      schedule_profile (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  self->profile_in_flight = TRUE;
+  take_profile_async (self, self->cancellable, periodic_profile_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_profile (MsRecorder *self)
+{
+  g_clear_handle_id (&self->profile_source, g_source_remove);
+  self->profile_source = g_timeout_add (self->effective_delay_ms, profile_tick, self);
+}
+
+static gboolean
+autosave_tick (gpointer data)
+{
+  MsRecorder *self = data;
+
+  g_signal_emit (self, signals[AUTOSAVE], 0);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Start */
+
+static void
+start_polling (MsRecorder *self)
+{
+  if (self->counter_interval > 0)
+    {
+      self->counter_source = g_timeout_add_seconds (self->counter_interval, counter_tick, self);
+      counter_tick (self);
+    }
+  if (self->profile_interval > 0)
+    {
+      self->effective_delay_ms = MAX (self->profile_interval * 1000, MIN_PROFILE_DELAY_MS);
+      schedule_profile (self);
+    }
+  if (self->autosave_interval > 0)
+    self->autosave_source = g_timeout_add_seconds (self->autosave_interval, autosave_tick, self);
+}
+
+static void
+start_sampling_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsRecorder *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ms_cdp_memory_start_sampling_finish (MS_CDP_CONNECTION (object), result, &error))
+    {
+      set_state (self, MS_RECORDER_STATE_STOPPED);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->start_time = g_get_real_time ();
+  set_state (self, MS_RECORDER_STATE_RECORDING);
+  start_polling (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+resume_sampling_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(MsRecorder) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ms_cdp_memory_start_sampling_finish (MS_CDP_CONNECTION (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_prefix_error (&error, "Sampling could not be restarted after reconnecting: ");
+      warn (self, error);
+    }
+}
+
+/* A new connection (the browser restarted the target, or the socket dropped) has
+ * no sampler running: start it again and compare new profiles among themselves. */
+static void
+on_reconnected (MsSession  *session,
+                MsRecorder *self)
+{
+  if (self->state != MS_RECORDER_STATE_RECORDING)
+    return;
+
+  ms_allocation_alarm_reset (self->alarm);
+  ms_cdp_memory_start_sampling_async (ms_session_get_connection (session), self->sampling_interval,
+                                      self->suppress_randomness, self->cancellable,
+                                      resume_sampling_cb, g_object_ref (self));
+}
+
+void
+ms_recorder_start_async (MsRecorder          *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  MsCdpConnection *conn;
+
+  g_return_if_fail (MS_IS_RECORDER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ms_recorder_start_async);
+
+  if (self->state != MS_RECORDER_STATE_IDLE)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               "This recorder was already started");
+      return;
+    }
+
+  conn = ms_session_get_connection (self->session);
+  if (conn == NULL || ms_session_get_state (self->session) != MS_SESSION_STATE_CONNECTED)
+    {
+      g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
+                               "Cannot record: not connected to a target");
+      return;
+    }
+
+  self->reconnected_handler = g_signal_connect (self->session, "reconnected",
+                                                G_CALLBACK (on_reconnected), self);
+  set_state (self, MS_RECORDER_STATE_STARTING);
+  ms_cdp_memory_start_sampling_async (conn, self->sampling_interval, self->suppress_randomness,
+                                      cancellable, start_sampling_cb, g_steal_pointer (&task));
+}
+
+gboolean
+ms_recorder_start_finish (MsRecorder    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Stop: [last profile] → stopSampling, each step's failure kept but not fatal. */
+
+typedef struct
+{
+  GError *first_error;
+} StopData;
+
+static void
+stop_data_free (StopData *data)
+{
+  g_clear_error (&data->first_error);
+  g_free (data);
+}
+
+static void
+stop_done (GTask *task)
+{
+  MsRecorder *self = g_task_get_source_object (task);
+  StopData *data = g_task_get_task_data (task);
+
+  set_state (self, MS_RECORDER_STATE_STOPPED);
+  if (self->autosave_interval > 0)
+    g_signal_emit (self, signals[AUTOSAVE], 0);
+  if (data->first_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->first_error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+stop_sampling_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  StopData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ms_cdp_memory_stop_sampling_finish (MS_CDP_CONNECTION (object), result, &error) &&
+      data->first_error == NULL)
+    data->first_error = g_steal_pointer (&error);
+  stop_done (task);
+}
+
+static void
+send_stop_sampling (GTask *task)
+{
+  MsRecorder *self = g_task_get_source_object (task);
+  StopData *data = g_task_get_task_data (task);
+  MsCdpConnection *conn = ms_session_get_connection (self->session);
+
+  if (conn == NULL)
+    {
+      if (data->first_error == NULL)
+        data->first_error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
+                                         "Sampling could not be stopped: the browser is gone");
+      stop_done (task);
+      return;
+    }
+
+  /* Not cancellable on purpose: the sampler must not be left running in the browser. */
+  ms_cdp_memory_stop_sampling_async (conn, NULL, stop_sampling_cb, g_object_ref (task));
+}
+
+static void
+final_profile_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsRecorder *self = MS_RECORDER (object);
+  StopData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!take_profile_finish (self, result, &error))
+    data->first_error = g_steal_pointer (&error);
+  send_stop_sampling (task);
+}
+
+void
+ms_recorder_stop_async (MsRecorder          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MS_IS_RECORDER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ms_recorder_stop_async);
+  g_task_set_task_data (task, g_new0 (StopData, 1), (GDestroyNotify) stop_data_free);
+
+  if (self->state != MS_RECORDER_STATE_RECORDING)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               "The recorder is not recording");
+      return;
+    }
+
+  set_state (self, MS_RECORDER_STATE_STOPPING);
+  stop_timers (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->profile_in_flight = FALSE;
+  self->counters_in_flight = FALSE;
+
+  if (self->profile_interval == 0 || self->profiles->len == 0)
+    take_profile_async (self, cancellable, final_profile_cb, g_steal_pointer (&task));
+  else
+    send_stop_sampling (task);
+}
+
+gboolean
+ms_recorder_stop_finish (MsRecorder    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

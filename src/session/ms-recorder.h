@@ -1,0 +1,123 @@
+/* ms-recorder.h: recording a target's memory over time
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ms-allocation-alarm.h"
+#include "ms-cdp-memory.h"
+#include "ms-profile.h"
+#include "ms-session.h"
+
+G_BEGIN_DECLS
+
+#define MS_TYPE_RECORDER       (ms_recorder_get_type ())
+#define MS_TYPE_RECORDER_STATE (ms_recorder_state_get_type ())
+
+G_DECLARE_FINAL_TYPE (MsRecorder, ms_recorder, MS, RECORDER, GObject)
+
+typedef enum
+{
+  MS_RECORDER_STATE_IDLE,
+  MS_RECORDER_STATE_STARTING,
+  MS_RECORDER_STATE_RECORDING,
+  MS_RECORDER_STATE_STOPPING,
+  MS_RECORDER_STATE_STOPPED,
+} MsRecorderState;
+
+GType ms_recorder_state_get_type (void) G_GNUC_CONST;
+
+/* One profile as captured: the reply exactly as the browser sent it, and its model. */
+typedef struct
+{
+  gint64     time_us;      /* wall clock, g_get_real_time() */
+  GBytes    *raw;          /* the whole {"id":…,"result":{"profile":…}} message */
+  MsProfile *profile;
+} MsRecordedProfile;
+
+/* One reading of Memory.getDOMCounters. */
+typedef struct
+{
+  gint64 time_us;
+  gint64 documents;
+  gint64 nodes;
+  gint64 js_event_listeners;
+} MsRecordedCounters;
+
+/* One firing of the allocation alarm. */
+typedef struct
+{
+  gint64  time_us;
+  guint   profile_index;   /* into ms_recorder_get_profiles() */
+  guint   sample_index;
+  guint64 size;
+  guint64 total;
+} MsRecordedAlarm;
+
+MsRecorder        *ms_recorder_new                    (MsSession           *session);
+MsSession         *ms_recorder_get_session            (MsRecorder          *self);
+MsRecorderState    ms_recorder_get_state              (MsRecorder          *self);
+
+/* Settings; change them before start. */
+/* Bytes between samples; 0 leaves the browser's default (128 KiB). */
+void               ms_recorder_set_sampling_interval  (MsRecorder          *self,
+                                                       guint                bytes);
+guint              ms_recorder_get_sampling_interval  (MsRecorder          *self);
+void               ms_recorder_set_suppress_randomness (MsRecorder         *self,
+                                                       gboolean             suppress);
+gboolean           ms_recorder_get_suppress_randomness (MsRecorder         *self);
+void               ms_recorder_set_source             (MsRecorder          *self,
+                                                       MsCdpProfileSource   source);
+MsCdpProfileSource ms_recorder_get_source             (MsRecorder          *self);
+/* Seconds between profiles; 0 takes one profile when stopping. */
+void               ms_recorder_set_profile_interval   (MsRecorder          *self,
+                                                       guint                seconds);
+/* Seconds between DOM counter readings; 0 reads none. Default 1. */
+void               ms_recorder_set_counter_interval   (MsRecorder          *self,
+                                                       guint                seconds);
+/* Called after every profile and every @seconds of counters; see MsRecorder::autosave. */
+void               ms_recorder_set_autosave_interval  (MsRecorder          *self,
+                                                       guint                seconds);
+
+/* The alarm every new profile is checked against (disarmed until armed). */
+MsAllocationAlarm *ms_recorder_get_alarm              (MsRecorder          *self);
+
+/* The delay the recorder really waits between profiles: at least the interval, and
+ * at least twice the time the browser took to build the last profile, so that a
+ * 40 MB profile (13.5 s to build) never keeps the renderer busy all the time. */
+guint              ms_recorder_get_effective_profile_interval_ms (MsRecorder *self);
+
+/* Starts sampling (Memory.startSampling) and the polling. */
+void               ms_recorder_start_async            (MsRecorder          *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean           ms_recorder_start_finish           (MsRecorder          *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+/* Stops polling, takes the last profile when the profile interval is 0 (or none was
+ * taken yet), and always sends Memory.stopSampling. Data recorded so far is kept
+ * even when this fails. */
+void               ms_recorder_stop_async             (MsRecorder          *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean           ms_recorder_stop_finish            (MsRecorder          *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+/* Element types MsRecordedProfile, MsRecordedCounters, MsRecordedAlarm. */
+GPtrArray         *ms_recorder_get_profiles           (MsRecorder          *self);
+GArray            *ms_recorder_get_counters           (MsRecorder          *self);
+GArray            *ms_recorder_get_alarms             (MsRecorder          *self);
+gint64             ms_recorder_get_start_time         (MsRecorder          *self);
+
+/* Signals, all on the main context the recorder was made on:
+ *   "counters"  (const MsRecordedCounters *)
+ *   "profile"   (guint index)                 a new profile was added
+ *   "alarm"     (const MsRecordedAlarm *)     the alarm fired
+ *   "warning"   (const GError *)              a poll failed; recording goes on
+ *   "autosave"  ()                            time to save what was recorded
+ *   "notify::state" */
+
+G_END_DECLS

@@ -1,0 +1,385 @@
+/* test-recorder.c: MsRecorder polling a scripted DevTools peer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-cdp-error.h"
+#include "ms-recorder.h"
+
+#include "cdp-test-peer.h"
+
+#define BIG_ALLOCATION (5 * 1024 * 1024)
+
+typedef struct
+{
+  CdpTestPeer   *peer;
+  MsCdpEndpoint *endpoint;
+  MsSession     *session;
+  MsRecorder    *recorder;
+  GAsyncResult  *result;
+  GHashTable    *calls;            /* method -> count */
+  char          *profile_a;        /* result JSON of the fixture profile */
+  char          *profile_b;        /* the same plus one BIG_ALLOCATION sample */
+  guint          profile_delay_ms;
+  gboolean       fail_profiles;
+  guint          n_alarms;
+  guint64        alarm_size;
+  guint          n_warnings;
+} Fixture;
+
+static void
+got_result (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fixture *f = user_data;
+  f->result = g_object_ref (result);
+}
+
+static guint
+n_calls (Fixture    *f,
+         const char *method)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (f->calls, method));
+}
+
+typedef struct
+{
+  CdpTestPeer *peer;
+  gint64       id;
+  char        *result;
+} DelayedReply;
+
+static gboolean
+send_delayed (gpointer data)
+{
+  DelayedReply *d = data;
+
+  if (d->peer->ws != NULL && soup_websocket_connection_get_state (d->peer->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    cdp_test_peer_reply_result (d->peer, d->id, d->result);
+  g_free (d->result);
+  g_free (d);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+responder (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params, gpointer data)
+{
+  Fixture *f = data;
+
+  g_hash_table_insert (f->calls, g_strdup (method), GUINT_TO_POINTER (n_calls (f, method) + 1));
+
+  if (g_str_equal (method, "Memory.getDOMCounters"))
+    cdp_test_peer_reply_result (peer, id, "{\"documents\":2,\"nodes\":4012,\"jsEventListeners\":2000}");
+  else if (g_str_equal (method, "Memory.getSamplingProfile"))
+    {
+      if (f->fail_profiles)
+        {
+          g_autofree char *text = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"error\":"
+                                                   "{\"code\":-32000,\"message\":\"boom\"}}", id);
+          cdp_test_peer_send_text (peer, text);
+          return;
+        }
+      /* First profile A, then B: B adds one large allocation. */
+      {
+        DelayedReply *d = g_new0 (DelayedReply, 1);
+
+        d->peer = peer;
+        d->id = id;
+        d->result = g_strdup (n_calls (f, method) == 1 ? f->profile_a : f->profile_b);
+        if (f->profile_delay_ms > 0)
+          g_timeout_add (f->profile_delay_ms, send_delayed, d);
+        else
+          send_delayed (d);
+      }
+    }
+  else
+    cdp_test_peer_reply_result (peer, id, "{}");
+}
+
+static void
+make_profiles (Fixture *f)
+{
+  g_autofree char *contents = cdp_test_fixture_contents ("small/getSamplingProfile.json", NULL);
+  g_autoptr(JsonNode) root = json_from_string (contents, NULL);
+  JsonObject *result = json_object_get_object_member (json_node_get_object (root), "result");
+  JsonObject *profile = json_object_get_object_member (result, "profile");
+  JsonArray *samples = json_object_get_array_member (profile, "samples");
+  g_autoptr(JsonNode) copy = NULL;
+  g_autoptr(JsonNode) result_node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *big;
+
+  json_node_set_object (result_node, result);
+  f->profile_a = json_to_string (result_node, FALSE);
+
+  /* A new sample on the first sample's stack, BIG_ALLOCATION bytes. */
+  /* json_node_copy() would share the object: go through text for a real copy. */
+  {
+    g_autofree char *text = json_to_string (json_array_get_element (samples, 0), FALSE);
+    copy = json_from_string (text, NULL);
+  }
+  big = json_node_get_object (copy);
+  json_object_set_int_member (big, "size", BIG_ALLOCATION);
+  json_object_set_int_member (big, "total", BIG_ALLOCATION);
+  json_array_add_element (samples, g_steal_pointer (&copy));
+  f->profile_b = json_to_string (result_node, FALSE);
+}
+
+static void
+on_alarm (MsRecorder            *recorder,
+          const MsRecordedAlarm *alarm,
+          Fixture               *f)
+{
+  f->n_alarms++;
+  f->alarm_size = alarm->size;
+}
+
+static void
+on_warning (MsRecorder   *recorder,
+            const GError *error,
+            Fixture      *f)
+{
+  g_test_message ("warning: %s", error->message);
+  f->n_warnings++;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  make_profiles (f);
+  f->peer = cdp_test_peer_new ();
+  f->peer->responder = responder;
+  f->peer->responder_data = f;
+  f->endpoint = ms_cdp_endpoint_new ("127.0.0.1", f->peer->port, NULL);
+  f->session = ms_session_new (f->endpoint, NULL);
+  ms_session_set_reconnect_window (f->session, 10);
+  ms_session_connect_async (f->session, NULL, got_result, f);
+  cdp_test_wait_for_result (&f->result);
+  g_assert_true (ms_session_connect_finish (f->session, f->result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->result);
+
+  f->recorder = ms_recorder_new (f->session);
+  g_signal_connect (f->recorder, "alarm", G_CALLBACK (on_alarm), f);
+  g_signal_connect (f->recorder, "warning", G_CALLBACK (on_warning), f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->recorder);
+  g_clear_object (&f->session);
+  g_clear_object (&f->result);
+  g_clear_pointer (&f->endpoint, ms_cdp_endpoint_unref);
+  g_clear_pointer (&f->peer, cdp_test_peer_free);
+  g_clear_pointer (&f->calls, g_hash_table_unref);
+  g_free (f->profile_a);
+  g_free (f->profile_b);
+}
+
+static void
+start (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  ms_recorder_start_async (f->recorder, NULL, got_result, f);
+  cdp_test_wait_for_result (&f->result);
+  g_assert_true (ms_recorder_start_finish (f->recorder, f->result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->result);
+  g_assert_cmpint (ms_recorder_get_state (f->recorder), ==, MS_RECORDER_STATE_RECORDING);
+}
+
+static gboolean
+stop (Fixture  *f,
+      GError  **error)
+{
+  gboolean ok;
+
+  ms_recorder_stop_async (f->recorder, NULL, got_result, f);
+  cdp_test_wait_for_result (&f->result);
+  ok = ms_recorder_stop_finish (f->recorder, f->result, error);
+  g_clear_object (&f->result);
+  g_assert_cmpint (ms_recorder_get_state (f->recorder), ==, MS_RECORDER_STATE_STOPPED);
+  return ok;
+}
+
+static void
+run_until (Fixture  *f,
+           gboolean (*done) (Fixture *f))
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (f))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+has_two_profiles (Fixture *f)
+{
+  return ms_recorder_get_profiles (f->recorder)->len >= 2;
+}
+
+static gboolean
+has_two_counters (Fixture *f)
+{
+  return ms_recorder_get_counters (f->recorder)->len >= 2;
+}
+
+static void
+test_periodic (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  MsRecordedCounters *c;
+  MsRecordedProfile *p;
+
+  ms_recorder_set_sampling_interval (f->recorder, 4096);
+  ms_recorder_set_profile_interval (f->recorder, 1);
+  start (f);
+  g_assert_cmpuint (n_calls (f, "Memory.startSampling"), ==, 1);
+
+  run_until (f, has_two_profiles);
+  run_until (f, has_two_counters);
+  g_assert_true (stop (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_calls (f, "Memory.stopSampling"), ==, 1);
+
+  c = &g_array_index (ms_recorder_get_counters (f->recorder), MsRecordedCounters, 0);
+  g_assert_cmpint (c->nodes, ==, 4012);
+  g_assert_cmpint (c->documents, ==, 2);
+  g_assert_cmpint (c->js_event_listeners, ==, 2000);
+  g_assert_cmpint (c->time_us, >=, ms_recorder_get_start_time (f->recorder) - G_USEC_PER_SEC);
+
+  /* The raw reply is kept byte for byte, and the model matches it. */
+  p = g_ptr_array_index (ms_recorder_get_profiles (f->recorder), 0);
+  g_assert_nonnull (strstr (g_bytes_get_data (p->raw, NULL), f->profile_a));
+  g_assert_cmpuint (ms_profile_get_n_samples (p->profile), >, 0);
+
+  /* The alarm was never armed. */
+  g_assert_cmpuint (f->n_alarms, ==, 0);
+}
+
+static void
+test_single_profile_at_stop (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  ms_recorder_set_counter_interval (f->recorder, 0);
+  start (f);
+  g_assert_true (stop (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_recorder_get_profiles (f->recorder)->len, ==, 1);
+  g_assert_cmpuint (n_calls (f, "Memory.getSamplingProfile"), ==, 1);
+  g_assert_cmpuint (n_calls (f, "Memory.getDOMCounters"), ==, 0);
+  g_assert_cmpuint (n_calls (f, "Memory.stopSampling"), ==, 1);
+}
+
+static void
+test_alarm (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  ms_allocation_alarm_arm_bytes (ms_recorder_get_alarm (f->recorder), 4 * 1024 * 1024);
+  ms_recorder_set_profile_interval (f->recorder, 1);
+  start (f);
+  run_until (f, has_two_profiles);
+  g_assert_true (stop (f, &error));
+
+  g_assert_cmpuint (f->n_alarms, ==, 1);
+  g_assert_cmpuint (f->alarm_size, ==, BIG_ALLOCATION);
+  g_assert_cmpuint (ms_recorder_get_alarms (f->recorder)->len, ==, 1);
+  g_assert_cmpuint (g_array_index (ms_recorder_get_alarms (f->recorder), MsRecordedAlarm, 0).profile_index, ==, 1);
+}
+
+static void
+test_alarm_ignored (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  MsAllocationAlarm *alarm = ms_recorder_get_alarm (f->recorder);
+
+  ms_allocation_alarm_arm_bytes (alarm, 4 * 1024 * 1024);
+  ms_allocation_alarm_ignore (alarm, 1);
+  ms_recorder_set_profile_interval (f->recorder, 1);
+  start (f);
+  run_until (f, has_two_profiles);
+  g_assert_true (stop (f, &error));
+  g_assert_cmpuint (f->n_alarms, ==, 0);
+}
+
+static void
+test_stop_sampling_even_when_profile_fails (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->fail_profiles = TRUE;
+  start (f);
+  g_assert_false (stop (f, &error));
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL);
+  g_assert_cmpuint (n_calls (f, "Memory.stopSampling"), ==, 1);
+}
+
+static gboolean
+restarted_sampling (Fixture *f)
+{
+  return n_calls (f, "Memory.startSampling") >= 2;
+}
+
+static void
+test_reconnect_restarts_sampling (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  ms_recorder_set_sampling_interval (f->recorder, 8192);
+  start (f);
+  soup_websocket_connection_close (f->peer->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  run_until (f, restarted_sampling);
+  g_assert_cmpint (ms_session_get_state (f->session), ==, MS_SESSION_STATE_CONNECTED);
+  g_assert_true (stop (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_calls (f, "Memory.stopSampling"), ==, 1);
+}
+
+static void
+test_adaptive_refresh (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The browser needs 800 ms per profile: polling waits at least twice that. */
+  f->profile_delay_ms = 800;
+  ms_recorder_set_profile_interval (f->recorder, 1);
+  start (f);
+  run_until (f, has_two_profiles);
+  g_assert_cmpuint (ms_recorder_get_effective_profile_interval_ms (f->recorder), >=, 1600);
+  g_assert_true (stop (f, &error));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/memscope/recorder/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("periodic", test_periodic);
+  ADD ("single-profile-at-stop", test_single_profile_at_stop);
+  ADD ("alarm", test_alarm);
+  ADD ("alarm-ignored", test_alarm_ignored);
+  ADD ("stop-sampling-even-when-profile-fails", test_stop_sampling_even_when_profile_fails);
+  ADD ("reconnect-restarts-sampling", test_reconnect_restarts_sampling);
+  ADD ("adaptive-refresh", test_adaptive_refresh);
+#undef ADD
+
+  return g_test_run ();
+}
