@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib-unix.h>
 
@@ -574,7 +575,15 @@ on_connection_new (GObject      *object,
                                 where, self->timeout);
         }
       else
-        ms_cli_context_fail_prefixed (self, error, "cannot connect to %s", self->connect_url);
+        {
+          g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
+
+          /* The client's messages usually name the address already. */
+          if (strstr (error->message, where) != NULL)
+            ms_cli_context_fail (self, error);
+          else
+            ms_cli_context_fail_prefixed (self, error, "cannot connect to %s", self->connect_url);
+        }
       return;
     }
 
