@@ -397,6 +397,19 @@ Reader::json_error (error_code         code,
   MsAnalysisError structural;
   size_t where = 0;
 
+  /* binary data is binary data, whatever its brackets look like */
+  {
+    const char *bad = NULL;
+
+    if (code == UTF8_ERROR || !g_utf8_validate_len (buf, len, &bad))
+      {
+        if (bad != NULL)
+          return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid UTF-8 at byte %" G_GSIZE_FORMAT " (binary data?)",
+                       (gsize)(bad - buf));
+        return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid UTF-8 (binary data?)");
+      }
+  }
+
   if (classify_structure (buf, len, &structural, &where))
     {
       if (structural == MS_ANALYSIS_ERROR_TOO_DEEP)
@@ -453,6 +466,20 @@ Reader::get_type (ondemand::value          &v,
 
   if (e)
     return json_error (e, path);
+
+  /* type () only peeks at the first character: check the whole literal */
+  if (*type == ondemand::json_type::boolean || *type == ondemand::json_type::null)
+    {
+      std::string_view token = v.raw_json_token ();
+      size_t n = 0;
+
+      while (n < token.size () && g_ascii_isalnum (token[n]))
+        n++;
+      token = token.substr (0, n);
+      if (token != "true" && token != "false" && token != "null")
+        return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid literal %s",
+                     quote (token.data (), token.size ()).c_str ());
+    }
 
   return true;
 }

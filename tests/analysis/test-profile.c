@@ -1,0 +1,478 @@
+/* test-profile.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-analysis-error.h"
+#include "ms-profile.h"
+
+#include "test-util.h"
+
+typedef struct
+{
+  guint   n_samples;
+  guint64 total_bytes;
+  guint64 total_size;
+  guint   n_unique_frames;
+  gboolean has_v8;
+  guint64 v8_size;
+  guint64 v8_total;
+} Expected;
+
+static void
+expected_from_json (TestProfile *tp,
+                    Expected    *e)
+{
+  g_autoptr(GHashTable) frames = g_hash_table_new (g_str_hash, g_str_equal);
+
+  memset (e, 0, sizeof *e);
+  for (guint i = 0; i < json_array_get_length (tp->samples); i++)
+    {
+      JsonObject *s = json_array_get_object_element (tp->samples, i);
+      JsonArray *stack = json_object_get_array_member (s, "stack");
+
+      if (test_sample_is_v8_heap (s))
+        {
+          e->has_v8 = TRUE;
+          e->v8_size = json_object_get_int_member (s, "size");
+          e->v8_total = json_object_get_int_member (s, "total");
+          continue;
+        }
+
+      e->n_samples++;
+      e->total_bytes += json_object_get_int_member (s, "total");
+      e->total_size += json_object_get_int_member (s, "size");
+      for (guint k = 0; k < json_array_get_length (stack); k++)
+        g_hash_table_add (frames, (gpointer)json_array_get_string_element (stack, k));
+    }
+  e->n_unique_frames = g_hash_table_size (frames);
+}
+
+static void
+assert_matches (MsProfile   *profile,
+                TestProfile *tp)
+{
+  Expected e;
+  guint64 size = 0, total = 0;
+
+  expected_from_json (tp, &e);
+
+  g_assert_cmpuint (ms_profile_get_n_samples (profile), ==, e.n_samples);
+  g_assert_cmpuint (ms_profile_get_total_bytes (profile), ==, e.total_bytes);
+  g_assert_cmpuint (ms_profile_get_total_size (profile), ==, e.total_size);
+  g_assert_cmpuint (ms_profile_get_n_frames (profile), ==, e.n_unique_frames);
+  g_assert_cmpint (ms_profile_get_v8_heap (profile, &size, &total), ==, e.has_v8);
+  g_assert_cmpuint (size, ==, e.v8_size);
+  g_assert_cmpuint (total, ==, e.v8_total);
+
+  /* every sample, in order, with its frames (leaf first) */
+  for (guint i = 0, k = 0; i < json_array_get_length (tp->samples); i++)
+    {
+      JsonObject *s = json_array_get_object_element (tp->samples, i);
+      JsonArray *stack = json_object_get_array_member (s, "stack");
+      const guint32 *frames;
+      guint n;
+
+      if (test_sample_is_v8_heap (s))
+        continue;
+
+      frames = ms_profile_get_sample (profile, k++, &size, &total, &n);
+      g_assert_cmpuint (size, ==, json_object_get_int_member (s, "size"));
+      g_assert_cmpuint (total, ==, json_object_get_int_member (s, "total"));
+      g_assert_cmpuint (n, ==, json_array_get_length (stack));
+      for (guint f = 0; f < n; f++)
+        {
+          const char *text = json_array_get_string_element (stack, f);
+          const char *name = NULL;
+          const char *address = ms_profile_get_frame (profile, frames[f], NULL, NULL, NULL, &name);
+          g_autofree char *joined = g_strdup_printf ("%s %s", address, name);
+
+          g_assert_cmpstr (joined, ==, text);
+        }
+    }
+
+  /* modules: build-id is the uuid minus its age digit, in lower case */
+  g_assert_cmpuint (ms_profile_get_n_modules (profile), ==, json_array_get_length (tp->modules));
+  for (guint m = 0; m < json_array_get_length (tp->modules); m++)
+    {
+      JsonObject *mo = json_array_get_object_element (tp->modules, m);
+      const char *uuid = json_object_get_string_member (mo, "uuid");
+      g_autofree char *want_id = g_ascii_strdown (uuid, strlen (uuid) - 1);
+      const char *build_id;
+      guint64 base, msize;
+      const char *name = ms_profile_get_module (profile, m, &build_id, &base, &msize);
+
+      g_assert_cmpstr (name, ==, json_object_get_string_member (mo, "name"));
+      g_assert_cmpstr (build_id, ==, want_id);
+      g_assert_cmpuint (base, ==, g_ascii_strtoull (json_object_get_string_member (mo, "baseAddress") + 2, NULL, 16));
+      g_assert_cmpuint (msize, ==, (guint64)json_object_get_int_member (mo, "size"));
+    }
+}
+
+static void
+test_small_reply (void)
+{
+  const char *names[] = { "small/getSamplingProfile.json", "small/getAllTimeSamplingProfile.json",
+                          "small/getBrowserSamplingProfile.json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GBytes) bytes = test_load_fixture (names[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsProfile) profile = ms_profile_new_from_bytes (bytes, &error);
+      g_auto(TestProfile) tp = { 0, };
+
+      g_assert_no_error (error);
+      test_profile_load_bytes (&tp, bytes);
+      assert_matches (profile, &tp);
+    }
+}
+
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) z = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GInputStream) base = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new (base, G_CONVERTER (z));
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                          NULL, &error);
+  g_assert_no_error (error);
+
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* A raw reply, a {"profile": …} result, a bare profile, and each gzipped. */
+static void
+test_input_forms (void)
+{
+  g_autoptr(GBytes) reply = test_load_fixture ("small/getAllTimeSamplingProfile.json");
+  g_auto(TestProfile) tp = { 0, };
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) bare = NULL;
+  g_autoptr(JsonNode) wrapped = NULL;
+  g_autoptr(JsonObject) wrapper = json_object_new ();
+  GBytes *forms[3];
+
+  test_profile_load_bytes (&tp, reply);
+  bare = json_node_alloc ();
+  json_node_init_object (bare, tp.profile);
+  json_object_set_object_member (wrapper, "profile", json_object_ref (tp.profile));
+  wrapped = json_node_alloc ();
+  json_node_init_object (wrapped, wrapper);
+
+  forms[0] = g_bytes_ref (reply);
+  json_generator_set_root (gen, bare);
+  {
+    gsize len;
+    char *text = json_generator_to_data (gen, &len);
+    forms[1] = g_bytes_new_take (text, len);
+  }
+  json_generator_set_root (gen, wrapped);
+  {
+    gsize len;
+    char *text = json_generator_to_data (gen, &len);
+    forms[2] = g_bytes_new_take (text, len);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autoptr(GBytes) gz = gzip_bytes (forms[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsProfile) plain = ms_profile_new_from_bytes (forms[i], &error);
+      g_autoptr(MsProfile) compressed = NULL;
+
+      g_assert_no_error (error);
+      assert_matches (plain, &tp);
+
+      compressed = ms_profile_new_from_bytes (gz, &error);
+      g_assert_no_error (error);
+      assert_matches (compressed, &tp);
+      g_bytes_unref (forms[i]);
+    }
+}
+
+static void
+test_large_gz_file (void)
+{
+  g_autofree char *path = test_fixture_path ("large/getSamplingProfile.json.gz");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) profile = ms_profile_new_from_file (file, NULL, &error);
+  g_autoptr(GBytes) bytes = test_load_fixture ("large/getSamplingProfile.json.gz");
+  g_auto(TestProfile) tp = { 0, };
+
+  g_assert_no_error (error);
+  test_profile_load_bytes (&tp, bytes);
+  assert_matches (profile, &tp);
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  MsProfile **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = ms_profile_new_from_file_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_async (void)
+{
+  g_autofree char *path = test_fixture_path ("small/getSamplingProfile.json");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) bytes = test_load_fixture ("small/getSamplingProfile.json");
+  g_auto(TestProfile) tp = { 0, };
+  MsProfile *profile = NULL;
+
+  ms_profile_new_from_file_async (file, NULL, on_loaded, &profile);
+  while (profile == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  test_profile_load_bytes (&tp, bytes);
+  assert_matches (profile, &tp);
+  g_object_unref (profile);
+}
+
+static void
+test_labels (void)
+{
+  g_autoptr(GBytes) bytes = test_load_fixture ("small/getSamplingProfile.json");
+  g_autoptr(MsProfile) profile = ms_profile_new_from_bytes (bytes, NULL);
+  g_auto(TestProfile) tp = { 0, };
+  guint main_module = G_MAXUINT;
+
+  test_profile_load_bytes (&tp, bytes);
+
+  for (guint f = 0; f < ms_profile_get_n_frames (profile); f++)
+    {
+      const char *name;
+      const char *address = ms_profile_get_frame (profile, f, NULL, NULL, NULL, &name);
+      g_autofree char *text = g_strdup_printf ("%s %s", address, name);
+      g_autofree char *want = test_symbol_label (&tp, text);
+      g_autofree char *symbol = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_SYMBOL);
+      g_autofree char *addr = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_ADDRESS);
+
+      g_assert_cmpstr (symbol, ==, want);
+      g_assert_cmpstr (addr, ==, address);
+    }
+
+  for (guint m = 0; m < ms_profile_get_n_modules (profile); m++)
+    if (ms_profile_module_is_main_executable (profile, m))
+      main_module = m;
+  g_assert_cmpuint (main_module, !=, G_MAXUINT);
+  g_assert_true (g_str_has_prefix (ms_profile_get_module_display_name (profile, main_module), "chromium-"));
+  ms_profile_set_browser_name (profile, "Chromium 156");
+  g_assert_cmpstr (ms_profile_get_module_display_name (profile, main_module), ==, "Chromium 156");
+
+  /* externally resolved symbols win, and the module mode names modules */
+  for (guint f = 0; f < ms_profile_get_n_frames (profile); f++)
+    {
+      guint module;
+      guint64 offset;
+      const char *fn;
+      g_autofree char *module_label = NULL;
+
+      ms_profile_get_frame (profile, f, &module, &offset, NULL, NULL);
+      module_label = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_MODULE);
+      if (module == MS_PROFILE_NO_MODULE)
+        g_assert_cmpstr (module_label, ==, "<no module>");
+      else
+        g_assert_cmpstr (module_label, ==, ms_profile_get_module_display_name (profile, module));
+
+      if (f == 3)
+        {
+          g_autofree char *label = NULL;
+
+          ms_profile_set_frame_symbol (profile, f, "blink::Node::Create", "node.cc", 42);
+          label = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_SYMBOL);
+          g_assert_cmpstr (label, ==, "blink::Node::Create");
+          g_assert_true (ms_profile_get_frame_symbol (profile, f, &fn, NULL, NULL));
+          g_assert_cmpstr (fn, ==, "blink::Node::Create");
+        }
+    }
+}
+
+static void
+test_module_forms (void)
+{
+  const char *json =
+    "{\"samples\":[{\"size\":8,\"total\":16,\"stack\":[\"0x1010 <unknown>\",\"0x2005 <unknown>\",\"0x9999 <unknown>\"]}],"
+    "\"modules\":[{\"name\":\"/usr/lib/libfoo.so.1\",\"uuid\":\"ABCDEF01\",\"baseAddress\":\"4096\",\"size\":256},"
+    "{\"name\":\"/opt/chromium/chrome --type=renderer\",\"uuid\":\"0123456789abcdef0\",\"baseAddress\":\"0x2000\",\"size\":16}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) profile = ms_profile_new_from_data (json, strlen (json), &error);
+  const guint32 *frames;
+  g_autofree char *l0 = NULL, *l1 = NULL, *l2 = NULL;
+
+  g_assert_no_error (error);
+  frames = ms_profile_get_sample (profile, 0, NULL, NULL, NULL);
+  l0 = ms_profile_dup_frame_label (profile, frames[0], MS_LABEL_MODE_SYMBOL);
+  l1 = ms_profile_dup_frame_label (profile, frames[1], MS_LABEL_MODE_SYMBOL);
+  l2 = ms_profile_dup_frame_label (profile, frames[2], MS_LABEL_MODE_SYMBOL);
+  g_assert_cmpstr (l0, ==, "libfoo.so.1+0x10");
+  g_assert_cmpstr (l1, ==, "chromium-01234567+0x5");
+  g_assert_cmpstr (l2, ==, "0x9999");
+}
+
+typedef struct
+{
+  const char     *name;
+  const char     *json;
+  MsAnalysisError code;
+  const char     *message;
+} BadInput;
+
+#define S(x) "{\"samples\":[" x "],\"modules\":[]}"
+#define OK_SAMPLE "{\"size\":1,\"total\":2,\"stack\":[\"0x1 a\"]}"
+
+static const BadInput bad_inputs[] = {
+  { "empty", "", MS_ANALYSIS_ERROR_EMPTY, "empty input" },
+  { "white space", " \n\t ", MS_ANALYSIS_ERROR_EMPTY, "empty input" },
+  { "size string", S ("{\"size\":\"12\",\"total\":2,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_WRONG_TYPE, "samples[0].size: expected a number, got a string" },
+  { "negative size", S (OK_SAMPLE ",{\"size\":-5,\"total\":2,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[1].size: expected a non-negative integer, got -5" },
+  { "fraction", S ("{\"size\":1,\"total\":1.5,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].total: expected a non-negative integer, got 1.5" },
+  { "too large", S ("{\"size\":1e300,\"total\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got 1e300: too large" },
+  { "beyond 2^53", S ("{\"size\":18446744073709551615,\"total\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "too large" },
+  { "NaN literal", S ("{\"size\":NaN,\"total\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_SYNTAX, "samples[0].size: not JSON" },
+  { "null total", S ("{\"size\":1,\"total\":null,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_WRONG_TYPE, "samples[0].total: expected a number, got null" },
+  { "non-hex address", S ("{\"size\":1,\"total\":2,\"stack\":[\"0xzz12 malloc\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_ADDRESS, "samples[0].stack[0]: expected \"0x<hex address> <name>\", got \"0xzz12 malloc\"" },
+  { "no 0x", S (OK_SAMPLE "," OK_SAMPLE ",{\"size\":1,\"total\":2,\"stack\":[\"0x1 a\",\"1234 malloc\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_ADDRESS, "samples[2].stack[1]: expected \"0x<hex address> <name>\"" },
+  { "address too long", S ("{\"size\":1,\"total\":2,\"stack\":[\"0x12345678901234567 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_ADDRESS, "samples[0].stack[0]" },
+  { "empty stack", S ("{\"size\":1,\"total\":2,\"stack\":[]}"),
+    MS_ANALYSIS_ERROR_EMPTY_STACK, "samples[0].stack: a sample needs at least one frame" },
+  { "stack object", S ("{\"size\":1,\"total\":2,\"stack\":{}}"),
+    MS_ANALYSIS_ERROR_WRONG_TYPE, "samples[0].stack: expected an array, got an object" },
+  { "frame number", S ("{\"size\":1,\"total\":2,\"stack\":[\"0x1 a\",7]}"),
+    MS_ANALYSIS_ERROR_WRONG_TYPE, "samples[0].stack[1]: expected a string, got a number" },
+  { "V8 heap inside a stack", S ("{\"size\":1,\"total\":2,\"stack\":[\"0x1 a\",\"<V8 Heap>\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_ADDRESS, "samples[0].stack[1]" },
+  { "missing total", S ("{\"size\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_MISSING_MEMBER, "samples[0]: missing member \"total\"" },
+  { "duplicate size", S ("{\"size\":1,\"size\":1,\"total\":2,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, "samples[0]: member \"size\" appears twice" },
+  { "sample string", S ("\"x\""), MS_ANALYSIS_ERROR_WRONG_TYPE, "samples[0]: expected an object, got a string" },
+  { "samples string", "{\"samples\":\"many\",\"modules\":[]}",
+    MS_ANALYSIS_ERROR_WRONG_TYPE, "samples: expected an array, got a string" },
+  { "missing modules", "{\"samples\":[]}", MS_ANALYSIS_ERROR_MISSING_MEMBER, "missing member \"modules\"" },
+  { "bad base address", "{\"samples\":[],\"modules\":[{\"name\":\"a\",\"uuid\":\"00\",\"baseAddress\":\"zz\",\"size\":1}]}",
+    MS_ANALYSIS_ERROR_INVALID_ADDRESS, "modules[0].baseAddress: expected \"0x<hex>\" or a decimal string, got \"zz\"" },
+  { "bad uuid", "{\"samples\":[],\"modules\":[{\"name\":\"a\",\"uuid\":\"xyz\",\"baseAddress\":\"0x1\",\"size\":1}]}",
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "modules[0].uuid: expected hex digits" },
+  { "module size negative", "{\"samples\":[],\"modules\":[{\"name\":\"a\",\"uuid\":\"00\",\"baseAddress\":\"0x1\",\"size\":-1}]}",
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "modules[0].size: expected a non-negative integer, got -1" },
+  { "module missing uuid", "{\"samples\":[],\"modules\":[{\"name\":\"a\",\"baseAddress\":\"0x1\",\"size\":1}]}",
+    MS_ANALYSIS_ERROR_MISSING_MEMBER, "modules[0]: missing member \"uuid\"" },
+  { "path in a reply", "{\"id\":3,\"result\":{\"profile\":{\"samples\":[{\"size\":1,\"total\":\"2\",\"stack\":[\"0x1 a\"]}],\"modules\":[]}}}",
+    MS_ANALYSIS_ERROR_WRONG_TYPE, "result.profile.samples[0].total: expected a number, got a string" },
+  { "array at top", "[1,2]", MS_ANALYSIS_ERROR_WRONG_TYPE, "expected a JSON object at the top level, got an array" },
+  { "not a profile", "{\"id\":1}", MS_ANALYSIS_ERROR_MISSING_MEMBER, "missing member \"samples\"" },
+  { "counters reply", "{\"id\":1,\"result\":{\"documents\":2,\"nodes\":4012,\"jsEventListeners\":2000}}",
+    MS_ANALYSIS_ERROR_MISSING_MEMBER, "result: missing member \"profile\"" },
+  { "cdp error", "{\"id\":6,\"error\":{\"code\":-32000,\"message\":\"Sampling profiler is not started.\"}}",
+    MS_ANALYSIS_ERROR_CDP_ERROR, "error: the browser answered with error -32000 instead of a profile: Sampling profiler is not started." },
+  { "trailing content", S (OK_SAMPLE) " x", MS_ANALYSIS_ERROR_SYNTAX, "trailing content" },
+  { "bad token", "{\"samples\":[tru],\"modules\":[]}", MS_ANALYSIS_ERROR_SYNTAX, "not JSON" },
+  { "truncated", "{\"samples\":[{\"size\":1,\"total\":2,\"stack\":[\"0x1 a\"", MS_ANALYSIS_ERROR_TRUNCATED, "truncated" },
+  { "truncated in string", "{\"samples\":[{\"size\":1,\"total\":2,\"stack\":[\"0x1 a", MS_ANALYSIS_ERROR_TRUNCATED, "truncated" },
+};
+
+static void
+check_bad (const char      *name,
+           const char      *data,
+           gsize            len,
+           MsAnalysisError  code,
+           const char      *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) profile = ms_profile_new_from_data (data, len, &error);
+
+  g_test_message ("%s: %s", name, error != NULL ? error->message : "(no error)");
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, (gint)code);
+  if (strstr (error->message, message) == NULL)
+    g_error ("%s: expected \"%s\" in \"%s\"", name, message, error->message);
+}
+
+static void
+test_bad_inputs (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    check_bad (bad_inputs[i].name, bad_inputs[i].json, strlen (bad_inputs[i].json),
+               bad_inputs[i].code, bad_inputs[i].message);
+}
+
+static void
+test_bad_generated (void)
+{
+  g_autoptr(GBytes) reply = test_load_fixture ("small/getSamplingProfile.json");
+  g_autoptr(GBytes) gz = gzip_bytes (reply);
+  gsize len, gz_len;
+  const char *data = g_bytes_get_data (reply, &len);
+  const char *gz_data = g_bytes_get_data (gz, &gz_len);
+  g_autoptr(GString) deep = g_string_new ("{\"samples\":");
+  g_autofree char *binary = g_malloc (4096);
+  g_autofree char *bad_gz = NULL;
+
+  /* a real reply cut in the middle */
+  check_bad ("truncated reply", data, len / 2, MS_ANALYSIS_ERROR_TRUNCATED, "truncated");
+  /* and its gzip cut too */
+  check_bad ("truncated gzip", gz_data, gz_len / 2, MS_ANALYSIS_ERROR_TRUNCATED, "gzip: the compressed data is truncated");
+  /* gzip magic followed by garbage */
+  bad_gz = g_memdup2 (gz_data, gz_len);
+  memset (bad_gz + 10, 0xff, gz_len - 10);
+  check_bad ("corrupt gzip", bad_gz, gz_len, MS_ANALYSIS_ERROR_COMPRESSION, "gzip:");
+
+  /* 100,000 nested arrays, closed and not */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  check_bad ("deep unclosed", deep->str, deep->len, MS_ANALYSIS_ERROR_TOO_DEEP, "nest deeper than 1024 levels");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, ",\"modules\":[]}");
+  check_bad ("deep", deep->str, deep->len, MS_ANALYSIS_ERROR_TOO_DEEP, "nest deeper than 1024 levels");
+
+  /* binary data: every byte value, over and over */
+  for (guint i = 0; i < 4096; i++)
+    binary[i] = (char)(i * 7 + 3);
+  check_bad ("binary", binary, 4096, MS_ANALYSIS_ERROR_SYNTAX, "not JSON");
+  binary[0] = '{';
+  check_bad ("binary in an object", binary, 4096, MS_ANALYSIS_ERROR_SYNTAX, "not JSON");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/memscope/profile/small-replies", test_small_reply);
+  g_test_add_func ("/memscope/profile/input-forms", test_input_forms);
+  g_test_add_func ("/memscope/profile/large-gz-file", test_large_gz_file);
+  g_test_add_func ("/memscope/profile/async", test_async);
+  g_test_add_func ("/memscope/profile/labels", test_labels);
+  g_test_add_func ("/memscope/profile/module-forms", test_module_forms);
+  g_test_add_func ("/memscope/profile/bad-inputs", test_bad_inputs);
+  g_test_add_func ("/memscope/profile/bad-generated", test_bad_generated);
+
+  return g_test_run ();
+}

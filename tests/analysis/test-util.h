@@ -1,0 +1,142 @@
+/* test-util.h: fixture loading and an independent json-glib walk of profiles
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Nothing here calls the code under test: expectations are computed from the
+ * raw JSON with json-glib and plain loops.
+ */
+
+#pragma once
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+static inline char *
+test_fixture_path (const char *relative)
+{
+  const char *dir = g_getenv ("MEMSCOPE_FIXTURES");
+
+  g_assert_nonnull (dir);
+
+  return g_build_filename (dir, relative, NULL);
+}
+
+/* The fixture's bytes, gunzipped when the name ends in .gz. */
+static inline GBytes *
+test_load_fixture (const char *relative)
+{
+  g_autofree char *path = test_fixture_path (relative);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+
+  if (g_str_has_suffix (relative, ".gz"))
+    {
+      g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+      g_autoptr(GInputStream) base = g_memory_input_stream_new_from_data (contents, len, g_free);
+      g_autoptr(GInputStream) in = g_converter_input_stream_new (base, G_CONVERTER (z));
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+      g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                              NULL, &error);
+      g_assert_no_error (error);
+
+      return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+    }
+
+  return g_bytes_new_take (contents, len);
+}
+
+typedef struct
+{
+  JsonParser *parser;
+  JsonObject *profile;
+  JsonArray  *samples;
+  JsonArray  *modules;
+} TestProfile;
+
+static inline void
+test_profile_clear (TestProfile *tp)
+{
+  g_clear_object (&tp->parser);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TestProfile, test_profile_clear)
+
+static inline void
+test_profile_load_bytes (TestProfile *tp,
+                         GBytes      *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  tp->parser = json_parser_new ();
+  json_parser_load_from_data (tp->parser, data, len, &error);
+  g_assert_no_error (error);
+
+  root = json_node_get_object (json_parser_get_root (tp->parser));
+  if (json_object_has_member (root, "result"))
+    root = json_object_get_object_member (root, "result");
+  if (json_object_has_member (root, "profile"))
+    root = json_object_get_object_member (root, "profile");
+
+  tp->profile = root;
+  tp->samples = json_object_get_array_member (root, "samples");
+  tp->modules = json_object_get_array_member (root, "modules");
+}
+
+static inline gboolean
+test_sample_is_v8_heap (JsonObject *sample)
+{
+  JsonArray *stack = json_object_get_array_member (sample, "stack");
+
+  return json_array_get_length (stack) == 1
+         && g_strcmp0 (json_array_get_string_element (stack, 0), "<V8 Heap>") == 0;
+}
+
+/* Symbol-mode label of a frame string, computed the simple way. */
+static inline char *
+test_symbol_label (TestProfile *tp,
+                   const char  *frame)
+{
+  const char *space = strchr (frame, ' ');
+  const char *name = space != NULL ? space + 1 : "";
+  guint64 address = g_ascii_strtoull (frame + 2, NULL, 16);
+
+  if (name[0] != '\0' && strcmp (name, "<unknown>") != 0)
+    return g_strdup (name);
+
+  for (guint i = 0; i < json_array_get_length (tp->modules); i++)
+    {
+      JsonObject *m = json_array_get_object_element (tp->modules, i);
+      const char *base_text = json_object_get_string_member (m, "baseAddress");
+      guint64 base = g_str_has_prefix (base_text, "0x") ? g_ascii_strtoull (base_text + 2, NULL, 16)
+                                                         : g_ascii_strtoull (base_text, NULL, 10);
+      guint64 size = (guint64)json_object_get_int_member (m, "size");
+
+      if (address >= base && address < base + size)
+        {
+          const char *mname = json_object_get_string_member (m, "name");
+          g_autofree char *display = NULL;
+
+          if (strstr (mname, " -") != NULL)
+            {
+              g_autofree char *lower = g_ascii_strdown (json_object_get_string_member (m, "uuid"), -1);
+              display = g_strdup_printf ("chromium-%.8s", lower);
+            }
+          else
+            display = g_path_get_basename (mname);
+
+          return g_strdup_printf ("%s+0x%" G_GINT64_MODIFIER "x", display, address - base);
+        }
+    }
+
+  return space != NULL ? g_strndup (frame, space - frame) : g_strdup (frame);
+}
