@@ -1,0 +1,181 @@
+/* test-alarm.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-allocation-alarm.h"
+
+#include "test-util.h"
+
+static MsProfile *
+profile_from (const char *samples)
+{
+  g_autofree char *json = g_strdup_printf ("{\"samples\":[%s],\"modules\":[]}", samples);
+  g_autoptr(GError) error = NULL;
+  MsProfile *profile = ms_profile_new_from_data (json, strlen (json), &error);
+
+  g_assert_no_error (error);
+  return profile;
+}
+
+static void
+on_fired (MsAllocationAlarm *alarm,
+          MsProfile         *profile,
+          guint              sample,
+          gpointer           user_data)
+{
+  GArray *fired = user_data;
+  guint64 size;
+
+  ms_profile_get_sample (profile, sample, &size, NULL, NULL);
+  g_array_append_val (fired, size);
+}
+
+#define A(size) "{\"size\":" #size ",\"total\":" #size ",\"stack\":[\"0x10 a\",\"0x20 main\"]}"
+#define B(size) "{\"size\":" #size ",\"total\":" #size ",\"stack\":[\"0x11 b\",\"0x20 main\"]}"
+
+static void
+test_synthetic (void)
+{
+  g_autoptr(MsAllocationAlarm) alarm = ms_allocation_alarm_new ();
+  g_autoptr(GArray) fired = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(MsProfile) p0 = profile_from (A (4096) "," B (100));
+  g_autoptr(MsProfile) p1 = profile_from (A (4096) "," B (100) "," A (8192) "," B (50));
+  g_autoptr(MsProfile) p2 = profile_from (A (4096) "," A (4096) "," A (4096) "," B (100) "," A (8192));
+  g_autoptr(MsProfile) p3 = profile_from (A (4096) "," B (100));
+  g_autoptr(MsProfile) p4 = profile_from (A (4096) "," B (100) "," B (9000) "," A (9000) "," B (10000));
+
+  g_signal_connect (alarm, "fired", G_CALLBACK (on_fired), fired);
+  ms_allocation_alarm_arm_blocks (alarm, 256, 16);
+  g_assert_cmpuint (ms_allocation_alarm_get_min_bytes (alarm), ==, 4096);
+
+  /* the first profile is the baseline */
+  g_assert_cmpuint (ms_allocation_alarm_check (alarm, p0), ==, 0);
+  /* A(8192) is new and big; B(50) new but small */
+  g_assert_cmpuint (ms_allocation_alarm_check (alarm, p1), ==, 1);
+  g_assert_cmpuint (g_array_index (fired, guint64, 0), ==, 8192);
+  /* A(4096) went from 1 to 3 occurrences: fires twice; A(8192) is not new */
+  g_assert_cmpuint (ms_allocation_alarm_check (alarm, p2), ==, 2);
+  /* back down: nothing appeared */
+  g_assert_cmpuint (ms_allocation_alarm_check (alarm, p3), ==, 0);
+
+  /* ignore skips the first new one, in sample order */
+  ms_allocation_alarm_ignore (alarm, 1);
+  g_array_set_size (fired, 0);
+  g_assert_cmpuint (ms_allocation_alarm_check (alarm, p4), ==, 2);
+  g_assert_cmpuint (g_array_index (fired, guint64, 0), ==, 9000);
+  g_assert_cmpuint (g_array_index (fired, guint64, 1), ==, 10000);
+  g_assert_cmpuint (ms_allocation_alarm_get_ignore_count (alarm), ==, 0);
+
+  /* disarmed: no firing, the baseline still moves; disarming resets ignore */
+  ms_allocation_alarm_ignore (alarm, 5);
+  ms_allocation_alarm_disarm (alarm);
+  g_assert_cmpuint (ms_allocation_alarm_get_ignore_count (alarm), ==, 0);
+  g_assert_cmpuint (ms_allocation_alarm_check (alarm, p0), ==, 0);
+  ms_allocation_alarm_arm_bytes (alarm, 1);
+  g_assert_cmpuint (ms_allocation_alarm_check (alarm, p1), ==, 2);
+}
+
+/* an allocation made and freed between two polls is in neither profile */
+static void
+test_freed_between_polls (void)
+{
+  g_autoptr(MsAllocationAlarm) alarm = ms_allocation_alarm_new ();
+  g_autoptr(MsProfile) before = profile_from (A (100));
+  g_autoptr(MsProfile) after = profile_from (A (100));
+
+  ms_allocation_alarm_arm_bytes (alarm, 1);
+  ms_allocation_alarm_check (alarm, before);
+  g_assert_cmpuint (ms_allocation_alarm_check (alarm, after), ==, 0);
+}
+
+static GHashTable *
+identity_counts (TestProfile *tp)
+{
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < json_array_get_length (tp->samples); i++)
+    {
+      JsonObject *s = json_array_get_object_element (tp->samples, i);
+      JsonArray *stack = json_object_get_array_member (s, "stack");
+      GString *key = g_string_new (NULL);
+      guint n;
+
+      if (test_sample_is_v8_heap (s))
+        {
+          g_string_free (key, TRUE);
+          continue;
+        }
+      g_string_append_printf (key, "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                              json_object_get_int_member (s, "size"), json_object_get_int_member (s, "total"));
+      for (guint k = 0; k < json_array_get_length (stack); k++)
+        {
+          const char *f = json_array_get_string_element (stack, k);
+          g_string_append_c (key, '/');
+          g_string_append_len (key, f, strcspn (f, " "));
+        }
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key->str));
+      g_hash_table_insert (counts, g_string_free (key, FALSE), GUINT_TO_POINTER (n + 1));
+    }
+
+  return counts;
+}
+
+static void
+test_fixtures (void)
+{
+  g_autoptr(GBytes) b0 = test_load_fixture ("small/getSamplingProfile.json");
+  g_autoptr(GBytes) b1 = test_load_fixture ("small/getAllTimeSamplingProfile.json");
+  g_autoptr(MsProfile) p0 = ms_profile_new_from_bytes (b0, NULL);
+  g_autoptr(MsProfile) p1 = ms_profile_new_from_bytes (b1, NULL);
+  g_auto(TestProfile) t0 = { 0, };
+  g_auto(TestProfile) t1 = { 0, };
+  g_autoptr(GHashTable) c0 = NULL;
+  g_autoptr(GHashTable) c1 = NULL;
+  guint64 mins[] = { 0, 1024, 8192, 65536 };
+
+  test_profile_load_bytes (&t0, b0);
+  test_profile_load_bytes (&t1, b1);
+  c0 = identity_counts (&t0);
+  c1 = identity_counts (&t1);
+
+  for (guint m = 0; m < G_N_ELEMENTS (mins); m++)
+    {
+      g_autoptr(MsAllocationAlarm) alarm = ms_allocation_alarm_new ();
+      GHashTableIter iter;
+      gpointer key, value;
+      guint want = 0;
+
+      g_hash_table_iter_init (&iter, c1);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          guint before = GPOINTER_TO_UINT (g_hash_table_lookup (c0, key));
+          guint now = GPOINTER_TO_UINT (value);
+
+          if (g_ascii_strtoull (key, NULL, 10) >= mins[m] && now > before)
+            want += now - before;
+        }
+
+      ms_allocation_alarm_arm_bytes (alarm, mins[m]);
+      ms_allocation_alarm_check (alarm, p0);
+      g_assert_cmpuint (ms_allocation_alarm_check (alarm, p1), ==, want);
+      g_test_message ("min %" G_GUINT64_FORMAT ": %u newly appeared", mins[m], want);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/memscope/allocation-alarm/synthetic", test_synthetic);
+  g_test_add_func ("/memscope/allocation-alarm/freed-between-polls", test_freed_between_polls);
+  g_test_add_func ("/memscope/allocation-alarm/fixtures", test_fixtures);
+
+  return g_test_run ();
+}
