@@ -27,6 +27,11 @@ static const MsCliCommand commands[] = {
     "Suppress or allow memory pressure notifications", ms_cli_suppress_pressure },
   { "leak-check", "leak-check --action JS [--iterations N] [--warmup N] [--max-growth NAME=N,...]",
     "Run an action repeatedly; exit 1 if counters grow past their budget", ms_cli_leak_check },
+  { "export", "export FILE --format folded|svg|csv|histogram|json [--frames symbol|address|module] "
+    "[--bytes-per-block B] [-o OUT]",
+    "Export a profile as folded stacks, a flame graph, a histogram or JSON", ms_cli_export },
+  { "diff", "diff A B --format folded|svg [--frames symbol|address|module] [-o OUT]",
+    "Compare two profiles", ms_cli_diff },
   { "launch", "launch [--headless] [--url URL] [--browser PATH]",
     "Start a browser ready for inspection and print its endpoint", ms_cli_launch },
   { NULL }

@@ -240,7 +240,7 @@ test_no_warning_on_loopback (void)
 
 static const char *const commands[] = {
   "targets", "counters", "leak-counters", "purge", "pressure", "suppress-pressure",
-  "leak-check", "launch",
+  "leak-check", "export", "diff", "launch",
 };
 
 static void

@@ -1,0 +1,293 @@
+/* ms-cli-export.c: `memscope-cli export`, a profile as folded stacks, an SVG flame graph,
+ * a size histogram, JSON, or (from a session) counters as CSV
+ *
+ * All figures come from the analysis layer; this file only chooses and writes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ms-cli"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-export.h"
+#include "ms-flame-tree.h"
+#include "ms-profile.h"
+#include "ms-size-histogram.h"
+
+#include "ms-cli-commands.h"
+#include "ms-cli-export-private.h"
+#include "ms-cli-output.h"
+
+#define SVG_WIDTH 1200
+
+typedef enum
+{
+  FORMAT_FOLDED,
+  FORMAT_SVG,
+  FORMAT_CSV,
+  FORMAT_HISTOGRAM,
+  FORMAT_JSON,
+} Format;
+
+static const char *const format_names[] = { "folded", "svg", "csv", "histogram", "json", NULL };
+
+typedef struct
+{
+  MsCliContext *ctx;
+  char         *path;
+  char         *output;
+  Format        format;
+  MsLabelMode   label_mode;
+  guint         bytes_per_block;
+} Export;
+
+gboolean
+ms_cli_parse_label_mode (const char   *text,
+                         MsLabelMode  *mode)
+{
+  if (text == NULL || g_str_equal (text, "symbol"))
+    *mode = MS_LABEL_MODE_SYMBOL;
+  else if (g_str_equal (text, "address"))
+    *mode = MS_LABEL_MODE_ADDRESS;
+  else if (g_str_equal (text, "module"))
+    *mode = MS_LABEL_MODE_MODULE;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+static void
+add_tree_node (JsonBuilder *builder,
+               MsFlameTree *tree,
+               guint        index)
+{
+  const MsFlameNode *node = ms_flame_tree_get_node (tree, index);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, ms_flame_tree_get_node_label (tree, index));
+  json_builder_set_member_name (builder, "selfBytes");
+  json_builder_add_int_value (builder, node->self_bytes);
+  json_builder_set_member_name (builder, "totalBytes");
+  json_builder_add_int_value (builder, node->total_bytes);
+  json_builder_set_member_name (builder, "selfSize");
+  json_builder_add_int_value (builder, node->self_size);
+  json_builder_set_member_name (builder, "totalSize");
+  json_builder_add_int_value (builder, node->total_size);
+  json_builder_set_member_name (builder, "selfSamples");
+  json_builder_add_int_value (builder, node->self_samples);
+  json_builder_set_member_name (builder, "totalSamples");
+  json_builder_add_int_value (builder, node->total_samples);
+  json_builder_set_member_name (builder, "children");
+  json_builder_begin_array (builder);
+  for (guint child = index + 1; child < node->subtree_end;
+       child = ms_flame_tree_get_node (tree, child)->subtree_end)
+    add_tree_node (builder, tree, child);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+/* The flame tree, nested, with every figure the tree keeps per node. */
+static gboolean
+write_json (MsFlameTree    *tree,
+            MsProfile      *profile,
+            GOutputStream  *stream,
+            GError        **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "samples");
+  json_builder_add_int_value (builder, ms_profile_get_n_samples (profile));
+  json_builder_set_member_name (builder, "totalBytes");
+  json_builder_add_int_value (builder, ms_profile_get_total_bytes (profile));
+  json_builder_set_member_name (builder, "totalSize");
+  json_builder_add_int_value (builder, ms_profile_get_total_size (profile));
+  json_builder_set_member_name (builder, "tree");
+  if (ms_flame_tree_get_n_nodes (tree) > 0)
+    add_tree_node (builder, tree, 0);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  if (!json_generator_to_stream (generator, stream, NULL, error))
+    return FALSE;
+
+  return g_output_stream_write_all (stream, "\n", 1, NULL, NULL, error);
+}
+
+static gboolean
+write_export (Export         *self,
+              MsProfile      *profile,
+              GOutputStream  *stream,
+              GError        **error)
+{
+  g_autoptr(MsFlameTree) tree = NULL;
+  MsFlameTreeOptions options;
+
+  if (self->format == FORMAT_HISTOGRAM)
+    {
+      g_autoptr(MsSizeHistogram) histogram =
+        ms_size_histogram_new_for_profile (profile, self->bytes_per_block);
+      g_autofree char *table = ms_export_histogram_table (histogram);
+
+      return g_output_stream_write_all (stream, table, strlen (table), NULL, NULL, error);
+    }
+
+  ms_flame_tree_options_init (&options);
+  options.label_mode = self->label_mode;
+  tree = ms_flame_tree_new (profile, &options);
+
+  switch (self->format)
+    {
+    case FORMAT_FOLDED:
+      return ms_export_folded (tree, MS_FLAME_VALUE_TOTAL_BYTES, stream, NULL, error);
+
+    case FORMAT_SVG:
+      {
+        g_autofree char *title = g_path_get_basename (self->path);
+
+        return ms_export_flame_svg (tree, title, SVG_WIDTH, stream, NULL, error);
+      }
+
+    case FORMAT_JSON:
+      return write_json (tree, profile, stream, error);
+
+    case FORMAT_CSV:
+    case FORMAT_HISTOGRAM:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+on_profile_loaded (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Export *self = user_data;
+  g_autoptr(MsProfile) profile = NULL;
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  profile = ms_profile_new_from_file_finish (result, &error);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+
+  if (profile == NULL)
+    {
+      ms_cli_context_fail_prefixed (self->ctx, error, "%s", self->path);
+      return;
+    }
+
+  if (self->format == FORMAT_CSV)
+    {
+      ms_cli_context_failf (self->ctx, "%s: a raw profile holds no counters; CSV exports the "
+                            "counters of a session file", self->path);
+      return;
+    }
+
+  stream = ms_cli_output_open (self->output, &error);
+  if (stream == NULL)
+    {
+      ms_cli_context_fail_prefixed (self->ctx, error, "-o %s", self->output);
+      return;
+    }
+
+  if (!write_export (self, profile, stream, &error) ||
+      !ms_cli_output_close (stream, self->output, &error))
+    {
+      ms_cli_context_fail_prefixed (self->ctx, error, "writing %s",
+                                    self->output ? self->output : "to stdout");
+      return;
+    }
+
+  ms_cli_context_exit (self->ctx, MS_CLI_EXIT_OK);
+}
+
+gboolean
+ms_cli_parse_format (const char         *text,
+                     const char * const *names,
+                     guint              *format)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_equal (text, names[i]))
+        {
+          *format = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+int
+ms_cli_export (MsCliContext *ctx,
+               GStrv         args)
+{
+  g_auto(GStrv) owned_args = args;
+  g_autofree char *format = NULL;
+  g_autofree char *frames = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(GFile) file = NULL;
+  int bytes_per_block = MS_SIZE_HISTOGRAM_DEFAULT_BYTES_PER_BLOCK;
+  Export self = { ctx };
+  guint format_index;
+  const GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      "folded (flamegraph.pl, inferno, speedscope), svg (flame graph), csv (a session's "
+      "counters), histogram (16 tab-separated lines: index, upper bound in bytes, sampled count, "
+      "estimated allocations, estimated bytes) or json (the flame tree) (required)",
+      "FORMAT" },
+    { "frames", 0, 0, G_OPTION_ARG_STRING, &frames,
+      "Frame labels: symbol (default), address (exactly as the protocol gives it) or module",
+      "symbol|address|module" },
+    { "bytes-per-block", 0, 0, G_OPTION_ARG_INT, &bytes_per_block,
+      "Size of the histogram's first bucket, in bytes (default 16)", "B" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Write to OUT instead of stdout (replaced atomically)", "OUT" },
+    { NULL }
+  };
+
+  if (!ms_cli_context_parse_options (ctx, "export", "FILE",
+                                     "Export a profile (a raw Memory.getSamplingProfile reply or "
+                                     "result) in another format.",
+                                     NULL, entries, MS_CLI_OPTIONS_NONE, &owned_args))
+    return MS_CLI_EXIT_ERROR;
+
+  if (owned_args[1] == NULL)
+    return ms_cli_context_usage_error (ctx, "missing FILE: the profile to export");
+  if (owned_args[2] != NULL)
+    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[2]);
+  if (format == NULL)
+    return ms_cli_context_usage_error (ctx, "missing --format: folded, svg, csv, histogram or json");
+  if (!ms_cli_parse_format (format, format_names, &format_index))
+    return ms_cli_context_usage_error (ctx, "--format: “%s” is not one of folded, svg, csv, "
+                                       "histogram, json", format);
+  if (!ms_cli_parse_label_mode (frames, &self.label_mode))
+    return ms_cli_context_usage_error (ctx, "--frames: “%s” is not one of symbol, address, module",
+                                       frames);
+  if (bytes_per_block < 1)
+    return ms_cli_context_usage_error (ctx, "--bytes-per-block: %d is not a positive number of "
+                                       "bytes", bytes_per_block);
+
+  self.format = format_index;
+  self.bytes_per_block = bytes_per_block;
+  self.path = owned_args[1];
+  self.output = output;
+
+  file = g_file_new_for_commandline_arg (self.path);
+  ms_cli_context_hold (ctx);
+  ms_profile_new_from_file_async (file, ms_cli_context_get_cancellable (ctx), on_profile_loaded,
+                                  &self);
+
+  return ms_cli_context_run (ctx);
+}

@@ -1,0 +1,19 @@
+/* ms-cli-output.h: where exports go: stdout, or a file replaced atomically
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A stream on stdout (@path NULL or "-"), or on a temporary file that replaces @path
+ * when closed: a failed export never leaves a half-written file. */
+GOutputStream *ms_cli_output_open  (const char     *path,
+                                    GError        **error);
+gboolean       ms_cli_output_close (GOutputStream  *stream,
+                                    const char     *path,
+                                    GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,480 @@
+/* test-cli-export.c: `memscope-cli export` and `diff` on the recorded fixtures
+ *
+ * Every expected figure is computed here from the raw JSON with json-glib and the
+ * contract's definitions, independently of the analysis layer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "cli-test-run.h"
+
+#define N_BUCKETS 16
+
+typedef struct
+{
+  guint64  size;
+  guint64  total;
+  GStrv    addresses;   /* leaf first, as the protocol gives them */
+} Sample;
+
+static char *
+fixture_path (const char *name)
+{
+  const char *dir = g_getenv ("MEMSCOPE_FIXTURES");
+
+  if (dir == NULL)
+    {
+      g_test_skip ("MEMSCOPE_FIXTURES is not set");
+      return NULL;
+    }
+  return g_build_filename (dir, "small", name, NULL);
+}
+
+static void
+sample_clear (gpointer data)
+{
+  Sample *sample = data;
+
+  g_strfreev (sample->addresses);
+}
+
+/* The samples of a getSamplingProfile reply: {"id":…,"result":{"profile":{"samples":…}}}. */
+static GArray *
+read_samples (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  GArray *samples = g_array_new (FALSE, FALSE, sizeof (Sample));
+  JsonObject *profile;
+  JsonArray *array;
+
+  g_array_set_clear_func (samples, sample_clear);
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  profile = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "result"),
+    "profile");
+  array = json_object_get_array_member (profile, "samples");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      JsonArray *stack = json_object_get_array_member (object, "stack");
+      Sample sample;
+
+      sample.size = json_object_get_int_member (object, "size");
+      sample.total = json_object_get_int_member (object, "total");
+      sample.addresses = g_new0 (char *, json_array_get_length (stack) + 1);
+      for (guint j = 0; j < json_array_get_length (stack); j++)
+        {
+          const char *frame = json_array_get_string_element (stack, j);
+          const char *space = strchr (frame, ' ');
+
+          sample.addresses[j] = space ? g_strndup (frame, space - frame) : g_strdup (frame);
+        }
+      g_array_append_val (samples, sample);
+    }
+
+  g_assert_cmpuint (samples->len, >, 0);
+  return samples;
+}
+
+/* Folded stacks by address: root first, ';'-joined, summed over samples. */
+static GHashTable *
+expected_folded (GArray *samples)
+{
+  GHashTable *folded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const Sample *sample = &g_array_index (samples, Sample, i);
+      g_autoptr(GString) path = g_string_new (NULL);
+      guint n = g_strv_length (sample->addresses);
+      guint64 *sum;
+
+      for (guint j = n; j > 0; j--)
+        g_string_append_printf (path, "%s%s", path->len ? ";" : "", sample->addresses[j - 1]);
+
+      sum = g_hash_table_lookup (folded, path->str);
+      if (sum == NULL)
+        {
+          sum = g_new0 (guint64, 1);
+          g_hash_table_insert (folded, g_strdup (path->str), sum);
+        }
+      *sum += sample->total;
+    }
+
+  return folded;
+}
+
+static guint64
+sum_totals (GArray *samples)
+{
+  guint64 sum = 0;
+
+  for (guint i = 0; i < samples->len; i++)
+    sum += g_array_index (samples, Sample, i).total;
+  return sum;
+}
+
+static void
+test_folded_by_address (void)
+{
+  g_autofree char *path = fixture_path ("getSamplingProfile.json");
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GHashTable) expected = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (path == NULL)
+    return;
+  samples = read_samples (path);
+  expected = expected_folded (samples);
+
+  g_assert_cmpint (cli_test_run (&out, &err, "export", path, "--format", "folded",
+                                 "--frames", "address", NULL), ==, CLI_EXIT_OK);
+  g_assert_cmpstr (err, ==, "");
+  lines = cli_test_lines (out);
+  g_assert_cmpuint (g_strv_length (lines), ==, g_hash_table_size (expected));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *space = strrchr (lines[i], ' ');
+      g_autofree char *stack = NULL;
+      guint64 *sum;
+
+      g_assert_nonnull (space);
+      stack = g_strndup (lines[i], space - lines[i]);
+      sum = g_hash_table_lookup (expected, stack);
+      g_assert_nonnull (sum);
+      g_assert_cmpuint (g_ascii_strtoull (space + 1, NULL, 10), ==, *sum);
+    }
+}
+
+static void
+test_folded_by_module (void)
+{
+  g_autofree char *path = fixture_path ("getSamplingProfile.json");
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 sum = 0;
+
+  if (path == NULL)
+    return;
+  samples = read_samples (path);
+
+  g_assert_cmpint (cli_test_run (&out, NULL, "export", path, "--format", "folded",
+                                 "--frames", "module", NULL), ==, CLI_EXIT_OK);
+  lines = cli_test_lines (out);
+  for (guint i = 0; lines[i] != NULL; i++)
+    sum += g_ascii_strtoull (strrchr (lines[i], ' ') + 1, NULL, 10);
+  /* However the frames are named, every sample's bytes are there once. */
+  g_assert_cmpuint (sum, ==, sum_totals (samples));
+  g_assert_null (strstr (out, "0x"));
+}
+
+static void
+check_histogram (guint bytes_per_block)
+{
+  g_autofree char *path = fixture_path ("getSamplingProfile.json");
+  g_autofree char *bpb = g_strdup_printf ("%u", bytes_per_block);
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 count[N_BUCKETS] = { 0 };
+  guint64 bytes[N_BUCKETS] = { 0 };
+  double allocations[N_BUCKETS] = { 0 };
+
+  if (path == NULL)
+    return;
+  samples = read_samples (path);
+
+  /* Bucket i holds sizes up to bytes_per_block × 2^i; the last one everything larger. */
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const Sample *sample = &g_array_index (samples, Sample, i);
+      guint b = 0;
+
+      while (b < N_BUCKETS - 1 && sample->size > ((guint64) bytes_per_block << b))
+        b++;
+      count[b]++;
+      bytes[b] += sample->total;
+      allocations[b] += (double) sample->total / (double) sample->size;
+    }
+
+  g_assert_cmpint (cli_test_run (&out, NULL, "export", path, "--format", "histogram",
+                                 "--bytes-per-block", bpb, NULL), ==, CLI_EXIT_OK);
+  lines = cli_test_lines (out);
+  g_assert_cmpuint (g_strv_length (lines), ==, N_BUCKETS);
+  for (guint i = 0; i < N_BUCKETS; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 5);
+      g_assert_cmpuint (g_ascii_strtoull (fields[0], NULL, 10), ==, i);
+      g_assert_cmpuint (g_ascii_strtoull (fields[1], NULL, 10), ==, (guint64) bytes_per_block << i);
+      g_assert_cmpuint (g_ascii_strtoull (fields[2], NULL, 10), ==, count[i]);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fields[3], NULL), allocations[i], 0.5 + 1e-9);
+      g_assert_cmpuint (g_ascii_strtoull (fields[4], NULL, 10), ==, bytes[i]);
+    }
+}
+
+static void
+test_histogram (void)
+{
+  check_histogram (16);
+}
+
+static void
+test_histogram_bytes_per_block (void)
+{
+  check_histogram (64);
+}
+
+static void
+test_json (void)
+{
+  g_autofree char *path = fixture_path ("getSamplingProfile.json");
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object, *tree;
+
+  if (path == NULL)
+    return;
+  samples = read_samples (path);
+
+  g_assert_cmpint (cli_test_run (&out, NULL, "export", path, "--format", "json", NULL), ==,
+                   CLI_EXIT_OK);
+  root = json_from_string (out, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "samples"), ==, samples->len);
+  g_assert_cmpint (json_object_get_int_member (object, "totalBytes"), ==, sum_totals (samples));
+  tree = json_object_get_object_member (object, "tree");
+  g_assert_cmpint (json_object_get_int_member (tree, "totalBytes"), ==, sum_totals (samples));
+  g_assert_cmpint (json_object_get_int_member (tree, "totalSamples"), ==, samples->len);
+}
+
+static void
+test_svg_to_file (void)
+{
+  g_autofree char *path = fixture_path ("getSamplingProfile.json");
+  g_autofree char *dir = NULL;
+  g_autofree char *svg = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *stdout_svg = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    return;
+  dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  svg = g_build_filename (dir, "flame.svg", NULL);
+
+  g_assert_cmpint (cli_test_run (&out, NULL, "export", path, "--format", "svg", "-o", svg, NULL),
+                   ==, CLI_EXIT_OK);
+  g_assert_cmpstr (out, ==, "");
+  g_file_get_contents (svg, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_assert_true (g_str_has_suffix (g_strchomp (contents), "</svg>"));
+
+  g_assert_cmpint (cli_test_run (&stdout_svg, NULL, "export", path, "--format", "svg", NULL), ==,
+                   CLI_EXIT_OK);
+  g_assert_cmpstr (g_strchomp (stdout_svg), ==, contents);
+
+  g_unlink (svg);
+  g_rmdir (dir);
+}
+
+static void
+test_diff_same (void)
+{
+  g_autofree char *path = fixture_path ("getSamplingProfile.json");
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GHashTable) expected = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *svg = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (path == NULL)
+    return;
+  samples = read_samples (path);
+  expected = expected_folded (samples);
+
+  g_assert_cmpint (cli_test_run (&out, NULL, "diff", path, path, "--format", "folded",
+                                 "--frames", "address", NULL), ==, CLI_EXIT_OK);
+  lines = cli_test_lines (out);
+  g_assert_cmpuint (g_strv_length (lines), ==, g_hash_table_size (expected));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", -1);
+      guint n = g_strv_length (fields);
+      guint64 *sum;
+
+      /* difffolded: stack, A's value, B's value. */
+      g_assert_cmpuint (n, ==, 3);
+      sum = g_hash_table_lookup (expected, fields[0]);
+      g_assert_nonnull (sum);
+      g_assert_cmpuint (g_ascii_strtoull (fields[1], NULL, 10), ==, *sum);
+      g_assert_cmpuint (g_ascii_strtoull (fields[2], NULL, 10), ==, *sum);
+    }
+
+  g_assert_cmpint (cli_test_run (&svg, NULL, "diff", path, path, "--format", "svg", NULL), ==,
+                   CLI_EXIT_OK);
+  g_assert_nonnull (strstr (svg, "<svg"));
+}
+
+/* Bad files: each exits 2 with one line naming the file. */
+typedef struct
+{
+  const char *name;
+  const char *contents;
+  gssize      length;       /* -1: no file at all */
+  const char *format;
+  const char *message;
+} BadFile;
+
+static const BadFile bad_files[] = {
+  { "missing", NULL, -1, "folded", "No such file" },
+  { "empty", "", 0, "folded", "empty" },
+  { "blank", " \n\t\n", 4, "svg", "empty" },
+  { "truncated", "{\"id\":4,\"result\":{\"profile\":{\"samples\":[{\"size\":16,", 48, "folded",
+    "truncated" },
+  { "binary", "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0", 20, "histogram", "" },
+  { "not-json", "samples: 1\n", 11, "json", "" },
+  { "wrong-type", "{\"result\":{\"profile\":{\"samples\":{},\"modules\":[]}}}", 48, "folded", "samples" },
+  { "cdp-error", "{\"id\":1,\"error\":{\"code\":-32000,\"message\":\"boom\"}}", 49, "folded", "" },
+  { "csv-of-profile", NULL, -2, "csv", "CSV" },
+};
+
+static void
+test_bad_file (gconstpointer data)
+{
+  const BadFile *bad = data;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *named = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (bad->length == -2)
+    {
+      path = fixture_path ("getSamplingProfile.json");
+      if (path == NULL)
+        return;
+    }
+  else
+    {
+      path = g_build_filename (dir, bad->name, NULL);
+      if (bad->length >= 0)
+        {
+          g_file_set_contents (path, bad->contents, bad->length, &error);
+          g_assert_no_error (error);
+        }
+    }
+
+  g_assert_cmpint (cli_test_run (&out, &err, "export", path, "--format", bad->format, NULL), ==,
+                   CLI_EXIT_ERROR);
+  g_assert_cmpstr (out, ==, "");
+  lines = cli_test_lines (err);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  named = g_strdup_printf ("memscope-cli: export: %s: ", path);
+  g_assert_true (g_str_has_prefix (lines[0], named));
+  g_assert_nonnull (strstr (lines[0], bad->message));
+
+  if (bad->length >= 0)
+    g_unlink (path);
+  g_rmdir (dir);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *args[8];
+  const char *message;
+} BadArguments;
+
+#define PROFILE "@PROFILE@"
+
+static const BadArguments bad_arguments[] = {
+  { "missing-file", { "export", "--format", "folded" }, "missing FILE" },
+  { "missing-format", { "export", PROFILE }, "--format" },
+  { "bad-format", { "export", PROFILE, "--format", "pdf" }, "“pdf”" },
+  { "bad-frames", { "export", PROFILE, "--format", "folded", "--frames", "names" }, "“names”" },
+  { "bad-bytes-per-block", { "export", PROFILE, "--format", "histogram", "--bytes-per-block", "0" },
+    "--bytes-per-block" },
+  { "output-in-missing-folder", { "export", PROFILE, "--format", "folded", "-o",
+                                  "/nonexistent/folder/out.txt" }, "/nonexistent/folder/out.txt" },
+  { "diff-one-file", { "diff", PROFILE, "--format", "folded" }, "A and B" },
+  { "diff-bad-format", { "diff", PROFILE, PROFILE, "--format", "histogram" }, "“histogram”" },
+  { "diff-missing-b", { "diff", PROFILE, "/nonexistent/b.json", "--format", "folded" },
+    "/nonexistent/b.json" },
+};
+
+static void
+test_bad_arguments (gconstpointer data)
+{
+  const BadArguments *bad = data;
+  g_autofree char *profile = fixture_path ("getSamplingProfile.json");
+  const char *args[G_N_ELEMENTS (bad->args) + 1] = { NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (profile == NULL)
+    return;
+  for (guint i = 0; bad->args[i] != NULL; i++)
+    args[i] = g_str_equal (bad->args[i], PROFILE) ? profile : bad->args[i];
+
+  g_assert_cmpint (cli_test_runv (args, 30, &out, &err), ==, CLI_EXIT_ERROR);
+  g_assert_cmpstr (out, ==, "");
+  lines = cli_test_lines (err);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_nonnull (strstr (lines[0], bad->message));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/memscope/cli/export/folded-by-address", test_folded_by_address);
+  g_test_add_func ("/memscope/cli/export/folded-by-module", test_folded_by_module);
+  g_test_add_func ("/memscope/cli/export/histogram", test_histogram);
+  g_test_add_func ("/memscope/cli/export/histogram-bytes-per-block", test_histogram_bytes_per_block);
+  g_test_add_func ("/memscope/cli/export/json", test_json);
+  g_test_add_func ("/memscope/cli/export/svg-to-file", test_svg_to_file);
+  g_test_add_func ("/memscope/cli/diff/same-profile", test_diff_same);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_files); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/cli/export/bad-file/%s", bad_files[i].name);
+
+      g_test_add_data_func (path, &bad_files[i], test_bad_file);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad_arguments); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/cli/export/bad-arguments/%s",
+                                               bad_arguments[i].name);
+
+      g_test_add_data_func (path, &bad_arguments[i], test_bad_arguments);
+    }
+
+  return g_test_run ();
+}
