@@ -1210,3 +1210,237 @@ ms_profile_reader_parse_padded (const char  *buf,
 
   return (MsProfileData *)g_steal_pointer (&data);
 }
+
+/* Session file indexing: see ms-json-index-private.h */
+
+#include "ms-json-index-private.h"
+
+namespace {
+
+char
+type_letter (ondemand::json_type type)
+{
+  switch (type)
+    {
+    case ondemand::json_type::array: return 'a';
+    case ondemand::json_type::object: return 'o';
+    case ondemand::json_type::number: return 'n';
+    case ondemand::json_type::string: return 's';
+    case ondemand::json_type::boolean: return 'b';
+    default: return 'z';
+    }
+}
+
+void
+clear_slice (gpointer data)
+{
+  MsJsonSlice *slice = (MsJsonSlice *)data;
+
+  g_clear_pointer (&slice->key, g_free);
+  g_clear_pointer (&slice->children, g_array_unref);
+}
+
+GArray *
+new_slice_array (void)
+{
+  GArray *array = g_array_new (FALSE, TRUE, sizeof (MsJsonSlice));
+
+  g_array_set_clear_func (array, clear_slice);
+  return array;
+}
+
+struct Indexer : Reader
+{
+  Indexer (const char *b, size_t l, GError **e) : Reader (b, l, NULL, e) {}
+
+  /* a whole value as raw text, consuming it */
+  bool
+  raw_slice (ondemand::value &v, const Path &path, MsJsonSlice *slice)
+  {
+    ondemand::json_type type = ondemand::json_type::null;
+    std::string_view text;
+    error_code e;
+
+    if (!get_type (v, path, &type))
+      return false;
+    slice->type = type_letter (type);
+
+    if (type == ondemand::json_type::object)
+      {
+        ondemand::object o;
+        if ((e = v.get_object ().get (o)) || (e = o.raw_json ().get (text)))
+          return json_error (e, path);
+      }
+    else if (type == ondemand::json_type::array)
+      {
+        ondemand::array a;
+        if ((e = v.get_array ().get (a)) || (e = a.raw_json ().get (text)))
+          return json_error (e, path);
+      }
+    else
+      {
+        text = v.raw_json_token ();
+        while (!text.empty () && strchr (" \t\r\n", text.back ()) != NULL)
+          text.remove_suffix (1);
+        /* make the parser check the scalar */
+        if (type == ondemand::json_type::string)
+          {
+            std::string_view s;
+            if ((e = v.get_string ().get (s)))
+              return json_error (e, path);
+          }
+        else if (type == ondemand::json_type::number)
+          {
+            double d;
+            if ((e = v.get_double ().get (d)))
+              return json_error (e, path);
+          }
+      }
+
+    slice->offset = (gsize)(text.data () - buf);
+    slice->length = text.size ();
+    return true;
+  }
+
+  bool
+  index_object (ondemand::object &object, const Path &path, GArray *out, int depth)
+  {
+    error_code e;
+
+    for (auto field : object)
+      {
+        ondemand::field f;
+        std::string_view key;
+        MsJsonSlice slice = { NULL, 0, 0, 0, NULL };
+
+        if ((e = std::move (field).get (f)) || (e = f.unescaped_key ().get (key)))
+          return json_error (e, path);
+
+        std::string k (key);
+        Path mpath = member_path (path, k.c_str ());
+        ondemand::value v = f.value ();
+        ondemand::json_type type = ondemand::json_type::null;
+
+        slice.key = g_strndup (key.data (), key.size ());
+        g_array_append_val (out, slice);
+        MsJsonSlice *stored = &g_array_index (out, MsJsonSlice, out->len - 1);
+
+        if (depth == 0)
+          {
+            if (!get_type (v, mpath, &type))
+              return false;
+            if (type == ondemand::json_type::array)
+              {
+                stored->type = 'a';
+                stored->children = new_slice_array ();
+                if (!index_array (v, mpath, stored->children))
+                  return false;
+                continue;
+              }
+          }
+
+        if (!raw_slice (v, mpath, &g_array_index (out, MsJsonSlice, out->len - 1)))
+          return false;
+      }
+
+    return true;
+  }
+
+  bool
+  index_array (ondemand::value &v, const Path &path, GArray *out)
+  {
+    ondemand::array array;
+    size_t index = 0;
+    error_code e;
+
+    if ((e = v.get_array ().get (array)))
+      return json_error (e, path);
+
+    for (auto element : array)
+      {
+        ondemand::value ev;
+        ondemand::json_type type = ondemand::json_type::null;
+        MsJsonSlice slice = { NULL, 0, 0, 0, NULL };
+        Path epath = index_path (path, index++);
+
+        if ((e = std::move (element).get (ev)))
+          return json_error (e, epath);
+        if (!get_type (ev, epath, &type))
+          return false;
+
+        g_array_append_val (out, slice);
+        MsJsonSlice *stored = &g_array_index (out, MsJsonSlice, out->len - 1);
+
+        if (type == ondemand::json_type::object)
+          {
+            ondemand::object object;
+
+            stored->type = 'o';
+            stored->children = new_slice_array ();
+            {
+              std::string_view start = ev.raw_json_token ();
+              stored->offset = (gsize)(start.data () - buf);
+            }
+            if ((e = ev.get_object ().get (object)))
+              return json_error (e, epath);
+            if (!index_object (object, epath, stored->children, 1))
+              return false;
+          }
+        else if (!raw_slice (ev, epath, stored))
+          return false;
+      }
+
+    return true;
+  }
+
+  GArray *
+  run ()
+  {
+    g_autoptr(GArray) members = new_slice_array ();
+    ondemand::json_type type = ondemand::json_type::null;
+    ondemand::object root;
+    error_code e;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+      if (!strchr (" \t\r\n", buf[i]))
+        break;
+    if (i == len)
+      {
+        fail (MS_ANALYSIS_ERROR_EMPTY, root_path, "empty input: expected a session file");
+        return NULL;
+      }
+
+    if ((e = parser.iterate (buf, len, len + MS_JSON_PADDING).get (doc)))
+      return json_error (e, root_path), (GArray *)NULL;
+    if ((e = doc.type ().get (type)))
+      return json_error (e, root_path), (GArray *)NULL;
+    if (type != ondemand::json_type::object)
+      return wrong_type (root_path, "a JSON object at the top level", type), (GArray *)NULL;
+    if ((e = doc.get_object ().get (root)))
+      return json_error (e, root_path), (GArray *)NULL;
+    if (!index_object (root, root_path, members, 0))
+      return NULL;
+
+    {
+      const char *location;
+
+      if (doc.current_location ().get (location) == SUCCESS)
+        return json_error (TRAILING_CONTENT, root_path), (GArray *)NULL;
+    }
+
+    return (GArray *)g_steal_pointer (&members);
+  }
+};
+
+} /* namespace */
+
+GArray *
+ms_json_index_session (const char  *buf,
+                       gsize        len,
+                       GError     **error)
+{
+  Indexer indexer (buf, len, error);
+
+  return indexer.run ();
+}
