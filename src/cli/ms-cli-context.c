@@ -272,6 +272,18 @@ ms_cli_context_get_timeout (MsCliContext *self)
   return self->timeout;
 }
 
+const char *
+ms_cli_context_get_target_selector (MsCliContext *self)
+{
+  return self->target_selector;
+}
+
+gboolean
+ms_cli_context_has_ws_url (MsCliContext *self)
+{
+  return self->ws_text != NULL;
+}
+
 GCancellable *
 ms_cli_context_get_cancellable (MsCliContext *self)
 {

@@ -85,6 +85,9 @@ gboolean         ms_cli_context_parse_options      (MsCliContext        *self,
 
 const char      *ms_cli_context_get_command        (MsCliContext        *self);
 guint            ms_cli_context_get_timeout        (MsCliContext        *self);
+/* --target, or NULL for the first page. */
+const char      *ms_cli_context_get_target_selector (MsCliContext       *self);
+gboolean         ms_cli_context_has_ws_url         (MsCliContext        *self);
 GCancellable    *ms_cli_context_get_cancellable    (MsCliContext        *self);
 gboolean         ms_cli_context_get_interrupted    (MsCliContext        *self);
 

@@ -27,6 +27,9 @@ static const MsCliCommand commands[] = {
     "Suppress or allow memory pressure notifications", ms_cli_suppress_pressure },
   { "leak-check", "leak-check --action JS [--iterations N] [--warmup N] [--max-growth NAME=N,...]",
     "Run an action repeatedly; exit 1 if counters grow past their budget", ms_cli_leak_check },
+  { "watch", "watch (--alarm-min-bytes N | --alarm-min-blocks N [--bytes-per-block B]) "
+    "[--ignore K] [--duration S] [--every S]",
+    "Report new large allocations; exit 3 if any", ms_cli_watch },
   { "export", "export FILE --format folded|svg|csv|histogram|json [--frames symbol|address|module] "
     "[--bytes-per-block B] [-o OUT]",
     "Export a profile as folded stacks, a flame graph, a histogram or JSON", ms_cli_export },

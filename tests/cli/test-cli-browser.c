@@ -36,6 +36,9 @@
   "    d.textContent = 'x'; d.addEventListener('click', () => {}); root.appendChild(d);\n" \
   "    if (!LEAKS) root.removeChild(d); } }\n" \
   "function stepLater () { return new Promise(r => setTimeout(() => { step(); r(true); }, 300)); }\n" \
+  "window.buffers = [];\n" \
+  "function startAllocating () { setInterval(() => { const b = new ArrayBuffer(4 << 20);\n" \
+  "  new Uint8Array(b).fill(1); buffers.push(b); if (buffers.length > 2) buffers.shift(); }, 250); }\n" \
   "window.ready = true;\n" \
   "</script></body></html>"
 
@@ -709,6 +712,32 @@ test_pressure (void)
     }
 }
 
+/* The page keeps 4 MiB ArrayBuffers alive, a new one every 250 ms. */
+static void
+test_watch (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *quiet_out = NULL;
+  g_autofree char *started = NULL;
+  g_autofree char *threshold = g_strdup_printf ("%d", 1 << 20);
+  g_autofree char *high_threshold = g_strdup_printf ("%d", 64 << 20);
+  g_autofree char *size = g_strdup_printf (" %d bytes", 4 << 20);
+  g_autoptr(GError) error = NULL;
+
+  started = evaluate (PAGE_LEAKY, "startAllocating(), true", &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_cli (&out, NULL, "watch", "--target", "leaky.html", "--alarm-min-bytes",
+                            threshold, "--duration", "4", NULL), ==, CLI_EXIT_ALARM);
+  g_assert_true (g_str_has_prefix (out, "alarm at "));
+  g_assert_nonnull (strstr (out, size));
+
+  g_assert_cmpint (run_cli (&quiet_out, NULL, "watch", "--target", "leaky.html",
+                            "--alarm-min-bytes", high_threshold, "--duration", "3", NULL), ==,
+                   CLI_EXIT_OK);
+  g_assert_cmpstr (quiet_out, ==, "");
+}
+
 static void
 test_target_not_found (void)
 {
@@ -770,6 +799,7 @@ main (int    argc,
   g_test_add_func ("/memscope/cli/browser/leak-check-errors", test_leak_check_errors);
   g_test_add_func ("/memscope/cli/browser/pressure", test_pressure);
   g_test_add_func ("/memscope/cli/browser/target-not-found", test_target_not_found);
+  g_test_add_func ("/memscope/cli/browser/watch", test_watch);
   g_test_add_func ("/memscope/cli/browser/purge", test_purge);
 
   status = g_test_run ();

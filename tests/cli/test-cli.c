@@ -73,6 +73,14 @@ static const BadInput bad_inputs[] = {
     CLI_EXIT_ERROR, "expected NAME=COUNT", 1 },
   { "max-growth-twice", { "leak-check", "--action", "f()", "--max-growth", "nodes=1",
                           "--max-growth", "nodes=2" }, CLI_EXIT_ERROR, "nodes is given twice", 1 },
+  { "watch-no-threshold", { "watch" }, CLI_EXIT_ERROR, "--alarm-min-bytes", 1 },
+  { "watch-two-thresholds", { "watch", "--alarm-min-bytes", "10", "--alarm-min-blocks", "2" },
+    CLI_EXIT_ERROR, "one of", 1 },
+  { "watch-bad-bytes", { "watch", "--alarm-min-bytes", "lots" }, CLI_EXIT_ERROR, "“lots”", 1 },
+  { "watch-ws", { "watch", "--alarm-min-bytes", "10", "--ws", "ws://" CLOSED "/devtools/page/X" },
+    CLI_EXIT_ERROR, "--ws", 1 },
+  { "closed-port-watch", { "watch", "--alarm-min-bytes", "10", "--endpoint", CLOSED },
+    CLI_EXIT_ERROR, CLOSED, 1 },
   { "launch-extra-argument", { "launch", "now" }, CLI_EXIT_ERROR, "“now”", 1 },
   /* Nothing listens */
   { "closed-port-targets", { "--endpoint", CLOSED, "targets" }, CLI_EXIT_ERROR, CLOSED, 1 },
@@ -240,7 +248,7 @@ test_no_warning_on_loopback (void)
 
 static const char *const commands[] = {
   "targets", "counters", "leak-counters", "purge", "pressure", "suppress-pressure",
-  "leak-check", "export", "diff", "launch",
+  "leak-check", "watch", "export", "diff", "launch",
 };
 
 static void
