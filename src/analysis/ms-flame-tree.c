@@ -48,6 +48,17 @@ typedef struct
 
 #define NONE G_MAXUINT
 
+/* (parent << 32 | label) keys: g_int64_hash would fold them to parent ^ label,
+ * which collides all the time in a tree. */
+static guint
+edge_hash (gconstpointer key)
+{
+  guint64 v = *(const guint64 *)key * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  return (guint)(v >> 32) ^ (guint)v;
+}
+
+
 static void
 ms_flame_tree_finalize (GObject *object)
 {
@@ -340,7 +351,7 @@ ms_flame_tree_new (MsProfile                *profile,
   root.first_child = NONE;
   root.next_sibling = NONE;
   g_array_append_val (trie, root);
-  edges = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  edges = g_hash_table_new_full (edge_hash, g_int64_equal, g_free, NULL);
   path = g_array_new (FALSE, FALSE, sizeof (guint));
 
   for (guint s = 0; s < n_stacks; s++)

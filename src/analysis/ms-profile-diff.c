@@ -37,6 +37,17 @@ G_DEFINE_FINAL_TYPE (MsProfileDiff, ms_profile_diff, G_TYPE_OBJECT)
 
 #define NONE G_MAXUINT
 
+/* (parent << 32 | label) keys: g_int64_hash would fold them to parent ^ label,
+ * which collides all the time in a tree. */
+static guint
+edge_hash (gconstpointer key)
+{
+  guint64 v = *(const guint64 *)key * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  return (guint)(v >> 32) ^ (guint)v;
+}
+
+
 static void
 ms_profile_diff_finalize (GObject *object)
 {
@@ -62,7 +73,7 @@ ms_profile_diff_init (MsProfileDiff *self)
   self->nodes = g_array_new (FALSE, TRUE, sizeof (MsDiffNode));
   self->labels = g_ptr_array_new_with_free_func (g_free);
   self->label_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  self->edges = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->edges = g_hash_table_new_full (edge_hash, g_int64_equal, g_free, NULL);
 }
 
 static guint

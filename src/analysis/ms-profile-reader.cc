@@ -310,7 +310,7 @@ struct Reader
   bool parse_samples (ondemand::value v, const Path &path);
   bool parse_sample (ondemand::value v, const Path &path);
   bool parse_stack (ondemand::value v, const Path &path);
-  bool intern_frame (const char *raw, size_t n, bool escaped, const Path &path, guint32 *out);
+  bool intern_frame (const char *raw, size_t n, const Path &path, guint32 *out);
   guint32 intern_stack ();
   bool parse_modules (ondemand::value v, const Path &path);
   bool parse_module (ondemand::value v, const Path &path);
@@ -585,7 +585,6 @@ Reader::read_string (ondemand::value    v,
 bool
 Reader::intern_frame (const char        *raw,
                       size_t             n,
-                      bool               escaped,
                       const Path &path,
                       guint32           *out)
 {
@@ -612,7 +611,11 @@ Reader::intern_frame (const char        *raw,
     }
 
   /* First time we see this text: validate and build the frame. */
-  if (escaped)
+  for (size_t i = 0; i < n; i++)
+    if ((guchar)raw[i] < 0x20)
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: control character in a string");
+
+  if (memchr (raw, '\\', n) != NULL)
     {
       if (!unescape_json (raw, n, tmp))
         return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid escape in string %s", quote (raw, n).c_str ());
@@ -727,7 +730,6 @@ Reader::parse_stack (ondemand::value    v,
 {
   ondemand::json_type type = ondemand::json_type::null;
   ondemand::array array;
-  const char *end = buf + len;
   size_t index = 0;
   error_code e;
 
@@ -744,39 +746,31 @@ Reader::parse_stack (ondemand::value    v,
     {
       ondemand::value fv;
       ondemand::json_type ftype = ondemand::json_type::null;
-      ondemand::raw_json_string raw;
       guint32 frame;
 
       if ((e = std::move (element).get (fv)))
         return json_error (e, index_path (path, index));
-      /* the type is only looked at when the frame is not a string */
-      if ((e = fv.get_raw_json_string ().get (raw)))
+      /* The token runs from the opening quote to the next structural
+       * character, which simdjson's index already knows: the closing quote is
+       * the last quote in it, so the string is never scanned here. */
+      std::string_view token = fv.raw_json_token ();
+
+      if (token.empty () || token[0] != '"')
         {
           if ((e = fv.type ().get (ftype)))
             return json_error (e, index_path (path, index));
-          if (ftype != ondemand::json_type::string)
-            return wrong_type (index_path (path, index), "a string", ftype);
-          return json_error (e, index_path (path, index));
+          if (!get_type (fv, index_path (path, index), &ftype))
+            return false;
+          return wrong_type (index_path (path, index), "a string", ftype);
         }
 
-      const char *start = (const char *)raw.raw ();
-      const char *p = start;
-      bool escaped = false;
-
-      while (p < end && *p != '"')
-        {
-          if (*p == '\\')
-            {
-              escaped = true;
-              p += 2;
-            }
-          else
-            p++;
-        }
-      if (p >= end)
+      size_t n = token.size ();
+      while (n > 1 && token[n - 1] != '"')
+        n--;
+      if (n < 2)
         return json_error (UNCLOSED_STRING, index_path (path, index));
 
-      if (!intern_frame (start, (size_t)(p - start), escaped, index_path (path, index), &frame))
+      if (!intern_frame (token.data () + 1, n - 2, index_path (path, index), &frame))
         return false;
 
       scratch.push_back (frame);
