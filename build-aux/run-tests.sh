@@ -41,6 +41,17 @@ run_suite () {
 
 run_suite "$build"
 
+# The analysis tests once more under valgrind memcheck (no definite leaks, no errors).
+if [ "${MEMSCOPE_SKIP_VALGRIND:-0}" != "1" ] && command -v valgrind >/dev/null; then
+  meson test -C "$build" --setup valgrind --suite analysis --num-processes 2 --print-errorlogs \
+    --logbase valgrind
+  log="$build/meson-logs/valgrind.json"
+  if [ -f "$log" ]; then
+    passed=$((passed + $(grep -c '"result": "OK"' "$log" || true)))
+    failed=$((failed + $(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR)"' "$log" || true)))
+  fi
+fi
+
 if [ "${MEMSCOPE_SKIP_SANITIZERS:-0}" != "1" ]; then
   # ASan + UBSan over the unit and browser tests.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

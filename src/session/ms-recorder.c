@@ -12,6 +12,12 @@
 /* Never poll profiles more often than this, whatever the setting. */
 #define MIN_PROFILE_DELAY_MS 250
 
+/* The stop task's data: the first failure along the way. */
+typedef struct
+{
+  GError *first_error;
+} StopData;
+
 struct _MsRecorder
 {
   GObject             parent_instance;
@@ -27,6 +33,13 @@ struct _MsRecorder
   guint               profile_interval;
   guint               counter_interval;
   guint               autosave_interval;
+
+  MsSessionFile      *file;            /* what gets saved: raw replies and metadata */
+  MsCounterSeries    *series;
+  GFile              *output;
+  gboolean            save_in_flight;
+  gboolean            save_again;
+  GTask              *stop_task;       /* waits for the last save */
 
   GPtrArray          *profiles;        /* MsRecordedProfile */
   GArray             *counters;        /* MsRecordedCounters */
@@ -55,7 +68,7 @@ enum {
   PROFILE,
   ALARM,
   WARNING,
-  AUTOSAVE,
+  SAVED,
   N_SIGNALS
 };
 
@@ -134,6 +147,10 @@ ms_recorder_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_object (&self->alarm);
+  g_clear_object (&self->file);
+  g_clear_object (&self->series);
+  g_clear_object (&self->output);
+  g_clear_object (&self->stop_task);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   g_clear_pointer (&self->counters, g_array_unref);
@@ -184,8 +201,8 @@ ms_recorder_class_init (MsRecorderClass *klass)
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[WARNING] = g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[AUTOSAVE] = g_signal_new ("autosave", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_FILE);
 }
 
 static void
@@ -195,6 +212,8 @@ ms_recorder_init (MsRecorder *self)
   self->alarm = ms_allocation_alarm_new ();
   self->source = MS_CDP_PROFILE_SINCE_START;
   self->counter_interval = 1;
+  self->file = ms_session_file_new ();
+  self->series = ms_counter_series_new (6 * 3600);
   self->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) recorded_profile_free);
   self->counters = g_array_new (FALSE, TRUE, sizeof (MsRecordedCounters));
   self->alarms = g_array_new (FALSE, TRUE, sizeof (MsRecordedAlarm));
@@ -211,7 +230,19 @@ on_alarm_fired (MsAllocationAlarm *alarm,
   event.time_us = g_get_real_time ();
   event.profile_index = self->current_profile_index;
   event.sample_index = sample_index;
-  ms_profile_get_sample (profile, sample_index, &event.size, &event.total, NULL);
+  {
+    guint n_frames = 0;
+    const guint32 *frames = ms_profile_get_sample (profile, sample_index, &event.size,
+                                                   &event.total, &n_frames);
+    g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+
+    /* Leaf first, as the browser sends stacks. */
+    for (guint i = 0; i < n_frames; i++)
+      g_ptr_array_add (labels, ms_profile_dup_frame_label (profile, frames[i], MS_LABEL_MODE_SYMBOL));
+    g_ptr_array_add (labels, NULL);
+    ms_session_file_add_alarm_event (self->file, event.time_us, event.size, event.total,
+                                     (const char * const *) labels->pdata);
+  }
   g_array_append_val (self->alarms, event);
   g_signal_emit (self, signals[ALARM], 0, &g_array_index (self->alarms, MsRecordedAlarm,
                                                           self->alarms->len - 1));
@@ -305,12 +336,55 @@ ms_recorder_set_counter_interval (MsRecorder *self,
   self->counter_interval = seconds;
 }
 
-void
-ms_recorder_set_autosave_interval (MsRecorder *self,
-                                   guint       seconds)
+gboolean
+ms_recorder_set_output (MsRecorder  *self,
+                        GFile       *file,
+                        guint        autosave_seconds,
+                        GError     **error)
 {
-  g_return_if_fail (MS_IS_RECORDER (self));
-  self->autosave_interval = seconds;
+  g_return_val_if_fail (MS_IS_RECORDER (self), FALSE);
+  g_return_val_if_fail (!file || G_IS_FILE (file), FALSE);
+
+  if (file != NULL && g_file_query_exists (file, NULL))
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(MsSessionFile) existing = ms_session_file_new_from_file (file, NULL, &local);
+
+      if (existing == NULL)
+        {
+          g_autofree char *name = g_file_get_parse_name (file);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                       "“%s” exists and is not a readable Memscope session (%s); "
+                       "not overwriting it", name, local->message);
+          return FALSE;
+        }
+    }
+
+  g_set_object (&self->output, file);
+  self->autosave_interval = autosave_seconds;
+  return TRUE;
+}
+
+GFile *
+ms_recorder_get_output (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->output;
+}
+
+MsSessionFile *
+ms_recorder_get_session_file (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->file;
+}
+
+MsCounterSeries *
+ms_recorder_get_counter_series (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->series;
 }
 
 MsAllocationAlarm *
@@ -363,7 +437,123 @@ warn (MsRecorder   *self,
   g_signal_emit (self, signals[WARNING], 0, error);
 }
 
+/* Saving: serialise on the main thread (the session file is not shared), write on a
+ * worker, atomically. One save at a time; a request during a save runs after it. */
+
+static void save_now (MsRecorder *self);
+
+static void
+write_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  MsRecorder *self = source_object;
+  g_autofree char *path = g_file_get_path (self->output);
+  GError *error = NULL;
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (self->output);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "Cannot save to “%s”: not a local file", uri);
+      return;
+    }
+
+  if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+finish_stop_if_waiting (MsRecorder *self);
+
+static void
+save_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  MsRecorder *self = MS_RECORDER (object);
+  g_autoptr(GError) error = NULL;
+
+  self->save_in_flight = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_prefix_error (&error, "The recording could not be saved: ");
+      warn (self, error);
+      if (self->stop_task != NULL)
+        {
+          StopData *data = g_task_get_task_data (self->stop_task);
+          if (data->first_error == NULL)
+            data->first_error = g_error_copy (error);
+        }
+    }
+  else
+    g_signal_emit (self, signals[SAVED], 0, self->output);
+
+  if (self->save_again)
+    {
+      self->save_again = FALSE;
+      save_now (self);
+      return;
+    }
+  finish_stop_if_waiting (self);
+}
+
+static void
+save_now (MsRecorder *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->output == NULL)
+    return;
+  if (self->save_in_flight)
+    {
+      self->save_again = TRUE;
+      return;
+    }
+
+  self->save_in_flight = TRUE;
+  task = g_task_new (self, NULL, save_cb, NULL);
+  g_task_set_source_tag (task, save_now);
+  g_task_set_task_data (task, ms_session_file_to_bytes (self->file), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, write_in_thread);
+}
+
 /* Counters */
+
+/* The raw reply is what the session file keeps; the typed reading feeds signals. */
+static gboolean
+decode_counters (GBytes            *raw,
+                 MsCdpDomCounters  *c,
+                 GError           **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+  JsonNode *result;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), error))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  result = JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "result") : NULL;
+  if (result == NULL || !JSON_NODE_HOLDS_OBJECT (result))
+    {
+      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
+                   "The reply to Memory.getDOMCounters has no “result” object");
+      return FALSE;
+    }
+  if (!ms_cdp_dom_counters_from_json (json_node_get_object (result), c, error))
+    {
+      g_prefix_error (error, "Unexpected reply to Memory.getDOMCounters: ");
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static void
 counters_cb (GObject      *object,
@@ -372,18 +562,29 @@ counters_cb (GObject      *object,
 {
   g_autoptr(MsRecorder) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = NULL;
   MsCdpDomCounters c;
   MsRecordedCounters reading;
 
   self->counters_in_flight = FALSE;
-  if (!ms_cdp_memory_get_dom_counters_finish (MS_CDP_CONNECTION (object), result, &c, &error))
+  raw = ms_cdp_connection_call_raw_finish (MS_CDP_CONNECTION (object), result, &error);
+  if (raw == NULL || !decode_counters (raw, &c, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         warn (self, error);
       return;
     }
+  if (self->state != MS_RECORDER_STATE_RECORDING)
+    return;
 
   reading.time_us = g_get_real_time ();
+  if (!ms_session_file_add_counters_reply (self->file, reading.time_us, raw, &error) ||
+      !ms_counter_series_append_reply (self->series, reading.time_us, g_bytes_get_data (raw, NULL),
+                                       g_bytes_get_size (raw), &error))
+    {
+      warn (self, error);
+      return;
+    }
   reading.documents = c.documents;
   reading.nodes = c.nodes;
   reading.js_event_listeners = c.js_event_listeners;
@@ -404,7 +605,8 @@ counter_tick (gpointer data)
     return G_SOURCE_CONTINUE;
 
   self->counters_in_flight = TRUE;
-  ms_cdp_memory_get_dom_counters_async (conn, self->cancellable, counters_cb, g_object_ref (self));
+  ms_cdp_connection_call_raw_async (conn, "Memory.getDOMCounters", NULL, 0, self->cancellable,
+                                    counters_cb, g_object_ref (self));
   return G_SOURCE_CONTINUE;
 }
 
@@ -450,6 +652,14 @@ profile_parsed_cb (GObject      *object,
 
   recorded = g_new0 (MsRecordedProfile, 1);
   recorded->time_us = g_get_real_time ();
+  if (!ms_session_file_add_profile_reply (self->file, recorded->time_us,
+                                          ms_cdp_profile_source_to_method (self->source),
+                                          fetch->raw, &error))
+    {
+      g_free (recorded);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   recorded->raw = g_bytes_ref (fetch->raw);
   recorded->profile = g_object_ref (profile);
   g_ptr_array_add (self->profiles, recorded);
@@ -544,8 +754,8 @@ periodic_profile_cb (GObject      *object,
         return;
       warn (self, error);
     }
-  else if (self->autosave_interval > 0)
-    g_signal_emit (self, signals[AUTOSAVE], 0);
+  else
+    save_now (self);
 
   if (self->state != MS_RECORDER_STATE_RECORDING)
     return;
@@ -587,9 +797,7 @@ schedule_profile (MsRecorder *self)
 static gboolean
 autosave_tick (gpointer data)
 {
-  MsRecorder *self = data;
-
-  g_signal_emit (self, signals[AUTOSAVE], 0);
+  save_now (data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -608,8 +816,51 @@ start_polling (MsRecorder *self)
       self->effective_delay_ms = MAX (self->profile_interval * 1000, MIN_PROFILE_DELAY_MS);
       schedule_profile (self);
     }
-  if (self->autosave_interval > 0)
+  if (self->autosave_interval > 0 && self->output != NULL)
     self->autosave_source = g_timeout_add_seconds (self->autosave_interval, autosave_tick, self);
+}
+
+static void
+record_metadata (MsRecorder *self)
+{
+  MsCdpBrowserVersion *version = ms_session_get_browser_version (self->session);
+  MsCdpTarget *target = ms_session_get_target (self->session);
+  g_autoptr(JsonObject) sampling = json_object_new ();
+
+  if (version != NULL)
+    {
+      g_autoptr(JsonObject) browser = json_object_new ();
+
+      json_object_set_string_member (browser, "Browser", ms_cdp_browser_version_get_browser (version));
+      json_object_set_string_member (browser, "Protocol-Version",
+                                     ms_cdp_browser_version_get_protocol_version (version));
+      if (ms_cdp_browser_version_get_v8_version (version) != NULL)
+        json_object_set_string_member (browser, "V8-Version", ms_cdp_browser_version_get_v8_version (version));
+      if (ms_cdp_browser_version_get_user_agent (version) != NULL)
+        json_object_set_string_member (browser, "User-Agent", ms_cdp_browser_version_get_user_agent (version));
+      ms_session_file_set_browser (self->file, browser);
+    }
+
+  if (target != NULL)
+    {
+      g_autoptr(JsonObject) t = json_object_new ();
+
+      json_object_set_string_member (t, "id", ms_cdp_target_get_id (target));
+      json_object_set_string_member (t, "type", ms_cdp_target_get_target_type (target));
+      json_object_set_string_member (t, "title", ms_cdp_target_get_title (target));
+      json_object_set_string_member (t, "url", ms_cdp_target_get_url (target));
+      ms_session_file_set_target (self->file, t);
+    }
+
+  json_object_set_int_member (sampling, "samplingInterval", self->sampling_interval);
+  json_object_set_boolean_member (sampling, "suppressRandomness", self->suppress_randomness);
+  json_object_set_string_member (sampling, "source", ms_cdp_profile_source_to_method (self->source));
+  json_object_set_int_member (sampling, "profileInterval", self->profile_interval);
+  json_object_set_int_member (sampling, "counterInterval", self->counter_interval);
+  json_object_set_int_member (sampling, "startTime", self->start_time);
+  if (ms_allocation_alarm_get_armed (self->alarm))
+    json_object_set_int_member (sampling, "alarmMinBytes", ms_allocation_alarm_get_min_bytes (self->alarm));
+  ms_session_file_set_sampling (self->file, sampling);
 }
 
 static void
@@ -629,6 +880,7 @@ start_sampling_cb (GObject      *object,
     }
 
   self->start_time = g_get_real_time ();
+  record_metadata (self);
   set_state (self, MS_RECORDER_STATE_RECORDING);
   start_polling (self);
   g_task_return_boolean (task, TRUE);
@@ -714,11 +966,6 @@ ms_recorder_start_finish (MsRecorder    *self,
 
 /* Stop: [last profile] → stopSampling, each step's failure kept but not fatal. */
 
-typedef struct
-{
-  GError *first_error;
-} StopData;
-
 static void
 stop_data_free (StopData *data)
 {
@@ -727,18 +974,31 @@ stop_data_free (StopData *data)
 }
 
 static void
-stop_done (GTask *task)
+finish_stop_if_waiting (MsRecorder *self)
 {
-  MsRecorder *self = g_task_get_source_object (task);
-  StopData *data = g_task_get_task_data (task);
+  g_autoptr(GTask) task = NULL;
+  StopData *data;
 
+  if (self->stop_task == NULL || self->save_in_flight)
+    return;
+
+  task = g_steal_pointer (&self->stop_task);
+  data = g_task_get_task_data (task);
   set_state (self, MS_RECORDER_STATE_STOPPED);
-  if (self->autosave_interval > 0)
-    g_signal_emit (self, signals[AUTOSAVE], 0);
   if (data->first_error != NULL)
     g_task_return_error (task, g_steal_pointer (&data->first_error));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+stop_done (GTask *task)
+{
+  MsRecorder *self = g_task_get_source_object (task);
+
+  g_set_object (&self->stop_task, task);
+  save_now (self);
+  finish_stop_if_waiting (self);
 }
 
 static void

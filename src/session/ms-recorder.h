@@ -6,7 +6,9 @@
 
 #include "ms-allocation-alarm.h"
 #include "ms-cdp-memory.h"
+#include "ms-counter-series.h"
 #include "ms-profile.h"
+#include "ms-session-file.h"
 #include "ms-session.h"
 
 G_BEGIN_DECLS
@@ -75,9 +77,17 @@ void               ms_recorder_set_profile_interval   (MsRecorder          *self
 /* Seconds between DOM counter readings; 0 reads none. Default 1. */
 void               ms_recorder_set_counter_interval   (MsRecorder          *self,
                                                        guint                seconds);
-/* Called after every profile and every @seconds of counters; see MsRecorder::autosave. */
-void               ms_recorder_set_autosave_interval  (MsRecorder          *self,
-                                                       guint                seconds);
+/* Where the recording is saved: after every profile, every @autosave_seconds (0: only
+ * after profiles and at stop), and when stopping. Writes are atomic (temporary file,
+ * then rename) and happen off the main thread, so a crash of Memscope loses at most
+ * one refresh interval. An existing @file is only replaced when it is a readable
+ * Memscope session; anything else (another file, a corrupt or truncated session) is
+ * refused with an error and left untouched. */
+gboolean           ms_recorder_set_output             (MsRecorder          *self,
+                                                       GFile               *file,
+                                                       guint                autosave_seconds,
+                                                       GError             **error);
+GFile             *ms_recorder_get_output             (MsRecorder          *self);
 
 /* The alarm every new profile is checked against (disarmed until armed). */
 MsAllocationAlarm *ms_recorder_get_alarm              (MsRecorder          *self);
@@ -111,13 +121,17 @@ GPtrArray         *ms_recorder_get_profiles           (MsRecorder          *self
 GArray            *ms_recorder_get_counters           (MsRecorder          *self);
 GArray            *ms_recorder_get_alarms             (MsRecorder          *self);
 gint64             ms_recorder_get_start_time         (MsRecorder          *self);
+/* Everything recorded, as it will be saved: the raw replies, metadata, alarm events. */
+MsSessionFile     *ms_recorder_get_session_file       (MsRecorder          *self);
+/* The DOM counters as a bounded series (6 h at 1 Hz) for live charts. */
+MsCounterSeries   *ms_recorder_get_counter_series     (MsRecorder          *self);
 
 /* Signals, all on the main context the recorder was made on:
  *   "counters"  (const MsRecordedCounters *)
  *   "profile"   (guint index)                 a new profile was added
  *   "alarm"     (const MsRecordedAlarm *)     the alarm fired
- *   "warning"   (const GError *)              a poll failed; recording goes on
- *   "autosave"  ()                            time to save what was recorded
+ *   "warning"   (const GError *)              a poll or a save failed; recording goes on
+ *   "saved"     (GFile *)                     the output file was written
  *   "notify::state" */
 
 G_END_DECLS

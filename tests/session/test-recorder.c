@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "ms-cdp-error.h"
 #include "ms-recorder.h"
 
@@ -28,6 +30,7 @@ typedef struct
   guint          n_alarms;
   guint64        alarm_size;
   guint          n_warnings;
+  guint          n_saved;
 } Fixture;
 
 static void
@@ -364,6 +367,98 @@ test_adaptive_refresh (Fixture *f, gconstpointer data)
   g_assert_true (stop (f, &error));
 }
 
+static gboolean
+saved_twice (Fixture *f)
+{
+  return f->n_saved >= 2;
+}
+
+static void
+on_saved (MsRecorder *recorder,
+          GFile      *file,
+          Fixture    *f)
+{
+  f->n_saved++;
+}
+
+static void
+test_autosave (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "rec.memscope", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(MsSessionFile) loaded = NULL;
+  g_autoptr(MsSessionFile) final = NULL;
+  GBytes *reply;
+  const char *method = NULL;
+
+  g_assert_no_error (error);
+  g_signal_connect (f->recorder, "saved", G_CALLBACK (on_saved), f);
+  g_assert_true (ms_recorder_set_output (f->recorder, file, 1, &error));
+  g_assert_no_error (error);
+  ms_recorder_set_profile_interval (f->recorder, 1);
+  start (f);
+  run_until (f, saved_twice);
+
+  /* Mid-recording, what is on disk already loads: a crash now loses little. */
+  loaded = ms_session_file_new_from_file (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_session_file_get_n_profiles (loaded), >=, 1);
+
+  g_assert_true (stop (f, &error));
+  g_assert_no_error (error);
+  final = ms_session_file_new_from_file (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_session_file_get_n_profiles (final), ==, ms_recorder_get_profiles (f->recorder)->len);
+  g_assert_cmpuint (ms_session_file_get_n_counters (final), ==, ms_recorder_get_counters (f->recorder)->len);
+
+  /* The reply is kept exactly as the browser sent it. */
+  reply = ms_session_file_get_profile_reply (final, 0, NULL, &method);
+  g_assert_cmpstr (method, ==, "Memory.getSamplingProfile");
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), f->profile_a));
+  g_assert_cmpstr (json_object_get_string_member (ms_session_file_get_browser (final), "Browser"), ==,
+                   "Chrome/156.0.8078.79");
+  g_assert_cmpstr (json_object_get_string_member (ms_session_file_get_target (final), "id"), ==, "TEST");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_refuses_to_overwrite (Fixture *f, gconstpointer data)
+{
+  static const char *contents[] = {
+    "just some notes, not a session\n",
+    "{\"format\":\"memscope-session\",\"version\":1,\"profiles\":[",   /* truncated */
+    "",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "precious.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (contents); i++)
+    {
+      g_autofree char *after = NULL;
+
+      g_file_set_contents (path, contents[i], -1, &error);
+      g_assert_no_error (error);
+      g_assert_false (ms_recorder_set_output (f->recorder, file, 1, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+      g_assert_nonnull (strstr (error->message, "not overwriting it"));
+      g_assert_nonnull (strstr (error->message, "precious.txt"));
+      g_clear_error (&error);
+      g_assert_null (ms_recorder_get_output (f->recorder));
+
+      g_file_get_contents (path, &after, NULL, &error);
+      g_assert_cmpstr (after, ==, contents[i]);
+    }
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -379,6 +474,8 @@ main (int   argc,
   ADD ("stop-sampling-even-when-profile-fails", test_stop_sampling_even_when_profile_fails);
   ADD ("reconnect-restarts-sampling", test_reconnect_restarts_sampling);
   ADD ("adaptive-refresh", test_adaptive_refresh);
+  ADD ("autosave", test_autosave);
+  ADD ("refuses-to-overwrite", test_refuses_to_overwrite);
 #undef ADD
 
   return g_test_run ();
