@@ -932,3 +932,16 @@ ms_browser_launcher_is_running (MsBrowserLauncher *self)
 
   return self->process != NULL && !self->exited;
 }
+
+GPid
+ms_browser_launcher_get_pid (MsBrowserLauncher *self)
+{
+  const char *identifier;
+
+  g_return_val_if_fail (MS_IS_BROWSER_LAUNCHER (self), 0);
+
+  if (self->process == NULL || !ms_browser_launcher_is_running (self))
+    return 0;
+  identifier = g_subprocess_get_identifier (self->process);
+  return identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
+}

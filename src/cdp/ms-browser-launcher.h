@@ -50,6 +50,8 @@ MsCdpEndpoint     *ms_browser_launcher_start_finish   (MsBrowserLauncher   *self
 MsCdpEndpoint     *ms_browser_launcher_get_endpoint   (MsBrowserLauncher   *self);
 const char        *ms_browser_launcher_get_profile_dir (MsBrowserLauncher  *self);
 gboolean           ms_browser_launcher_is_running     (MsBrowserLauncher   *self);
+/* The browser's process id while it runs, else 0. */
+GPid               ms_browser_launcher_get_pid        (MsBrowserLauncher   *self);
 /* Terminates the browser (SIGTERM, then SIGKILL after 5 s), waits for it, and removes the
  * temporary profile. Also done on dispose. Emits ::exited. */
 void               ms_browser_launcher_stop           (MsBrowserLauncher   *self);

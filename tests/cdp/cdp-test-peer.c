@@ -136,7 +136,8 @@ handshake_filter_cb (SoupServer        *server,
   else if (g_str_equal (path, "/json/list") || g_str_equal (path, "/json"))
     body = g_strdup_printf ("[{\"description\":\"\",\"id\":\"TEST\",\"title\":\"Test page\","
                             "\"type\":\"page\",\"url\":\"http://127.0.0.1/test.html\","
-                            "\"webSocketDebuggerUrl\":\"%s\"}]", peer->ws_url);
+                            "\"webSocketDebuggerUrl\":\"%s\"}]",
+                            peer->listed_ws_url ? peer->listed_ws_url : peer->ws_url);
 
   if (body != NULL)
     {
@@ -188,6 +189,7 @@ cdp_test_peer_free (CdpTestPeer *peer)
   soup_server_disconnect (peer->server);
   g_clear_object (&peer->server);
   g_free (peer->ws_url);
+  g_free (peer->listed_ws_url);
   g_free (peer->last_method);
   g_free (peer);
 

@@ -23,6 +23,7 @@ struct _CdpTestPeer
   SoupServer              *server;
   guint16                  port;
   char                    *ws_url;
+  char                    *listed_ws_url;   /* what /json/list claims, when set */
   SoupWebsocketConnection *ws;            /* server side, once connected */
   guint                    handshake_status; /* status for paths outside /devtools */
   gboolean                 saw_origin;

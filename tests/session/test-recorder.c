@@ -31,6 +31,7 @@ typedef struct
   guint64        alarm_size;
   guint          n_warnings;
   guint          n_saved;
+  guint          bad_counters;
 } Fixture;
 
 static void
@@ -75,7 +76,26 @@ responder (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params,
 
   g_hash_table_insert (f->calls, g_strdup (method), GUINT_TO_POINTER (n_calls (f, method) + 1));
 
-  if (g_str_equal (method, "Memory.getDOMCounters"))
+  if (g_str_equal (method, "Memory.getDOMCounters") && f->bad_counters > 0)
+    {
+      /* One of each kind of broken reply, then good ones. */
+      g_autofree char *text = NULL;
+
+      switch (--f->bad_counters)
+        {
+        case 2:
+          text = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"result\":{\"nodes\":\"many\"}}", id);
+          break;
+        case 1:
+          text = g_strdup ("not json at all");
+          break;
+        default:
+          text = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"result\":{\"documents\":-1,"
+                                  "\"nodes\":1,\"jsEventListeners\":1}}", id);
+        }
+      cdp_test_peer_send_text (peer, text);
+    }
+  else if (g_str_equal (method, "Memory.getDOMCounters"))
     cdp_test_peer_reply_result (peer, id, "{\"documents\":2,\"nodes\":4012,\"jsEventListeners\":2000}");
   else if (g_str_equal (method, "Memory.getSamplingProfile"))
     {
@@ -368,6 +388,29 @@ test_adaptive_refresh (Fixture *f, gconstpointer data)
 }
 
 static gboolean
+has_one_good_counter_after_bad (Fixture *f)
+{
+  return f->bad_counters == 0 && ms_recorder_get_counters (f->recorder)->len >= 1;
+}
+
+static void
+test_survives_bad_replies (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->bad_counters = 3;
+  start (f);
+  run_until (f, has_one_good_counter_after_bad);
+  g_assert_cmpuint (f->n_warnings, ==, 3);
+  g_assert_cmpint (ms_recorder_get_state (f->recorder), ==, MS_RECORDER_STATE_RECORDING);
+  /* Nothing broken was recorded. */
+  for (guint i = 0; i < ms_recorder_get_counters (f->recorder)->len; i++)
+    g_assert_cmpint (g_array_index (ms_recorder_get_counters (f->recorder), MsRecordedCounters, i).nodes, ==, 4012);
+  g_assert_true (stop (f, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
 saved_twice (Fixture *f)
 {
   return f->n_saved >= 2;
@@ -475,6 +518,7 @@ main (int   argc,
   ADD ("reconnect-restarts-sampling", test_reconnect_restarts_sampling);
   ADD ("adaptive-refresh", test_adaptive_refresh);
   ADD ("autosave", test_autosave);
+  ADD ("survives-bad-replies", test_survives_bad_replies);
   ADD ("refuses-to-overwrite", test_refuses_to_overwrite);
 #undef ADD
 

@@ -170,6 +170,25 @@ test_crash_and_reload (Fixture *f, gconstpointer data)
 }
 
 static void
+test_foreign_debugger_url (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  guint handshakes_before;
+
+  /* A DevTools server that points Memscope at another host: only the path is taken,
+   * so the connection still goes to the host and port the user named. 127.0.0.2
+   * would refuse, so reaching CONNECTED proves nothing went there. */
+  f->peer->listed_ws_url = g_strdup ("ws://127.0.0.2:9/devtools/page/TEST");
+  handshakes_before = f->peer->n_handshakes;
+  g_assert_true (connect_session (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->peer->n_handshakes, >, handshakes_before);
+  g_assert_cmpstr (ms_cdp_connection_get_url (ms_session_get_connection (f->session)), ==,
+                   f->peer->ws_url);
+  assert_call_works (f);
+}
+
+static void
 test_target_not_found (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -193,6 +212,8 @@ main (int   argc,
   g_test_add ("/memscope/session/give-up", Fixture, NULL, fixture_setup, test_give_up, fixture_teardown);
   g_test_add ("/memscope/session/crash-and-reload", Fixture, NULL, fixture_setup, test_crash_and_reload,
               fixture_teardown);
+  g_test_add ("/memscope/session/foreign-debugger-url", Fixture, NULL, fixture_setup,
+              test_foreign_debugger_url, fixture_teardown);
   g_test_add ("/memscope/session/target-not-found", Fixture, "no-such-page", fixture_setup,
               test_target_not_found, fixture_teardown);
 
