@@ -231,7 +231,8 @@ run_case (const char *fixture,
   g_assert_no_error (error);
   g_output_stream_close (out, NULL, NULL);
   g_assert_cmpuint (g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)), ==, strlen (folded));
-  g_assert_cmpint (memcmp (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), folded, strlen (folded)), ==, 0);
+  if (folded[0] != '\0')
+    g_assert_cmpint (memcmp (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), folded, strlen (folded)), ==, 0);
 }
 
 static void
