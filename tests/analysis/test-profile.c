@@ -84,6 +84,10 @@ assert_matches (MsProfile   *profile,
       g_assert_cmpuint (size, ==, json_object_get_int_member (s, "size"));
       g_assert_cmpuint (total, ==, json_object_get_int_member (s, "total"));
       g_assert_cmpuint (n, ==, json_array_get_length (stack));
+      /* frame by frame on a sample of the samples: every one for small
+       * profiles, every 97th for the large one (keeps the test quick) */
+      if (json_array_get_length (tp->samples) > 1000 && i % 97 != 0)
+        continue;
       for (guint f = 0; f < n; f++)
         {
           const char *text = json_array_get_string_element (stack, f);
