@@ -22,7 +22,7 @@ trap 'rm -rf "$corpus_root"' EXIT
 
 status=0
 for harness in "$build"/tests/fuzz/fuzz-*; do
-  [ -x "$harness" ] || continue
+  [ -f "$harness" ] && [ -x "$harness" ] || continue
   name=$(basename "$harness")
   corpus="$corpus_root/$name"
   mkdir -p "$corpus"
