@@ -45,7 +45,7 @@ run_suite "$build"
 if [ "${MEMSCOPE_SKIP_VALGRIND:-0}" != "1" ] && command -v valgrind >/dev/null; then
   meson test -C "$build" --setup valgrind --suite analysis --num-processes 2 --print-errorlogs \
     --logbase valgrind
-  log="$build/meson-logs/valgrind.json"
+  log="$build/meson-logs/valgrind-valgrind.json"
   if [ -f "$log" ]; then
     passed=$((passed + $(grep -c '"result": "OK"' "$log" || true)))
     failed=$((failed + $(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR)"' "$log" || true)))
@@ -57,6 +57,16 @@ if [ "${MEMSCOPE_SKIP_SANITIZERS:-0}" != "1" ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite "$build-sanitize" -Db_sanitize=address,undefined -Db_lundef=false
+fi
+
+# Each libFuzzer harness for a fixed number of inputs (clang, ASan + UBSan).
+if [ "${MEMSCOPE_SKIP_FUZZ:-0}" != "1" ]; then
+  if FUZZ_BUILD_DIR="$build-fuzz" "$top/build-aux/fuzz.sh" "${MEMSCOPE_FUZZ_RUNS:-20000}"; then
+    passed=$((passed + 1))
+  else
+    echo "fuzzing found a problem (see above)"
+    failed=$((failed + 1))
+  fi
 fi
 
 echo
