@@ -33,6 +33,8 @@ int ms_cli_launch            (MsCliContext *ctx, GStrv args);
 int ms_cli_export            (MsCliContext *ctx, GStrv args);
 int ms_cli_diff              (MsCliContext *ctx, GStrv args);
 int ms_cli_watch             (MsCliContext *ctx, GStrv args);
+int ms_cli_record            (MsCliContext *ctx, GStrv args);
+int ms_cli_demo              (MsCliContext *ctx, GStrv args);
 
 /* The table, NULL-terminated, in the order --help lists them. */
 const MsCliCommand *ms_cli_get_commands (void);

@@ -284,6 +284,12 @@ ms_cli_context_has_ws_url (MsCliContext *self)
   return self->ws_text != NULL;
 }
 
+const char *
+ms_cli_context_get_ws_url (MsCliContext *self)
+{
+  return self->ws_text;
+}
+
 GCancellable *
 ms_cli_context_get_cancellable (MsCliContext *self)
 {
@@ -706,6 +712,30 @@ ms_cli_context_connect (MsCliContext       *self,
 
   ms_cli_context_hold (self);
   ms_cdp_discovery_list_targets_async (discovery, self->cancellable, on_targets_listed, self);
+}
+
+MsSession *
+ms_cli_context_new_session (MsCliContext *self)
+{
+  MsCdpEndpoint *endpoint;
+  MsSession *session;
+
+  if (self->ws_text != NULL && self->target_selector != NULL)
+    {
+      ms_cli_context_failf (self, "give either --ws or --target, not both");
+      return NULL;
+    }
+
+  /* From --ws, only the host and port: the session connects to the URL's path there. */
+  endpoint = ms_cli_context_get_endpoint (self);
+  if (endpoint == NULL)
+    return NULL;
+
+  session = ms_session_new (endpoint, self->ws_text ? self->ws_text : self->target_selector);
+  ms_session_set_timeout (session, self->timeout);
+  ms_session_set_reconnect_window (session, self->timeout);
+
+  return session;
 }
 
 /* Output */

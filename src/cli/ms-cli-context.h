@@ -13,6 +13,7 @@
 #include "ms-cdp-connection.h"
 #include "ms-cdp-discovery.h"
 #include "ms-cdp-endpoint.h"
+#include "ms-session.h"
 
 G_BEGIN_DECLS
 
@@ -88,6 +89,8 @@ guint            ms_cli_context_get_timeout        (MsCliContext        *self);
 /* --target, or NULL for the first page. */
 const char      *ms_cli_context_get_target_selector (MsCliContext       *self);
 gboolean         ms_cli_context_has_ws_url         (MsCliContext        *self);
+/* --ws, or NULL. */
+const char      *ms_cli_context_get_ws_url         (MsCliContext        *self);
 GCancellable    *ms_cli_context_get_cancellable    (MsCliContext        *self);
 gboolean         ms_cli_context_get_interrupted    (MsCliContext        *self);
 
@@ -104,6 +107,10 @@ void             ms_cli_context_connect            (MsCliContext        *self,
                                                     MsCliConnectedFunc   callback,
                                                     gpointer             user_data);
 MsCdpConnection *ms_cli_context_get_connection     (MsCliContext        *self);
+/* An MsSession for the target the global options name (--ws, else --target, else the
+ * first page), --timeout as its call timeout and reconnect window. NULL after reporting
+ * the error. */
+MsSession       *ms_cli_context_new_session        (MsCliContext        *self);
 /* The target connected to, or NULL when --ws was used. */
 MsCdpTarget     *ms_cli_context_get_target         (MsCliContext        *self);
 /* The target's URL, else the WebSocket URL, for messages. */

@@ -1,5 +1,8 @@
 /* ms-cli-diff.c: `memscope-cli diff A B`, what changed between two profiles
  *
+ * A and B are session files (their last profile unless --profile-a or --profile-b
+ * picks one) or raw profiles; A and B may be the same session.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ms-cli"
@@ -11,6 +14,7 @@
 
 #include "ms-cli-commands.h"
 #include "ms-cli-export-private.h"
+#include "ms-cli-input.h"
 #include "ms-cli-output.h"
 
 #define SVG_WIDTH 1200
@@ -27,13 +31,26 @@ typedef struct
 {
   MsCliContext *ctx;
   const char   *paths[2];
-  MsProfile    *profiles[2];
+  int           profile_numbers[2];
+  MsCliInput   *inputs[2];
   guint         n_loaded;
   char         *output;
   Format        format;
   MsLabelMode   label_mode;
   gboolean      normalize;
 } Diff;
+
+/* For the title: the file's name, and the profile's number in a session. */
+static char *
+describe (MsCliInput *input)
+{
+  g_autofree char *name = g_path_get_basename (input->path);
+
+  if (input->session == NULL)
+    return g_steal_pointer (&name);
+
+  return g_strdup_printf ("%s #%u", name, input->profile_number);
+}
 
 static void
 write_diff (Diff *self)
@@ -46,7 +63,7 @@ write_diff (Diff *self)
 
   ms_flame_tree_options_init (&options);
   options.label_mode = self->label_mode;
-  diff = ms_profile_diff_new (self->profiles[0], self->profiles[1], &options,
+  diff = ms_profile_diff_new (self->inputs[0]->profile, self->inputs[1]->profile, &options,
                               MS_FLAME_VALUE_TOTAL_BYTES, self->normalize);
 
   stream = ms_cli_output_open (self->output, &error);
@@ -58,8 +75,8 @@ write_diff (Diff *self)
 
   if (self->format == FORMAT_SVG)
     {
-      g_autofree char *a = g_path_get_basename (self->paths[0]);
-      g_autofree char *b = g_path_get_basename (self->paths[1]);
+      g_autofree char *a = describe (self->inputs[0]);
+      g_autofree char *b = describe (self->inputs[1]);
       g_autofree char *title = g_strdup_printf ("%s → %s", a, b);
 
       ok = ms_export_diff_svg (diff, title, SVG_WIDTH, stream, NULL, &error);
@@ -90,20 +107,27 @@ on_profile_loaded (GObject      *object,
 {
   g_autofree Load *load = user_data;
   Diff *self = load->diff;
-  g_autoptr(MsProfile) profile = NULL;
+  g_autoptr(MsCliInput) input = NULL;
   g_autoptr(GError) error = NULL;
 
-  profile = ms_profile_new_from_file_finish (result, &error);
+  input = ms_cli_input_load_finish (result, &error);
   if (!ms_cli_context_release (self->ctx))
     return;
 
-  if (profile == NULL)
+  if (input == NULL)
     {
       ms_cli_context_fail_prefixed (self->ctx, error, "%s", self->paths[load->which]);
       return;
     }
 
-  self->profiles[load->which] = g_steal_pointer (&profile);
+  if (self->profile_numbers[load->which] > 0 && input->session == NULL)
+    {
+      ms_cli_context_failf (self->ctx, "%s: --profile-%c picks a profile of a session file; this "
+                            "is a raw profile", self->paths[load->which], "ab"[load->which]);
+      return;
+    }
+
+  self->inputs[load->which] = g_steal_pointer (&input);
   if (++self->n_loaded == 2)
     write_diff (self);
 }
@@ -127,6 +151,10 @@ ms_cli_diff (MsCliContext *ctx,
       "Frame labels: symbol (default), address or module", "symbol|address|module" },
     { "normalize", 0, 0, G_OPTION_ARG_NONE, &self.normalize,
       "Scale A to B's total before comparing", NULL },
+    { "profile-a", 0, 0, G_OPTION_ARG_INT, &self.profile_numbers[0],
+      "When A is a session file, which profile: 1 is the first (default: the last)", "N" },
+    { "profile-b", 0, 0, G_OPTION_ARG_INT, &self.profile_numbers[1],
+      "When B is a session file, which profile: 1 is the first (default: the last)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "Write to OUT instead of stdout (replaced atomically)", "OUT" },
     { NULL }
@@ -135,7 +163,11 @@ ms_cli_diff (MsCliContext *ctx,
   if (!ms_cli_context_parse_options (ctx, "diff", "A B",
                                      "Compare two profiles: what B allocates more (or less) "
                                      "than A, per stack.",
-                                     NULL, entries, MS_CLI_OPTIONS_NONE, &owned_args))
+                                     "A and B are session files (memscope-cli record) or raw "
+                                     "profiles; of a session, the last profile unless "
+                                     "--profile-a or --profile-b picks one. For what grew "
+                                     "during a recording: diff S S --profile-a 1.",
+                                     entries, MS_CLI_OPTIONS_NONE, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] == NULL || owned_args[2] == NULL)
@@ -149,26 +181,31 @@ ms_cli_diff (MsCliContext *ctx,
   if (!ms_cli_parse_label_mode (frames, &self.label_mode))
     return ms_cli_context_usage_error (ctx, "--frames: “%s” is not one of symbol, address, module",
                                        frames);
+  for (guint i = 0; i < 2; i++)
+    {
+      if (self.profile_numbers[i] < 0)
+        return ms_cli_context_usage_error (ctx, "--profile-%c: %d is not a profile number (1 is "
+                                           "the first)", "ab"[i], self.profile_numbers[i]);
+    }
 
   self.format = format_index;
   self.output = output;
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (owned_args[i + 1]);
       Load *load = g_new0 (Load, 1);
 
       load->diff = &self;
       load->which = i;
       self.paths[i] = owned_args[i + 1];
       ms_cli_context_hold (ctx);
-      ms_profile_new_from_file_async (file, ms_cli_context_get_cancellable (ctx),
-                                      on_profile_loaded, load);
+      ms_cli_input_load_async (self.paths[i], self.profile_numbers[i],
+                               ms_cli_context_get_cancellable (ctx), on_profile_loaded, load);
     }
 
   status = ms_cli_context_run (ctx);
 
-  g_clear_object (&self.profiles[0]);
-  g_clear_object (&self.profiles[1]);
+  g_clear_pointer (&self.inputs[0], ms_cli_input_free);
+  g_clear_pointer (&self.inputs[1], ms_cli_input_free);
 
   return status;
 }

@@ -1,6 +1,9 @@
 /* ms-cli-export.c: `memscope-cli export`, a profile as folded stacks, an SVG flame graph,
  * a size histogram, JSON, or (from a session) counters as CSV
  *
+ * FILE is a session file (its last profile unless --profile picks one) or a raw
+ * profile; ms-cli-input.c tells them apart.
+ *
  * All figures come from the analysis layer; this file only chooses and writes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,11 +17,15 @@
 #include "ms-export.h"
 #include "ms-flame-tree.h"
 #include "ms-profile.h"
+#include "ms-profile-symbols.h"
+#include "ms-session-file.h"
 #include "ms-size-histogram.h"
 
 #include "ms-cli-commands.h"
 #include "ms-cli-export-private.h"
+#include "ms-cli-input.h"
 #include "ms-cli-output.h"
+#include "ms-cli-symbols.h"
 
 #define SVG_WIDTH 1200
 
@@ -41,6 +48,10 @@ typedef struct
   Format        format;
   MsLabelMode   label_mode;
   guint         bytes_per_block;
+  int           profile_number;
+  gboolean      symbolize;
+  char         *symbol_path;
+  MsCliInput   *input;
 } Export;
 
 gboolean
@@ -152,7 +163,14 @@ write_export (Export         *self,
 
     case FORMAT_SVG:
       {
-        g_autofree char *title = g_path_get_basename (self->path);
+        g_autofree char *name = g_path_get_basename (self->path);
+        g_autofree char *title = NULL;
+
+        if (self->input->session != NULL)
+          title = g_strdup_printf ("%s, profile %u of %u", name, self->input->profile_number,
+                                   ms_session_file_get_n_profiles (self->input->session));
+        else
+          title = g_steal_pointer (&name);
 
         return ms_export_flame_svg (tree, title, SVG_WIDTH, stream, NULL, error);
       }
@@ -168,31 +186,11 @@ write_export (Export         *self,
 }
 
 static void
-on_profile_loaded (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+write_and_exit (Export *self)
 {
-  Export *self = user_data;
-  g_autoptr(MsProfile) profile = NULL;
   g_autoptr(GOutputStream) stream = NULL;
   g_autoptr(GError) error = NULL;
-
-  profile = ms_profile_new_from_file_finish (result, &error);
-  if (!ms_cli_context_release (self->ctx))
-    return;
-
-  if (profile == NULL)
-    {
-      ms_cli_context_fail_prefixed (self->ctx, error, "%s", self->path);
-      return;
-    }
-
-  if (self->format == FORMAT_CSV)
-    {
-      ms_cli_context_failf (self->ctx, "%s: a raw profile holds no counters; CSV exports the "
-                            "counters of a session file", self->path);
-      return;
-    }
+  gboolean ok;
 
   stream = ms_cli_output_open (self->output, &error);
   if (stream == NULL)
@@ -201,8 +199,26 @@ on_profile_loaded (GObject      *object,
       return;
     }
 
-  if (!write_export (self, profile, stream, &error) ||
-      !ms_cli_output_close (stream, self->output, &error))
+  if (self->format == FORMAT_CSV)
+    {
+      g_autoptr(MsCounterSeries) series = NULL;
+      MsSessionFile *session = self->input->session;
+
+      series = ms_session_file_build_counter_series (session,
+                                                     MAX (MS_COUNTER_SERIES_DEFAULT_CAPACITY,
+                                                          ms_session_file_get_n_counters (session)),
+                                                     &error);
+      if (series == NULL)
+        {
+          ms_cli_context_fail_prefixed (self->ctx, error, "%s", self->path);
+          return;
+        }
+      ok = ms_export_counters_csv (series, stream, NULL, &error);
+    }
+  else
+    ok = write_export (self, self->input->profile, stream, &error);
+
+  if (!ok || !ms_cli_output_close (stream, self->output, &error))
     {
       ms_cli_context_fail_prefixed (self->ctx, error, "writing %s",
                                     self->output ? self->output : "to stdout");
@@ -210,6 +226,77 @@ on_profile_loaded (GObject      *object,
     }
 
   ms_cli_context_exit (self->ctx, MS_CLI_EXIT_OK);
+}
+
+static void
+on_symbolized (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Export *self = user_data;
+  g_autoptr(MsSymbolResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!ms_cli_context_release (self->ctx))
+    {
+      results = ms_profile_symbolize_finish (MS_PROFILE (object), result, NULL);
+      return;
+    }
+
+  results = ms_cli_symbolize_finish (self->ctx, MS_PROFILE (object), result, &error);
+  if (results == NULL)
+    {
+      ms_cli_context_fail_prefixed (self->ctx, error, "symbolizing %s", self->path);
+      return;
+    }
+
+  write_and_exit (self);
+}
+
+static void
+on_input_loaded (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Export *self = user_data;
+  g_autoptr(MsCliInput) input = NULL;
+  g_autoptr(GError) error = NULL;
+
+  input = ms_cli_input_load_finish (result, &error);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+
+  if (input == NULL)
+    {
+      ms_cli_context_fail_prefixed (self->ctx, error, "%s", self->path);
+      return;
+    }
+
+  if (self->format == FORMAT_CSV && input->session == NULL)
+    {
+      ms_cli_context_failf (self->ctx, "%s: a raw profile holds no counters; CSV exports the "
+                            "counters of a session file", self->path);
+      return;
+    }
+
+  if (self->profile_number > 0 && input->session == NULL)
+    {
+      ms_cli_context_failf (self->ctx, "%s: --profile picks a profile of a session file; this "
+                            "is a raw profile", self->path);
+      return;
+    }
+
+  self->input = g_steal_pointer (&input);
+
+  if (self->symbolize)
+    {
+      ms_cli_context_hold (self->ctx);
+      ms_cli_symbolize_async (self->ctx, self->input->profile, self->symbol_path, on_symbolized,
+                              self);
+      return;
+    }
+
+  write_and_exit (self);
 }
 
 gboolean
@@ -237,7 +324,7 @@ ms_cli_export (MsCliContext *ctx,
   g_autofree char *format = NULL;
   g_autofree char *frames = NULL;
   g_autofree char *output = NULL;
-  g_autoptr(GFile) file = NULL;
+  g_autofree char *symbol_path = NULL;
   int bytes_per_block = MS_SIZE_HISTOGRAM_DEFAULT_BYTES_PER_BLOCK;
   Export self = { ctx };
   guint format_index;
@@ -252,15 +339,29 @@ ms_cli_export (MsCliContext *ctx,
       "symbol|address|module" },
     { "bytes-per-block", 0, 0, G_OPTION_ARG_INT, &bytes_per_block,
       "Size of the histogram's first bucket, in bytes (default 16)", "B" },
+    { "profile", 0, 0, G_OPTION_ARG_INT, &self.profile_number,
+      "Which profile of a session file to export: 1 is the first (default: the last)", "N" },
+    { "symbolize", 0, 0, G_OPTION_ARG_NONE, &self.symbolize,
+      "Name native frames from the modules' ELF files (by build-id); report on stderr which "
+      "modules were symbolized and from where", NULL },
+    { "symbol-path", 0, 0, G_OPTION_ARG_FILENAME, &symbol_path,
+      "The browser's main executable, or the folder holding it, for --symbolize (default "
+      MS_CLI_DEFAULT_SYMBOL_PATH " when it exists)", "PATH" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "Write to OUT instead of stdout (replaced atomically)", "OUT" },
     { NULL }
   };
+  int status;
 
   if (!ms_cli_context_parse_options (ctx, "export", "FILE",
-                                     "Export a profile (a raw Memory.getSamplingProfile reply or "
-                                     "result) in another format.",
-                                     NULL, entries, MS_CLI_OPTIONS_NONE, &owned_args))
+                                     "Export a profile in another format, or a session's "
+                                     "counters as CSV.",
+                                     "FILE is a Memscope session file (memscope-cli record), whose "
+                                     "last profile is exported unless --profile picks one, or a "
+                                     "raw profile: a Memory.getSamplingProfile (or "
+                                     "getAllTimeSamplingProfile, getBrowserSamplingProfile) reply "
+                                     "or result, possibly gzip-compressed.",
+                                     entries, MS_CLI_OPTIONS_NONE, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] == NULL)
@@ -278,16 +379,28 @@ ms_cli_export (MsCliContext *ctx,
   if (bytes_per_block < 1)
     return ms_cli_context_usage_error (ctx, "--bytes-per-block: %d is not a positive number of "
                                        "bytes", bytes_per_block);
+  if (self.profile_number < 0)
+    return ms_cli_context_usage_error (ctx, "--profile: %d is not a profile number (1 is the "
+                                       "first)", self.profile_number);
+  if (symbol_path != NULL && !self.symbolize)
+    return ms_cli_context_usage_error (ctx, "--symbol-path is for --symbolize");
+  if (format_index == FORMAT_CSV && (self.profile_number > 0 || self.symbolize))
+    return ms_cli_context_usage_error (ctx, "--format csv exports a session's counters: "
+                                       "--profile and --symbolize do not apply");
 
   self.format = format_index;
   self.bytes_per_block = bytes_per_block;
   self.path = owned_args[1];
   self.output = output;
+  self.symbol_path = symbol_path;
 
-  file = g_file_new_for_commandline_arg (self.path);
   ms_cli_context_hold (ctx);
-  ms_profile_new_from_file_async (file, ms_cli_context_get_cancellable (ctx), on_profile_loaded,
-                                  &self);
+  ms_cli_input_load_async (self.path,
+                           format_index == FORMAT_CSV ? MS_CLI_INPUT_NO_PROFILE : self.profile_number,
+                           ms_cli_context_get_cancellable (ctx), on_input_loaded, &self);
+  status = ms_cli_context_run (ctx);
 
-  return ms_cli_context_run (ctx);
+  g_clear_pointer (&self.input, ms_cli_input_free);
+
+  return status;
 }

@@ -269,17 +269,11 @@ ms_cli_watch (MsCliContext *ctx,
   if (self.every < 1)
     return ms_cli_context_usage_error (ctx, "--every: %d is not a positive number of seconds",
                                        self.every);
-  if (ms_cli_context_has_ws_url (ctx))
-    return ms_cli_context_usage_error (ctx, "--ws is not supported here: give --endpoint and "
-                                       "--target, so that the session can reconnect");
   self.min_bytes = bytes;
 
-  if (ms_cli_context_get_endpoint (ctx) == NULL)
+  self.session = ms_cli_context_new_session (ctx);
+  if (self.session == NULL)
     return MS_CLI_EXIT_ERROR;
-
-  self.session = ms_session_new (ms_cli_context_get_endpoint (ctx),
-                                 ms_cli_context_get_target_selector (ctx));
-  ms_session_set_timeout (self.session, ms_cli_context_get_timeout (ctx));
 
   ms_cli_context_set_interrupt_func (ctx, on_interrupt, &self);
   ms_cli_context_hold (ctx);

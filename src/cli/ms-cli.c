@@ -30,13 +30,24 @@ static const MsCliCommand commands[] = {
   { "watch", "watch (--alarm-min-bytes N | --alarm-min-blocks N [--bytes-per-block B]) "
     "[--ignore K] [--duration S] [--every S]",
     "Report new large allocations; exit 3 if any", ms_cli_watch },
-  { "export", "export FILE --format folded|svg|csv|histogram|json [--frames symbol|address|module] "
-    "[--bytes-per-block B] [-o OUT]",
-    "Export a profile as folded stacks, a flame graph, a histogram or JSON", ms_cli_export },
-  { "diff", "diff A B --format folded|svg [--frames symbol|address|module] [-o OUT]",
-    "Compare two profiles", ms_cli_diff },
+  { "record", "record -o FILE [--duration S] [--every S] [--sampling-interval BYTES] "
+    "[--suppress-randomness] [--source since-start|all-time|browser] "
+    "[--symbolize [--symbol-path PATH]]",
+    "Record profiles and DOM counters into a session file until --duration or Ctrl-C",
+    ms_cli_record },
+  { "export", "export FILE --format folded|svg|csv|histogram|json [--profile N] "
+    "[--frames symbol|address|module] [--bytes-per-block B] [--symbolize [--symbol-path PATH]] "
+    "[-o OUT]",
+    "Export a session's or a raw profile as folded stacks, a flame graph, a histogram or JSON, "
+    "or a session's counters as CSV", ms_cli_export },
+  { "diff", "diff A B --format folded|svg [--profile-a N] [--profile-b N] "
+    "[--frames symbol|address|module] [--normalize] [-o OUT]",
+    "Compare two profiles (of sessions or raw)", ms_cli_diff },
   { "launch", "launch [--headless] [--url URL] [--browser PATH]",
     "Start a browser ready for inspection and print its endpoint", ms_cli_launch },
+  { "demo", "demo [--duration S] [--headless] [--keep-browser] [--browser PATH] [-o FILE]",
+    "Record the bundled leaky demo page in a browser of its own and show what Memscope finds",
+    ms_cli_demo },
   { NULL }
 };
 

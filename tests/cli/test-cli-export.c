@@ -69,6 +69,12 @@ read_samples (const char *path)
       JsonArray *stack = json_object_get_array_member (object, "stack");
       Sample sample;
 
+      /* All-time profiles report the V8 heap as a sample whose one frame is "<V8 Heap>":
+       * a size, not an allocation stack. */
+      if (json_array_get_length (stack) == 1 &&
+          g_strcmp0 (json_array_get_string_element (stack, 0), "<V8 Heap>") == 0)
+        continue;
+
       sample.size = json_object_get_int_member (object, "size");
       sample.total = json_object_get_int_member (object, "total");
       sample.addresses = g_new0 (char *, json_array_get_length (stack) + 1);
@@ -336,6 +342,319 @@ test_diff_same (void)
   g_assert_nonnull (strstr (svg, "<svg"));
 }
 
+
+/* Sessions: built here from the fixture's raw replies, as the session format says
+ * (format tag, version, replies embedded as they are). */
+
+#define SESSION_T0 1700000000000000
+
+static char *
+read_fixture (const char *name)
+{
+  g_autofree char *path = fixture_path (name);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  if (path == NULL)
+    return NULL;
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return g_strstrip (contents);
+}
+
+/* A session with the small profile first and the all-time profile last, and three
+ * counter readings a second (and a millisecond) apart. */
+static char *
+write_session (const char *dir,
+               const char *name,
+               int         version)
+{
+  g_autofree char *first = read_fixture ("getSamplingProfile.json");
+  g_autofree char *last = read_fixture ("getAllTimeSamplingProfile.json");
+  g_autofree char *counters = read_fixture ("getDOMCounters.json");
+  g_autofree char *path = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (first == NULL || last == NULL || counters == NULL)
+    return NULL;
+
+  g_string_append_printf (text, "{\"format\":\"memscope-session\",\"version\":%d,", version);
+  g_string_append (text, "\"browser\":{\"Browser\":\"Chrome/156.0.8078.79\"},\"counters\":[");
+  for (guint i = 0; i < 3; i++)
+    g_string_append_printf (text, "%s{\"time\":%" G_GINT64_FORMAT ",\"reply\":%s}", i ? "," : "",
+                            (gint64) SESSION_T0 + i * G_USEC_PER_SEC + i * 1000, counters);
+  g_string_append (text, "],\"alarms\":[],\"profiles\":[");
+  g_string_append_printf (text, "{\"time\":%" G_GINT64_FORMAT ",\"method\":\"getSamplingProfile\","
+                          "\"reply\":%s},", (gint64) SESSION_T0, first);
+  g_string_append_printf (text, "{\"time\":%" G_GINT64_FORMAT ",\"method\":\"getAllTimeSamplingProfile\","
+                          "\"reply\":%s}]}\n", (gint64) SESSION_T0 + 2 * G_USEC_PER_SEC, last);
+
+  path = g_build_filename (dir, name, NULL);
+  g_file_set_contents (path, text->str, text->len, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static char *
+export_output (const char *first,
+               ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) "export");
+  g_ptr_array_add (args, (gpointer) first);
+  va_start (ap, first);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_assert_cmpint (cli_test_runv ((const char * const *) args->pdata, 60, &out, NULL), ==,
+                   CLI_EXIT_OK);
+  return g_steal_pointer (&out);
+}
+
+static void
+check_folded (const char *out,
+              GArray     *samples)
+{
+  g_autoptr(GHashTable) expected = expected_folded (samples);
+  g_auto(GStrv) lines = cli_test_lines (out);
+
+  g_assert_cmpuint (g_strv_length (lines), ==, g_hash_table_size (expected));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *space = strrchr (lines[i], ' ');
+      g_autofree char *stack = g_strndup (lines[i], space - lines[i]);
+      guint64 *sum = g_hash_table_lookup (expected, stack);
+
+      g_assert_nonnull (sum);
+      g_assert_cmpuint (g_ascii_strtoull (space + 1, NULL, 10), ==, *sum);
+    }
+}
+
+static void
+test_session_profiles (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *session = NULL;
+  g_autofree char *first_path = fixture_path ("getSamplingProfile.json");
+  g_autofree char *last_path = fixture_path ("getAllTimeSamplingProfile.json");
+  g_autoptr(GArray) first = NULL;
+  g_autoptr(GArray) last = NULL;
+  g_autofree char *by_default = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *picked_first = NULL;
+  g_autofree char *svg = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_no_error (error);
+  session = write_session (dir, "two.memscope", 1);
+  if (session == NULL)
+    return;
+  first = read_samples (first_path);
+  last = read_samples (last_path);
+
+  /* The last profile unless --profile picks one. */
+  by_default = export_output (session, "--format", "folded", "--frames", "address", NULL);
+  check_folded (by_default, last);
+  second = export_output (session, "--format", "folded", "--frames", "address", "--profile", "2",
+                          NULL);
+  g_assert_cmpstr (second, ==, by_default);
+  picked_first = export_output (session, "--format", "folded", "--frames", "address",
+                                "--profile", "1", NULL);
+  check_folded (picked_first, first);
+
+  svg = export_output (session, "--format", "svg", "--profile", "1", NULL);
+  g_assert_nonnull (strstr (svg, "two.memscope, profile 1 of 2"));
+
+  g_assert_cmpint (cli_test_run (&out, &err, "export", session, "--format", "folded",
+                                 "--profile", "3", NULL), ==, CLI_EXIT_ERROR);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "there is no profile 3: the session holds 2"));
+
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
+static void
+test_session_histogram (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *session = NULL;
+  g_autofree char *last_path = fixture_path ("getAllTimeSamplingProfile.json");
+  g_autofree char *from_session = NULL;
+  g_autofree char *from_raw = NULL;
+
+  g_assert_no_error (error);
+  session = write_session (dir, "histogram.memscope", 1);
+  if (session == NULL)
+    return;
+
+  from_session = export_output (session, "--format", "histogram", NULL);
+  from_raw = export_output (last_path, "--format", "histogram", NULL);
+  g_assert_cmpstr (from_session, ==, from_raw);
+
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
+static void
+test_session_csv (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *session = NULL;
+  g_autofree char *counters = read_fixture ("getDOMCounters.json");
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonObject *result;
+
+  g_assert_no_error (error);
+  session = write_session (dir, "counters.memscope", 1);
+  if (session == NULL)
+    return;
+  reply = json_from_string (counters, &error);
+  g_assert_no_error (error);
+  result = json_object_get_object_member (json_node_get_object (reply), "result");
+
+  out = export_output (session, "--format", "csv", NULL);
+  lines = g_strsplit (out, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_cmpstr (lines[4], ==, "");
+  g_assert_cmpstr (lines[0], ==, "time,documents,nodes,jsEventListeners");
+  for (guint i = 0; i < 3; i++)
+    {
+      gint64 time = SESSION_T0 + i * G_USEC_PER_SEC + i * 1000;
+      g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ".%03d,%" G_GINT64_FORMAT
+                                                   ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
+                                                   time / G_USEC_PER_SEC,
+                                                   (int) (time % G_USEC_PER_SEC / 1000),
+                                                   json_object_get_int_member (result, "documents"),
+                                                   json_object_get_int_member (result, "nodes"),
+                                                   json_object_get_int_member (result, "jsEventListeners"));
+
+      g_assert_cmpstr (lines[i + 1], ==, expected);
+    }
+
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
+static void
+test_session_diff (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *session = NULL;
+  g_autofree char *first_path = fixture_path ("getSamplingProfile.json");
+  g_autofree char *last_path = fixture_path ("getAllTimeSamplingProfile.json");
+  g_autofree char *from_session = NULL;
+  g_autofree char *from_raw = NULL;
+  g_autofree char *mixed = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_no_error (error);
+  session = write_session (dir, "diff.memscope", 1);
+  if (session == NULL)
+    return;
+
+  /* First → last of one session is the diff of the two raw profiles. */
+  g_assert_cmpint (cli_test_run (&from_session, NULL, "diff", session, session, "--profile-a", "1",
+                                 "--format", "folded", "--frames", "address", NULL), ==, CLI_EXIT_OK);
+  g_assert_cmpint (cli_test_run (&from_raw, NULL, "diff", first_path, last_path, "--format",
+                                 "folded", "--frames", "address", NULL), ==, CLI_EXIT_OK);
+  g_assert_cmpstr (from_session, ==, from_raw);
+  g_assert_cmpint (cli_test_run (&mixed, NULL, "diff", first_path, session, "--format", "folded",
+                                 "--frames", "address", NULL), ==, CLI_EXIT_OK);
+  g_assert_cmpstr (mixed, ==, from_raw);
+
+  g_assert_cmpint (cli_test_run (NULL, &err, "diff", first_path, session, "--profile-a", "1",
+                                 "--format", "folded", NULL), ==, CLI_EXIT_ERROR);
+  g_assert_nonnull (strstr (err, "--profile-a picks a profile of a session file"));
+
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
+/* A session this build cannot read says so, rather than being read as a profile. */
+static void
+test_session_bad_version (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *session = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_no_error (error);
+  session = write_session (dir, "future.memscope", 99);
+  if (session == NULL)
+    return;
+
+  g_assert_cmpint (cli_test_run (&out, &err, "export", session, "--format", "folded", NULL), ==,
+                   CLI_EXIT_ERROR);
+  g_assert_cmpstr (out, ==, "");
+  lines = cli_test_lines (err);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_nonnull (strstr (lines[0], session));
+  g_assert_nonnull (strstr (lines[0], "version"));
+  g_assert_nonnull (strstr (lines[0], "99"));
+
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
+/* The fixture's libc frames resolve through libc6-dbg's build-id files. */
+static void
+test_symbolize (void)
+{
+  g_autofree char *path = fixture_path ("getSamplingProfile.json");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *plain = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean libc_symbolized = FALSE;
+
+  if (path == NULL)
+    return;
+  if (!g_file_test ("/usr/lib/debug/.build-id", G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("no /usr/lib/debug/.build-id (libc6-dbg is not installed)");
+      return;
+    }
+
+  g_assert_cmpint (cli_test_run (&out, &err, "export", path, "--format", "folded", "--symbolize",
+                                 NULL), ==, CLI_EXIT_OK);
+  lines = cli_test_lines (err);
+  g_assert_cmpuint (g_strv_length (lines), >, 0);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_assert_true (g_str_has_prefix (lines[i], "memscope-cli: export: symbols: "));
+      if (strstr (lines[i], "symbols: libc.so.6 ") != NULL)
+        {
+          g_assert_nonnull (strstr (lines[i], ": symbolized "));
+          libc_symbolized = TRUE;
+        }
+    }
+  g_assert_true (libc_symbolized);
+  g_assert_nonnull (strstr (out, "start_thread"));
+
+  /* Without it, the frames keep their module+offset labels. */
+  g_assert_cmpint (cli_test_run (&plain, NULL, "export", path, "--format", "folded", NULL), ==,
+                   CLI_EXIT_OK);
+  g_assert_null (strstr (plain, "start_thread"));
+}
+
 /* Bad files: each exits 2 with one line naming the file. */
 typedef struct
 {
@@ -425,6 +744,16 @@ static const BadArguments bad_arguments[] = {
   { "diff-bad-format", { "diff", PROFILE, PROFILE, "--format", "histogram" }, "“histogram”" },
   { "diff-missing-b", { "diff", PROFILE, "/nonexistent/b.json", "--format", "folded" },
     "/nonexistent/b.json" },
+  { "profile-negative", { "export", PROFILE, "--format", "folded", "--profile", "-1" },
+    "--profile" },
+  { "profile-of-raw-profile", { "export", PROFILE, "--format", "folded", "--profile", "1" },
+    "raw profile" },
+  { "csv-with-profile", { "export", PROFILE, "--format", "csv", "--profile", "1" },
+    "do not apply" },
+  { "symbol-path-without-symbolize", { "export", PROFILE, "--format", "folded", "--symbol-path",
+                                       "/usr/lib" }, "--symbolize" },
+  { "diff-bad-profile-b", { "diff", PROFILE, PROFILE, "--format", "folded", "--profile-b", "-2" },
+    "--profile-b" },
 };
 
 static void
@@ -462,6 +791,12 @@ main (int    argc,
   g_test_add_func ("/memscope/cli/export/json", test_json);
   g_test_add_func ("/memscope/cli/export/svg-to-file", test_svg_to_file);
   g_test_add_func ("/memscope/cli/diff/same-profile", test_diff_same);
+  g_test_add_func ("/memscope/cli/export/session-profiles", test_session_profiles);
+  g_test_add_func ("/memscope/cli/export/session-histogram", test_session_histogram);
+  g_test_add_func ("/memscope/cli/export/session-csv", test_session_csv);
+  g_test_add_func ("/memscope/cli/export/session-bad-version", test_session_bad_version);
+  g_test_add_func ("/memscope/cli/export/symbolize", test_symbolize);
+  g_test_add_func ("/memscope/cli/diff/session", test_session_diff);
   for (guint i = 0; i < G_N_ELEMENTS (bad_files); i++)
     {
       g_autofree char *path = g_strdup_printf ("/memscope/cli/export/bad-file/%s", bad_files[i].name);

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "cli-test-run.h"
@@ -77,8 +78,37 @@ static const BadInput bad_inputs[] = {
   { "watch-two-thresholds", { "watch", "--alarm-min-bytes", "10", "--alarm-min-blocks", "2" },
     CLI_EXIT_ERROR, "one of", 1 },
   { "watch-bad-bytes", { "watch", "--alarm-min-bytes", "lots" }, CLI_EXIT_ERROR, "“lots”", 1 },
-  { "watch-ws", { "watch", "--alarm-min-bytes", "10", "--ws", "ws://" CLOSED "/devtools/page/X" },
-    CLI_EXIT_ERROR, "--ws", 1 },
+  { "watch-ws-closed", { "watch", "--alarm-min-bytes", "10", "--ws", "ws://" CLOSED "/devtools/page/X" },
+    CLI_EXIT_ERROR, CLOSED, 1 },
+  { "watch-ws-and-target", { "watch", "--alarm-min-bytes", "10", "--ws",
+                             "ws://" CLOSED "/devtools/page/X", "--target", "x" },
+    CLI_EXIT_ERROR, "either --ws or --target", 1 },
+  { "record-missing-output", { "record", "--endpoint", CLOSED }, CLI_EXIT_ERROR, "missing -o FILE", 1 },
+  { "record-extra-argument", { "record", "-o", "/nonexistent/x.memscope", "now" }, CLI_EXIT_ERROR,
+    "“now”", 1 },
+  { "record-bad-source", { "record", "-o", "/nonexistent/x.memscope", "--source", "heap" },
+    CLI_EXIT_ERROR, "“heap”", 1 },
+  { "record-negative-duration", { "record", "-o", "/nonexistent/x.memscope", "--duration", "-1" },
+    CLI_EXIT_ERROR, "--duration", 1 },
+  { "record-negative-every", { "record", "-o", "/nonexistent/x.memscope", "--every", "-2" },
+    CLI_EXIT_ERROR, "--every", 1 },
+  { "record-negative-sampling-interval", { "record", "-o", "/nonexistent/x.memscope",
+                                           "--sampling-interval", "-5" },
+    CLI_EXIT_ERROR, "--sampling-interval", 1 },
+  { "record-symbol-path-alone", { "record", "-o", "/nonexistent/x.memscope", "--symbol-path", "/" },
+    CLI_EXIT_ERROR, "--symbolize", 1 },
+  { "record-ws-and-target", { "record", "-o", "/nonexistent/x.memscope", "--ws",
+                              "ws://" CLOSED "/devtools/page/X", "--target", "x" },
+    CLI_EXIT_ERROR, "either --ws or --target", 1 },
+  { "closed-port-record", { "record", "-o", "/nonexistent/x.memscope", "--endpoint", CLOSED },
+    CLI_EXIT_ERROR, CLOSED, 1 },
+  { "closed-port-record-ws", { "record", "-o", "/nonexistent/x.memscope", "--ws",
+                               "ws://" CLOSED "/devtools/page/X" }, CLI_EXIT_ERROR, CLOSED, 1 },
+  { "silent-endpoint-record", { "record", "-o", "/nonexistent/x.memscope", "--endpoint", SILENT,
+                                "--timeout", "1" }, CLI_EXIT_ERROR, "1 s", 1 },
+  { "demo-zero-duration", { "demo", "--duration", "0" }, CLI_EXIT_ERROR, "--duration", 1 },
+  { "demo-extra-argument", { "demo", "now" }, CLI_EXIT_ERROR, "“now”", 1 },
+  { "demo-connection-option", { "demo", "--endpoint", CLOSED }, CLI_EXIT_ERROR, "--endpoint", 1 },
   { "closed-port-watch", { "watch", "--alarm-min-bytes", "10", "--endpoint", CLOSED },
     CLI_EXIT_ERROR, CLOSED, 1 },
   { "launch-extra-argument", { "launch", "now" }, CLI_EXIT_ERROR, "“now”", 1 },
@@ -248,8 +278,100 @@ test_no_warning_on_loopback (void)
 
 static const char *const commands[] = {
   "targets", "counters", "leak-counters", "purge", "pressure", "suppress-pressure",
-  "leak-check", "watch", "export", "diff", "launch",
+  "leak-check", "watch", "record", "export", "diff", "launch", "demo",
 };
+
+/* Every option each command's --help lists must be in the summary of `--help`, and
+ * the other way round. */
+static void
+test_help_lists_options (void)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GRegex) option = g_regex_new ("--[a-z][a-z-]*", 0, 0, NULL);
+  g_autoptr(GRegex) option_line = g_regex_new ("^ +(?:-[a-zA-Z], )?(--[a-z][a-z-]*)",
+                                               G_REGEX_MULTILINE, 0, NULL);
+  const char *commands_start;
+
+  g_assert_cmpint (cli_test_run (&out, NULL, "--help", NULL), ==, CLI_EXIT_OK);
+  commands_start = strstr (out, "Commands:");
+  g_assert_nonnull (commands_start);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *listed = g_strdup_printf ("\n  %s", commands[i]);
+      g_autofree char *help = NULL;
+      g_autofree char *synopsis = NULL;
+      g_autoptr(GMatchInfo) match = NULL;
+      const char *start = strstr (commands_start, listed);
+      const char *end;
+
+      g_assert_nonnull (start);
+      start += 3;
+      end = strchr (start, '\n');
+      synopsis = g_strndup (start, end - start);
+      g_assert_cmpint (cli_test_run (&help, NULL, commands[i], "--help", NULL), ==, CLI_EXIT_OK);
+
+      /* Synopsis → --help */
+      g_regex_match (option, synopsis, 0, &match);
+      while (g_match_info_matches (match))
+        {
+          g_autofree char *name = g_match_info_fetch (match, 0);
+          g_autofree char *in_help = g_strdup_printf ("  %s", name);
+
+          if (strstr (help, in_help) == NULL)
+            g_error ("%s: the summary lists %s, which %s --help does not", commands[i], name,
+                     commands[i]);
+          g_match_info_next (match, NULL);
+        }
+
+      /* --help's option lines → synopsis, but for --help and the global options */
+      g_clear_pointer (&match, g_match_info_free);
+      g_regex_match (option_line, help, 0, &match);
+      while (g_match_info_matches (match))
+        {
+          g_autofree char *name = g_match_info_fetch (match, 1);
+
+          if (!g_str_equal (name, "--help") && !g_str_equal (name, "--endpoint") &&
+              !g_str_equal (name, "--ws") && !g_str_equal (name, "--target") &&
+              !g_str_equal (name, "--timeout") && !g_str_equal (name, "--output") &&
+              strstr (synopsis, name) == NULL)
+            g_error ("%s --help lists %s, which the summary does not", commands[i], name);
+          g_match_info_next (match, NULL);
+        }
+    }
+}
+
+/* record refuses to replace a file that is not a session, before connecting. */
+static void
+test_record_refuses_other_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *contents = NULL;
+  static const char text[] = "notes, not a session\n";
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "notes.txt", NULL);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (cli_test_run (&out, &err, "record", "--endpoint", fixture.closed, "-o", path,
+                                 NULL), ==, CLI_EXIT_ERROR);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "not a readable Memscope session"));
+  g_assert_nonnull (strstr (err, path));
+  /* Refused before connecting: nothing about the endpoint. */
+  g_assert_null (strstr (err, fixture.closed));
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, text);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
 
 static void
 test_help (void)
@@ -315,6 +437,8 @@ main (int    argc,
   g_test_add_func ("/memscope/cli/no-warning-on-loopback", test_no_warning_on_loopback);
   g_test_add_func ("/memscope/cli/help", test_help);
   g_test_add_func ("/memscope/cli/command-help", test_command_help);
+  g_test_add_func ("/memscope/cli/help-lists-options", test_help_lists_options);
+  g_test_add_func ("/memscope/cli/record-refuses-other-file", test_record_refuses_other_file);
   g_test_add_func ("/memscope/cli/version", test_version);
 
   status = g_test_run ();

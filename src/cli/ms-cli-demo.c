@@ -1,0 +1,576 @@
+/* ms-cli-demo.c: `memscope-cli demo`, Memscope on a page that leaks, in one command
+ *
+ * Launches a browser on the bundled demo page, records it (profiles every 2 s,
+ * counters every second, the allocation alarm armed at 4 MiB), writes the session
+ * and prints what the recording shows: DOM counters and their growth, the
+ * allocation sizes and the heaviest stacks of the last profile, and the alarms.
+ * Everything printed comes from the session file as written.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ms-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ms-browser-launcher.h"
+#include "ms-export.h"
+#include "ms-flame-tree.h"
+#include "ms-size-histogram.h"
+
+#include "ms-cli-commands.h"
+#include "ms-cli-recording.h"
+
+#define DEMO_PAGE_NAME "leaky-page.html"
+/* How the page's target is found among the browser's: a substring of its URL. */
+#define DEMO_PAGE_SELECTOR "/demo/" DEMO_PAGE_NAME
+#define DEMO_OUTPUT "demo.memscope"
+#define DEMO_DEFAULT_DURATION 10
+#define DEMO_PROFILE_INTERVAL 2
+#define DEMO_COUNTER_INTERVAL 1
+#define DEMO_SAMPLING_INTERVAL 32768
+#define DEMO_ALARM_MIN_BYTES (4 * 1024 * 1024)
+#define DEMO_TOP_STACKS 5
+#define DEMO_ALARM_FRAMES 3
+/* How long to look for the page's target once the browser is up. */
+#define TARGET_POLL_MS 100
+
+typedef struct
+{
+  MsCliContext      *ctx;
+  MsBrowserLauncher *launcher;
+  MsCdpEndpoint     *endpoint;
+  MsCdpDiscovery    *discovery;
+  MsCliRecording    *recording;
+  GCancellable      *launch_cancellable;
+  char              *page_url;
+  char              *output;
+  int                duration;
+  gboolean           keep_browser;
+  guint              deadline_id;
+  guint              poll_id;
+  gint64             poll_deadline_us;
+  gboolean           timed_out;
+  gboolean           browser_started;
+  gboolean           stopping_browser;
+  gboolean           waiting_for_ctrl_c;
+} Demo;
+
+static void look_for_page (Demo *self);
+
+/* The demo page: $MEMSCOPE_DATADIR, the source tree this was built from, the
+ * installed data. */
+static char *
+find_demo_page (GError **error)
+{
+  const char *env = g_getenv ("MEMSCOPE_DATADIR");
+  const char *dirs[] = { env, MS_CLI_SOURCE_DATADIR, MS_CLI_INSTALL_DATADIR };
+  g_autoptr(GString) tried = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (dirs[i] == NULL || *dirs[i] == '\0')
+        continue;
+      path = g_build_filename (dirs[i], "demo", DEMO_PAGE_NAME, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+      g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", path);
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+               "the demo page is not installed (tried %s); set MEMSCOPE_DATADIR to the folder "
+               "holding demo/" DEMO_PAGE_NAME, tried->str);
+  return NULL;
+}
+
+/* The report */
+
+static void
+print_counters (MsSessionFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsCounterSeries) series = NULL;
+  static const char *const names[] = { "documents", "nodes", "jsEventListeners" };
+
+  printf ("DOM counters (first → last, growth per minute):\n");
+  series = ms_session_file_build_counter_series (file,
+                                                 MAX (MS_COUNTER_SERIES_DEFAULT_CAPACITY,
+                                                      ms_session_file_get_n_counters (file)),
+                                                 &error);
+  if (series == NULL)
+    {
+      printf ("  unreadable: %s\n", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      guint n = ms_counter_series_get_n_points (series, names[i]);
+      gint64 first_time, last_time;
+      double first, last, per_minute;
+
+      if (n == 0)
+        {
+          printf ("  %-18s no readings\n", names[i]);
+          continue;
+        }
+
+      ms_counter_series_get_point (series, names[i], 0, &first_time, &first);
+      ms_counter_series_get_point (series, names[i], n - 1, &last_time, &last);
+      /* The whole recording, both ends included. */
+      if (ms_counter_series_get_growth_rate (series, names[i], last_time - first_time,
+                                             &per_minute))
+        printf ("  %-18s %10.0f → %-10.0f %+.1f/min\n", names[i], first, last, per_minute);
+      else
+        printf ("  %-18s %10.0f → %-10.0f (too few readings for a rate)\n", names[i], first,
+                last);
+    }
+}
+
+typedef struct
+{
+  char    *stack;
+  guint64  bytes;
+} FoldedLine;
+
+static int
+compare_folded_lines (gconstpointer a,
+                      gconstpointer b)
+{
+  const FoldedLine *x = a;
+  const FoldedLine *y = b;
+
+  if (x->bytes != y->bytes)
+    return x->bytes > y->bytes ? -1 : 1;
+
+  return strcmp (x->stack, y->stack);
+}
+
+static void
+folded_line_clear (gpointer data)
+{
+  g_free (((FoldedLine *) data)->stack);
+}
+
+static void
+print_top_stacks (MsProfile *profile)
+{
+  g_autoptr(MsFlameTree) tree = NULL;
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (FoldedLine));
+  g_autofree char *folded = NULL;
+  g_auto(GStrv) rows = NULL;
+  MsFlameTreeOptions options;
+
+  g_array_set_clear_func (lines, folded_line_clear);
+  ms_flame_tree_options_init (&options);
+  options.label_mode = MS_LABEL_MODE_SYMBOL;
+  tree = ms_flame_tree_new (profile, &options);
+  folded = ms_export_folded_to_string (tree, MS_FLAME_VALUE_TOTAL_BYTES);
+  rows = g_strsplit (folded, "\n", -1);
+
+  for (guint i = 0; rows[i] != NULL; i++)
+    {
+      const char *space = strrchr (rows[i], ' ');
+      FoldedLine line;
+
+      if (space == NULL)
+        continue;
+      line.stack = g_strndup (rows[i], space - rows[i]);
+      line.bytes = g_ascii_strtoull (space + 1, NULL, 10);
+      g_array_append_val (lines, line);
+    }
+  g_array_sort (lines, compare_folded_lines);
+
+  printf ("Top %u allocation stacks by estimated bytes (folded, root first):\n", DEMO_TOP_STACKS);
+  if (lines->len == 0)
+    printf ("  none sampled\n");
+  for (guint i = 0; i < lines->len && i < DEMO_TOP_STACKS; i++)
+    {
+      const FoldedLine *line = &g_array_index (lines, FoldedLine, i);
+
+      printf ("%s %" G_GUINT64_FORMAT "\n", line->stack, line->bytes);
+    }
+}
+
+static void
+print_alarms (MsSessionFile *file)
+{
+  guint n = ms_session_file_get_n_alarm_events (file);
+
+  printf ("Allocation alarms (%d bytes or more): %u\n", DEMO_ALARM_MIN_BYTES, n);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 time_us;
+      guint64 size, total;
+      const char * const *stack = ms_session_file_get_alarm_event (file, i, &time_us, &size,
+                                                                   &total);
+      g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) time = g_date_time_add (seconds, time_us % G_USEC_PER_SEC);
+      g_autofree char *timestamp = ms_cli_format_timestamp (time);
+      guint n_frames = stack ? g_strv_length ((GStrv) stack) : 0;
+
+      printf ("  at %s: an allocation of %" G_GUINT64_FORMAT " bytes (%" G_GUINT64_FORMAT
+              " bytes estimated)\n", timestamp, size, total);
+      for (guint f = 0; f < n_frames && f < DEMO_ALARM_FRAMES; f++)
+        printf ("      %s\n", stack[f]);
+      if (n_frames > DEMO_ALARM_FRAMES)
+        printf ("      … %u more frames\n", n_frames - DEMO_ALARM_FRAMES);
+    }
+}
+
+static gboolean
+print_report (Demo    *self,
+              GError **error)
+{
+  MsRecorder *recorder = ms_cli_recording_get_recorder (self->recording);
+  MsSessionFile *file = ms_recorder_get_session_file (recorder);
+  guint n_profiles = ms_session_file_get_n_profiles (file);
+  g_autoptr(MsProfile) last = NULL;
+  double seconds = (g_get_real_time () - ms_recorder_get_start_time (recorder)) /
+                   (double) G_USEC_PER_SEC;
+
+  printf ("Recorded %.0f s of %s into %s: %u profiles, %u counter readings.\n\n",
+          seconds, self->page_url, self->output, n_profiles, ms_session_file_get_n_counters (file));
+
+  print_counters (file);
+  printf ("\n");
+
+  if (n_profiles == 0)
+    printf ("No profile was taken.\n");
+  else
+    {
+      g_autoptr(MsSizeHistogram) histogram = NULL;
+      g_autofree char *table = NULL;
+
+      last = ms_session_file_load_profile (file, n_profiles - 1, error);
+      if (last == NULL)
+        return FALSE;
+
+      histogram = ms_size_histogram_new_for_profile (last, MS_SIZE_HISTOGRAM_DEFAULT_BYTES_PER_BLOCK);
+      table = ms_export_histogram_table (histogram);
+      printf ("Allocation sizes in the last profile (%u samples; index, up to bytes, sampled, "
+              "estimated allocations, estimated bytes):\n%s\n",
+              ms_profile_get_n_samples (last), table);
+      print_top_stacks (last);
+    }
+  printf ("\n");
+
+  print_alarms (file);
+  printf ("\nExplore it further: memscope-cli export %s --format svg -o demo.svg\n", self->output);
+  fflush (stdout);
+
+  return TRUE;
+}
+
+/* Running */
+
+static void
+on_interrupt_kept (MsCliContext *ctx,
+                   gpointer      user_data)
+{
+  ms_cli_context_exit (ctx, MS_CLI_EXIT_OK);
+}
+
+static void
+on_recorded (MsCliRecording *recording,
+             const GError   *error,
+             gpointer        user_data)
+{
+  Demo *self = user_data;
+  g_autoptr(GError) report_error = NULL;
+
+  if (error != NULL)
+    {
+      ms_cli_context_fail (self->ctx, error);
+      return;
+    }
+
+  if (!print_report (self, &report_error))
+    {
+      ms_cli_context_fail_prefixed (self->ctx, report_error, "%s", self->output);
+      return;
+    }
+
+  if (self->keep_browser && !ms_cli_context_get_interrupted (self->ctx) &&
+      ms_browser_launcher_is_running (self->launcher))
+    {
+      g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
+
+      printf ("\nThe browser keeps running with its DevTools at %s; press Ctrl-C to stop it.\n",
+              where);
+      fflush (stdout);
+      self->waiting_for_ctrl_c = TRUE;
+      ms_cli_context_set_interrupt_func (self->ctx, on_interrupt_kept, self);
+      return;
+    }
+
+  ms_cli_context_exit (self->ctx, MS_CLI_EXIT_OK);
+}
+
+static void
+on_exited (MsBrowserLauncher *launcher,
+           int                wait_status,
+           gpointer           user_data)
+{
+  Demo *self = user_data;
+
+  /* While recording, the session notices and the recording ends with an error. */
+  if (self->waiting_for_ctrl_c && !self->stopping_browser)
+    ms_cli_context_exit (self->ctx, MS_CLI_EXIT_OK);
+}
+
+static void
+start_recording (Demo *self)
+{
+  g_autoptr(MsSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MsRecorder *recorder;
+
+  session = ms_session_new (self->endpoint, DEMO_PAGE_SELECTOR);
+  ms_session_set_timeout (session, ms_cli_context_get_timeout (self->ctx));
+  /* A browser of our own that closes does not come back. */
+  ms_session_set_reconnect_window (session, 0);
+
+  self->recording = ms_cli_recording_new (self->ctx, session);
+  ms_cli_recording_set_duration (self->recording, self->duration);
+  recorder = ms_cli_recording_get_recorder (self->recording);
+  ms_recorder_set_sampling_interval (recorder, DEMO_SAMPLING_INTERVAL);
+  ms_recorder_set_profile_interval (recorder, DEMO_PROFILE_INTERVAL);
+  ms_recorder_set_counter_interval (recorder, DEMO_COUNTER_INTERVAL);
+  ms_allocation_alarm_arm_bytes (ms_recorder_get_alarm (recorder), DEMO_ALARM_MIN_BYTES);
+
+  if (!ms_cli_recording_set_output (self->recording, self->output, &error))
+    {
+      ms_cli_context_fail (self->ctx, error);
+      return;
+    }
+
+  if (isatty (STDERR_FILENO))
+    fprintf (stderr, "Recording %s for %d s…\n", self->page_url, self->duration);
+  ms_cli_recording_start (self->recording, on_recorded, self);
+}
+
+static gboolean
+on_poll (gpointer user_data)
+{
+  Demo *self = user_data;
+
+  self->poll_id = 0;
+  look_for_page (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_targets (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Demo *self = user_data;
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(MsCdpTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+
+  if (targets == NULL)
+    {
+      ms_cli_context_fail (self->ctx, error);
+      return;
+    }
+
+  target = ms_cdp_target_list_find (targets, DEMO_PAGE_SELECTOR, NULL);
+  if (target != NULL)
+    {
+      start_recording (self);
+      return;
+    }
+
+  if (g_get_monotonic_time () > self->poll_deadline_us)
+    {
+      ms_cli_context_failf (self->ctx, "the browser did not open %s within %u s", self->page_url,
+                            ms_cli_context_get_timeout (self->ctx));
+      return;
+    }
+
+  self->poll_id = g_timeout_add (TARGET_POLL_MS, on_poll, self);
+}
+
+/* The page's target can appear a moment after the DevTools port. */
+static void
+look_for_page (Demo *self)
+{
+  ms_cli_context_hold (self->ctx);
+  ms_cdp_discovery_list_targets_async (self->discovery, ms_cli_context_get_cancellable (self->ctx),
+                                       on_targets, self);
+}
+
+static void
+on_browser_started (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Demo *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->endpoint = ms_browser_launcher_start_finish (MS_BROWSER_LAUNCHER (object), result, &error);
+  g_clear_handle_id (&self->deadline_id, g_source_remove);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+
+  if (self->endpoint == NULL)
+    {
+      if (self->timed_out)
+        ms_cli_context_failf (self->ctx, "the browser did not open its DevTools port within %u s",
+                              ms_cli_context_get_timeout (self->ctx));
+      else
+        ms_cli_context_fail (self->ctx, error);
+      return;
+    }
+
+  self->browser_started = TRUE;
+  self->discovery = ms_cdp_discovery_new (self->endpoint);
+  ms_cdp_discovery_set_timeout (self->discovery, ms_cli_context_get_timeout (self->ctx));
+  self->poll_deadline_us = g_get_monotonic_time () +
+                           ms_cli_context_get_timeout (self->ctx) * G_USEC_PER_SEC;
+  look_for_page (self);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Demo *self = user_data;
+
+  self->deadline_id = 0;
+  self->timed_out = TRUE;
+  g_cancellable_cancel (self->launch_cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_context_cancelled (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static void
+on_interrupt_early (MsCliContext *ctx,
+                    gpointer      user_data)
+{
+  ms_cli_context_failf (ctx, "interrupted before recording started");
+}
+
+int
+ms_cli_demo (MsCliContext *ctx,
+             GStrv         args)
+{
+  g_auto(GStrv) owned_args = args;
+  g_autofree char *output = NULL;
+  g_autofree char *browser = NULL;
+  g_autofree char *page = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean headless = FALSE;
+  Demo self = { ctx };
+  const GOptionEntry entries[] = {
+    { "duration", 0, 0, G_OPTION_ARG_INT, &self.duration,
+      "Record for S seconds (default 10)", "S" },
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &headless,
+      "Run the browser without a window (the default when there is no display)", NULL },
+    { "keep-browser", 0, 0, G_OPTION_ARG_NONE, &self.keep_browser,
+      "Keep the browser running after the report, until Ctrl-C", NULL },
+    { "browser", 0, 0, G_OPTION_ARG_FILENAME, &browser,
+      "Browser to run (default $MEMSCOPE_BROWSER, else the first Chromium-family browser on "
+      "$PATH)", "PATH" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Where to write the session (default " DEMO_OUTPUT " in the current folder)", "FILE" },
+    { NULL }
+  };
+  gulong cancelled_id;
+  int status;
+
+  self.duration = DEMO_DEFAULT_DURATION;
+
+  if (!ms_cli_context_parse_options (ctx, "demo", "",
+                                     "Record the bundled demo page, which leaks DOM nodes, "
+                                     "listeners and buffers, and show what Memscope finds.",
+                                     "Launches a browser on demo/" DEMO_PAGE_NAME " (found in "
+                                     "$MEMSCOPE_DATADIR, the source tree, then the installed "
+                                     "data), samples every 32768 bytes, takes a profile every "
+                                     "2 s and DOM counters every second, arms a 4 MiB allocation "
+                                     "alarm, writes the session and prints the DOM counters with "
+                                     "their growth, the last profile's allocation sizes and top "
+                                     "5 stacks, and the alarms.",
+                                     entries, MS_CLI_OPTIONS_TIMEOUT, &owned_args))
+    return MS_CLI_EXIT_ERROR;
+
+  if (owned_args[1] != NULL)
+    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+  if (self.duration < 1)
+    return ms_cli_context_usage_error (ctx, "--duration: %d is not a positive number of seconds",
+                                       self.duration);
+
+  page = find_demo_page (&error);
+  if (page == NULL)
+    {
+      ms_cli_context_fail (ctx, error);
+      return ms_cli_context_run (ctx);
+    }
+
+  self.page_url = g_filename_to_uri (page, NULL, &error);
+  if (self.page_url == NULL)
+    {
+      ms_cli_context_fail_prefixed (ctx, error, "%s", page);
+      return ms_cli_context_run (ctx);
+    }
+  self.output = output ? g_strdup (output) : g_strdup (DEMO_OUTPUT);
+
+  /* No display, no window. */
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    headless = TRUE;
+
+  self.launcher = ms_browser_launcher_new ();
+  ms_browser_launcher_set_headless (self.launcher, headless);
+  ms_browser_launcher_set_url (self.launcher, self.page_url);
+  if (browser != NULL)
+    ms_browser_launcher_set_browser (self.launcher, browser);
+  g_signal_connect (self.launcher, "exited", G_CALLBACK (on_exited), &self);
+
+  /* The launcher's own wait is fixed; --timeout bounds it too. */
+  self.launch_cancellable = g_cancellable_new ();
+  cancelled_id = g_cancellable_connect (ms_cli_context_get_cancellable (ctx),
+                                        G_CALLBACK (on_context_cancelled),
+                                        g_object_ref (self.launch_cancellable), g_object_unref);
+  self.deadline_id = g_timeout_add_seconds (ms_cli_context_get_timeout (ctx), on_deadline, &self);
+
+  ms_cli_context_set_interrupt_func (ctx, on_interrupt_early, &self);
+  ms_cli_context_hold (ctx);
+  ms_browser_launcher_start_async (self.launcher, self.launch_cancellable, on_browser_started,
+                                   &self);
+  status = ms_cli_context_run (ctx);
+
+  g_clear_handle_id (&self.deadline_id, g_source_remove);
+  g_clear_handle_id (&self.poll_id, g_source_remove);
+  g_cancellable_disconnect (ms_cli_context_get_cancellable (ctx), cancelled_id);
+  g_clear_pointer (&self.recording, ms_cli_recording_free);
+  g_signal_handlers_disconnect_by_data (self.launcher, &self);
+  self.stopping_browser = TRUE;
+  ms_browser_launcher_stop (self.launcher);
+  g_clear_object (&self.launcher);
+  g_clear_object (&self.discovery);
+  g_clear_object (&self.launch_cancellable);
+  g_clear_pointer (&self.endpoint, ms_cdp_endpoint_unref);
+  g_free (self.page_url);
+  g_free (self.output);
+
+  return status;
+}

@@ -1,0 +1,441 @@
+/* ms-cli-recording.c: one MsRecorder run from the command line, for `record` and `demo`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ms-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ms-cdp-error.h"
+
+#include "ms-cli-recording.h"
+
+struct _MsCliRecording
+{
+  MsCliContext           *ctx;
+  MsSession              *session;
+  MsRecorder             *recorder;
+  char                   *output;
+  guint                   duration;
+
+  MsCliRecordingDoneFunc  done_func;
+  gpointer                done_data;
+
+  guint                   duration_id;
+  guint                   progress_id;
+  gint64                  started_us;
+  /* Why the recording ends early: the browser went away. */
+  GError                 *ended_error;
+
+  guint                   show_progress : 1;
+  guint                   progress_shown : 1;
+  guint                   started : 1;
+  guint                   stop_requested : 1;
+  guint                   stopping : 1;
+  guint                   saved : 1;
+};
+
+MsCliRecording *
+ms_cli_recording_new (MsCliContext *ctx,
+                      MsSession    *session)
+{
+  MsCliRecording *self = g_new0 (MsCliRecording, 1);
+
+  self->ctx = ctx;
+  self->session = g_object_ref (session);
+  self->recorder = ms_recorder_new (session);
+  self->show_progress = isatty (STDERR_FILENO);
+
+  return self;
+}
+
+void
+ms_cli_recording_free (MsCliRecording *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_handle_id (&self->duration_id, g_source_remove);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (self->recorder, self);
+  g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->recorder);
+  ms_session_close (self->session);
+  g_clear_object (&self->session);
+  g_clear_error (&self->ended_error);
+  g_free (self->output);
+  g_free (self);
+}
+
+MsRecorder *
+ms_cli_recording_get_recorder (MsCliRecording *self)
+{
+  return self->recorder;
+}
+
+void
+ms_cli_recording_set_duration (MsCliRecording *self,
+                               guint           seconds)
+{
+  self->duration = seconds;
+}
+
+gboolean
+ms_cli_recording_set_output (MsCliRecording  *self,
+                             const char      *path,
+                             GError         **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+  /* Profiles are saved as they arrive; with one profile at the end, the counters
+   * in between are saved every few seconds. */
+  if (!ms_recorder_set_output (self->recorder, file, 5, error))
+    return FALSE;
+
+  g_free (self->output);
+  self->output = g_strdup (path);
+
+  return TRUE;
+}
+
+const char *
+ms_cli_recording_get_output (MsCliRecording *self)
+{
+  return self->output;
+}
+
+gboolean
+ms_cli_recording_get_saved (MsCliRecording *self)
+{
+  return self->saved;
+}
+
+/* Progress */
+
+static void
+clear_progress (MsCliRecording *self)
+{
+  if (!self->progress_shown)
+    return;
+
+  fputs ("\r\033[K", stderr);
+  fflush (stderr);
+  self->progress_shown = FALSE;
+}
+
+static void
+show_progress (MsCliRecording *self)
+{
+  GPtrArray *profiles = ms_recorder_get_profiles (self->recorder);
+  GArray *counters = ms_recorder_get_counters (self->recorder);
+  guint n_samples = 0;
+  gint64 elapsed = (g_get_monotonic_time () - self->started_us) / G_USEC_PER_SEC;
+
+  if (!self->show_progress || !self->started)
+    return;
+
+  if (profiles->len > 0)
+    {
+      MsRecordedProfile *last = g_ptr_array_index (profiles, profiles->len - 1);
+
+      n_samples = ms_profile_get_n_samples (last->profile);
+    }
+
+  fprintf (stderr, "\r\033[Krecording %" G_GINT64_FORMAT " s: %u profile%s, %u samples, "
+           "%u counter reading%s%s", elapsed,
+           profiles->len, profiles->len == 1 ? "" : "s", n_samples,
+           counters->len, counters->len == 1 ? "" : "s",
+           self->stopping ? "; stopping…" : "");
+  fflush (stderr);
+  self->progress_shown = TRUE;
+}
+
+static gboolean
+on_progress_tick (gpointer user_data)
+{
+  show_progress (user_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_profile (MsRecorder *recorder,
+            guint       index,
+            gpointer    user_data)
+{
+  show_progress (user_data);
+}
+
+static void
+on_warning (MsRecorder   *recorder,
+            const GError *error,
+            gpointer      user_data)
+{
+  MsCliRecording *self = user_data;
+
+  clear_progress (self);
+  ms_cli_context_warn (self->ctx, "warning: %s", error->message);
+  show_progress (self);
+}
+
+static void
+on_saved (MsRecorder *recorder,
+          GFile      *file,
+          gpointer    user_data)
+{
+  MsCliRecording *self = user_data;
+
+  self->saved = TRUE;
+}
+
+/* Stopping */
+
+static void
+on_stopped (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  MsCliRecording *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  ms_recorder_stop_finish (MS_RECORDER (object), result, &error);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  clear_progress (self);
+
+  /* When the browser went away, that is the story; failing to stop it follows. */
+  if (self->ended_error != NULL)
+    {
+      g_clear_error (&error);
+      error = g_error_copy (self->ended_error);
+    }
+
+  if (error != NULL)
+    {
+      if (self->saved)
+        g_prefix_error (&error, "%s holds what was recorded until then: ", self->output);
+      else
+        g_prefix_error (&error, "nothing was saved to %s: ", self->output);
+    }
+
+  self->done_func (self, error, self->done_data);
+}
+
+static void
+stop (MsCliRecording *self)
+{
+  if (self->stopping)
+    return;
+
+  self->stopping = TRUE;
+  g_clear_handle_id (&self->duration_id, g_source_remove);
+  show_progress (self);
+
+  ms_cli_context_hold (self->ctx);
+  /* Not the context's cancellable: sampling must stop even when the user interrupts. */
+  ms_recorder_stop_async (self->recorder, NULL, on_stopped, self);
+}
+
+static gboolean
+on_duration_over (gpointer user_data)
+{
+  MsCliRecording *self = user_data;
+
+  self->duration_id = 0;
+  stop (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_session_state (MsSession  *session,
+                  GParamSpec *pspec,
+                  gpointer    user_data)
+{
+  MsCliRecording *self = user_data;
+  const GError *why = ms_session_get_error (session);
+
+  switch (ms_session_get_state (session))
+    {
+    case MS_SESSION_STATE_RECONNECTING:
+      clear_progress (self);
+      ms_cli_context_warn (self->ctx, "warning: lost the connection (%s); trying to reconnect for "
+                           "up to %u s", why ? why->message : "closed",
+                           ms_cli_context_get_timeout (self->ctx));
+      break;
+
+    case MS_SESSION_STATE_CRASHED:
+      clear_progress (self);
+      ms_cli_context_warn (self->ctx, "warning: the page crashed (%s); waiting for it to be "
+                           "reloaded", why ? why->message : "no reason given");
+      break;
+
+    case MS_SESSION_STATE_FAILED:
+      if (!self->started || self->stopping || self->ended_error != NULL)
+        break;
+      self->ended_error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
+                                       "the target or its browser went away (%s)",
+                                       why ? why->message : "connection closed");
+      stop (self);
+      break;
+
+    case MS_SESSION_STATE_CONNECTED:
+      if (ms_session_get_n_reconnects (session) > 0)
+        {
+          clear_progress (self);
+          ms_cli_context_warn (self->ctx, "reconnected; sampling again");
+        }
+      break;
+
+    case MS_SESSION_STATE_IDLE:
+    case MS_SESSION_STATE_CONNECTING:
+    case MS_SESSION_STATE_CLOSED:
+    default:
+      break;
+    }
+}
+
+static void
+on_interrupt (MsCliContext *ctx,
+              gpointer      user_data)
+{
+  MsCliRecording *self = user_data;
+
+  if (self->started)
+    {
+      stop (self);
+      return;
+    }
+
+  /* Sampling may be starting in the browser: stop it as soon as it has. */
+  if (ms_recorder_get_state (self->recorder) == MS_RECORDER_STATE_STARTING)
+    {
+      self->stop_requested = TRUE;
+      return;
+    }
+
+  ms_cli_context_failf (ctx, "interrupted before recording started");
+}
+
+/* Starting */
+
+static void
+on_started (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  MsCliRecording *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = ms_recorder_start_finish (MS_RECORDER (object), result, &error);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+
+  if (!ok)
+    {
+      ms_cli_context_fail_prefixed (self->ctx, error, "starting to sample");
+      return;
+    }
+
+  self->started = TRUE;
+  self->started_us = g_get_monotonic_time ();
+
+  if (self->stop_requested)
+    {
+      stop (self);
+      return;
+    }
+
+  if (self->duration > 0)
+    self->duration_id = g_timeout_add_seconds (self->duration, on_duration_over, self);
+  if (self->show_progress)
+    {
+      self->progress_id = g_timeout_add_seconds (1, on_progress_tick, self);
+      show_progress (self);
+    }
+}
+
+static void
+on_session_connected (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  MsCliRecording *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = ms_session_connect_finish (MS_SESSION (object), result, &error);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+
+  if (!ok)
+    {
+      ms_cli_context_fail (self->ctx, error);
+      return;
+    }
+
+  g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  ms_cli_context_hold (self->ctx);
+  ms_recorder_start_async (self->recorder, ms_cli_context_get_cancellable (self->ctx),
+                           on_started, self);
+}
+
+void
+ms_cli_recording_start (MsCliRecording         *self,
+                        MsCliRecordingDoneFunc  done,
+                        gpointer                user_data)
+{
+  self->done_func = done;
+  self->done_data = user_data;
+
+  g_signal_connect (self->recorder, "profile", G_CALLBACK (on_profile), self);
+  g_signal_connect (self->recorder, "warning", G_CALLBACK (on_warning), self);
+  g_signal_connect (self->recorder, "saved", G_CALLBACK (on_saved), self);
+
+  ms_cli_context_set_interrupt_func (self->ctx, on_interrupt, self);
+  ms_cli_context_hold (self->ctx);
+  ms_session_connect_async (self->session, ms_cli_context_get_cancellable (self->ctx),
+                            on_session_connected, self);
+}
+
+/* Summary */
+
+void
+ms_cli_recording_print_summary (MsCliRecording *self)
+{
+  GPtrArray *profiles = ms_recorder_get_profiles (self->recorder);
+  GArray *counters = ms_recorder_get_counters (self->recorder);
+
+  printf ("file: %s\n", self->output);
+  printf ("profiles: %u\n", profiles->len);
+  if (profiles->len > 0)
+    {
+      MsRecordedProfile *last = g_ptr_array_index (profiles, profiles->len - 1);
+
+      printf ("samples in last profile: %u\n", ms_profile_get_n_samples (last->profile));
+    }
+
+  if (counters->len > 0)
+    {
+      const MsRecordedCounters *first = &g_array_index (counters, MsRecordedCounters, 0);
+      const MsRecordedCounters *last = &g_array_index (counters, MsRecordedCounters,
+                                                       counters->len - 1);
+
+      printf ("counter readings: %u\n", counters->len);
+      printf ("documents: %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT "\n",
+              first->documents, last->documents);
+      printf ("nodes: %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT "\n", first->nodes, last->nodes);
+      printf ("jsEventListeners: %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT "\n",
+              first->js_event_listeners, last->js_event_listeners);
+    }
+  else
+    printf ("counter readings: 0\n");
+
+  fflush (stdout);
+}
