@@ -48,9 +48,11 @@ exit_status_of (GSubprocess *process,
   return g_subprocess_get_exit_status (process);
 }
 
-GSubprocess *
-cli_test_spawn (const char * const *args)
+static GSubprocess *
+spawn_in (const char         *cwd,
+          const char * const *args)
 {
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
@@ -60,12 +62,20 @@ cli_test_spawn (const char * const *args)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (cwd != NULL)
+    g_subprocess_launcher_set_cwd (launcher, cwd);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   return process;
+}
+
+GSubprocess *
+cli_test_spawn (const char * const *args)
+{
+  return spawn_in (NULL, args);
 }
 
 int
@@ -74,7 +84,17 @@ cli_test_runv (const char * const  *args,
                char               **out,
                char               **err)
 {
-  g_autoptr(GSubprocess) process = cli_test_spawn (args);
+  return cli_test_runv_in (NULL, args, max_seconds, out, err);
+}
+
+int
+cli_test_runv_in (const char          *cwd,
+                  const char * const  *args,
+                  guint                max_seconds,
+                  char               **out,
+                  char               **err)
+{
+  g_autoptr(GSubprocess) process = spawn_in (cwd, args);
   g_autofree char *joined = g_strjoinv (" ", (char **) args);
   Run run = { FALSE, FALSE, NULL, NULL, NULL };
   guint deadline;

@@ -21,6 +21,12 @@ int          cli_test_runv           (const char * const  *args,
                                       guint                max_seconds,
                                       char               **out,
                                       char               **err);
+/* The same, in the folder @cwd. */
+int          cli_test_runv_in        (const char          *cwd,
+                                      const char * const  *args,
+                                      guint                max_seconds,
+                                      char               **out,
+                                      char               **err);
 int          cli_test_run            (char               **out,
                                       char               **err,
                                       ...) G_GNUC_NULL_TERMINATED;

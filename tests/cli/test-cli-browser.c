@@ -10,9 +10,11 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -22,6 +24,7 @@
 #include "ms-cdp-error.h"
 #include "ms-cdp-memory.h"
 
+#include "cli-test-profile.h"
 #include "cli-test-run.h"
 
 #define N_DIVS 25
@@ -738,6 +741,316 @@ test_watch (void)
   g_assert_cmpstr (quiet_out, ==, "");
 }
 
+
+/* record */
+
+static JsonObject *
+load_session (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "memscope-session");
+  g_assert_cmpint (json_object_get_int_member (root, "version"), ==, 1);
+
+  return json_object_ref (root);
+}
+
+static JsonObject *
+reply_result (JsonObject *entry)
+{
+  return json_object_get_object_member (json_object_get_object_member (entry, "reply"), "result");
+}
+
+static char *
+read_pipe (GInputStream *stream)
+{
+  g_autoptr(GError) error = NULL;
+  char *buffer = g_malloc0 (64 * 1024);
+  gsize n_read = 0;
+
+  g_input_stream_read_all (stream, buffer, 64 * 1024 - 1, &n_read, NULL, &error);
+  g_assert_no_error (error);
+  buffer[n_read] = '\0';
+
+  return buffer;
+}
+
+/* Iterates the main context until @path exists (the recorder saved once). */
+static void
+wait_for_file (const char *path)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (50 * 1000);
+    }
+}
+
+/* Memory.stopSampling fails when no sampling runs: whoever recorded stopped it. */
+static void
+assert_not_sampling (PageId page)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = call (browser.conns[page], "Memory.stopSampling", NULL, &error);
+
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL);
+}
+
+static void
+check_summary (const char *out,
+               const char *path,
+               JsonObject *session)
+{
+  JsonArray *profiles = json_object_get_array_member (session, "profiles");
+  JsonArray *counters = json_object_get_array_member (session, "counters");
+  guint n_profiles = json_array_get_length (profiles);
+  guint n_counters = json_array_get_length (counters);
+  JsonObject *last = json_object_get_object_member (
+    reply_result (json_array_get_object_element (profiles, n_profiles - 1)), "profile");
+  g_autoptr(GArray) samples = cli_test_samples_from_profile (last);
+  g_autofree char *expected = NULL;
+  JsonObject *first_counters, *last_counters;
+
+  g_assert_cmpuint (n_counters, >, 0);
+  first_counters = reply_result (json_array_get_object_element (counters, 0));
+  last_counters = reply_result (json_array_get_object_element (counters, n_counters - 1));
+  expected = g_strdup_printf ("file: %s\nprofiles: %u\nsamples in last profile: %u\n"
+                              "counter readings: %u\n"
+                              "documents: %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT "\n"
+                              "nodes: %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT "\n"
+                              "jsEventListeners: %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT "\n",
+                              path, n_profiles, samples->len, n_counters,
+                              json_object_get_int_member (first_counters, "documents"),
+                              json_object_get_int_member (last_counters, "documents"),
+                              json_object_get_int_member (first_counters, "nodes"),
+                              json_object_get_int_member (last_counters, "nodes"),
+                              json_object_get_int_member (first_counters, "jsEventListeners"),
+                              json_object_get_int_member (last_counters, "jsEventListeners"));
+  g_assert_cmpstr (out, ==, expected);
+}
+
+static void
+test_record (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *started = NULL;
+  g_autofree char *stopped = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *histogram = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr(JsonObject) session = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_auto(GStrv) rows = NULL;
+  JsonArray *profiles, *counters;
+  JsonObject *last;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "record.memscope", NULL);
+
+  /* The page allocates while it is recorded. */
+  started = evaluate (PAGE_LEAKY, "window.recordTimer = setInterval(step, 100), true", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_cli (&out, &err, "record", "--target", "leaky.html", "--every", "1",
+                            "--duration", "3", "--sampling-interval", "4096", "-o", path, NULL),
+                   ==, CLI_EXIT_OK);
+  stopped = evaluate (PAGE_LEAKY, "clearInterval(window.recordTimer), true", &error);
+  g_assert_no_error (error);
+  /* Not a terminal: no progress. */
+  g_assert_cmpstr (err, ==, "");
+  assert_not_sampling (PAGE_LEAKY);
+
+  session = load_session (path);
+  profiles = json_object_get_array_member (session, "profiles");
+  counters = json_object_get_array_member (session, "counters");
+  g_assert_cmpuint (json_array_get_length (profiles), >=, 2);
+  g_assert_cmpuint (json_array_get_length (counters), >=, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (session, "target"),
+                                                  "url"), ==, browser.urls[PAGE_LEAKY]);
+  check_summary (out, path, session);
+
+  last = json_object_get_object_member (
+    reply_result (json_array_get_object_element (profiles, json_array_get_length (profiles) - 1)),
+    "profile");
+  samples = cli_test_samples_from_profile (last);
+  g_assert_cmpuint (samples->len, >, 0);
+
+  /* What the session exports is its last profile, and its counters. */
+  g_assert_cmpint (cli_test_run (&folded, NULL, "export", path, "--format", "folded", "--frames",
+                                 "address", NULL), ==, CLI_EXIT_OK);
+  cli_test_check_folded (folded, samples);
+  g_assert_cmpint (cli_test_run (&histogram, NULL, "export", path, "--format", "histogram", NULL),
+                   ==, CLI_EXIT_OK);
+  cli_test_check_histogram (histogram, samples, 16);
+
+  g_assert_cmpint (cli_test_run (&csv, NULL, "export", path, "--format", "csv", NULL), ==,
+                   CLI_EXIT_OK);
+  rows = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpstr (rows[0], ==, "time,documents,nodes,jsEventListeners");
+  g_assert_cmpuint (g_strv_length (rows), ==, json_array_get_length (counters) + 2);
+  for (guint i = 0; i < json_array_get_length (counters); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (counters, i);
+      JsonObject *result = reply_result (entry);
+      gint64 time = json_object_get_int_member (entry, "time");
+      g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ".%03d,%" G_GINT64_FORMAT
+                                                   ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
+                                                   time / G_USEC_PER_SEC,
+                                                   (int) (time % G_USEC_PER_SEC / 1000),
+                                                   json_object_get_int_member (result, "documents"),
+                                                   json_object_get_int_member (result, "nodes"),
+                                                   json_object_get_int_member (result,
+                                                                               "jsEventListeners"));
+
+      g_assert_cmpstr (rows[i + 1], ==, expected);
+    }
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_record_ws (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonObject) session = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "ws.memscope", NULL);
+
+  /* --ws replaces --endpoint: run without run_cli()'s --endpoint. */
+  g_assert_cmpint (cli_test_run (&out, NULL, "record", "--ws", browser.ws_urls[PAGE_CLEAN],
+                                 "--duration", "1", "-o", path, NULL), ==, CLI_EXIT_OK);
+  session = load_session (path);
+  /* One profile, taken when stopping. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (session, "profiles")), ==, 1);
+  check_summary (out, path, session);
+  assert_not_sampling (PAGE_CLEAN);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_record_refuses_other_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *contents = NULL;
+  static const char text[] = "{\"not\":\"a session\"}\n";
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "other.json", NULL);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_cli (&out, &err, "record", "--target", "clean.html", "--duration", "1",
+                            "-o", path, NULL), ==, CLI_EXIT_ERROR);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (g_str_has_prefix (err, "memscope-cli: record: "));
+  g_assert_nonnull (strstr (err, "not a readable Memscope session"));
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, text);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Ctrl-C stops sampling, writes the file and exits 0. */
+static void
+test_record_interrupt (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(JsonObject) session = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "interrupted.memscope", NULL);
+  process = cli_test_spawn ((const char *[]) { "--endpoint", browser.endpoint_text, "record",
+                                               "--target", "clean.html", "--every", "1",
+                                               "-o", path, NULL });
+  wait_for_file (path);
+  g_subprocess_send_signal (process, SIGINT);
+  g_assert_cmpint (cli_test_wait (process, 60), ==, CLI_EXIT_OK);
+  out = read_pipe (g_subprocess_get_stdout_pipe (process));
+
+  session = load_session (path);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (session, "profiles")), >=, 1);
+  check_summary (out, path, session);
+  assert_not_sampling (PAGE_CLEAN);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The target closes mid-recording: exit 2, and the file keeps what was saved. */
+static void
+test_record_target_closes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *params = NULL;
+  g_autofree char *close_params = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(JsonObject) created = NULL;
+  g_autoptr(JsonObject) closed = NULL;
+  g_autoptr(JsonObject) session = NULL;
+  const char *target_id;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "closed.memscope", NULL);
+  params = g_strdup_printf ("{\"url\":\"%s?closing\"}", browser.urls[PAGE_CLEAN]);
+  created = call (browser.browser_conn, "Target.createTarget", params, &error);
+  g_assert_no_error (error);
+  target_id = json_object_get_string_member (created, "targetId");
+
+  process = cli_test_spawn ((const char *[]) { "--endpoint", browser.endpoint_text, "record",
+                                               "--target", target_id, "--every", "1",
+                                               "--timeout", "2", "-o", path, NULL });
+  wait_for_file (path);
+  close_params = g_strdup_printf ("{\"targetId\":\"%s\"}", target_id);
+  closed = call (browser.browser_conn, "Target.closeTarget", close_params, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (cli_test_wait (process, 60), ==, CLI_EXIT_ERROR);
+  out = read_pipe (g_subprocess_get_stdout_pipe (process));
+  err = read_pipe (g_subprocess_get_stderr_pipe (process));
+  g_assert_nonnull (strstr (err, "went away"));
+  g_assert_nonnull (strstr (err, "holds what was recorded until then"));
+
+  session = load_session (path);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (session, "profiles")), >=, 1);
+  check_summary (out, path, session);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_target_not_found (void)
 {
@@ -800,6 +1113,11 @@ main (int    argc,
   g_test_add_func ("/memscope/cli/browser/pressure", test_pressure);
   g_test_add_func ("/memscope/cli/browser/target-not-found", test_target_not_found);
   g_test_add_func ("/memscope/cli/browser/watch", test_watch);
+  g_test_add_func ("/memscope/cli/browser/record", test_record);
+  g_test_add_func ("/memscope/cli/browser/record-ws", test_record_ws);
+  g_test_add_func ("/memscope/cli/browser/record-refuses-other-file", test_record_refuses_other_file);
+  g_test_add_func ("/memscope/cli/browser/record-interrupt", test_record_interrupt);
+  g_test_add_func ("/memscope/cli/browser/record-target-closes", test_record_target_closes);
   g_test_add_func ("/memscope/cli/browser/purge", test_purge);
 
   status = g_test_run ();

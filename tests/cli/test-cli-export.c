@@ -7,22 +7,13 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "cli-test-profile.h"
 #include "cli-test-run.h"
-
-#define N_BUCKETS 16
-
-typedef struct
-{
-  guint64  size;
-  guint64  total;
-  GStrv    addresses;   /* leaf first, as the protocol gives them */
-} Sample;
 
 static char *
 fixture_path (const char *name)
@@ -37,96 +28,13 @@ fixture_path (const char *name)
   return g_build_filename (dir, "small", name, NULL);
 }
 
-static void
-sample_clear (gpointer data)
-{
-  Sample *sample = data;
-
-  g_strfreev (sample->addresses);
-}
-
-/* The samples of a getSamplingProfile reply: {"id":…,"result":{"profile":{"samples":…}}}. */
-static GArray *
-read_samples (const char *path)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  GArray *samples = g_array_new (FALSE, FALSE, sizeof (Sample));
-  JsonObject *profile;
-  JsonArray *array;
-
-  g_array_set_clear_func (samples, sample_clear);
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  profile = json_object_get_object_member (
-    json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "result"),
-    "profile");
-  array = json_object_get_array_member (profile, "samples");
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *object = json_array_get_object_element (array, i);
-      JsonArray *stack = json_object_get_array_member (object, "stack");
-      Sample sample;
-
-      /* All-time profiles report the V8 heap as a sample whose one frame is "<V8 Heap>":
-       * a size, not an allocation stack. */
-      if (json_array_get_length (stack) == 1 &&
-          g_strcmp0 (json_array_get_string_element (stack, 0), "<V8 Heap>") == 0)
-        continue;
-
-      sample.size = json_object_get_int_member (object, "size");
-      sample.total = json_object_get_int_member (object, "total");
-      sample.addresses = g_new0 (char *, json_array_get_length (stack) + 1);
-      for (guint j = 0; j < json_array_get_length (stack); j++)
-        {
-          const char *frame = json_array_get_string_element (stack, j);
-          const char *space = strchr (frame, ' ');
-
-          sample.addresses[j] = space ? g_strndup (frame, space - frame) : g_strdup (frame);
-        }
-      g_array_append_val (samples, sample);
-    }
-
-  g_assert_cmpuint (samples->len, >, 0);
-  return samples;
-}
-
-/* Folded stacks by address: root first, ';'-joined, summed over samples. */
-static GHashTable *
-expected_folded (GArray *samples)
-{
-  GHashTable *folded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  for (guint i = 0; i < samples->len; i++)
-    {
-      const Sample *sample = &g_array_index (samples, Sample, i);
-      g_autoptr(GString) path = g_string_new (NULL);
-      guint n = g_strv_length (sample->addresses);
-      guint64 *sum;
-
-      for (guint j = n; j > 0; j--)
-        g_string_append_printf (path, "%s%s", path->len ? ";" : "", sample->addresses[j - 1]);
-
-      sum = g_hash_table_lookup (folded, path->str);
-      if (sum == NULL)
-        {
-          sum = g_new0 (guint64, 1);
-          g_hash_table_insert (folded, g_strdup (path->str), sum);
-        }
-      *sum += sample->total;
-    }
-
-  return folded;
-}
-
 static guint64
 sum_totals (GArray *samples)
 {
   guint64 sum = 0;
 
   for (guint i = 0; i < samples->len; i++)
-    sum += g_array_index (samples, Sample, i).total;
+    sum += g_array_index (samples, CliTestSample, i).total;
   return sum;
 }
 
@@ -142,8 +50,8 @@ test_folded_by_address (void)
 
   if (path == NULL)
     return;
-  samples = read_samples (path);
-  expected = expected_folded (samples);
+  samples = cli_test_read_samples (path);
+  expected = cli_test_expected_folded (samples);
 
   g_assert_cmpint (cli_test_run (&out, &err, "export", path, "--format", "folded",
                                  "--frames", "address", NULL), ==, CLI_EXIT_OK);
@@ -175,7 +83,7 @@ test_folded_by_module (void)
 
   if (path == NULL)
     return;
-  samples = read_samples (path);
+  samples = cli_test_read_samples (path);
 
   g_assert_cmpint (cli_test_run (&out, NULL, "export", path, "--format", "folded",
                                  "--frames", "module", NULL), ==, CLI_EXIT_OK);
@@ -194,43 +102,14 @@ check_histogram (guint bytes_per_block)
   g_autofree char *bpb = g_strdup_printf ("%u", bytes_per_block);
   g_autoptr(GArray) samples = NULL;
   g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint64 count[N_BUCKETS] = { 0 };
-  guint64 bytes[N_BUCKETS] = { 0 };
-  double allocations[N_BUCKETS] = { 0 };
 
   if (path == NULL)
     return;
-  samples = read_samples (path);
-
-  /* Bucket i holds sizes up to bytes_per_block × 2^i; the last one everything larger. */
-  for (guint i = 0; i < samples->len; i++)
-    {
-      const Sample *sample = &g_array_index (samples, Sample, i);
-      guint b = 0;
-
-      while (b < N_BUCKETS - 1 && sample->size > ((guint64) bytes_per_block << b))
-        b++;
-      count[b]++;
-      bytes[b] += sample->total;
-      allocations[b] += (double) sample->total / (double) sample->size;
-    }
+  samples = cli_test_read_samples (path);
 
   g_assert_cmpint (cli_test_run (&out, NULL, "export", path, "--format", "histogram",
                                  "--bytes-per-block", bpb, NULL), ==, CLI_EXIT_OK);
-  lines = cli_test_lines (out);
-  g_assert_cmpuint (g_strv_length (lines), ==, N_BUCKETS);
-  for (guint i = 0; i < N_BUCKETS; i++)
-    {
-      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
-
-      g_assert_cmpuint (g_strv_length (fields), ==, 5);
-      g_assert_cmpuint (g_ascii_strtoull (fields[0], NULL, 10), ==, i);
-      g_assert_cmpuint (g_ascii_strtoull (fields[1], NULL, 10), ==, (guint64) bytes_per_block << i);
-      g_assert_cmpuint (g_ascii_strtoull (fields[2], NULL, 10), ==, count[i]);
-      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fields[3], NULL), allocations[i], 0.5 + 1e-9);
-      g_assert_cmpuint (g_ascii_strtoull (fields[4], NULL, 10), ==, bytes[i]);
-    }
+  cli_test_check_histogram (out, samples, bytes_per_block);
 }
 
 static void
@@ -257,7 +136,7 @@ test_json (void)
 
   if (path == NULL)
     return;
-  samples = read_samples (path);
+  samples = cli_test_read_samples (path);
 
   g_assert_cmpint (cli_test_run (&out, NULL, "export", path, "--format", "json", NULL), ==,
                    CLI_EXIT_OK);
@@ -316,8 +195,8 @@ test_diff_same (void)
 
   if (path == NULL)
     return;
-  samples = read_samples (path);
-  expected = expected_folded (samples);
+  samples = cli_test_read_samples (path);
+  expected = cli_test_expected_folded (samples);
 
   g_assert_cmpint (cli_test_run (&out, NULL, "diff", path, path, "--format", "folded",
                                  "--frames", "address", NULL), ==, CLI_EXIT_OK);
@@ -419,25 +298,6 @@ export_output (const char *first,
 }
 
 static void
-check_folded (const char *out,
-              GArray     *samples)
-{
-  g_autoptr(GHashTable) expected = expected_folded (samples);
-  g_auto(GStrv) lines = cli_test_lines (out);
-
-  g_assert_cmpuint (g_strv_length (lines), ==, g_hash_table_size (expected));
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *space = strrchr (lines[i], ' ');
-      g_autofree char *stack = g_strndup (lines[i], space - lines[i]);
-      guint64 *sum = g_hash_table_lookup (expected, stack);
-
-      g_assert_nonnull (sum);
-      g_assert_cmpuint (g_ascii_strtoull (space + 1, NULL, 10), ==, *sum);
-    }
-}
-
-static void
 test_session_profiles (void)
 {
   g_autoptr(GError) error = NULL;
@@ -458,18 +318,18 @@ test_session_profiles (void)
   session = write_session (dir, "two.memscope", 1);
   if (session == NULL)
     return;
-  first = read_samples (first_path);
-  last = read_samples (last_path);
+  first = cli_test_read_samples (first_path);
+  last = cli_test_read_samples (last_path);
 
   /* The last profile unless --profile picks one. */
   by_default = export_output (session, "--format", "folded", "--frames", "address", NULL);
-  check_folded (by_default, last);
+  cli_test_check_folded (by_default, last);
   second = export_output (session, "--format", "folded", "--frames", "address", "--profile", "2",
                           NULL);
   g_assert_cmpstr (second, ==, by_default);
   picked_first = export_output (session, "--format", "folded", "--frames", "address",
                                 "--profile", "1", NULL);
-  check_folded (picked_first, first);
+  cli_test_check_folded (picked_first, first);
 
   svg = export_output (session, "--format", "svg", "--profile", "1", NULL);
   g_assert_nonnull (strstr (svg, "two.memscope, profile 1 of 2"));

@@ -1,0 +1,158 @@
+/* cli-test-profile.c: expected figures of a profile, computed from its raw JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cli-test-run.h"
+#include "cli-test-profile.h"
+
+static void
+sample_clear (gpointer data)
+{
+  CliTestSample *sample = data;
+
+  g_strfreev (sample->addresses);
+}
+
+GArray *
+cli_test_samples_from_profile (JsonObject *profile)
+{
+  GArray *samples = g_array_new (FALSE, FALSE, sizeof (CliTestSample));
+  JsonArray *array = json_object_get_array_member (profile, "samples");
+
+  g_array_set_clear_func (samples, sample_clear);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      JsonArray *stack = json_object_get_array_member (object, "stack");
+      CliTestSample sample;
+
+      /* All-time profiles report the V8 heap as a sample whose one frame is "<V8 Heap>":
+       * a size, not an allocation stack. */
+      if (json_array_get_length (stack) == 1 &&
+          g_strcmp0 (json_array_get_string_element (stack, 0), "<V8 Heap>") == 0)
+        continue;
+
+      sample.size = json_object_get_int_member (object, "size");
+      sample.total = json_object_get_int_member (object, "total");
+      sample.addresses = g_new0 (char *, json_array_get_length (stack) + 1);
+      for (guint j = 0; j < json_array_get_length (stack); j++)
+        {
+          const char *frame = json_array_get_string_element (stack, j);
+          const char *space = strchr (frame, ' ');
+
+          sample.addresses[j] = space ? g_strndup (frame, space - frame) : g_strdup (frame);
+        }
+      g_array_append_val (samples, sample);
+    }
+
+  return samples;
+}
+
+GArray *
+cli_test_read_samples (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  GArray *samples;
+  JsonObject *profile;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  profile = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "result"),
+    "profile");
+  samples = cli_test_samples_from_profile (profile);
+  g_assert_cmpuint (samples->len, >, 0);
+
+  return samples;
+}
+
+GHashTable *
+cli_test_expected_folded (GArray *samples)
+{
+  GHashTable *folded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const CliTestSample *sample = &g_array_index (samples, CliTestSample, i);
+      g_autoptr(GString) path = g_string_new (NULL);
+      guint n = g_strv_length (sample->addresses);
+      guint64 *sum;
+
+      for (guint j = n; j > 0; j--)
+        g_string_append_printf (path, "%s%s", path->len ? ";" : "", sample->addresses[j - 1]);
+
+      sum = g_hash_table_lookup (folded, path->str);
+      if (sum == NULL)
+        {
+          sum = g_new0 (guint64, 1);
+          g_hash_table_insert (folded, g_strdup (path->str), sum);
+        }
+      *sum += sample->total;
+    }
+
+  return folded;
+}
+
+void
+cli_test_check_folded (const char *out,
+                       GArray     *samples)
+{
+  g_autoptr(GHashTable) expected = cli_test_expected_folded (samples);
+  g_auto(GStrv) lines = cli_test_lines (out);
+
+  g_assert_cmpuint (g_strv_length (lines), ==, g_hash_table_size (expected));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *space = strrchr (lines[i], ' ');
+      g_autofree char *stack = NULL;
+      guint64 *sum;
+
+      g_assert_nonnull (space);
+      stack = g_strndup (lines[i], space - lines[i]);
+      sum = g_hash_table_lookup (expected, stack);
+      g_assert_nonnull (sum);
+      g_assert_cmpuint (g_ascii_strtoull (space + 1, NULL, 10), ==, *sum);
+    }
+}
+
+void
+cli_test_check_histogram (const char *out,
+                          GArray     *samples,
+                          guint       bytes_per_block)
+{
+  g_auto(GStrv) lines = cli_test_lines (out);
+  guint64 count[CLI_TEST_N_BUCKETS] = { 0 };
+  guint64 bytes[CLI_TEST_N_BUCKETS] = { 0 };
+  double allocations[CLI_TEST_N_BUCKETS] = { 0 };
+
+  /* Bucket i holds sizes up to bytes_per_block × 2^i; the last one everything larger. */
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const CliTestSample *sample = &g_array_index (samples, CliTestSample, i);
+      guint b = 0;
+
+      while (b < CLI_TEST_N_BUCKETS - 1 && sample->size > ((guint64) bytes_per_block << b))
+        b++;
+      count[b]++;
+      bytes[b] += sample->total;
+      allocations[b] += (double) sample->total / (double) sample->size;
+    }
+
+  g_assert_cmpuint (g_strv_length (lines), ==, CLI_TEST_N_BUCKETS);
+  for (guint i = 0; i < CLI_TEST_N_BUCKETS; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 5);
+      g_assert_cmpuint (g_ascii_strtoull (fields[0], NULL, 10), ==, i);
+      g_assert_cmpuint (g_ascii_strtoull (fields[1], NULL, 10), ==, (guint64) bytes_per_block << i);
+      g_assert_cmpuint (g_ascii_strtoull (fields[2], NULL, 10), ==, count[i]);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fields[3], NULL), allocations[i], 0.5 + 1e-9);
+      g_assert_cmpuint (g_ascii_strtoull (fields[4], NULL, 10), ==, bytes[i]);
+    }
+}
