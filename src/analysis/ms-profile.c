@@ -257,7 +257,9 @@ gunzip_padded (const char  *data,
                       | (guint32)(guint8)data[len - 2] << 16
                       | (guint32)(guint8)data[len - 1] << 24;
 
-      if (isize >= len / 2)
+      /* Only a hint: a crafted trailer must not make us allocate 4 GiB. Deflate
+       * expands at most 1032:1, so a larger claim is a lie. */
+      if (isize >= len / 2 && isize / 1032 <= len)
         capacity = (gsize)isize + 1;
     }
   capacity = MAX (capacity, 4096);

@@ -446,6 +446,22 @@ test_bad_generated (void)
   memset (bad_gz + 10, 0xff, gz_len - 10);
   check_bad ("corrupt gzip", bad_gz, gz_len, MS_ANALYSIS_ERROR_COMPRESSION, "gzip:");
 
+  /* found by fuzz-profile: gzip magic, garbage, and a trailer claiming a 4 GiB
+   * output; must fail without trusting that size */
+  {
+    static const guint8 lying[] = {
+      0x1f, 0x8b, 0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x00, 0x31, 0x06, 0xff, 0x33, 0xff,
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x32, 0x30, 0x30, 0x20, 0x2c, 0x22,
+      0x6d, 0x65, 0x73, 0x8d, 0x97 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MsProfile) profile = ms_profile_new_from_data ((const char *) lying, sizeof lying, &error);
+
+    g_assert_null (profile);
+    g_assert_true (g_error_matches (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_COMPRESSION) ||
+                   g_error_matches (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED));
+    g_assert_nonnull (strstr (error->message, "gzip:"));
+  }
+
   /* 100,000 nested arrays, closed and not */
   for (guint i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');
