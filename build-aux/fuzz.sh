@@ -2,7 +2,8 @@
 # Builds the libFuzzer harnesses (clang, ASan + UBSan) and runs each one for a fixed
 # number of inputs, seeded from the shared fixtures.
 #
-#   build-aux/fuzz.sh [RUNS]     # default 20000 inputs per harness; the long run uses 1000000
+#   build-aux/fuzz.sh [RUNS]     # default 20000 inputs per harness
+#   FUZZ_MAX_LEN=4096 build-aux/fuzz.sh 1000000   # the long run: small inputs, small seeds only
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,13 +28,16 @@ for harness in "$build"/tests/fuzz/fuzz-*; do
   corpus="$corpus_root/$name"
   mkdir -p "$corpus"
   # Seeds: every small reply; the session harness also gets the session files the tests write.
-  cp "$fixtures"/small/*.json "$corpus"/
+  max_len=${FUZZ_MAX_LEN:-262144}
+  for seed in "$fixtures"/small/*.json; do
+    [ "$(stat -c %s "$seed")" -le "$max_len" ] && cp "$seed" "$corpus"/
+  done
   if [ -d "$top/tests/fuzz/seeds/$name" ]; then
     cp "$top/tests/fuzz/seeds/$name"/* "$corpus"/
   fi
   echo "== $name: $runs inputs"
   if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-       "$harness" -runs="$runs" -max_len=262144 -rss_limit_mb=4096 -timeout=20 \
+       "$harness" -runs="$runs" -max_len="$max_len" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 \
        -print_final_stats=1 "$corpus" > "$corpus_root/$name.log" 2>&1; then
     echo "FAIL: $name (log follows)"
     tail -n 60 "$corpus_root/$name.log"
