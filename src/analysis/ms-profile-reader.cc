@@ -285,6 +285,24 @@ struct Reader
   std::vector<guint32>   stack_table;    /* open addressing, stack + 1 */
   std::vector<guint32>   scratch;
 
+  /* stack interning by raw JSON text "[...]": a sample whose stack is
+   * byte-identical to one already read gets its id without looking at the
+   * frames. Capped so that all-distinct stacks cost no more than a fraction
+   * of the input. */
+  std::string            stack_keys;
+  std::vector<guint32>   stack_key_off;
+  std::vector<guint32>   stack_key_len;
+  std::vector<guint32>   stack_key_value;
+  std::vector<guint32>   stack_text_table; /* open addressing, entry + 1 */
+  size_t                 stack_keys_cap;
+  const char            *end;            /* end of the text being iterated */
+  const char            *last_frame_end = NULL; /* where parse_stack's last token ended */
+
+  /* chunked reading: the samples array at this offset of the skeleton is
+   * already read */
+  size_t                 hole = G_MAXSIZE;
+  bool                   hole_visited = false;
+
   std::string            tmp;
   bool                   have_profile = false;
   std::string            profile_path;
@@ -294,6 +312,9 @@ struct Reader
   {
     frame_table.assign (4096, 0);
     stack_table.assign (4096, 0);
+    stack_text_table.assign (4096, 0);
+    stack_keys_cap = (4 << 20) + l / 16;
+    end = b + l;
   }
 
   bool fail (MsAnalysisError code, const Path &path, const char *format, ...) G_GNUC_PRINTF (4, 5);
@@ -312,6 +333,8 @@ struct Reader
   bool parse_stack (ondemand::value v, const Path &path);
   bool intern_frame (const char *raw, size_t n, const Path &path, guint32 *out);
   guint32 intern_stack ();
+  bool lookup_stack_text (const char *raw, size_t n, guint64 h, guint32 *out);
+  void remember_stack_text (const char *raw, size_t n, guint64 h, guint32 id);
   bool parse_modules (ondemand::value v, const Path &path);
   bool parse_module (ondemand::value v, const Path &path);
 };
@@ -725,6 +748,68 @@ Reader::intern_stack ()
 }
 
 bool
+Reader::lookup_stack_text (const char *raw,
+                           size_t      n,
+                           guint64     h,
+                           guint32    *out)
+{
+  size_t mask = stack_text_table.size () - 1;
+
+  for (size_t slot = h & mask;; slot = (slot + 1) & mask)
+    {
+      guint32 entry = stack_text_table[slot];
+
+      if (entry == 0)
+        return false;
+      entry--;
+      if (stack_key_len[entry] == n && memcmp (stack_keys.data () + stack_key_off[entry], raw, n) == 0)
+        {
+          *out = stack_key_value[entry];
+          return true;
+        }
+    }
+}
+
+void
+Reader::remember_stack_text (const char *raw,
+                             size_t      n,
+                             guint64     h,
+                             guint32     id)
+{
+  size_t mask;
+  size_t slot;
+
+  if (stack_keys.size () + n > stack_keys_cap)
+    return;
+
+  if ((stack_key_off.size () + 1) * 2 > stack_text_table.size ())
+    {
+      std::vector<guint32> bigger (stack_text_table.size () * 2, 0);
+      size_t bmask = bigger.size () - 1;
+
+      for (size_t i = 0; i < stack_key_off.size (); i++)
+        {
+          size_t s = hash_bytes (stack_keys.data () + stack_key_off[i], stack_key_len[i]) & bmask;
+
+          while (bigger[s] != 0)
+            s = (s + 1) & bmask;
+          bigger[s] = (guint32)i + 1;
+        }
+      stack_text_table.swap (bigger);
+    }
+
+  mask = stack_text_table.size () - 1;
+  for (slot = h & mask; stack_text_table[slot] != 0; slot = (slot + 1) & mask)
+    ;
+
+  stack_key_off.push_back ((guint32)stack_keys.size ());
+  stack_key_len.push_back ((guint32)n);
+  stack_key_value.push_back (id);
+  stack_keys.append (raw, n);
+  stack_text_table[slot] = (guint32)stack_key_off.size ();
+}
+
+bool
 Reader::parse_stack (ondemand::value    v,
                      const Path &path)
 {
@@ -772,6 +857,7 @@ Reader::parse_stack (ondemand::value    v,
 
       if (!intern_frame (token.data () + 1, n - 2, index_path (path, index), &frame))
         return false;
+      last_frame_end = token.data () + token.size ();
 
       scratch.push_back (frame);
       index++;
@@ -796,6 +882,10 @@ Reader::parse_sample (ondemand::value    v,
   ondemand::object object;
   MsProfileSample sample = { 0, 0, 0 };
   bool has_size = false, has_total = false, has_stack = false;
+  bool cached = false;
+  const char *stack_text = NULL;
+  size_t stack_len = 0;
+  guint64 stack_hash = 0;
   error_code e;
 
   if (!get_type (v, path, &type))
@@ -834,8 +924,35 @@ Reader::parse_sample (ondemand::value    v,
           if (has_stack)
             return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"stack\" appears twice");
           has_stack = true;
-          if (!parse_stack (f.value (), member_path (path, "stack")))
+
+          ondemand::value sv = f.value ();
+          std::string_view token = sv.raw_json_token ();
+
+          /* The first ']' after '[' ends the array unless a frame contains
+           * one; a text seen before was a whole array then, so it is here. */
+          if (!token.empty () && token[0] == '[')
+            {
+              const char *close = (const char *)memchr (token.data (), ']', end - token.data ());
+
+              if (close != NULL)
+                {
+                  stack_text = token.data ();
+                  stack_len = close + 1 - stack_text;
+                  stack_hash = hash_bytes (stack_text, stack_len);
+                  if (lookup_stack_text (stack_text, stack_len, stack_hash, &sample.stack))
+                    {
+                      /* left unread: the object iteration skips it */
+                      cached = true;
+                      continue;
+                    }
+                }
+            }
+
+          last_frame_end = NULL;
+          if (!parse_stack (sv, member_path (path, "stack")))
             return false;
+          if (stack_text != NULL && last_frame_end != stack_text + stack_len - 1)
+            stack_text = NULL;
         }
     }
 
@@ -845,6 +962,12 @@ Reader::parse_sample (ondemand::value    v,
     return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"total\"");
   if (!has_stack)
     return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"stack\"");
+
+  if (cached)
+    {
+      g_array_append_val (data->samples, sample);
+      return true;
+    }
 
   if (scratch[0] == MS_PROFILE_V8_HEAP_FRAME)
     {
@@ -858,6 +981,8 @@ Reader::parse_sample (ondemand::value    v,
 
   sample.stack = intern_stack ();
   g_array_append_val (data->samples, sample);
+  if (stack_text != NULL)
+    remember_stack_text (stack_text, stack_len, stack_hash, sample.stack);
 
   return true;
 }
@@ -870,6 +995,13 @@ Reader::parse_samples (ondemand::value    v,
   ondemand::array array;
   size_t index = 0;
   error_code e;
+
+  /* chunked reading: this array was read already, chunk by chunk */
+  if (hole != G_MAXSIZE && (size_t)(v.raw_json_token ().data () - buf) == hole)
+    {
+      hole_visited = true;
+      return true;
+    }
 
   if (!get_type (v, path, &type))
     return false;
@@ -1189,6 +1321,233 @@ Reader::parse_document ()
   return true;
 }
 
+/* Chunked reading.
+ *
+ * simdjson indexes a whole document before walking it: 4 bytes per token, and
+ * a walk that streams the text from memory a second time. So the samples
+ * array, nearly all of a profile, is read in pieces of about
+ * MS_PROFILE_CHUNK_BYTES: each piece is whole samples, wrapped as "[...]" in a
+ * small padded buffer. The rest of the document, with the samples array
+ * replaced by "[]" (the skeleton), is then read by the ordinary code, which
+ * takes the samples already read when it reaches that array.
+ *
+ * This only has to be right for documents it accepts: any failure, and any
+ * doubt, sends the caller to the whole-document reader, which then reports the
+ * error exactly as before. A piece cut inside a string has an odd number of
+ * quotes and fails simdjson's first stage; one cut at the wrong depth fails
+ * the walk or leaves tokens after its closing bracket. */
+
+#ifndef MS_PROFILE_CHUNK_BYTES
+#define MS_PROFILE_CHUNK_BYTES (1 << 20)
+#endif
+
+inline bool
+is_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The '[' after the first member named exactly "samples", if any. */
+bool
+find_samples_array (const char *buf,
+                    size_t      len,
+                    size_t     *out)
+{
+  bool in_string = false;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = buf[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = false;
+          continue;
+        }
+
+      if (c != '"')
+        continue;
+
+      if (len - i > 9 && memcmp (buf + i, "\"samples\"", 9) == 0)
+        {
+          size_t j = i + 9;
+
+          while (j < len && is_space (buf[j]))
+            j++;
+          if (j < len && buf[j] == ':')
+            {
+              j++;
+              while (j < len && is_space (buf[j]))
+                j++;
+              if (j < len && buf[j] == '[')
+                {
+                  *out = j;
+                  return true;
+                }
+            }
+        }
+      in_string = true;
+    }
+
+  return false;
+}
+
+/* A ',' between "}" and "{" in [lo, hi), the last one; 0 when there is none. */
+size_t
+find_sample_break (const char *buf,
+                   size_t      lo,
+                   size_t      hi)
+{
+  for (size_t i = hi; i > lo; i--)
+    {
+      size_t j;
+
+      if (buf[i] != '{')
+        continue;
+      j = i - 1;
+      while (j > lo && is_space (buf[j]))
+        j--;
+      if (buf[j] != ',')
+        continue;
+      size_t comma = j;
+      j--;
+      while (j > lo && is_space (buf[j]))
+        j--;
+      if (buf[j] == '}')
+        return comma;
+    }
+
+  return 0;
+}
+
+struct PaddedBuffer
+{
+  char   *p = NULL;
+  size_t  cap = 0;
+
+  ~PaddedBuffer () { g_free (p); }
+
+  char *
+  get (size_t n)
+  {
+    if (n + MS_JSON_PADDING > cap)
+      {
+        g_free (p);
+        cap = n + MS_JSON_PADDING + n / 4;
+        p = (char *)g_malloc (cap);
+      }
+    memset (p + n, 0, MS_JSON_PADDING);
+    return p;
+  }
+};
+
+MsProfileData *
+decline (const char *why)
+{
+  g_debug ("profile: not read in pieces: %s", why);
+  return NULL;
+}
+
+MsProfileData *
+parse_chunked (const char *buf,
+               size_t      len)
+{
+  g_autoptr(MsProfileData) data = NULL;
+  g_autoptr(GError) ignored = NULL;
+  const size_t chunk = MS_PROFILE_CHUNK_BYTES;
+  const Path samples_path = member_path (root_path, "samples");
+  PaddedBuffer pbuf;
+  size_t start, b, close = G_MAXSIZE, index = 0;
+
+  if (!find_samples_array (buf, len, &start))
+    return decline ("no \"samples\" array");
+
+  data = ms_profile_data_new ();
+  Reader reader (buf, len, data, &ignored);
+
+  for (b = start + 1; close == G_MAXSIZE;)
+    {
+      size_t z = len, n;
+      char *p;
+      ondemand::array array;
+      const char *location;
+
+      if (len - b > chunk + chunk / 2)
+        {
+          z = find_sample_break (buf, b + chunk / 2, b + chunk);
+          if (z == 0)
+            z = len;
+        }
+
+      n = z - b + 2;
+      p = pbuf.get (n);
+      p[0] = '[';
+      memcpy (p + 1, buf + b, z - b);
+      p[n - 1] = ']';
+
+      reader.buf = p;
+      reader.len = n;
+      reader.end = p + n;
+      if (reader.parser.iterate (p, n, pbuf.cap).get (reader.doc) != SUCCESS
+          || reader.doc.get_array ().get (array) != SUCCESS)
+        return decline ("a piece is not an array");
+
+      for (auto element : array)
+        {
+          ondemand::value sv;
+
+          if (std::move (element).get (sv) != SUCCESS
+              || !reader.parse_sample (sv, index_path (samples_path, index)))
+            return decline ("a sample failed");
+          index++;
+        }
+
+      if (reader.doc.current_location ().get (location) == SUCCESS)
+        {
+          /* the array closed inside this piece: that was the real ']' */
+          size_t at = location - p;
+
+          while (at > 1 && is_space (p[at - 1]))
+            at--;
+          if (at < 2 || p[at - 1] != ']')
+            return decline ("a piece ends oddly");
+          close = b + at - 2;
+        }
+      else if (z == len)
+        return decline ("the samples array is not closed");
+      else
+        b = z + 1;
+    }
+
+  g_assert (buf[close] == ']');
+
+  /* the skeleton: everything but the samples, which become "[]" */
+  {
+    size_t tail = len - close - 1;
+    size_t n = start + 2 + tail;
+    char *p = pbuf.get (n);
+
+    memcpy (p, buf, start);
+    p[start] = '[';
+    p[start + 1] = ']';
+    memcpy (p + start + 2, buf + close + 1, tail);
+
+    reader.buf = p;
+    reader.len = n;
+    reader.end = p + n;
+    reader.hole = start;
+    if (!reader.parse_document ())
+      return decline ("the rest of the document failed");
+    if (!reader.hole_visited)
+      return decline ("the samples array read is not the profile's");
+  }
+
+  return (MsProfileData *)g_steal_pointer (&data);
+}
+
 } /* namespace */
 
 MsProfileData *
@@ -1196,7 +1555,14 @@ ms_profile_reader_parse_padded (const char  *buf,
                                 gsize        len,
                                 GError     **error)
 {
-  g_autoptr(MsProfileData) data = ms_profile_data_new ();
+  g_autoptr(MsProfileData) data = parse_chunked (buf, len);
+
+  if (data != NULL)
+    return (MsProfileData *)g_steal_pointer (&data);
+
+  /* Not a form the chunked reader takes, or not valid: read it whole, which
+   * also reports the error precisely. */
+  data = ms_profile_data_new ();
   Reader reader (buf, len, data, error);
 
   if (!reader.parse_document ())
