@@ -68,28 +68,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (MsCdpConnection, ms_cdp_connection, G_TYPE_OBJECT)
 
-GType
-ms_cdp_target_state_get_type (void)
-{
-  static gsize type_id;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { MS_CDP_TARGET_STATE_CONNECTING, "MS_CDP_TARGET_STATE_CONNECTING", "connecting" },
-        { MS_CDP_TARGET_STATE_CONNECTED, "MS_CDP_TARGET_STATE_CONNECTED", "connected" },
-        { MS_CDP_TARGET_STATE_CRASHED, "MS_CDP_TARGET_STATE_CRASHED", "crashed" },
-        { MS_CDP_TARGET_STATE_DETACHED, "MS_CDP_TARGET_STATE_DETACHED", "detached" },
-        { MS_CDP_TARGET_STATE_CLOSED, "MS_CDP_TARGET_STATE_CLOSED", "closed" },
-        { 0, NULL, NULL }
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("MsCdpTargetState"), values);
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
-
 static void
 pending_call_free (PendingCall *call)
 {

@@ -7,10 +7,11 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "ms-cdp-enums.h"
+
 G_BEGIN_DECLS
 
 #define MS_TYPE_CDP_CONNECTION (ms_cdp_connection_get_type ())
-#define MS_TYPE_CDP_TARGET_STATE (ms_cdp_target_state_get_type ())
 
 G_DECLARE_FINAL_TYPE (MsCdpConnection, ms_cdp_connection, MS, CDP_CONNECTION, GObject)
 
@@ -31,8 +32,6 @@ typedef enum
   MS_CDP_TARGET_STATE_DETACHED,
   MS_CDP_TARGET_STATE_CLOSED,
 } MsCdpTargetState;
-
-GType ms_cdp_target_state_get_type (void) G_GNUC_CONST;
 
 /* 256 MiB: what Chromium itself may send in one message. */
 #define MS_CDP_MAX_MESSAGE_SIZE (256u * 1024u * 1024u)

@@ -12,25 +12,6 @@
 #include "ms-cdp-error.h"
 #include "ms-cdp-memory.h"
 
-GType
-ms_cdp_pressure_level_get_type (void)
-{
-  static gsize type_id;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { MS_CDP_PRESSURE_MODERATE, "MS_CDP_PRESSURE_MODERATE", "moderate" },
-        { MS_CDP_PRESSURE_CRITICAL, "MS_CDP_PRESSURE_CRITICAL", "critical" },
-        { 0, NULL, NULL }
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("MsCdpPressureLevel"), values);
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
-
 const char *
 ms_cdp_pressure_level_to_string (MsCdpPressureLevel level)
 {

@@ -15,8 +15,6 @@ typedef enum
   MS_CDP_PRESSURE_CRITICAL,
 } MsCdpPressureLevel;
 
-#define MS_TYPE_CDP_PRESSURE_LEVEL (ms_cdp_pressure_level_get_type ())
-GType       ms_cdp_pressure_level_get_type   (void) G_GNUC_CONST;
 const char *ms_cdp_pressure_level_to_string  (MsCdpPressureLevel level);
 gboolean    ms_cdp_pressure_level_from_string (const char         *text,
                                                MsCdpPressureLevel *level);

@@ -77,28 +77,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (MsRecorder, ms_recorder, G_TYPE_OBJECT)
 
-GType
-ms_recorder_state_get_type (void)
-{
-  static gsize type_id;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { MS_RECORDER_STATE_IDLE, "MS_RECORDER_STATE_IDLE", "idle" },
-        { MS_RECORDER_STATE_STARTING, "MS_RECORDER_STATE_STARTING", "starting" },
-        { MS_RECORDER_STATE_RECORDING, "MS_RECORDER_STATE_RECORDING", "recording" },
-        { MS_RECORDER_STATE_STOPPING, "MS_RECORDER_STATE_STOPPING", "stopping" },
-        { MS_RECORDER_STATE_STOPPED, "MS_RECORDER_STATE_STOPPED", "stopped" },
-        { 0, NULL, NULL }
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("MsRecorderState"), values);
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
-
 static void
 recorded_profile_free (MsRecordedProfile *p)
 {

@@ -14,7 +14,6 @@
 G_BEGIN_DECLS
 
 #define MS_TYPE_RECORDER       (ms_recorder_get_type ())
-#define MS_TYPE_RECORDER_STATE (ms_recorder_state_get_type ())
 
 G_DECLARE_FINAL_TYPE (MsRecorder, ms_recorder, MS, RECORDER, GObject)
 
@@ -26,8 +25,6 @@ typedef enum
   MS_RECORDER_STATE_STOPPING,
   MS_RECORDER_STATE_STOPPED,
 } MsRecorderState;
-
-GType ms_recorder_state_get_type (void) G_GNUC_CONST;
 
 /* One profile as captured: the reply exactly as the browser sent it, and its model. */
 typedef struct

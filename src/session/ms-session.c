@@ -52,30 +52,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (MsSession, ms_session, G_TYPE_OBJECT)
 
-GType
-ms_session_state_get_type (void)
-{
-  static gsize type_id;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { MS_SESSION_STATE_IDLE, "MS_SESSION_STATE_IDLE", "idle" },
-        { MS_SESSION_STATE_CONNECTING, "MS_SESSION_STATE_CONNECTING", "connecting" },
-        { MS_SESSION_STATE_CONNECTED, "MS_SESSION_STATE_CONNECTED", "connected" },
-        { MS_SESSION_STATE_RECONNECTING, "MS_SESSION_STATE_RECONNECTING", "reconnecting" },
-        { MS_SESSION_STATE_CRASHED, "MS_SESSION_STATE_CRASHED", "crashed" },
-        { MS_SESSION_STATE_FAILED, "MS_SESSION_STATE_FAILED", "failed" },
-        { MS_SESSION_STATE_CLOSED, "MS_SESSION_STATE_CLOSED", "closed" },
-        { 0, NULL, NULL }
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("MsSessionState"), values);
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
-
 static void
 set_state (MsSession      *self,
            MsSessionState  state)

@@ -7,11 +7,11 @@
 #include "ms-cdp-connection.h"
 #include "ms-cdp-discovery.h"
 #include "ms-cdp-endpoint.h"
+#include "ms-session-enums.h"
 
 G_BEGIN_DECLS
 
 #define MS_TYPE_SESSION       (ms_session_get_type ())
-#define MS_TYPE_SESSION_STATE (ms_session_state_get_type ())
 
 G_DECLARE_FINAL_TYPE (MsSession, ms_session, MS, SESSION, GObject)
 
@@ -35,8 +35,6 @@ typedef enum
   MS_SESSION_STATE_FAILED,
   MS_SESSION_STATE_CLOSED,
 } MsSessionState;
-
-GType                ms_session_state_get_type      (void) G_GNUC_CONST;
 
 /* @target_selector: NULL for the first page, else a target id or URL substring. A
  * selector of the form "ws://…" connects to that WebSocket path directly. */
