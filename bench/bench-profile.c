@@ -2,13 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage: bench-profile [PROFILE.json[.gz]]
+ * Usage: bench-profile [--python PYTHON SCRIPT] [PROFILE.json[.gz]]
  *
  * Runs each size in a child process of its own so that peak RSS (ru_maxrss)
  * belongs to that size alone: the given profile (default: the large fixture)
  * as it is on disk, the same decompressed, and a synthetic profile 4× larger
  * made by repeating the samples with perturbed sizes. MB/s are of the
  * decompressed JSON text.
+ *
+ * With --python, each size is also run through SCRIPT (python-reference.py,
+ * the plain Python way) on the same files, right after this program's run,
+ * and the ratio of the two "all" figures is printed.
  */
 
 #include "config.h"
@@ -170,6 +174,33 @@ synthesize (GBytes *bytes,
   return out;
 }
 
+/* Runs @argv, echoes its output, returns the "all" MB/s it printed (0 if none). */
+static double
+run_and_report (const char * const *argv,
+                const char         *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  int wait_status = 0;
+  const char *all;
+  double seconds = 0, mbs = 0;
+
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+                     &out, NULL, &wait_status, &error)
+      || !g_spawn_check_wait_status (wait_status, &error))
+    {
+      g_printerr ("%s: %s\n", name, error->message);
+      return -1;
+    }
+
+  g_print ("%s", out);
+  all = strstr (out, "| all ");
+  if (all == NULL || sscanf (all, "| all %lf s %lf MB/s", &seconds, &mbs) != 2)
+    return 0;
+
+  return mbs;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -180,11 +211,20 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) text = NULL;
   const char *input;
+  const char *python = NULL, *script = NULL;
   struct { const char *name; char *path; guint64 bytes; } runs[3];
   int status = 0;
 
   if (argc == 4 && strcmp (argv[1], "--child") == 0)
     return run_child (argv[2], g_ascii_strtoull (argv[3], NULL, 10));
+
+  if (argc >= 4 && strcmp (argv[1], "--python") == 0)
+    {
+      python = argv[2];
+      script = argv[3];
+      argc -= 3;
+      argv += 3;
+    }
 
   if (argc > 1)
     input = argv[1];
@@ -227,22 +267,28 @@ main (int   argc,
   }
   g_clear_pointer (&text, g_bytes_unref);
 
-  g_print ("# best of %d runs per size, each size in its own process\n", N_RUNS);
+  g_print ("# best of %d runs per size, each size in its own process%s\n", N_RUNS,
+           python != NULL ? "; then the same files through the Python reference" : "");
   for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
     {
       g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, runs[i].bytes);
       const char *child_argv[] = { self, "--child", runs[i].path, bytes, NULL };
-      int wait_status = 0;
+      const char *python_argv[] = { python, script, "--child", runs[i].path, bytes, NULL };
+      double c_mbs, py_mbs;
 
       g_print ("%-14s ", runs[i].name);
-      if (!g_spawn_sync (NULL, (char **)child_argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
-                         NULL, NULL, &wait_status, &error)
-          || !g_spawn_check_wait_status (wait_status, &error))
-        {
-          g_printerr ("%s: %s\n", runs[i].name, error->message);
-          g_clear_error (&error);
-          status = 1;
-        }
+      c_mbs = run_and_report (child_argv, runs[i].name);
+      if (c_mbs < 0)
+        status = 1;
+      if (python == NULL)
+        continue;
+
+      g_print ("%-14s ", "  python");
+      py_mbs = run_and_report (python_argv, "python");
+      if (py_mbs < 0)
+        status = 1;
+      else if (c_mbs > 0 && py_mbs > 0)
+        g_print ("%-14s all: %.0f / %.0f MB/s = %.2f x the Python reference\n", "  ratio", c_mbs, py_mbs, c_mbs / py_mbs);
     }
 
   for (guint i = 1; i < G_N_ELEMENTS (runs); i++)
