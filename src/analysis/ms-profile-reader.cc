@@ -8,7 +8,11 @@
  *
  * Frame strings are interned by their raw JSON bytes (escapes and all), which
  * lets the common case hash the text in place; only the first occurrence of a
- * frame is unescaped and validated. Stacks are interned as frame sequences.
+ * frame is unescaped and validated. Stacks are interned as frame sequences,
+ * and by their raw text too, so a repeated stack costs one hash.
+ *
+ * The samples array is read in pieces (see parse_chunked), so memory beyond
+ * the input stays small and the text is walked while it is in cache.
  */
 
 #define G_LOG_DOMAIN "ms-analysis"
@@ -368,6 +372,7 @@ struct Reader
   bool intern_frame (const char *raw, size_t n, const Path &path, guint32 *out);
   guint32 intern_stack ();
   bool lookup_stack_text (const char *raw, size_t n, guint64 h, guint32 *out);
+  const char *take_known_sample (const char *p, const char *end);
   void remember_stack_text (const char *raw, size_t n, guint64 h, guint32 id);
   bool parse_modules (ondemand::value v, const Path &path);
   bool parse_module (ondemand::value v, const Path &path);
@@ -1359,11 +1364,13 @@ Reader::parse_document ()
  *
  * simdjson indexes a whole document before walking it: 4 bytes per token, and
  * a walk that streams the text from memory a second time. So the samples
- * array, nearly all of a profile, is read in pieces of about
- * MS_PROFILE_CHUNK_BYTES: each piece is whole samples, wrapped as "[...]" in a
- * small padded buffer. The rest of the document, with the samples array
- * replaced by "[]" (the skeleton), is then read by the ordinary code, which
- * takes the samples already read when it reaches that array.
+ * array, nearly all of a profile, is read in pieces: a sample of the usual
+ * form whose stack text was seen before is taken as it lies, without a parser
+ * (take_known_sample); the others are read in pieces of whole samples, each
+ * wrapped as "[...]" in a small padded buffer. The rest of the document, with
+ * the samples array replaced by "[]" (the skeleton), is then read by the
+ * ordinary code, which takes the samples already read when it reaches that
+ * array. Sample indices stay those of the whole array.
  *
  * This only has to be right for documents it accepts: any failure, and any
  * doubt, sends the caller to the whole-document reader, which then reports the
@@ -1371,9 +1378,12 @@ Reader::parse_document ()
  * quotes and fails simdjson's first stage; one cut at the wrong depth fails
  * the walk or leaves tokens after its closing bracket. */
 
+/* Pieces start small, since most samples need no parser and a piece ends the
+ * first time one does, and double while they keep coming (no repeated stacks). */
 #ifndef MS_PROFILE_CHUNK_BYTES
-#define MS_PROFILE_CHUNK_BYTES (1 << 20)
+#define MS_PROFILE_CHUNK_BYTES (8 << 10)
 #endif
+#define MS_PROFILE_MAX_CHUNK_BYTES MAX (MS_PROFILE_CHUNK_BYTES, 1 << 20)
 
 inline bool
 is_space (char c)
@@ -1457,6 +1467,92 @@ find_sample_break (const char *buf,
   return 0;
 }
 
+/* The first such ',' in [lo, hi); 0 when there is none. */
+size_t
+find_sample_break_after (const char *buf,
+                         size_t      lo,
+                         size_t      hi)
+{
+  for (size_t i = lo; i + 1 < hi; i++)
+    {
+      const char *comma = (const char *)memchr (buf + i, ',', hi - 1 - i);
+      size_t j, k;
+
+      if (comma == NULL)
+        return 0;
+      i = comma - buf;
+      for (j = i + 1; j < hi && is_space (buf[j]); j++)
+        ;
+      if (j == hi || buf[j] != '{')
+        continue;
+      for (k = i - 1; k > lo && is_space (buf[k]); k--)
+        ;
+      if (buf[k] == '}')
+        return i;
+    }
+
+  return 0;
+}
+
+/* The digits of an integer read_count takes as they are: no sign, no leading
+ * zero, no fraction or exponent after them, at most 2^53. */
+inline const char *
+match_count (const char *p,
+             const char *end,
+             guint64    *out)
+{
+  const char *s = p;
+  guint64 v = 0;
+
+  while (p < end && p - s < 16 && *p >= '0' && *p <= '9')
+    v = v * 10 + (guint64)(*p++ - '0');
+
+  if (p == s || (*s == '0' && p - s > 1) || v > MS_PROFILE_MAX_COUNT || (p < end && *p >= '0' && *p <= '9'))
+    return NULL;
+
+  *out = v;
+  return p;
+}
+
+} /* namespace */
+
+/* A sample of exactly the form {"size":N,"total":N,"stack":[...]} whose stack
+ * text was read before, taken without the parser: that text is a whole,
+ * valid array, so the sample is a valid object read exactly as parse_sample
+ * would. Returns where it ends (after its '}'), or NULL to let the parser
+ * read it. */
+const char *
+Reader::take_known_sample (const char *p,
+                           const char *limit)
+{
+  static const char size_key[] = "{\"size\":", total_key[] = ",\"total\":", stack_key[] = ",\"stack\":[";
+  MsProfileSample sample;
+  const char *close;
+  size_t n;
+
+  if (limit - p < 64 || memcmp (p, size_key, sizeof size_key - 1) != 0)
+    return NULL;
+  p = match_count (p + sizeof size_key - 1, limit, &sample.size);
+  if (p == NULL || limit - p < 16 || memcmp (p, total_key, sizeof total_key - 1) != 0)
+    return NULL;
+  p = match_count (p + sizeof total_key - 1, limit, &sample.total);
+  if (p == NULL || limit - p < 16 || memcmp (p, stack_key, sizeof stack_key - 1) != 0)
+    return NULL;
+  p += sizeof stack_key - 2;
+
+  close = (const char *)memchr (p, ']', limit - p);
+  if (close == NULL || limit - close < 2 || close[1] != '}')
+    return NULL;
+  n = close + 1 - p;
+  if (!lookup_stack_text (p, n, hash_long (p, n), &sample.stack))
+    return NULL;
+
+  g_array_append_val (data->samples, sample);
+  return close + 2;
+}
+
+namespace {
+
 struct PaddedBuffer
 {
   char   *p = NULL;
@@ -1491,7 +1587,7 @@ parse_chunked (const char *buf,
 {
   g_autoptr(MsProfileData) data = NULL;
   g_autoptr(GError) ignored = NULL;
-  const size_t chunk = MS_PROFILE_CHUNK_BYTES;
+  size_t chunk = MS_PROFILE_CHUNK_BYTES;
   const Path samples_path = member_path (root_path, "samples");
   PaddedBuffer pbuf;
   size_t start, b, close = G_MAXSIZE, index = 0;
@@ -1508,10 +1604,34 @@ parse_chunked (const char *buf,
       char *p;
       ondemand::array array;
       const char *location;
+      const char *q;
+
+      /* samples whose stack was seen before, most of them, need no parser */
+      chunk = MIN (chunk * 2, (size_t)MS_PROFILE_MAX_CHUNK_BYTES);
+      while ((q = reader.take_known_sample (buf + b, buf + len)) != NULL)
+        {
+          chunk = MS_PROFILE_CHUNK_BYTES;
+          index++;
+          while (is_space (*q))
+            q++;
+          if (*q == ',')
+            b = q + 1 - buf;
+          else if (*q == ']')
+            {
+              close = q - buf;
+              break;
+            }
+          else
+            return decline ("a sample is followed by neither ',' nor ']'");
+        }
+      if (close != G_MAXSIZE)
+        break;
 
       if (len - b > chunk + chunk / 2)
         {
           z = find_sample_break (buf, b + chunk / 2, b + chunk);
+          if (z == 0)
+            z = find_sample_break_after (buf, b + chunk, len);
           if (z == 0)
             z = len;
         }
