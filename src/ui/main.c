@@ -1,0 +1,21 @@
+/* main.c: memscope, the desktop window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#define G_LOG_DOMAIN "ms-ui"
+
+#include "ms-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(MsApplication) app = ms_application_new ();
+
+  g_set_application_name ("Memscope");
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,263 @@
+/* ms-histogram-view.c: sampled allocations by power-of-two size class, as bars
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#define G_LOG_DOMAIN "ms-ui"
+
+#include "ms-histogram-view.h"
+
+#define BOTTOM_LABELS_HEIGHT 40
+#define TOP_LABEL_HEIGHT 20
+#define BAR_GAP 6
+
+struct _MsHistogramView
+{
+  GtkWidget        parent_instance;
+
+  MsSizeHistogram *histogram;
+  PangoLayout     *layout;
+};
+
+enum {
+  PROP_0,
+  PROP_HISTOGRAM,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (MsHistogramView, ms_histogram_view, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+
+/* Short enough for a bar's width: "512 B", "64 KiB", "4.9 MiB". */
+static char *
+format_bytes_short (guint64 bytes)
+{
+  static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+  double value = bytes;
+  guint unit = 0;
+
+  while (value >= 1024 && unit + 1 < G_N_ELEMENTS (units))
+    {
+      value /= 1024;
+      unit++;
+    }
+  if (value < 10 && value != (guint64) value)
+    return g_strdup_printf ("%.1f %s", value, units[unit]);
+  return g_strdup_printf ("%.0f %s", value, units[unit]);
+}
+
+static void
+draw_centered (MsHistogramView *self,
+               cairo_t         *cr,
+               const char      *text,
+               double           cx,
+               double           y)
+{
+  int width, height;
+
+  pango_layout_set_text (self->layout, text, -1);
+  pango_layout_get_pixel_size (self->layout, &width, &height);
+  cairo_move_to (cr, cx - width / 2.0, y);
+  pango_cairo_show_layout (cr, self->layout);
+}
+
+static void
+ms_histogram_view_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  MsHistogramView *self = MS_HISTOGRAM_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  guint64 bytes[MS_SIZE_HISTOGRAM_N_BUCKETS];
+  guint64 max = 0;
+  double bar_width, plot_height;
+  GdkRGBA fg;
+  GdkRGBA bar = { 0.21f, 0.52f, 0.89f, 1.0f };
+  cairo_t *cr;
+
+  if (self->histogram == NULL || width < 100 || height < 100)
+    return;
+
+  for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
+    {
+      ms_size_histogram_get_bucket (self->histogram, i, NULL, NULL, &bytes[i]);
+      max = MAX (max, bytes[i]);
+    }
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  bar_width = (double)width / MS_SIZE_HISTOGRAM_N_BUCKETS;
+  plot_height = height - BOTTOM_LABELS_HEIGHT - TOP_LABEL_HEIGHT;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
+    {
+      guint64 upper = 0;
+      guint64 n_samples = ms_size_histogram_get_bucket (self->histogram, i, &upper, NULL, NULL);
+      double h = max ? (double)bytes[i] / max * plot_height : 0;
+      double x = i * bar_width;
+      double cx = x + bar_width / 2;
+      g_autofree char *size = format_bytes_short (upper);
+      g_autofree char *bound = NULL;
+
+      if (h > 0 && h < 2)
+        h = 2;
+      gdk_cairo_set_source_rgba (cr, &bar);
+      cairo_rectangle (cr, x + BAR_GAP / 2.0, TOP_LABEL_HEIGHT + plot_height - h,
+                       bar_width - BAR_GAP, h);
+      cairo_fill (cr);
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
+      if (bytes[i] > 0)
+        {
+          g_autofree char *value = format_bytes_short (bytes[i]);
+
+          draw_centered (self, cr, value, cx, TOP_LABEL_HEIGHT + plot_height - h - 18);
+        }
+
+      /* Size class: "≤ upper bound", the last one open-ended. */
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
+      if (i + 1 == MS_SIZE_HISTOGRAM_N_BUCKETS)
+        {
+          g_autofree char *lower = format_bytes_short (upper / 2);
+
+          bound = g_strdup_printf ("> %s", lower);
+        }
+      else
+        bound = g_strdup (size);
+      draw_centered (self, cr, bound, cx, TOP_LABEL_HEIGHT + plot_height + 4);
+      {
+        g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, n_samples);
+
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.5);
+        draw_centered (self, cr, count, cx, TOP_LABEL_HEIGHT + plot_height + 20);
+      }
+    }
+
+  cairo_destroy (cr);
+}
+
+static void
+ms_histogram_view_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MS_SIZE_HISTOGRAM_N_BUCKETS * 40;
+      *natural = MS_SIZE_HISTOGRAM_N_BUCKETS * 64;
+    }
+  else
+    {
+      *minimum = 200;
+      *natural = 320;
+    }
+}
+
+static void
+ms_histogram_view_dispose (GObject *object)
+{
+  MsHistogramView *self = MS_HISTOGRAM_VIEW (object);
+
+  g_clear_object (&self->histogram);
+  g_clear_object (&self->layout);
+
+  G_OBJECT_CLASS (ms_histogram_view_parent_class)->dispose (object);
+}
+
+static void
+ms_histogram_view_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  MsHistogramView *self = MS_HISTOGRAM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HISTOGRAM:
+      g_value_set_object (value, self->histogram);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_histogram_view_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  MsHistogramView *self = MS_HISTOGRAM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HISTOGRAM:
+      ms_histogram_view_set_histogram (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_histogram_view_class_init (MsHistogramViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ms_histogram_view_dispose;
+  object_class->get_property = ms_histogram_view_get_property;
+  object_class->set_property = ms_histogram_view_set_property;
+
+  widget_class->snapshot = ms_histogram_view_snapshot;
+  widget_class->measure = ms_histogram_view_measure;
+
+  properties[PROP_HISTOGRAM] =
+    g_param_spec_object ("histogram", NULL, NULL, MS_TYPE_SIZE_HISTOGRAM,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "histogramview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+ms_histogram_view_init (MsHistogramView *self)
+{
+  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+}
+
+GtkWidget *
+ms_histogram_view_new (void)
+{
+  return g_object_new (MS_TYPE_HISTOGRAM_VIEW, NULL);
+}
+
+MsSizeHistogram *
+ms_histogram_view_get_histogram (MsHistogramView *self)
+{
+  g_return_val_if_fail (MS_IS_HISTOGRAM_VIEW (self), NULL);
+
+  return self->histogram;
+}
+
+void
+ms_histogram_view_set_histogram (MsHistogramView *self,
+                                 MsSizeHistogram *histogram)
+{
+  g_return_if_fail (MS_IS_HISTOGRAM_VIEW (self));
+
+  if (!g_set_object (&self->histogram, histogram))
+    return;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTOGRAM]);
+}

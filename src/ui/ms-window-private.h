@@ -1,0 +1,89 @@
+/* ms-window-private.h: what ms-window.c and ms-window-actions.c share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ms-browser-launcher.h"
+#include "ms-cdp-discovery.h"
+#include "ms-session.h"
+#include "ms-session-file.h"
+#include "ms-size-histogram.h"
+#include "ms-window.h"
+
+G_BEGIN_DECLS
+
+struct _MsWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkButton            *record_button;
+  AdwButtonContent     *record_button_content;
+  GtkStack             *main_stack;
+  AdwStatusPage        *busy_page;
+  GtkSpinner           *busy_spinner;
+  AdwStatusPage        *targets_page;
+  GtkListBox           *targets_list;
+  AdwEntryRow          *url_row;
+  GtkSwitch            *show_browser_switch;
+  AdwEntryRow          *endpoint_row;
+  AdwViewStack         *view_stack;
+  MsCounterChart       *counter_chart;
+  MsFlameGraph         *flame_graph;
+  GtkSearchEntry       *flame_search;
+  GtkLabel             *flame_status;
+  MsHistogramView      *histogram_view;
+  GtkSpinButton        *alarm_spin;
+  GtkSwitch            *alarm_switch;
+  GtkListBox           *alarms_list;
+  GtkListBox           *leak_list;
+
+  /* Live side: what we launched or connected to */
+  GCancellable         *cancellable;     /* launching, discovery, connecting */
+  MsBrowserLauncher    *launcher;
+  MsCdpEndpoint        *endpoint;
+  MsCdpDiscovery       *discovery;
+  MsSession            *session;
+  MsRecorder           *recorder;
+  gint64                target_deadline_us;
+  guint                 target_poll_id;
+
+  /* What is shown: the latest profile's views, built off the main thread */
+  GCancellable         *view_cancellable;
+  guint                 view_generation;
+  MsSessionFile        *opened_file;     /* read-only session, or NULL */
+  GFile                *opened_gfile;
+};
+
+/* ms-window.c */
+void ms_window_show_error        (MsWindow       *self,
+                                  const char     *prefix,
+                                  const GError   *error);
+void ms_window_toast             (MsWindow       *self,
+                                  const char     *format,
+                                  ...) G_GNUC_PRINTF (2, 3);
+void ms_window_set_busy          (MsWindow       *self,
+                                  const char     *title,
+                                  const char     *description);
+void ms_window_show_page         (MsWindow       *self,
+                                  const char     *name);
+void ms_window_update_state      (MsWindow       *self);
+/* Drops the live session: stops recording, closes the socket, stops our browser. */
+void ms_window_close_live        (MsWindow       *self);
+/* Starts recording on the connected session with the window's settings. */
+void ms_window_start_recording   (MsWindow       *self);
+void ms_window_stop_recording    (MsWindow       *self);
+void ms_window_show_alarm        (MsWindow       *self,
+                                  gint64          time_us,
+                                  guint64         size,
+                                  const char * const *frames);
+
+/* ms-window-actions.c */
+void ms_window_class_init_actions (GtkWidgetClass *widget_class);
+void ms_window_connect_to         (MsWindow       *self,
+                                   MsCdpEndpoint  *endpoint);
+
+G_END_DECLS

@@ -1,0 +1,246 @@
+/* test-flame-graph.c: hit-testing, zoom and search of MsFlameGraph on a real profile
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-flame-graph.h"
+#include "ms-ui-test-util.h"
+
+#define WIDTH 800
+
+typedef struct
+{
+  GtkWindow    *window;
+  MsFlameGraph *graph;
+  MsFlameTree  *tree;
+} Fixture;
+
+static gboolean
+is_allocated (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return gtk_widget_get_width (GTK_WIDGET (fixture->graph)) == WIDTH;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(MsProfile) profile = ms_test_load_fixture_profile ();
+  MsFlameTreeOptions options;
+  GtkWidget *scroller;
+
+  ms_flame_tree_options_init (&options);
+  fixture->tree = ms_flame_tree_new (profile, &options);
+  g_assert_cmpuint (ms_flame_tree_get_n_nodes (fixture->tree), >, 10);
+
+  fixture->graph = MS_FLAME_GRAPH (ms_flame_graph_new ());
+  ms_flame_graph_set_tree (fixture->graph, fixture->tree);
+
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (fixture->graph));
+  gtk_widget_set_size_request (GTK_WIDGET (fixture->graph), WIDTH, -1);
+  gtk_widget_set_halign (GTK_WIDGET (fixture->graph), GTK_ALIGN_START);
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, WIDTH, 500);
+  gtk_window_set_child (fixture->window, scroller);
+  gtk_window_present (fixture->window);
+  g_assert_true (ms_test_wait_for (is_allocated, fixture, 10));
+  ms_test_settle (100);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (fixture->window);
+  g_clear_object (&fixture->tree);
+}
+
+static double
+row_center (Fixture *fixture,
+            guint    node)
+{
+  guint row_height = ms_flame_graph_get_row_height (fixture->graph);
+
+  return ms_flame_tree_get_node (fixture->tree, node)->depth * row_height + row_height / 2.0;
+}
+
+/* Where @node is drawn with @zoom filling the width. */
+static void
+node_extent (Fixture *fixture,
+             guint    zoom,
+             guint    node,
+             double  *x,
+             double  *w)
+{
+  const MsFlameNode *z = ms_flame_tree_get_node (fixture->tree, zoom);
+  const MsFlameNode *n = ms_flame_tree_get_node (fixture->tree, node);
+
+  *x = (double)(n->start_bytes - z->start_bytes) / z->total_bytes * WIDTH;
+  *w = (double)n->total_bytes / z->total_bytes * WIDTH;
+}
+
+static void
+test_hit_testing (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  guint n_nodes = ms_flame_tree_get_n_nodes (fixture->tree);
+  guint n_checked = 0;
+
+  /* The root spans the whole first row. */
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, 0, row_center (fixture, 0)), ==, 0);
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, WIDTH - 1, 1), ==, 0);
+
+  /* Every node wide enough to aim at is found at its centre. */
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      double x, w;
+
+      node_extent (fixture, 0, i, &x, &w);
+      if (w < 2)
+        continue;
+      g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, x + w / 2, row_center (fixture, i)),
+                        ==, i);
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, >, 5);
+
+  /* Outside the graph: nothing. */
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, -1, 5), ==, MS_FLAME_GRAPH_NO_NODE);
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, WIDTH + 1, 5), ==, MS_FLAME_GRAPH_NO_NODE);
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, 10,
+                                                (ms_flame_tree_get_max_depth (fixture->tree) + 2) *
+                                                  ms_flame_graph_get_row_height (fixture->graph)),
+                    ==, MS_FLAME_GRAPH_NO_NODE);
+}
+
+/* A node at depth ≥ 2 whose parent has more than one child, so zooming changes things. */
+static guint
+pick_zoom_target (Fixture *fixture)
+{
+  guint n_nodes = ms_flame_tree_get_n_nodes (fixture->tree);
+
+  for (guint i = 1; i < n_nodes; i++)
+    {
+      const MsFlameNode *node = ms_flame_tree_get_node (fixture->tree, i);
+      const MsFlameNode *parent = ms_flame_tree_get_node (fixture->tree, node->parent);
+      double x, w;
+
+      node_extent (fixture, 0, i, &x, &w);
+      if (node->depth >= 2 && parent->n_children > 1 && node->n_children > 0 && w < WIDTH / 2.0 && w > 2)
+        return i;
+    }
+  g_assert_not_reached ();
+  return 0;
+}
+
+static void
+test_zoom (Fixture       *fixture,
+           gconstpointer  data)
+{
+  guint target = pick_zoom_target (fixture);
+  const MsFlameNode *node = ms_flame_tree_get_node (fixture->tree, target);
+  guint child = target + 1;
+  double x, w;
+
+  g_assert_cmpuint (ms_flame_graph_get_zoom_node (fixture->graph), ==, 0);
+
+  /* Clicking-like zoom: the node fills the width of its row. */
+  ms_flame_graph_zoom_to_node (fixture->graph, target);
+  g_assert_cmpuint (ms_flame_graph_get_zoom_node (fixture->graph), ==, target);
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, 0, row_center (fixture, target)), ==, target);
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, WIDTH - 1, row_center (fixture, target)),
+                    ==, target);
+  /* Its ancestors span the width too. */
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, WIDTH - 1, row_center (fixture, 0)), ==, 0);
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, 0, row_center (fixture, node->parent)),
+                    ==, node->parent);
+  /* Its first child is scaled to the zoomed node. */
+  node_extent (fixture, target, child, &x, &w);
+  g_assert_cmpfloat (w, >, 2);
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, x + w / 2, row_center (fixture, child)),
+                    ==, child);
+  ms_test_settle (50);
+
+  /* Escape's action goes back to the whole profile. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->graph), "graph.reset-zoom", NULL));
+  g_assert_cmpuint (ms_flame_graph_get_zoom_node (fixture->graph), ==, 0);
+  node_extent (fixture, 0, target, &x, &w);
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, x + w / 2, row_center (fixture, target)),
+                    ==, target);
+
+  /* A new tree resets the zoom. */
+  ms_flame_graph_zoom_to_node (fixture->graph, target);
+  ms_flame_graph_set_tree (fixture->graph, NULL);
+  g_assert_cmpuint (ms_flame_graph_get_zoom_node (fixture->graph), ==, 0);
+  g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, 10, 5), ==, MS_FLAME_GRAPH_NO_NODE);
+}
+
+static guint
+count_labels_containing (MsFlameTree *tree,
+                         const char  *needle)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < ms_flame_tree_get_n_nodes (tree); i++)
+    if (strstr (ms_flame_tree_get_node_label (tree, i), needle) != NULL)
+      n++;
+  return n;
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  guint expected = count_labels_containing (fixture->tree, "posix_memalign");
+
+  g_assert_cmpuint (expected, >, 0);
+  g_assert_cmpuint (ms_flame_graph_get_n_matches (fixture->graph), ==, 0);
+
+  ms_flame_graph_set_search_text (fixture->graph, "posix_memalign");
+  g_assert_cmpuint (ms_flame_graph_get_n_matches (fixture->graph), ==, expected);
+  /* Case does not matter. */
+  ms_flame_graph_set_search_text (fixture->graph, "POSIX_MEMALIGN");
+  g_assert_cmpuint (ms_flame_graph_get_n_matches (fixture->graph), ==, expected);
+  ms_test_settle (50);
+
+  ms_flame_graph_set_search_text (fixture->graph, "no such frame, surely");
+  g_assert_cmpuint (ms_flame_graph_get_n_matches (fixture->graph), ==, 0);
+
+  ms_flame_graph_set_search_text (fixture->graph, "posix_memalign");
+  ms_flame_graph_set_search_text (fixture->graph, "");
+  g_assert_null (ms_flame_graph_get_search_text (fixture->graph));
+  g_assert_cmpuint (ms_flame_graph_get_n_matches (fixture->graph), ==, 0);
+
+  /* The search outlives a new tree and is applied to it. */
+  ms_flame_graph_set_search_text (fixture->graph, "posix_memalign");
+  ms_flame_graph_set_tree (fixture->graph, NULL);
+  g_assert_cmpuint (ms_flame_graph_get_n_matches (fixture->graph), ==, 0);
+  ms_flame_graph_set_tree (fixture->graph, fixture->tree);
+  g_assert_cmpuint (ms_flame_graph_get_n_matches (fixture->graph), ==, expected);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/memscope/ui/flame-graph/hit-testing", Fixture, NULL,
+              fixture_setup, test_hit_testing, fixture_teardown);
+  g_test_add ("/memscope/ui/flame-graph/zoom", Fixture, NULL,
+              fixture_setup, test_zoom, fixture_teardown);
+  g_test_add ("/memscope/ui/flame-graph/search", Fixture, NULL,
+              fixture_setup, test_search, fixture_teardown);
+
+  return g_test_run ();
+}
