@@ -515,6 +515,52 @@ set_zoom_node (MsFlameGraph *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM_NODE]);
 }
 
+/* Labels from the root's first child down to @node. */
+static GPtrArray *
+dup_label_path (MsFlameTree *tree,
+                guint        node)
+{
+  const MsFlameNode *nodes = ms_flame_tree_get_nodes (tree, NULL);
+  GPtrArray *path = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = node; i != 0 && i != G_MAXUINT; i = nodes[i].parent)
+    g_ptr_array_insert (path, 0, g_strdup (ms_flame_tree_get_node_label (tree, i)));
+
+  return path;
+}
+
+/* The node reached from the root through children labelled as @path, else 0. */
+static guint
+find_label_path (MsFlameTree *tree,
+                 GPtrArray   *path)
+{
+  const MsFlameNode *nodes;
+  guint n_nodes;
+  guint node = 0;
+
+  nodes = ms_flame_tree_get_nodes (tree, &n_nodes);
+  if (n_nodes == 0)
+    return 0;
+
+  for (guint depth = 0; depth < path->len; depth++)
+    {
+      guint child = node + 1;
+      gboolean found = FALSE;
+
+      for (guint c = 0; c < nodes[node].n_children; c++, child = nodes[child].subtree_end)
+        if (g_str_equal (ms_flame_tree_get_node_label (tree, child), path->pdata[depth]))
+          {
+            found = TRUE;
+            break;
+          }
+      if (!found)
+        return 0;
+      node = child;
+    }
+
+  return node;
+}
+
 void
 ms_flame_graph_set_tree (MsFlameGraph *self,
                          MsFlameTree  *tree)
@@ -522,11 +568,24 @@ ms_flame_graph_set_tree (MsFlameGraph *self,
   g_return_if_fail (MS_IS_FLAME_GRAPH (self));
   g_return_if_fail (!tree || MS_IS_FLAME_TREE (tree));
 
-  if (!g_set_object (&self->tree, tree))
+  g_autoptr(GPtrArray) zoom_path = NULL;
+  guint zoom = 0;
+
+  if (self->tree == tree)
     return;
 
+  /* A live recording replaces the tree every few seconds: keep the zoom on the same
+   * call path when the new tree still has it. */
+  if (self->tree != NULL && tree != NULL && self->zoom_node != 0)
+    zoom_path = dup_label_path (self->tree, self->zoom_node);
+
+  g_set_object (&self->tree, tree);
+
+  if (zoom_path != NULL)
+    zoom = find_label_path (tree, zoom_path);
+
   self->hover_node = MS_FLAME_GRAPH_NO_NODE;
-  set_zoom_node (self, 0);
+  set_zoom_node (self, zoom);
   update_matches (self);
   invalidate (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));

@@ -125,7 +125,6 @@ on_launched_targets (GObject      *object,
   g_autoptr(GPtrArray) targets = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(MsCdpTarget) target = NULL;
-  const char *url;
 
   targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
   if (MS_CDP_DISCOVERY (object) != self->discovery)
@@ -138,8 +137,7 @@ on_launched_targets (GObject      *object,
       return;
     }
 
-  url = g_object_get_data (G_OBJECT (self->discovery), "ms-page-url");
-  target = ms_cdp_target_list_find (targets, url, NULL);
+  target = ms_cdp_target_list_find (targets, self->page_url, NULL);
   if (target == NULL &&
       g_get_monotonic_time () + TARGET_WAIT_S * G_USEC_PER_SEC - self->target_deadline_us >
         TARGET_ANY_PAGE_AFTER_US)
@@ -195,11 +193,6 @@ on_browser_started (GObject      *object,
   self->endpoint = endpoint;
   self->discovery = ms_cdp_discovery_new (self->endpoint);
   ms_cdp_discovery_set_timeout (self->discovery, SESSION_TIMEOUT_S);
-  g_object_set_data_full (G_OBJECT (self->discovery), "ms-page-url",
-                          g_object_get_data (G_OBJECT (self->launcher), "ms-page-url")
-                            ? g_strdup (g_object_get_data (G_OBJECT (self->launcher), "ms-page-url"))
-                            : NULL,
-                          g_free);
   self->target_deadline_us = g_get_monotonic_time () + TARGET_WAIT_S * G_USEC_PER_SEC;
   adw_status_page_set_title (self->busy_page, "Waiting for the Page");
   poll_launched_targets (self);
@@ -231,7 +224,8 @@ ms_window_launch (MsWindow   *self,
   self->launcher = ms_browser_launcher_new ();
   ms_browser_launcher_set_url (self->launcher, url);
   ms_browser_launcher_set_headless (self->launcher, headless);
-  g_object_set_data_full (G_OBJECT (self->launcher), "ms-page-url", g_strdup (url), g_free);
+  g_free (self->page_url);
+  self->page_url = g_strdup (url);
 
   ms_window_set_busy (self, "Starting the Browser", url);
   ms_browser_launcher_start_async (self->launcher, self->cancellable, on_browser_started,

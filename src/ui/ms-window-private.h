@@ -31,6 +31,7 @@ struct _MsWindow
   GtkSwitch            *show_browser_switch;
   AdwEntryRow          *endpoint_row;
   AdwViewStack         *view_stack;
+  GtkLabel             *session_status;
   MsCounterChart       *counter_chart;
   MsFlameGraph         *flame_graph;
   GtkSearchEntry       *flame_search;
@@ -48,6 +49,7 @@ struct _MsWindow
   MsCdpDiscovery       *discovery;
   MsSession            *session;
   MsRecorder           *recorder;
+  char                 *page_url;        /* what the launched browser opened */
   gint64                target_deadline_us;
   guint                 target_poll_id;
 

@@ -170,6 +170,33 @@ ms_window_update_state (MsWindow *self)
     }
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle ? subtitle : "");
+
+  /* The same, with what was recorded, below the views: in a wide window the header bar
+   * shows the view switcher instead of the subtitle. */
+  if (subtitle != NULL)
+    {
+      g_autoptr(GString) status = g_string_new (subtitle);
+
+      if (self->recorder != NULL)
+        {
+          guint n_profiles = ms_recorder_get_profiles (self->recorder)->len;
+          guint n_alarms = ms_recorder_get_alarms (self->recorder)->len;
+          gint64 start = ms_recorder_get_start_time (self->recorder);
+
+          g_string_append_printf (status, " · %u profile%s · %u alarm%s", n_profiles,
+                                  n_profiles == 1 ? "" : "s", n_alarms, n_alarms == 1 ? "" : "s");
+          if (start > 0 && recording)
+            g_string_append_printf (status, " · %" G_GINT64_FORMAT " s",
+                                    (g_get_real_time () - start) / G_USEC_PER_SEC);
+        }
+      else if (self->opened_file != NULL)
+        g_string_append_printf (status, " · %u profiles · %u counter readings",
+                                ms_session_file_get_n_profiles (self->opened_file),
+                                ms_session_file_get_n_counters (self->opened_file));
+      gtk_label_set_text (self->session_status, status->str);
+    }
+  else
+    gtk_label_set_text (self->session_status, "");
 }
 
 /* Views of one profile, built off the main thread */
@@ -347,6 +374,7 @@ on_recorder_counters (MsRecorder               *recorder,
                       MsWindow                 *self)
 {
   ms_counter_chart_update (self->counter_chart);
+  ms_window_update_state (self);
 }
 
 static void
@@ -745,6 +773,7 @@ ms_window_dispose (GObject *object)
   g_clear_object (&self->opened_gfile);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->view_cancellable);
+  g_clear_pointer (&self->page_url, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
 
@@ -779,6 +808,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, show_browser_switch);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, endpoint_row);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, session_status);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, counter_chart);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_graph);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_search);

@@ -178,7 +178,27 @@ test_zoom (Fixture       *fixture,
   g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, x + w / 2, row_center (fixture, target)),
                     ==, target);
 
-  /* A new tree resets the zoom. */
+  /* A new tree of a live recording keeps the zoom on the same call path... */
+  ms_flame_graph_zoom_to_node (fixture->graph, target);
+  {
+    g_autoptr(MsFlameTree) again = ms_flame_tree_new (ms_flame_tree_get_profile (fixture->tree), NULL);
+    g_autoptr(MsFlameTree) bottom_up = NULL;
+    MsFlameTreeOptions options;
+
+    ms_flame_graph_set_tree (fixture->graph, again);
+    g_assert_cmpuint (ms_flame_graph_get_zoom_node (fixture->graph), ==, target);
+
+    /* ...and goes back to the root when that path is gone. */
+    ms_flame_tree_options_init (&options);
+    options.direction = MS_FLAME_DIRECTION_BOTTOM_UP;
+    bottom_up = ms_flame_tree_new (ms_flame_tree_get_profile (fixture->tree), &options);
+    ms_flame_graph_zoom_to_node (fixture->graph, target);
+    ms_flame_graph_set_tree (fixture->graph, bottom_up);
+    g_assert_cmpuint (ms_flame_graph_get_zoom_node (fixture->graph), ==, 0);
+    ms_flame_graph_set_tree (fixture->graph, fixture->tree);
+  }
+
+  /* No tree, no zoom. */
   ms_flame_graph_zoom_to_node (fixture->graph, target);
   ms_flame_graph_set_tree (fixture->graph, NULL);
   g_assert_cmpuint (ms_flame_graph_get_zoom_node (fixture->graph), ==, 0);

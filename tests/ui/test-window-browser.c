@@ -35,6 +35,14 @@ has_leak_counters (gpointer user_data)
 }
 
 static gboolean
+has_target_rows (gpointer user_data)
+{
+  MsWindow *window = user_data;
+
+  return gtk_list_box_get_row_at_index (window->targets_list, 0) != NULL;
+}
+
+static gboolean
 has_stopped (gpointer user_data)
 {
   return ms_recorder_get_state (user_data) == MS_RECORDER_STATE_STOPPED;
@@ -118,6 +126,28 @@ test_launch_and_record (void)
     g_assert_cmpuint (ms_session_file_get_n_profiles (reread), >=, 1);
     g_assert_cmpint (g_unlink (path), ==, 0);
     g_assert_cmpint (g_rmdir (dir), ==, 0);
+  }
+
+  /* A second window connects to the same browser through the endpoint entry and the
+   * target list, and records too. */
+  {
+    g_autofree char *where = ms_cdp_endpoint_to_string (window->endpoint);
+    MsWindow *second = ms_window_new (NULL);
+    GtkListBoxRow *row;
+
+    gtk_window_present (GTK_WINDOW (second));
+    gtk_editable_set_text (GTK_EDITABLE (second->endpoint_row), where);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.connect", NULL));
+    g_assert_true (ms_test_wait_for (has_target_rows, second, 30));
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (second->main_stack), ==, "targets");
+
+    row = gtk_list_box_get_row_at_index (second->targets_list, 0);
+    g_signal_emit_by_name (second->targets_list, "row-activated", row);
+    g_assert_true (ms_test_wait_for (has_tree, second, 120));
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (second->main_stack), ==, "session");
+    g_assert_cmpint (ms_recorder_get_state (ms_window_get_recorder (second)), ==,
+                     MS_RECORDER_STATE_RECORDING);
+    gtk_window_destroy (GTK_WINDOW (second));
   }
 
   /* Closing the window stops the browser it launched. */

@@ -10,7 +10,7 @@
 
 #include "ms-session-file.h"
 #include "ms-ui-test-util.h"
-#include "ms-window.h"
+#include "ms-window-private.h"
 
 #define T0 (G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC)
 
@@ -155,6 +155,15 @@ test_open_session (void)
 }
 
 static gboolean
+is_on_empty_page (gpointer user_data)
+{
+  MsWindow *window = user_data;
+
+  return window->discovery == NULL &&
+         g_str_equal (gtk_stack_get_visible_child_name (window->main_stack), "empty");
+}
+
+static gboolean
 is_showing_empty_page (gpointer user_data)
 {
   return ms_flame_graph_get_tree (ms_window_get_flame_graph (user_data)) == NULL &&
@@ -185,6 +194,56 @@ test_open_bad_file (void)
   g_rmdir (dir);
 }
 
+static AdwMessageDialog *
+find_message_dialog (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
+          gtk_window_get_transient_for (toplevel) == parent)
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+/* Another computer's DevTools port: asked first, and nothing happens on Cancel. */
+static void
+test_connect_remote_asks (void)
+{
+  MsWindow *window = ms_window_new (NULL);
+  AdwMessageDialog *dialog;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_null (find_message_dialog (GTK_WINDOW (window)));
+
+  gtk_editable_set_text (GTK_EDITABLE (window->endpoint_row), "192.0.2.1:9222");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL));
+  dialog = find_message_dialog (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "connect"));
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
+
+  /* Escape or the close button: the close response, "cancel". */
+  gtk_window_close (GTK_WINDOW (dialog));
+  ms_test_settle (100);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
+  g_assert_null (window->discovery);
+
+  /* A loopback endpoint is not asked about: it goes looking for targets at once. */
+  gtk_editable_set_text (GTK_EDITABLE (window->endpoint_row), "127.0.0.1:1");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL));
+  g_assert_null (find_message_dialog (GTK_WINDOW (window)));
+  g_assert_nonnull (window->discovery);
+  /* Nothing listens there: back to the start, the error in a toast. */
+  g_assert_true (ms_test_wait_for (is_on_empty_page, window, 20));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -194,6 +253,7 @@ main (int   argc,
 
   g_test_add_func ("/memscope/ui/window/open-session", test_open_session);
   g_test_add_func ("/memscope/ui/window/open-bad-file", test_open_bad_file);
+  g_test_add_func ("/memscope/ui/window/connect-remote-asks", test_connect_remote_asks);
 
   return g_test_run ();
 }
