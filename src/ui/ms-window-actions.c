@@ -277,7 +277,6 @@ on_targets_listed (GObject      *object,
   g_autoptr(GPtrArray) targets = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *where = NULL;
-  GtkWidget *child;
 
   targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
   if (MS_CDP_DISCOVERY (object) != self->discovery)
@@ -290,8 +289,7 @@ on_targets_listed (GObject      *object,
       return;
     }
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->targets_list))) != NULL)
-    gtk_list_box_remove (self->targets_list, child);
+  ms_window_clear_list (self->targets_list);
 
   for (guint i = 0; i < targets->len; i++)
     {
@@ -421,6 +419,14 @@ toggle_recording_action (GtkWidget  *widget,
     ms_window_stop_recording (self);
   else if (self->session != NULL)
     ms_window_start_recording (self);
+}
+
+static void
+show_alarms_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  adw_view_stack_set_visible_child_name (MS_WINDOW (widget)->view_stack, "alarms");
 }
 
 static void
@@ -604,7 +610,6 @@ on_leak_counters (GObject      *object,
   g_autoptr(MsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) counters = NULL;
-  GtkWidget *child;
 
   counters = ms_cdp_memory_get_dom_counters_for_leak_detection_finish (MS_CDP_CONNECTION (object),
                                                                       result, &error);
@@ -614,8 +619,7 @@ on_leak_counters (GObject      *object,
       return;
     }
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->leak_list))) != NULL)
-    gtk_list_box_remove (self->leak_list, child);
+  ms_window_clear_list (self->leak_list);
 
   for (guint i = 0; i < counters->len; i++)
     {
@@ -703,6 +707,7 @@ ms_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.toggle-recording", NULL,
                                    toggle_recording_action);
   gtk_widget_class_install_action (widget_class, "win.reset-zoom", NULL, reset_zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.show-alarms", NULL, show_alarms_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.purge", NULL, purge_action);

@@ -58,9 +58,12 @@ struct _MsWindow
   guint                 view_generation;
   MsSessionFile        *opened_file;     /* read-only session, or NULL */
   GFile                *opened_gfile;
+  AdwToast             *alarm_toast;     /* while shown */
+  guint                 n_toasted_alarms;
 };
 
 /* ms-window.c */
+void ms_window_clear_list        (GtkListBox     *list);
 void ms_window_show_error        (MsWindow       *self,
                                   const char     *prefix,
                                   const GError   *error);

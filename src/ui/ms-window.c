@@ -52,6 +52,16 @@ ms_window_show_error (MsWindow     *self,
   ms_window_toast (self, "%s: %s", prefix, escaped);
 }
 
+/* Rows only: the placeholder is a child of the list too, and stays. */
+void
+ms_window_clear_list (GtkListBox *list)
+{
+  GtkListBoxRow *row;
+
+  while ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
+}
+
 /* Pages */
 
 void
@@ -305,17 +315,13 @@ show_profile (MsWindow  *self,
 static void
 clear_views (MsWindow *self)
 {
-  GtkWidget *child;
-
   self->view_generation++;
   ms_flame_graph_set_tree (self->flame_graph, NULL);
   ms_histogram_view_set_histogram (self->histogram_view, NULL);
   ms_counter_chart_set_series (self->counter_chart, NULL);
   gtk_label_set_text (self->flame_status, "Waiting for the first profile…");
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->alarms_list))) != NULL)
-    gtk_list_box_remove (self->alarms_list, child);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->leak_list))) != NULL)
-    gtk_list_box_remove (self->leak_list, child);
+  ms_window_clear_list (self->alarms_list);
+  ms_window_clear_list (self->leak_list);
 }
 
 /* Alarms */
@@ -389,6 +395,14 @@ on_recorder_profile (MsRecorder *recorder,
     return;
   recorded = g_ptr_array_index (profiles, index);
   show_profile (self, recorded->profile, index, recorded->time_us);
+  ms_window_update_state (self);
+}
+
+static void
+on_alarm_toast_dismissed (MsWindow *self)
+{
+  self->alarm_toast = NULL;
+  self->n_toasted_alarms = 0;
 }
 
 static void
@@ -399,6 +413,7 @@ on_recorder_alarm (MsRecorder            *recorder,
   GPtrArray *profiles = ms_recorder_get_profiles (recorder);
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *bytes = g_format_size_full (alarm->size, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *title = NULL;
 
   if (alarm->profile_index < profiles->len)
     {
@@ -414,7 +429,25 @@ on_recorder_alarm (MsRecorder            *recorder,
   g_ptr_array_add (frames, NULL);
 
   ms_window_show_alarm (self, alarm->time_us, alarm->size, (const char * const *) frames->pdata);
-  ms_window_toast (self, "Alarm: a %s allocation appeared", bytes);
+
+  /* One toast for a run of alarms, counting them, rather than one every profile. */
+  self->n_toasted_alarms++;
+  if (self->alarm_toast == NULL)
+    {
+      self->alarm_toast = adw_toast_new ("");
+      adw_toast_set_timeout (self->alarm_toast, 5);
+      adw_toast_set_button_label (self->alarm_toast, "_Show");
+      adw_toast_set_action_name (self->alarm_toast, "win.show-alarms");
+      g_signal_connect_object (self->alarm_toast, "dismissed", G_CALLBACK (on_alarm_toast_dismissed),
+                               self, G_CONNECT_SWAPPED);
+      adw_toast_overlay_add_toast (self->toast_overlay, self->alarm_toast);
+    }
+  if (self->n_toasted_alarms == 1)
+    title = g_strdup_printf ("Alarm: a %s allocation appeared", bytes);
+  else
+    title = g_strdup_printf ("%u alarms, the latest a %s allocation", self->n_toasted_alarms, bytes);
+  adw_toast_set_title (self->alarm_toast, title);
+  ms_window_update_state (self);
 }
 
 static void
