@@ -407,6 +407,28 @@ cancel_action (GtkWidget  *widget,
 /* Recording */
 
 static void
+on_discard_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     MsWindow         *self)
+{
+  if (g_str_equal (response, "discard") && self->session != NULL)
+    ms_window_start_recording (self);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  MsWindow *self = MS_WINDOW (widget);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "session"))
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "flame");
+  gtk_widget_grab_focus (GTK_WIDGET (self->flame_search));
+}
+
+static void
 toggle_recording_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *param)
@@ -418,7 +440,31 @@ toggle_recording_action (GtkWidget  *widget,
   if (state == MS_RECORDER_STATE_RECORDING || state == MS_RECORDER_STATE_STARTING)
     ms_window_stop_recording (self);
   else if (self->session != NULL)
-    ms_window_start_recording (self);
+    {
+      GtkWidget *dialog;
+
+      if (self->recording_saved || self->recorder == NULL ||
+          ms_recorder_get_profiles (self->recorder)->len == 0)
+        {
+          ms_window_start_recording (self);
+          return;
+        }
+
+      /* A new recording replaces the stopped one. */
+      dialog = adw_message_dialog_new (GTK_WINDOW (self), "Discard the Recording?",
+                                       "Recording again replaces the current recording, "
+                                       "which has not been saved.");
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", "_Cancel",
+                                        "discard", "_Discard and Record",
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 }
 
 static void
@@ -502,6 +548,8 @@ on_saved (GObject      *object,
       g_autofree char *escaped = g_markup_escape_text (name, -1);
 
       ms_window_toast (self, "Saved as %s", escaped);
+      if (self->opened_file == NULL)
+        self->recording_saved = TRUE;
     }
   ms_window_update_state (self);
 }
@@ -708,6 +756,7 @@ ms_window_class_init_actions (GtkWidgetClass *widget_class)
                                    toggle_recording_action);
   gtk_widget_class_install_action (widget_class, "win.reset-zoom", NULL, reset_zoom_action);
   gtk_widget_class_install_action (widget_class, "win.show-alarms", NULL, show_alarms_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.purge", NULL, purge_action);
@@ -718,6 +767,8 @@ ms_window_class_init_actions (GtkWidgetClass *widget_class)
                                        "win.toggle-recording", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
                                        "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
 

@@ -59,6 +59,7 @@ struct _MsWindow
   MsSessionFile        *opened_file;     /* read-only session, or NULL */
   GFile                *opened_gfile;
   AdwToast             *alarm_toast;     /* while shown */
+  gboolean              recording_saved; /* the recorder's data is in a file */
   guint                 n_toasted_alarms;
 };
 

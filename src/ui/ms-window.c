@@ -492,6 +492,7 @@ ms_window_start_recording (MsWindow *self)
   clear_views (self);
 
   self->recorder = ms_recorder_new (self->session);
+  self->recording_saved = FALSE;
   ms_recorder_set_sampling_interval (self->recorder, SAMPLING_INTERVAL);
   ms_recorder_set_profile_interval (self->recorder, PROFILE_INTERVAL);
   ms_recorder_set_counter_interval (self->recorder, COUNTER_INTERVAL);

@@ -72,6 +72,30 @@ is_saved (gpointer user_data)
   return ((SaveResult *) user_data)->done;
 }
 
+static AdwMessageDialog *
+find_message_dialog (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
+          gtk_window_get_transient_for (toplevel) == parent)
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+static gboolean
+is_recording (gpointer user_data)
+{
+  MsRecorder *recorder = ms_window_get_recorder (user_data);
+
+  return recorder != NULL && ms_recorder_get_state (recorder) == MS_RECORDER_STATE_RECORDING;
+}
+
 static void
 test_launch_and_record (void)
 {
@@ -126,6 +150,20 @@ test_launch_and_record (void)
     g_assert_cmpuint (ms_session_file_get_n_profiles (reread), >=, 1);
     g_assert_cmpint (g_unlink (path), ==, 0);
     g_assert_cmpint (g_rmdir (dir), ==, 0);
+  }
+
+  /* Recording again asks before it replaces the stopped, unsaved-by-the-user recording. */
+  {
+    AdwMessageDialog *dialog;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-recording", NULL));
+    dialog = find_message_dialog (GTK_WINDOW (window));
+    g_assert_nonnull (dialog);
+    g_assert_true (ms_window_get_recorder (window) == recorder);
+    adw_message_dialog_response (dialog, "discard");
+    gtk_window_close (GTK_WINDOW (dialog));
+    g_assert_true (ms_window_get_recorder (window) != recorder);
+    g_assert_true (ms_test_wait_for (is_recording, window, 60));
   }
 
   /* A second window connects to the same browser through the endpoint entry and the
