@@ -291,6 +291,7 @@ set_hover (MsFlameGraph *self,
   if (self->hover_node == node)
     return;
   self->hover_node = node;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), node != MS_FLAME_GRAPH_NO_NODE ? "pointer" : NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
