@@ -364,6 +364,9 @@ ms_counter_chart_class_init (MsCounterChartClass *klass)
 static void
 ms_counter_chart_init (MsCounterChart *self)
 {
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "DOM counters over time",
+                                  -1);
   self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
 }
 

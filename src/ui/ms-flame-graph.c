@@ -439,6 +439,9 @@ ms_flame_graph_init (MsFlameGraph *self)
   GtkGesture *click;
 
   self->hover_node = MS_FLAME_GRAPH_NO_NODE;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Flame graph of sampled allocations",
+                                  -1);
   self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_single_paragraph_mode (self->layout, TRUE);

@@ -233,6 +233,9 @@ ms_histogram_view_class_init (MsHistogramViewClass *klass)
 static void
 ms_histogram_view_init (MsHistogramView *self)
 {
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Allocations by size class",
+                                  -1);
   self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
 }
 

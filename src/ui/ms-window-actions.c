@@ -291,14 +291,20 @@ on_targets_listed (GObject      *object,
 
   ms_window_clear_list (self->targets_list);
 
-  for (guint i = 0; i < targets->len; i++)
+  /* Pages first: they are what the Memory domain is for; workers and browser UI after. */
+  for (guint i = 0; i < 2 * targets->len; i++)
     {
-      MsCdpTarget *target = g_ptr_array_index (targets, i);
+      MsCdpTarget *target = g_ptr_array_index (targets, i % targets->len);
+      gboolean is_page = g_strcmp0 (ms_cdp_target_get_target_type (target), "page") == 0;
       const char *title = ms_cdp_target_get_title (target);
       g_autofree char *subtitle = g_strdup_printf ("%s · %s", ms_cdp_target_get_target_type (target),
                                                    ms_cdp_target_get_url (target));
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row;
 
+      if (is_page != (i < targets->len))
+        continue;
+
+      row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      title && *title ? title : ms_cdp_target_get_url (target));
