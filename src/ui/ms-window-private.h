@@ -35,6 +35,7 @@ struct _MsWindow
   MsCounterChart       *counter_chart;
   MsFlameGraph         *flame_graph;
   GtkSearchEntry       *flame_search;
+  GtkDropDown          *flame_direction;
   GtkLabel             *flame_status;
   MsHistogramView      *histogram_view;
   GtkSpinButton        *alarm_spin;
@@ -56,6 +57,9 @@ struct _MsWindow
   /* What is shown: the latest profile's views, built off the main thread */
   GCancellable         *view_cancellable;
   guint                 view_generation;
+  MsProfile            *shown_profile;   /* the profile the views show */
+  guint                 shown_index;
+  gint64                shown_time_us;
   MsSessionFile        *opened_file;     /* read-only session, or NULL */
   GFile                *opened_gfile;
   AdwToast             *alarm_toast;     /* while shown */
@@ -82,6 +86,8 @@ void ms_window_close_live        (MsWindow       *self);
 /* Starts recording on the connected session with the window's settings. */
 void ms_window_start_recording   (MsWindow       *self);
 void ms_window_stop_recording    (MsWindow       *self);
+/* Top down or bottom up, as chosen above the flame graph. */
+MsFlameDirection ms_window_get_flame_direction (MsWindow *self);
 void ms_window_show_alarm        (MsWindow       *self,
                                   gint64          time_us,
                                   guint64         size,

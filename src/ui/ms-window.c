@@ -219,6 +219,7 @@ typedef struct
   guint            generation;
   guint            index;
   gint64           time_us;
+  MsFlameDirection direction;
 } ProfileViews;
 
 static void
@@ -238,7 +239,7 @@ build_profile_views (ProfileViews *views)
   MsFlameTreeOptions options;
 
   ms_flame_tree_options_init (&options);
-  options.direction = MS_FLAME_DIRECTION_TOP_DOWN;
+  options.direction = views->direction;
   options.label_mode = MS_LABEL_MODE_SYMBOL;
   views->tree = ms_flame_tree_new (views->profile, &options);
   views->histogram = ms_size_histogram_new_for_profile (views->profile,
@@ -265,6 +266,9 @@ show_profile_views (MsWindow     *self,
   g_autofree char *clock = time ? g_date_time_format (time, "%H:%M:%S") : g_strdup ("");
   g_autofree char *status = NULL;
 
+  g_set_object (&self->shown_profile, views->profile);
+  self->shown_index = views->index;
+  self->shown_time_us = views->time_us;
   ms_flame_graph_set_tree (self->flame_graph, views->tree);
   ms_histogram_view_set_histogram (self->histogram_view, views->histogram);
 
@@ -305,6 +309,7 @@ show_profile (MsWindow  *self,
   views->generation = ++self->view_generation;
   views->index = index;
   views->time_us = time_us;
+  views->direction = ms_window_get_flame_direction (self);
 
   task = g_task_new (self, self->view_cancellable, on_views_built, NULL);
   g_task_set_source_tag (task, show_profile);
@@ -316,6 +321,7 @@ static void
 clear_views (MsWindow *self)
 {
   self->view_generation++;
+  g_clear_object (&self->shown_profile);
   ms_flame_graph_set_tree (self->flame_graph, NULL);
   ms_histogram_view_set_histogram (self->histogram_view, NULL);
   ms_counter_chart_set_series (self->counter_chart, NULL);
@@ -571,6 +577,7 @@ typedef struct
   MsSessionFile   *session_file;
   MsCounterSeries *series;
   ProfileViews    *views;
+  MsFlameDirection direction;
 } OpenedSession;
 
 static void
@@ -615,6 +622,7 @@ open_thread (GTask        *task,
       ProfileViews *views = g_new0 (ProfileViews, 1);
 
       opened->views = views;
+      views->direction = opened->direction;
       views->index = n_profiles - 1;
       ms_session_file_get_profile_reply (opened->session_file, views->index, &views->time_us, NULL);
       views->profile = ms_session_file_load_profile (opened->session_file, views->index, &error);
@@ -687,6 +695,7 @@ ms_window_open_file (MsWindow *self,
 
   opened = g_new0 (OpenedSession, 1);
   opened->file = g_object_ref (file);
+  opened->direction = ms_window_get_flame_direction (self);
   task = g_task_new (self, self->cancellable, on_opened, NULL);
   g_task_set_source_tag (task, ms_window_open_file);
   g_task_set_task_data (task, opened, (GDestroyNotify) opened_session_free);
@@ -771,6 +780,25 @@ on_flame_search_changed (MsWindow       *self,
   ms_flame_graph_set_search_text (self->flame_graph, gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
+MsFlameDirection
+ms_window_get_flame_direction (MsWindow *self)
+{
+  return gtk_drop_down_get_selected (self->flame_direction) == 1 ? MS_FLAME_DIRECTION_BOTTOM_UP
+                                                                 : MS_FLAME_DIRECTION_TOP_DOWN;
+}
+
+static void
+on_flame_direction_changed (MsWindow *self)
+{
+  g_autoptr(MsProfile) profile = NULL;
+
+  /* The same profile again, the other way up. */
+  if (self->shown_profile == NULL)
+    return;
+  profile = g_object_ref (self->shown_profile);
+  show_profile (self, profile, self->shown_index, self->shown_time_us);
+}
+
 static void
 on_flame_zoom_changed (MsWindow *self)
 {
@@ -805,6 +833,7 @@ ms_window_dispose (GObject *object)
   g_clear_object (&self->launcher);   /* stops the browser */
   g_clear_object (&self->opened_file);
   g_clear_object (&self->opened_gfile);
+  g_clear_object (&self->shown_profile);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->view_cancellable);
   g_clear_pointer (&self->page_url, g_free);
@@ -846,6 +875,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, counter_chart);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_graph);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_search);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_direction);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_status);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, histogram_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, alarm_spin);
@@ -854,6 +884,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, leak_list);
   gtk_widget_class_bind_template_callback (widget_class, on_flame_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_flame_zoom_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_flame_direction_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_alarm_changed);
 
   ms_window_class_init_actions (widget_class);

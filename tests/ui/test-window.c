@@ -84,6 +84,14 @@ is_saved (gpointer user_data)
 }
 
 static gboolean
+is_bottom_up (gpointer user_data)
+{
+  MsFlameTree *tree = ms_flame_graph_get_tree (MS_WINDOW (user_data)->flame_graph);
+
+  return tree != NULL && ms_flame_tree_get_direction (tree) == MS_FLAME_DIRECTION_BOTTOM_UP;
+}
+
+static gboolean
 has_tree (gpointer user_data)
 {
   return ms_flame_graph_get_tree (ms_window_get_flame_graph (user_data)) != NULL;
@@ -123,6 +131,13 @@ test_open_session (void)
   series = ms_counter_chart_get_series (ms_window_get_counter_chart (window));
   g_assert_nonnull (series);
   g_assert_cmpuint (ms_counter_series_get_n_points (series, "nodes"), ==, 3);
+
+  /* Bottom up: the same profile again, the allocating frames at the root's children. */
+  gtk_drop_down_set_selected (window->flame_direction, 1);
+  g_assert_true (ms_test_wait_for (is_bottom_up, window, 20));
+  g_assert_cmpuint (ms_flame_tree_get_node (ms_flame_graph_get_tree (window->flame_graph), 0)->total_bytes,
+                    ==, ms_flame_tree_get_node (expected, 0)->total_bytes);
+  gtk_drop_down_set_selected (window->flame_direction, 0);
 
   /* Read-only: nothing is recording. */
   g_assert_null (ms_window_get_recorder (window));
