@@ -204,19 +204,30 @@ ms_flame_graph_snapshot (GtkWidget   *widget,
   if (self->cached != NULL)
     gtk_snapshot_append_node (snapshot, self->cached);
 
-  if (self->n_matches > 0)
+  /* Searching: the frames that do not match fade, the matches keep their colour. */
+  if (self->matches != NULL)
     {
-      GdkRGBA match = { 0.2f, 0.4f, 0.9f, 0.55f };
+      GdkRGBA fade = { 1.0f, 1.0f, 1.0f, 0.7f };
 
-      for (guint i = 0; i < n_nodes; i++)
+      for (guint i = 0; i < n_nodes;)
         {
           double x, w;
 
-          if (!self->matches[i] || !get_node_extent (self, i, width, &x, &w) || w < 1.0)
-            continue;
-          gtk_snapshot_append_color (snapshot, &match,
-                                     &GRAPHENE_RECT_INIT (x, nodes[i].depth * ROW_HEIGHT,
-                                                          MAX (w - 1, 1), ROW_HEIGHT - 1));
+          if (!get_node_extent (self, i, width, &x, &w))
+            {
+              i = is_ancestor_or_self (nodes, i, self->zoom_node) ? i + 1 : nodes[i].subtree_end;
+              continue;
+            }
+          if (w < 1.0)
+            {
+              i = nodes[i].subtree_end;
+              continue;
+            }
+          if (!self->matches[i])
+            gtk_snapshot_append_color (snapshot, &fade,
+                                       &GRAPHENE_RECT_INIT (x, nodes[i].depth * ROW_HEIGHT,
+                                                            MAX (w - 1, 1), ROW_HEIGHT - 1));
+          i++;
         }
     }
 
