@@ -8,7 +8,7 @@ packages=(
   meson ninja-build pkg-config gcc g++ clang
   # libraries
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libdw-dev libelf-dev zlib1g-dev
-  libsimdjson-dev
+  libsimdjson-dev libzstd-dev
   # tests
   chromium libc6-dbg valgrind libclang-rt-14-dev
   # the desktop front end and its headless tests

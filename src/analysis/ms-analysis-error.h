@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * @MS_ANALYSIS_ERROR_COMPRESSION: gzip data that cannot be decompressed
  * @MS_ANALYSIS_ERROR_FORMAT: a session file has the wrong format tag
  * @MS_ANALYSIS_ERROR_VERSION: a session file has a version this build cannot read
+ * @MS_ANALYSIS_ERROR_CHECKSUM: a recording's frame does not match its checksum (damage)
+ * @MS_ANALYSIS_ERROR_TOO_LARGE: a recording's frame claims more than the reader allows
  *
  * Errors of the analysis layer. Every message names what was wrong and where,
  * as a path into the document, for example
@@ -50,6 +52,8 @@ typedef enum
   MS_ANALYSIS_ERROR_COMPRESSION,
   MS_ANALYSIS_ERROR_FORMAT,
   MS_ANALYSIS_ERROR_VERSION,
+  MS_ANALYSIS_ERROR_CHECKSUM,
+  MS_ANALYSIS_ERROR_TOO_LARGE,
 } MsAnalysisError;
 
 GQuark ms_analysis_error_quark (void);

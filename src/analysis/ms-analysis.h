@@ -12,5 +12,7 @@
 #include "ms-flame-tree.h"
 #include "ms-profile.h"
 #include "ms-profile-diff.h"
+#include "ms-recording-file.h"
+#include "ms-recording-writer.h"
 #include "ms-session-file.h"
 #include "ms-size-histogram.h"

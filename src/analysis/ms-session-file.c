@@ -17,6 +17,7 @@
 #include "ms-analysis-error.h"
 #include "ms-json-index-private.h"
 #include "ms-profile-private.h"
+#include "ms-recording-file.h"
 #include "ms-session-file.h"
 
 /**
@@ -49,6 +50,11 @@
  * Saving writes a temporary file beside the target, syncs it and renames it
  * over the target, so a crash leaves the old file or the new one, never half
  * of one.
+ *
+ * Loading also reads recordings (format 2, #MsRecordingFile, what the recorder
+ * appends to): metadata, counters and alarms are copied, profiles stay in the
+ * recording and are decompressed when asked for, one at a time. Saving such a
+ * session writes version 1.
  */
 struct _MsSessionFile
 {
@@ -60,6 +66,9 @@ struct _MsSessionFile
   GArray     *profiles;   /* Reply */
   GArray     *counters;   /* Reply */
   GArray     *alarms;     /* Alarm */
+
+  MsRecordingFile *recording;     /* when loaded from a recording: where the profiles are */
+  guint            loaded_index;  /* the one profile reply decoded from it, or G_MAXUINT */
 };
 
 typedef struct
@@ -85,7 +94,7 @@ clear_reply (gpointer data)
   Reply *r = data;
 
   g_free (r->method);
-  g_bytes_unref (r->reply);
+  g_clear_pointer (&r->reply, g_bytes_unref);
 }
 
 static void
@@ -107,6 +116,7 @@ ms_session_file_finalize (GObject *object)
   g_clear_pointer (&self->profiles, g_array_unref);
   g_clear_pointer (&self->counters, g_array_unref);
   g_clear_pointer (&self->alarms, g_array_unref);
+  g_clear_object (&self->recording);
 
   G_OBJECT_CLASS (ms_session_file_parent_class)->finalize (object);
 }
@@ -126,6 +136,7 @@ ms_session_file_init (MsSessionFile *self)
   g_array_set_clear_func (self->counters, clear_reply);
   self->alarms = g_array_new (FALSE, TRUE, sizeof (Alarm));
   g_array_set_clear_func (self->alarms, clear_alarm);
+  self->loaded_index = G_MAXUINT;
 }
 
 MsSessionFile *
@@ -248,7 +259,7 @@ ms_session_file_get_profile_reply (MsSessionFile  *self,
                                    gint64         *time_usec,
                                    const char    **method)
 {
-  const Reply *r;
+  Reply *r;
 
   g_return_val_if_fail (MS_IS_SESSION_FILE (self), NULL);
   g_return_val_if_fail (index < self->profiles->len, NULL);
@@ -258,6 +269,24 @@ ms_session_file_get_profile_reply (MsSessionFile  *self,
     *time_usec = r->time;
   if (method != NULL)
     *method = r->method;
+
+  if (r->reply == NULL && self->recording != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      GBytes *reply = ms_recording_file_get_profile_reply (self->recording, index, &error);
+
+      if (reply == NULL)
+        {
+          g_warning ("profile %u: %s", index + 1, error->message);
+          return NULL;
+        }
+      /* One decoded reply at a time: the others stay compressed in the recording. */
+      if (self->loaded_index < self->profiles->len)
+        g_clear_pointer (&g_array_index (self->profiles, Reply, self->loaded_index).reply,
+                         g_bytes_unref);
+      r->reply = reply;
+      self->loaded_index = index;
+    }
 
   return r->reply;
 }
@@ -274,6 +303,9 @@ ms_session_file_load_profile (MsSessionFile  *self,
 {
   g_return_val_if_fail (MS_IS_SESSION_FILE (self), NULL);
   g_return_val_if_fail (index < self->profiles->len, NULL);
+
+  if (g_array_index (self->profiles, Reply, index).reply == NULL && self->recording != NULL)
+    return ms_recording_file_load_profile (self->recording, index, error);
 
   return ms_profile_new_from_bytes (g_array_index (self->profiles, Reply, index).reply, error);
 }
@@ -984,6 +1016,82 @@ load_padded (char    *buf,
   return g_steal_pointer (&self);
 }
 
+/* Whether @file is a local file that starts like a recording. */
+static gboolean
+is_recording (GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  char start[8];
+  ssize_t n;
+  int fd;
+
+  if (path == NULL || (fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+    return FALSE;
+  n = read (fd, start, sizeof start);
+  close (fd);
+  return n > 0 && ms_recording_file_sniff (start, n);
+}
+
+/**
+ * ms_session_file_new_from_recording:
+ *
+ * A session that reads its profiles from @recording when asked for them.
+ *
+ * Returns: (transfer full): the session
+ */
+MsSessionFile *
+ms_session_file_new_from_recording (MsRecordingFile *recording)
+{
+  MsSessionFile *self;
+
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (recording), NULL);
+
+  self = ms_session_file_new ();
+  self->recording = g_object_ref (recording);
+  if (ms_recording_file_get_browser (recording) != NULL)
+    self->browser = json_object_ref (ms_recording_file_get_browser (recording));
+  if (ms_recording_file_get_target (recording) != NULL)
+    self->target = json_object_ref (ms_recording_file_get_target (recording));
+  if (ms_recording_file_get_sampling (recording) != NULL)
+    self->sampling = json_object_ref (ms_recording_file_get_sampling (recording));
+
+  for (guint i = 0; i < ms_recording_file_get_n_counters (recording); i++)
+    {
+      Reply r = { 0 };
+
+      r.reply = g_bytes_ref (ms_recording_file_get_counters_reply (recording, i, &r.time));
+      g_array_append_val (self->counters, r);
+    }
+  for (guint i = 0; i < ms_recording_file_get_n_alarms (recording); i++)
+    {
+      gint64 time = 0;
+      guint64 size = 0, total = 0;
+      const char * const *stack = ms_recording_file_get_alarm (recording, i, &time, &size, &total);
+
+      ms_session_file_add_alarm_event (self, time, size, total, stack);
+    }
+  for (guint i = 0; i < ms_recording_file_get_n_profiles (recording); i++)
+    {
+      MsRecordingSnapshot snapshot;
+      Reply r = { 0 };
+
+      ms_recording_file_get_snapshot (recording, i, &snapshot);
+      r.time = snapshot.time_us;
+      r.method = g_strdup (snapshot.method);
+      g_array_append_val (self->profiles, r);
+    }
+
+  return self;
+}
+
+/* The recording this session reads its profiles from, when it was loaded from one. */
+MsRecordingFile *
+ms_session_file_get_recording (MsSessionFile *self)
+{
+  g_return_val_if_fail (MS_IS_SESSION_FILE (self), NULL);
+  return self->recording;
+}
+
 /**
  * ms_session_file_new_from_data:
  * @data: (array length=len): the file's contents (gzip-compressed or not)
@@ -1000,6 +1108,14 @@ ms_session_file_new_from_data (const char  *data,
   char *buf;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (ms_recording_file_sniff (data, len))
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (data, len);
+      g_autoptr(MsRecordingFile) recording = ms_recording_file_new_from_bytes (bytes, error);
+
+      return recording != NULL ? ms_session_file_new_from_recording (recording) : NULL;
+    }
 
   buf = ms_profile_reader_copy_padded (data != NULL ? data : "", len, &buf_len, error);
   if (buf == NULL)
@@ -1024,6 +1140,14 @@ ms_session_file_new_from_file (GFile         *file,
   char *buf;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (is_recording (file))
+    {
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(MsRecordingFile) recording = ms_recording_file_new_for_path (path, error);
+
+      return recording != NULL ? ms_session_file_new_from_recording (recording) : NULL;
+    }
 
   buf = ms_profile_reader_load_padded (file, &len, cancellable, error);
   if (buf == NULL)

@@ -10,6 +10,7 @@
 
 #include "ms-counter-series.h"
 #include "ms-profile.h"
+#include "ms-recording-file.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,8 @@ MsSessionFile     *ms_session_file_new_from_file       (GFile           *file,
 MsSessionFile     *ms_session_file_new_from_data       (const char      *data,
                                                         gsize            len,
                                                         GError         **error);
+MsSessionFile     *ms_session_file_new_from_recording  (MsRecordingFile *recording);
+MsRecordingFile   *ms_session_file_get_recording       (MsSessionFile   *self);
 gboolean           ms_session_file_save                (MsSessionFile   *self,
                                                         GFile           *file,
                                                         GCancellable    *cancellable,

@@ -1,0 +1,982 @@
+/* ms-recording-file.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ms-analysis"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+#include "ms-analysis-error.h"
+#include "ms-recording-file.h"
+#include "ms-recording-format-private.h"
+
+/**
+ * MsRecordingFile:
+ *
+ * A saved recording (format 2, see ms-recording-format-private.h), opened for
+ * reading. Opening scans the frame headers once and reads the small records
+ * (metadata, counters, alarms, actions); profiles stay in the file until asked
+ * for by index, and decode from their key frame.
+ *
+ * A file cut at any byte opens with every frame before the cut, and
+ * ms_recording_file_get_torn_tail() says where and what was cut. Damage (a
+ * checksum that does not match), a frame claiming more than
+ * %MS_RECORDING_MAX_RAW_LENGTH bytes and an unknown version are errors.
+ *
+ * Not thread-safe: use one object from one thread at a time.
+ */
+
+typedef struct
+{
+  guint64  offset;        /* of the payload */
+  guint32  length;
+  guint32  raw_length;
+  guint8   flags;
+  gint64   time_us;
+  guint32  data_crc;
+  guint    frame_number;
+  guint    key_index;     /* the profile this one decodes from */
+  guint    n_samples;
+  guint64  total_bytes;
+  char    *method;
+} ProfileEntry;
+
+typedef struct
+{
+  gint64  time_us;
+  GBytes *reply;
+} CountersEntry;
+
+typedef struct
+{
+  gint64   time_us;
+  guint64  size;
+  guint64  total;
+  GStrv    stack;
+} AlarmEntry;
+
+typedef struct
+{
+  gint64  time_us;
+  char   *kind;
+  char   *detail;
+} ActionEntry;
+
+struct _MsRecordingFile
+{
+  GObject      parent_instance;
+
+  int          fd;
+  GBytes      *bytes;         /* when read from memory */
+  guint64      size;
+
+  GError      *torn_tail;
+  gboolean     closed;
+
+  JsonObject  *browser;
+  JsonObject  *target;
+  JsonObject  *sampling;
+  GArray      *profiles;      /* ProfileEntry */
+  GArray      *counters;      /* CountersEntry */
+  GArray      *alarms;        /* AlarmEntry */
+  GArray      *actions;       /* ActionEntry */
+
+  ZSTD_DCtx   *dctx;
+  guint        cached_index;  /* the last profile decoded, kept for the next delta */
+  GBytes      *cached;
+};
+
+G_DEFINE_FINAL_TYPE (MsRecordingFile, ms_recording_file, G_TYPE_OBJECT)
+
+static void
+profile_entry_clear (gpointer data)
+{
+  g_free (((ProfileEntry *) data)->method);
+}
+
+static void
+counters_entry_clear (gpointer data)
+{
+  g_clear_pointer (&((CountersEntry *) data)->reply, g_bytes_unref);
+}
+
+static void
+alarm_entry_clear (gpointer data)
+{
+  g_clear_pointer (&((AlarmEntry *) data)->stack, g_strfreev);
+}
+
+static void
+action_entry_clear (gpointer data)
+{
+  ActionEntry *a = data;
+
+  g_free (a->kind);
+  g_free (a->detail);
+}
+
+static void
+ms_recording_file_finalize (GObject *object)
+{
+  MsRecordingFile *self = (MsRecordingFile *)object;
+
+  if (self->fd >= 0)
+    close (self->fd);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_clear_error (&self->torn_tail);
+  g_clear_pointer (&self->browser, json_object_unref);
+  g_clear_pointer (&self->target, json_object_unref);
+  g_clear_pointer (&self->sampling, json_object_unref);
+  g_clear_pointer (&self->profiles, g_array_unref);
+  g_clear_pointer (&self->counters, g_array_unref);
+  g_clear_pointer (&self->alarms, g_array_unref);
+  g_clear_pointer (&self->actions, g_array_unref);
+  g_clear_pointer (&self->dctx, ZSTD_freeDCtx);
+  g_clear_pointer (&self->cached, g_bytes_unref);
+
+  G_OBJECT_CLASS (ms_recording_file_parent_class)->finalize (object);
+}
+
+static void
+ms_recording_file_class_init (MsRecordingFileClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ms_recording_file_finalize;
+}
+
+static void
+ms_recording_file_init (MsRecordingFile *self)
+{
+  self->fd = -1;
+  self->profiles = g_array_new (FALSE, TRUE, sizeof (ProfileEntry));
+  g_array_set_clear_func (self->profiles, profile_entry_clear);
+  self->counters = g_array_new (FALSE, TRUE, sizeof (CountersEntry));
+  g_array_set_clear_func (self->counters, counters_entry_clear);
+  self->alarms = g_array_new (FALSE, TRUE, sizeof (AlarmEntry));
+  g_array_set_clear_func (self->alarms, alarm_entry_clear);
+  self->actions = g_array_new (FALSE, TRUE, sizeof (ActionEntry));
+  g_array_set_clear_func (self->actions, action_entry_clear);
+  self->cached_index = G_MAXUINT;
+}
+
+/**
+ * ms_recording_file_sniff:
+ *
+ * Returns: whether @data, the start of a file, is that of a recording (format 2
+ *   or later): its first bytes are the magic, or as much of it as there is
+ */
+gboolean
+ms_recording_file_sniff (const void *data,
+                         gsize       len)
+{
+  return len > 0 && memcmp (data, MS_RECORDING_MAGIC, MIN (len, MS_RECORDING_MAGIC_LEN)) == 0;
+}
+
+/* Reads @len bytes at @offset; FALSE with @error when they are not all there. */
+static gboolean
+read_at (MsRecordingFile  *self,
+         guint64           offset,
+         void             *buf,
+         gsize             len,
+         GError          **error)
+{
+  gsize done = 0;
+
+  if (self->bytes != NULL)
+    {
+      if (offset + len > self->size)
+        goto short_read;
+      memcpy (buf, (const char *) g_bytes_get_data (self->bytes, NULL) + offset, len);
+      return TRUE;
+    }
+
+  while (done < len)
+    {
+      ssize_t n = pread (self->fd, (char *) buf + done, len - done, offset + done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "cannot read the recording: %s", g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (n == 0)
+        goto short_read;
+      done += n;
+    }
+  return TRUE;
+
+short_read:
+  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
+               "the recording ends at byte %" G_GUINT64_FORMAT ", before the %" G_GSIZE_FORMAT
+               " bytes at byte %" G_GUINT64_FORMAT, self->size, len, offset);
+  return FALSE;
+}
+
+static const char *
+type_name (guint8 type)
+{
+  switch (type)
+    {
+    case MS_RECORDING_RECORD_METADATA: return "metadata";
+    case MS_RECORDING_RECORD_COUNTERS: return "counters";
+    case MS_RECORDING_RECORD_PROFILE: return "profile";
+    case MS_RECORDING_RECORD_ALARM: return "alarm";
+    case MS_RECORDING_RECORD_ACTION: return "action";
+    case MS_RECORDING_RECORD_END: return "end";
+    default: return "unknown";
+    }
+}
+
+/* The payload of a small frame, checked against its checksum. */
+static GBytes *
+read_payload (MsRecordingFile               *self,
+              guint64                        offset,
+              const MsRecordingFrameHeader  *h,
+              guint                          number,
+              GError                       **error)
+{
+  g_autofree guint8 *buf = g_malloc (MAX (h->length, 1));
+
+  if (!read_at (self, offset, buf, h->length, error))
+    return NULL;
+  if (ms_recording_crc32 (0, buf, h->length) != h->data_crc)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_CHECKSUM,
+                   "frame %u (%s) at byte %" G_GUINT64_FORMAT ": checksum mismatch, the "
+                   "recording is damaged", number, type_name (h->type),
+                   offset - MS_RECORDING_FRAME_HEADER_LEN);
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&buf), h->length);
+}
+
+static JsonNode *
+parse_json_payload (GBytes        *payload,
+                    const char    *what,
+                    guint          number,
+                    GError       **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL),
+                                   g_bytes_get_size (payload), &local))
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_SYNTAX,
+                   "frame %u (%s): %s", number, what, local->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
+                   "frame %u (%s): expected a JSON object", number, what);
+      return NULL;
+    }
+  return json_node_copy (root);
+}
+
+static void
+take_object_member (JsonObject  *object,
+                    const char  *name,
+                    JsonObject **out)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  g_clear_pointer (out, json_object_unref);
+  *out = json_object_ref (json_node_get_object (node));
+}
+
+static gboolean
+add_small_record (MsRecordingFile               *self,
+                  const MsRecordingFrameHeader  *h,
+                  GBytes                        *payload,
+                  guint                          number,
+                  GError                       **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  if (h->type == MS_RECORDING_RECORD_COUNTERS)
+    {
+      CountersEntry c = { h->time_us, g_bytes_ref (payload) };
+
+      g_array_append_val (self->counters, c);
+      return TRUE;
+    }
+
+  if ((root = parse_json_payload (payload, type_name (h->type), number, error)) == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+
+  if (h->type == MS_RECORDING_RECORD_METADATA)
+    {
+      take_object_member (object, "browser", &self->browser);
+      take_object_member (object, "target", &self->target);
+      take_object_member (object, "sampling", &self->sampling);
+    }
+  else if (h->type == MS_RECORDING_RECORD_ALARM)
+    {
+      AlarmEntry a = { h->time_us };
+      JsonNode *stack_node = json_object_get_member (object, "stack");
+      JsonArray *stack = stack_node != NULL && JSON_NODE_HOLDS_ARRAY (stack_node)
+                         ? json_node_get_array (stack_node) : NULL;
+      GPtrArray *frames = g_ptr_array_new ();
+
+      a.size = json_object_get_int_member_with_default (object, "size", 0);
+      a.total = json_object_get_int_member_with_default (object, "total", 0);
+      for (guint i = 0; stack != NULL && i < json_array_get_length (stack); i++)
+        {
+          const char *s = json_node_get_string (json_array_get_element (stack, i));
+          g_ptr_array_add (frames, g_strdup (s != NULL ? s : ""));
+        }
+      g_ptr_array_add (frames, NULL);
+      a.stack = (GStrv) g_ptr_array_free (frames, FALSE);
+      g_array_append_val (self->alarms, a);
+    }
+  else if (h->type == MS_RECORDING_RECORD_ACTION)
+    {
+      ActionEntry a = { h->time_us };
+
+      a.kind = g_strdup (json_object_get_string_member_with_default (object, "kind", "marker"));
+      a.detail = g_strdup (json_object_get_string_member_with_default (object, "detail", NULL));
+      g_array_append_val (self->actions, a);
+    }
+  return TRUE;
+}
+
+/* Index a profile frame: its fixed prefix is read now, the body when asked for. */
+static gboolean
+add_profile (MsRecordingFile               *self,
+             guint64                        offset,
+             const MsRecordingFrameHeader  *h,
+             guint                          number,
+             GError                       **error)
+{
+  guint8 prefix[MS_RECORDING_PROFILE_PREFIX_LEN + 255];
+  ProfileEntry p = { offset, h->length, h->raw_length, h->flags, h->time_us, h->data_crc, number };
+  gsize method_len;
+  guint index = self->profiles->len;
+
+  if (h->length < MS_RECORDING_PROFILE_PREFIX_LEN ||
+      !read_at (self, offset, prefix, MS_RECORDING_PROFILE_PREFIX_LEN, error))
+    goto too_short;
+  method_len = prefix[12];
+  if (h->length < MS_RECORDING_PROFILE_PREFIX_LEN + method_len ||
+      !read_at (self, offset + MS_RECORDING_PROFILE_PREFIX_LEN, prefix, method_len, error))
+    goto too_short;
+
+  p.method = g_strndup ((const char *) prefix, method_len);
+  read_at (self, offset, prefix, MS_RECORDING_PROFILE_PREFIX_LEN, NULL);
+  for (int i = 3; i >= 0; i--)
+    p.n_samples = (p.n_samples << 8) | prefix[i];
+  for (int i = 7; i >= 0; i--)
+    p.total_bytes = (p.total_bytes << 8) | prefix[4 + i];
+
+  if ((h->flags & MS_RECORDING_FLAG_DELTA) == 0)
+    p.key_index = index;
+  else if (index == 0)
+    {
+      g_free (p.method);
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
+                   "frame %u (profile 1) at byte %" G_GUINT64_FORMAT ": a delta with no profile "
+                   "before it", number, offset - MS_RECORDING_FRAME_HEADER_LEN);
+      return FALSE;
+    }
+  else
+    p.key_index = g_array_index (self->profiles, ProfileEntry, index - 1).key_index;
+
+  g_array_append_val (self->profiles, p);
+  return TRUE;
+
+too_short:
+  g_clear_error (error);
+  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
+               "frame %u (profile %u) at byte %" G_GUINT64_FORMAT ": %u bytes are too few for "
+               "a profile", number, index + 1, offset - MS_RECORDING_FRAME_HEADER_LEN, h->length);
+  return FALSE;
+}
+
+static void
+set_torn_tail (MsRecordingFile *self,
+               guint            number,
+               guint64          offset,
+               const char      *what)
+{
+  self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
+                                 "the recording ends inside frame %u at byte %" G_GUINT64_FORMAT
+                                 " (%s); the %u frames before it are intact", number, offset,
+                                 what, number - 1);
+}
+
+static gboolean
+check_file_header (MsRecordingFile  *self,
+                   GError          **error)
+{
+  guint8 header[MS_RECORDING_FILE_HEADER_LEN];
+  guint32 version, crc;
+
+  if (self->size < MS_RECORDING_FILE_HEADER_LEN)
+    {
+      guint8 start[MS_RECORDING_FILE_HEADER_LEN];
+
+      if (!read_at (self, 0, start, self->size, error))
+        return FALSE;
+      if (!ms_recording_file_sniff (start, self->size))
+        goto not_a_recording;
+      self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
+                                     "the recording ends inside its %u-byte header, after %"
+                                     G_GUINT64_FORMAT " bytes: nothing was recorded",
+                                     MS_RECORDING_FILE_HEADER_LEN, self->size);
+      return TRUE;
+    }
+
+  if (!read_at (self, 0, header, sizeof header, error))
+    return FALSE;
+  if (memcmp (header, MS_RECORDING_MAGIC, MS_RECORDING_MAGIC_LEN) != 0)
+    goto not_a_recording;
+  version = header[8] | (header[9] << 8) | (header[10] << 16) | ((guint32) header[11] << 24);
+  crc = header[12] | (header[13] << 8) | (header[14] << 16) | ((guint32) header[15] << 24);
+  if (crc != ms_recording_crc32 (0, header, 12))
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_CHECKSUM,
+                   "the recording's header does not match its checksum: the file is damaged");
+      return FALSE;
+    }
+  if (version != MS_RECORDING_VERSION)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_VERSION,
+                   "version: unsupported recording version %u (this build reads versions 1 "
+                   "and %d)", version, MS_RECORDING_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+
+not_a_recording:
+  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_FORMAT,
+               "not a Memscope recording (its first bytes are not the recording's magic)");
+  return FALSE;
+}
+
+/* One frame at @offset: FALSE with @error when damaged; *@stop when the file ends. */
+static gboolean
+scan_frame (MsRecordingFile  *self,
+            guint64          *offset,
+            guint             number,
+            gboolean         *stop,
+            GError          **error)
+{
+  guint8 raw[MS_RECORDING_FRAME_HEADER_LEN];
+  MsRecordingFrameHeader h;
+  guint64 payload = *offset + MS_RECORDING_FRAME_HEADER_LEN;
+
+  if (self->size - *offset < MS_RECORDING_FRAME_HEADER_LEN)
+    {
+      g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes of its %u-byte header",
+                                               self->size - *offset, MS_RECORDING_FRAME_HEADER_LEN);
+      set_torn_tail (self, number, *offset, what);
+      return *stop = TRUE;
+    }
+  if (!read_at (self, *offset, raw, sizeof raw, error))
+    return FALSE;
+  if (!ms_recording_frame_header_decode (raw, &h))
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_CHECKSUM,
+                   "frame %u at byte %" G_GUINT64_FORMAT ": its header does not match its "
+                   "checksum, the recording is damaged", number, *offset);
+      return FALSE;
+    }
+  if (h.raw_length > MS_RECORDING_MAX_RAW_LENGTH || h.length > MS_RECORDING_MAX_RAW_LENGTH + 1024)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE,
+                   "frame %u (%s) at byte %" G_GUINT64_FORMAT " claims %u bytes (%u stored), more "
+                   "than the limit of %u", number, type_name (h.type), *offset, h.raw_length,
+                   h.length, MS_RECORDING_MAX_RAW_LENGTH);
+      return FALSE;
+    }
+  if (self->size - payload < h.length)
+    {
+      g_autofree char *what = g_strdup_printf ("a %s frame of %u bytes, of which %" G_GUINT64_FORMAT
+                                               " are there", type_name (h.type), h.length,
+                                               self->size - payload);
+      set_torn_tail (self, number, *offset, what);
+      return *stop = TRUE;
+    }
+
+  if (h.type == MS_RECORDING_RECORD_PROFILE)
+    {
+      if (!add_profile (self, payload, &h, number, error))
+        return FALSE;
+    }
+  else if (h.type == MS_RECORDING_RECORD_END)
+    self->closed = TRUE;
+  else
+    {
+      g_autoptr(GBytes) bytes = read_payload (self, payload, &h, number, error);
+
+      if (bytes == NULL)
+        return FALSE;
+      if (!add_small_record (self, &h, bytes, number, error))
+        return FALSE;
+    }
+
+  *offset = payload + h.length;
+  *stop = *offset == self->size;
+  return TRUE;
+}
+
+static MsRecordingFile *
+scan (MsRecordingFile  *self,
+      GError          **error)
+{
+  g_autoptr(MsRecordingFile) owned = self;
+  guint64 offset = MS_RECORDING_FILE_HEADER_LEN;
+  gboolean stop = FALSE;
+
+  if (!check_file_header (self, error))
+    return NULL;
+  if (self->torn_tail != NULL || self->size == MS_RECORDING_FILE_HEADER_LEN)
+    return g_steal_pointer (&owned);
+
+  for (guint number = 1; !stop; number++)
+    if (!scan_frame (self, &offset, number, &stop, error))
+      return NULL;
+
+  return g_steal_pointer (&owned);
+}
+
+/**
+ * ms_recording_file_new_for_path:
+ *
+ * Opens and indexes the recording at @path. Blocks (reads the frame headers and
+ * the small records, not the profiles).
+ *
+ * Returns: (transfer full): the recording, or %NULL with a #MsAnalysisError (or
+ *   a #GIOError) naming the problem
+ */
+MsRecordingFile *
+ms_recording_file_new_for_path (const char  *path,
+                                GError     **error)
+{
+  MsRecordingFile *self;
+  struct stat st;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (MS_TYPE_RECORDING_FILE, NULL);
+  self->fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (self->fd < 0 || fstat (self->fd, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot open the recording: %s", g_strerror (saved_errno));
+      g_object_unref (self);
+      return NULL;
+    }
+  self->size = st.st_size;
+  return scan (self, error);
+}
+
+/**
+ * ms_recording_file_new_from_bytes:
+ *
+ * Like ms_recording_file_new_for_path(), from memory.
+ *
+ * Returns: (transfer full): the recording, or %NULL with @error set
+ */
+MsRecordingFile *
+ms_recording_file_new_from_bytes (GBytes  *bytes,
+                                  GError **error)
+{
+  MsRecordingFile *self;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  self = g_object_new (MS_TYPE_RECORDING_FILE, NULL);
+  self->bytes = g_bytes_ref (bytes);
+  self->size = g_bytes_get_size (bytes);
+  return scan (self, error);
+}
+
+/**
+ * ms_recording_file_get_torn_tail:
+ *
+ * Returns: (nullable): why the recording ends early (it was cut inside a frame:
+ *   Memscope or the machine stopped while writing it), or %NULL when every frame
+ *   is whole
+ */
+const GError *
+ms_recording_file_get_torn_tail (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
+  return self->torn_tail;
+}
+
+/* Whether the recorder closed the recording (else it was interrupted). */
+gboolean
+ms_recording_file_get_closed (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), FALSE);
+  return self->closed;
+}
+
+guint64
+ms_recording_file_get_size (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), 0);
+  return self->size;
+}
+
+JsonObject *
+ms_recording_file_get_browser (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
+  return self->browser;
+}
+
+JsonObject *
+ms_recording_file_get_target (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
+  return self->target;
+}
+
+JsonObject *
+ms_recording_file_get_sampling (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
+  return self->sampling;
+}
+
+guint
+ms_recording_file_get_n_counters (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), 0);
+  return self->counters->len;
+}
+
+/**
+ * ms_recording_file_get_counters_reply:
+ *
+ * Returns: (transfer none): the reply to Memory.getDOMCounters, byte for byte
+ */
+GBytes *
+ms_recording_file_get_counters_reply (MsRecordingFile *self,
+                                      guint            index,
+                                      gint64          *time_us)
+{
+  const CountersEntry *c;
+
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
+  g_return_val_if_fail (index < self->counters->len, NULL);
+
+  c = &g_array_index (self->counters, CountersEntry, index);
+  if (time_us != NULL)
+    *time_us = c->time_us;
+  return c->reply;
+}
+
+guint
+ms_recording_file_get_n_alarms (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), 0);
+  return self->alarms->len;
+}
+
+/**
+ * ms_recording_file_get_alarm:
+ *
+ * Returns: (transfer none): the stack, leaf first
+ */
+const char * const *
+ms_recording_file_get_alarm (MsRecordingFile *self,
+                             guint            index,
+                             gint64          *time_us,
+                             guint64         *size,
+                             guint64         *total)
+{
+  const AlarmEntry *a;
+
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
+  g_return_val_if_fail (index < self->alarms->len, NULL);
+
+  a = &g_array_index (self->alarms, AlarmEntry, index);
+  if (time_us != NULL)
+    *time_us = a->time_us;
+  if (size != NULL)
+    *size = a->size;
+  if (total != NULL)
+    *total = a->total;
+  return (const char * const *) a->stack;
+}
+
+guint
+ms_recording_file_get_n_actions (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), 0);
+  return self->actions->len;
+}
+
+/**
+ * ms_recording_file_get_action:
+ * @detail: (out) (optional) (nullable) (transfer none):
+ *
+ * Returns: (transfer none): what the user did: "purge", "pressure", a marker…
+ */
+const char *
+ms_recording_file_get_action (MsRecordingFile  *self,
+                              guint             index,
+                              gint64           *time_us,
+                              const char      **detail)
+{
+  const ActionEntry *a;
+
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
+  g_return_val_if_fail (index < self->actions->len, NULL);
+
+  a = &g_array_index (self->actions, ActionEntry, index);
+  if (time_us != NULL)
+    *time_us = a->time_us;
+  if (detail != NULL)
+    *detail = a->detail;
+  return a->kind;
+}
+
+guint
+ms_recording_file_get_n_profiles (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), 0);
+  return self->profiles->len;
+}
+
+/* The last counters reading at or before @time_us, or -1. */
+static gint
+counters_before (MsRecordingFile *self,
+                 gint64           time_us)
+{
+  guint lo = 0, hi = self->counters->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (self->counters, CountersEntry, mid).time_us <= time_us)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return (gint) lo - 1;
+}
+
+static void
+read_counters (GBytes              *reply,
+               MsRecordingSnapshot *snapshot)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+  JsonNode *result_node;
+  JsonObject *result;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL),
+                                   g_bytes_get_size (reply), NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  result_node = json_object_get_member (json_node_get_object (root), "result");
+  if (result_node == NULL || !JSON_NODE_HOLDS_OBJECT (result_node))
+    return;
+  result = json_node_get_object (result_node);
+  snapshot->has_counters = TRUE;
+  snapshot->documents = json_object_get_int_member_with_default (result, "documents", -1);
+  snapshot->nodes = json_object_get_int_member_with_default (result, "nodes", -1);
+  snapshot->js_event_listeners = json_object_get_int_member_with_default (result, "jsEventListeners", -1);
+}
+
+/**
+ * ms_recording_file_get_snapshot:
+ *
+ * Describes profile @index without decompressing it, with the DOM counters read
+ * last before it arrived.
+ */
+void
+ms_recording_file_get_snapshot (MsRecordingFile     *self,
+                                guint                index,
+                                MsRecordingSnapshot *snapshot)
+{
+  const ProfileEntry *p;
+  gint c;
+
+  g_return_if_fail (MS_IS_RECORDING_FILE (self));
+  g_return_if_fail (index < self->profiles->len);
+  g_return_if_fail (snapshot != NULL);
+
+  p = &g_array_index (self->profiles, ProfileEntry, index);
+  memset (snapshot, 0, sizeof *snapshot);
+  snapshot->time_us = p->time_us;
+  snapshot->method = p->method;
+  snapshot->n_samples = p->n_samples;
+  snapshot->total_bytes = p->total_bytes;
+  snapshot->reply_bytes = p->raw_length;
+  snapshot->stored_bytes = p->length;
+  snapshot->key_frame = p->key_index == index;
+  snapshot->documents = snapshot->nodes = snapshot->js_event_listeners = -1;
+
+  c = counters_before (self, p->time_us);
+  if (c >= 0)
+    {
+      const CountersEntry *entry = &g_array_index (self->counters, CountersEntry, c);
+
+      snapshot->counters_time_us = entry->time_us;
+      read_counters (entry->reply, snapshot);
+    }
+}
+
+static gboolean
+profile_error (GError          **error,
+               MsAnalysisError   code,
+               const ProfileEntry *p,
+               guint             index,
+               const char       *what)
+{
+  g_set_error (error, MS_ANALYSIS_ERROR, code,
+               "frame %u (profile %u) at byte %" G_GUINT64_FORMAT ": %s", p->frame_number,
+               index + 1, p->offset - MS_RECORDING_FRAME_HEADER_LEN, what);
+  return FALSE;
+}
+
+/* Profile @index's raw reply, from @previous (the one before) when it is a delta. */
+static GBytes *
+decode_profile (MsRecordingFile  *self,
+                guint             index,
+                GBytes           *previous,
+                GError          **error)
+{
+  const ProfileEntry *p = &g_array_index (self->profiles, ProfileEntry, index);
+  gsize skip = MS_RECORDING_PROFILE_PREFIX_LEN + strlen (p->method);
+  g_autofree guint8 *stored = g_malloc (MAX (p->length, 1));
+  g_autofree guint8 *raw = NULL;
+  unsigned long long claimed;
+  gsize n;
+
+  if (!read_at (self, p->offset, stored, p->length, error))
+    return NULL;
+  if (ms_recording_crc32 (0, stored, p->length) != p->data_crc)
+    return profile_error (error, MS_ANALYSIS_ERROR_CHECKSUM, p, index,
+                          "checksum mismatch, the recording is damaged"), NULL;
+
+  if ((p->flags & MS_RECORDING_FLAG_COMPRESSED) == 0)
+    {
+      if (p->length - skip != p->raw_length || (p->flags & MS_RECORDING_FLAG_DELTA) != 0)
+        return profile_error (error, MS_ANALYSIS_ERROR_INVALID_VALUE, p, index,
+                              "an uncompressed body whose size is not the one claimed"), NULL;
+      return g_bytes_new (stored + skip, p->length - skip);
+    }
+
+  /* Never trust the compressed data's own idea of its size beyond the checked claim. */
+  claimed = ZSTD_getFrameContentSize (stored + skip, p->length - skip);
+  if (claimed != p->raw_length)
+    return profile_error (error, MS_ANALYSIS_ERROR_COMPRESSION, p, index,
+                          "the compressed body does not hold the size its frame claims"), NULL;
+
+  if (self->dctx == NULL)
+    {
+      self->dctx = ZSTD_createDCtx ();
+      ZSTD_DCtx_setParameter (self->dctx, ZSTD_d_windowLogMax, 31);
+    }
+  ZSTD_DCtx_reset (self->dctx, ZSTD_reset_session_and_parameters);
+  ZSTD_DCtx_setParameter (self->dctx, ZSTD_d_windowLogMax, 31);
+  if (p->flags & MS_RECORDING_FLAG_DELTA)
+    ZSTD_DCtx_refPrefix (self->dctx, g_bytes_get_data (previous, NULL), g_bytes_get_size (previous));
+
+  raw = g_malloc (MAX (p->raw_length, 1));
+  n = ZSTD_decompressDCtx (self->dctx, raw, p->raw_length, stored + skip, p->length - skip);
+  if (ZSTD_isError (n) || n != p->raw_length)
+    {
+      g_autofree char *what = g_strdup_printf ("cannot decompress: %s",
+                                               ZSTD_isError (n) ? ZSTD_getErrorName (n)
+                                                                : "short body");
+      return profile_error (error, MS_ANALYSIS_ERROR_COMPRESSION, p, index, what), NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&raw), n);
+}
+
+/**
+ * ms_recording_file_get_profile_reply:
+ *
+ * Decodes profile @index from its key frame (or from the last profile decoded,
+ * when that is on the way), checking every frame's checksum. Blocks.
+ *
+ * Returns: (transfer full): the raw reply exactly as recorded, or %NULL
+ */
+GBytes *
+ms_recording_file_get_profile_reply (MsRecordingFile  *self,
+                                     guint             index,
+                                     GError          **error)
+{
+  g_autoptr(GBytes) current = NULL;
+  guint key, start;
+
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
+  g_return_val_if_fail (index < self->profiles->len, NULL);
+
+  if (self->cached_index == index)
+    return g_bytes_ref (self->cached);
+
+  key = g_array_index (self->profiles, ProfileEntry, index).key_index;
+  if (self->cached != NULL && self->cached_index >= key && self->cached_index < index)
+    {
+      start = self->cached_index + 1;
+      current = g_bytes_ref (self->cached);
+    }
+  else
+    start = key;
+
+  for (guint i = start; i <= index; i++)
+    {
+      GBytes *next = decode_profile (self, i, current, error);
+
+      if (next == NULL)
+        return NULL;
+      g_clear_pointer (&current, g_bytes_unref);
+      current = next;
+    }
+
+  g_clear_pointer (&self->cached, g_bytes_unref);
+  self->cached = g_bytes_ref (current);
+  self->cached_index = index;
+  return g_steal_pointer (&current);
+}
+
+/**
+ * ms_recording_file_load_profile:
+ *
+ * Returns: (transfer full): profile @index, parsed, or %NULL
+ */
+MsProfile *
+ms_recording_file_load_profile (MsRecordingFile  *self,
+                                guint             index,
+                                GError          **error)
+{
+  g_autoptr(GBytes) reply = ms_recording_file_get_profile_reply (self, index, error);
+
+  if (reply == NULL)
+    return NULL;
+  return ms_profile_new_from_bytes (reply, error);
+}
