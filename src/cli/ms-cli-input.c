@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "ms-analysis-error.h"
+#include "ms-recording-file.h"
 
+#include "ms-cli-context.h"
 #include "ms-cli-input.h"
 
 /* Sessions start with their format tag; a little more allows for hand-edited files. */
@@ -65,6 +67,10 @@ sniff_session (const char *data,
   *compressed = len >= 2 && (guchar) data[0] == 0x1f && (guchar) data[1] == 0x8b;
   if (*compressed)
     return FALSE;
+
+  /* A recording (format 2) is binary; MsSessionFile reads it too. */
+  if (ms_recording_file_sniff (data, len))
+    return TRUE;
 
   p = skip_space (data, end);
   if (p == end || *p != '{')
@@ -185,6 +191,13 @@ load_in_thread (GTask        *task,
 
   if (input->session != NULL)
     {
+      MsRecordingFile *recording = ms_session_file_get_recording (input->session);
+
+      /* A recording cut short (a crash while recording) is read up to the cut. */
+      if (recording != NULL && ms_recording_file_get_torn_tail (recording) != NULL)
+        g_printerr ("%s: warning: %s: %s\n", MS_CLI_PROGRAM_NAME, load->path,
+                    ms_recording_file_get_torn_tail (recording)->message);
+
       if (!pick_profile (input, load->profile, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));

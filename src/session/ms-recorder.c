@@ -8,6 +8,8 @@
 
 #include "ms-cdp-error.h"
 #include "ms-recorder.h"
+#include "ms-recording-appender.h"
+#include "ms-recording-format-private.h"
 
 /* Never poll profiles more often than this, whatever the setting. */
 #define MIN_PROFILE_DELAY_MS 250
@@ -30,25 +32,29 @@ struct _MsRecorder
   guint               sampling_interval;
   gboolean            suppress_randomness;
   MsCdpProfileSource  source;
-  guint               profile_interval;
+  guint               profile_interval_ms;
   guint               counter_interval;
   guint               autosave_interval;
 
-  MsSessionFile      *file;            /* what gets saved: raw replies and metadata */
+  /* Without an output file, everything recorded is kept in @file (in memory);
+   * with one, each record is appended to it by @appender, off the main thread,
+   * and @file is only a view of the file read back on demand. */
+  MsSessionFile      *file;
   MsCounterSeries    *series;
   GFile              *output;
-  gboolean            save_in_flight;
-  gboolean            save_again;
-  GTask              *stop_task;       /* waits for the last save */
+  MsRecordingAppender *appender;
+  guint64             appended_since_read; /* records appended since @file was read */
+  GTask              *stop_task;       /* waits for the file to be closed */
+  gboolean            closing;
 
   GPtrArray          *profiles;        /* MsRecordedProfile */
   GArray             *counters;        /* MsRecordedCounters */
   GArray             *alarms;          /* MsRecordedAlarm */
+  GArray             *markers;         /* MsRecordedMarker */
   gint64              start_time;
 
   guint               profile_source;
   guint               counter_source;
-  guint               autosave_source;
   guint               effective_delay_ms;
   gboolean            profile_in_flight;
   gboolean            counters_in_flight;
@@ -86,6 +92,15 @@ recorded_profile_free (MsRecordedProfile *p)
 }
 
 static void
+recorded_marker_clear (gpointer data)
+{
+  MsRecordedMarker *marker = data;
+
+  g_clear_pointer (&marker->kind, g_free);
+  g_clear_pointer (&marker->detail, g_free);
+}
+
+static void
 set_state (MsRecorder      *self,
            MsRecorderState  state)
 {
@@ -100,7 +115,6 @@ stop_timers (MsRecorder *self)
 {
   g_clear_handle_id (&self->profile_source, g_source_remove);
   g_clear_handle_id (&self->counter_source, g_source_remove);
-  g_clear_handle_id (&self->autosave_source, g_source_remove);
 }
 
 static void
@@ -128,11 +142,13 @@ ms_recorder_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_object (&self->series);
   g_clear_object (&self->output);
+  g_clear_object (&self->appender);
   g_clear_object (&self->stop_task);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   g_clear_pointer (&self->counters, g_array_unref);
   g_clear_pointer (&self->alarms, g_array_unref);
+  g_clear_pointer (&self->markers, g_array_unref);
 
   G_OBJECT_CLASS (ms_recorder_parent_class)->finalize (object);
 }
@@ -195,6 +211,8 @@ ms_recorder_init (MsRecorder *self)
   self->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) recorded_profile_free);
   self->counters = g_array_new (FALSE, TRUE, sizeof (MsRecordedCounters));
   self->alarms = g_array_new (FALSE, TRUE, sizeof (MsRecordedAlarm));
+  self->markers = g_array_new (FALSE, TRUE, sizeof (MsRecordedMarker));
+  g_array_set_clear_func (self->markers, recorded_marker_clear);
 }
 
 static void
@@ -218,8 +236,12 @@ on_alarm_fired (MsAllocationAlarm *alarm,
     for (guint i = 0; i < n_frames; i++)
       g_ptr_array_add (labels, ms_profile_dup_frame_label (profile, frames[i], MS_LABEL_MODE_SYMBOL));
     g_ptr_array_add (labels, NULL);
-    ms_session_file_add_alarm_event (self->file, event.time_us, event.size, event.total,
-                                     (const char * const *) labels->pdata);
+    if (self->appender != NULL)
+      ms_recording_appender_add_alarm (self->appender, event.time_us, event.size, event.total,
+                                       (const char * const *) labels->pdata);
+    else
+      ms_session_file_add_alarm_event (self->file, event.time_us, event.size, event.total,
+                                       (const char * const *) labels->pdata);
   }
   g_array_append_val (self->alarms, event);
   g_signal_emit (self, signals[ALARM], 0, &g_array_index (self->alarms, MsRecordedAlarm,
@@ -303,7 +325,17 @@ ms_recorder_set_profile_interval (MsRecorder *self,
                                   guint       seconds)
 {
   g_return_if_fail (MS_IS_RECORDER (self));
-  self->profile_interval = seconds;
+  self->profile_interval_ms = seconds * 1000;
+}
+
+/* Like ms_recorder_set_profile_interval(), finer: for tests and benchmarks. The
+ * floor of a quarter second between profiles still applies. */
+void
+ms_recorder_set_profile_interval_ms (MsRecorder *self,
+                                     guint       ms)
+{
+  g_return_if_fail (MS_IS_RECORDER (self));
+  self->profile_interval_ms = ms;
 }
 
 void
@@ -315,6 +347,29 @@ ms_recorder_set_counter_interval (MsRecorder *self,
 }
 
 gboolean
+ms_recorder_check_output (GFile   *file,
+                          GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(MsSessionFile) existing = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!g_file_query_exists (file, NULL))
+    return TRUE;
+  existing = ms_session_file_new_from_file (file, NULL, &local);
+  if (existing != NULL)
+    return TRUE;
+
+  name = g_file_get_parse_name (file);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+               "“%s” exists and is not a readable Memscope session (%s); "
+               "not overwriting it", name, local->message);
+  return FALSE;
+}
+
+gboolean
 ms_recorder_set_output (MsRecorder  *self,
                         GFile       *file,
                         guint        autosave_seconds,
@@ -323,21 +378,22 @@ ms_recorder_set_output (MsRecorder  *self,
   g_return_val_if_fail (MS_IS_RECORDER (self), FALSE);
   g_return_val_if_fail (!file || G_IS_FILE (file), FALSE);
 
-  if (file != NULL && g_file_query_exists (file, NULL))
+  if (self->state != MS_RECORDER_STATE_IDLE)
     {
-      g_autoptr(GError) local = NULL;
-      g_autoptr(MsSessionFile) existing = ms_session_file_new_from_file (file, NULL, &local);
-
-      if (existing == NULL)
-        {
-          g_autofree char *name = g_file_get_parse_name (file);
-
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                       "“%s” exists and is not a readable Memscope session (%s); "
-                       "not overwriting it", name, local->message);
-          return FALSE;
-        }
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   "The recording file cannot change once recording has started");
+      return FALSE;
     }
+  if (file != NULL && !g_file_is_native (file))
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "Cannot record to “%s”: not a local file", uri);
+      return FALSE;
+    }
+  if (file != NULL && !ms_recorder_check_output (file, error))
+    return FALSE;
 
   g_set_object (&self->output, file);
   self->autosave_interval = autosave_seconds;
@@ -355,6 +411,21 @@ MsSessionFile *
 ms_recorder_get_session_file (MsRecorder *self)
 {
   g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+
+  /* Recording to a file: read back what is on disk (profiles stay there until asked for). */
+  if (self->output != NULL && self->appended_since_read > 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsSessionFile) read = ms_session_file_new_from_file (self->output, NULL, &error);
+
+      if (read == NULL)
+        g_warning ("The recording could not be read back: %s", error->message);
+      else
+        {
+          g_set_object (&self->file, read);
+          self->appended_since_read = 0;
+        }
+    }
   return self->file;
 }
 
@@ -400,6 +471,70 @@ ms_recorder_get_alarms (MsRecorder *self)
   return self->alarms;
 }
 
+/* Markers */
+
+static void
+store_markers (MsRecorder *self,
+               JsonObject *sampling)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      const MsRecordedMarker *marker = &g_array_index (self->markers, MsRecordedMarker, i);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_int_member (object, "time", marker->time_us);
+      json_object_set_string_member (object, "kind", marker->kind);
+      if (marker->detail != NULL)
+        json_object_set_string_member (object, "detail", marker->detail);
+      json_array_add_object_element (array, object);
+    }
+  json_object_set_array_member (sampling, "markers", g_steal_pointer (&array));
+}
+
+void
+ms_recorder_add_marker (MsRecorder *self,
+                        const char *kind,
+                        const char *detail)
+{
+  MsRecordedMarker marker;
+  JsonObject *sampling;
+
+  g_return_if_fail (MS_IS_RECORDER (self));
+  g_return_if_fail (kind != NULL);
+
+  marker.time_us = g_get_real_time ();
+  marker.kind = g_strdup (kind);
+  marker.detail = g_strdup (detail);
+  g_array_append_val (self->markers, marker);
+
+  /* Recording to a file: one action record, appended like the rest. */
+  if (self->appender != NULL)
+    {
+      ms_recording_appender_add_action (self->appender, marker.time_us, kind, detail);
+      return;
+    }
+
+  sampling = ms_session_file_get_sampling (self->file);
+  if (sampling != NULL)
+    store_markers (self, sampling);
+  else
+    {
+      g_autoptr(JsonObject) created = json_object_new ();
+
+      store_markers (self, created);
+      ms_session_file_set_sampling (self->file, created);
+    }
+}
+
+GArray *
+ms_recorder_get_markers (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->markers;
+}
+
 gint64
 ms_recorder_get_start_time (MsRecorder *self)
 {
@@ -415,92 +550,54 @@ warn (MsRecorder   *self,
   g_signal_emit (self, signals[WARNING], 0, error);
 }
 
-/* Saving: serialise on the main thread (the session file is not shared), write on a
- * worker, atomically. One save at a time; a request during a save runs after it. */
+/* Appending: with an output file, each record goes to the appender as it comes;
+ * the appender compresses and writes it on its own thread. */
 
-static void save_now (MsRecorder *self);
+static void finish_stop_if_waiting (MsRecorder *self);
 
 static void
-write_in_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+keep_first_error (MsRecorder   *self,
+                  const GError *error)
 {
-  GBytes *bytes = task_data;
-  MsRecorder *self = source_object;
-  g_autofree char *path = g_file_get_path (self->output);
-  GError *error = NULL;
+  StopData *data;
 
-  if (path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (self->output);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "Cannot save to “%s”: not a local file", uri);
-      return;
-    }
-
-  if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-finish_stop_if_waiting (MsRecorder *self);
-
-static void
-save_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  MsRecorder *self = MS_RECORDER (object);
-  g_autoptr(GError) error = NULL;
-
-  self->save_in_flight = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_prefix_error (&error, "The recording could not be saved: ");
-      warn (self, error);
-      if (self->stop_task != NULL)
-        {
-          StopData *data = g_task_get_task_data (self->stop_task);
-          if (data->first_error == NULL)
-            data->first_error = g_error_copy (error);
-        }
-    }
-  else
-    g_signal_emit (self, signals[SAVED], 0, self->output);
-
-  if (self->save_again)
-    {
-      self->save_again = FALSE;
-      save_now (self);
-      return;
-    }
-  finish_stop_if_waiting (self);
-}
-
-static void
-save_now (MsRecorder *self)
-{
-  g_autoptr(GTask) task = NULL;
-
-  if (self->output == NULL)
+  if (self->stop_task == NULL)
     return;
-  if (self->save_in_flight)
-    {
-      self->save_again = TRUE;
-      return;
-    }
+  data = g_task_get_task_data (self->stop_task);
+  if (data->first_error == NULL)
+    data->first_error = g_error_copy (error);
+}
 
-  self->save_in_flight = TRUE;
-  task = g_task_new (self, NULL, save_cb, NULL);
-  g_task_set_source_tag (task, save_now);
-  g_task_set_task_data (task, ms_session_file_to_bytes (self->file), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (task, write_in_thread);
+static void
+on_append_failed (MsRecordingAppender *appender,
+                  const GError        *error,
+                  MsRecorder          *self)
+{
+  g_autoptr(GError) copy = g_error_copy (error);
+
+  g_prefix_error (&copy, "The recording could not be saved: ");
+  warn (self, copy);
+  keep_first_error (self, copy);
+}
+
+static void
+on_appended (MsRecordingAppender *appender,
+             guint                type,
+             MsRecorder          *self)
+{
+  self->appended_since_read++;
+  if (type == MS_RECORDING_RECORD_PROFILE)
+    g_signal_emit (self, signals[SAVED], 0, self->output);
+}
+
+static void
+open_appender (MsRecorder *self)
+{
+  g_autofree char *path = g_file_get_path (self->output);
+
+  self->appender = ms_recording_appender_new (path);
+  g_signal_connect_object (self->appender, "appended", G_CALLBACK (on_appended), self, 0);
+  g_signal_connect_object (self->appender, "failed", G_CALLBACK (on_append_failed), self, 0);
 }
 
 /* Counters */
@@ -556,8 +653,14 @@ counters_cb (GObject      *object,
     return;
 
   reading.time_us = g_get_real_time ();
-  if (!ms_session_file_add_counters_reply (self->file, reading.time_us, raw, &error) ||
-      !ms_counter_series_append_reply (self->series, reading.time_us, g_bytes_get_data (raw, NULL),
+  if (self->appender != NULL)
+    ms_recording_appender_add_counters (self->appender, reading.time_us, raw);
+  else if (!ms_session_file_add_counters_reply (self->file, reading.time_us, raw, &error))
+    {
+      warn (self, error);
+      return;
+    }
+  if (!ms_counter_series_append_reply (self->series, reading.time_us, g_bytes_get_data (raw, NULL),
                                        g_bytes_get_size (raw), &error))
     {
       warn (self, error);
@@ -606,6 +709,20 @@ profile_fetch_free (ProfileFetch *fetch)
 
 static void schedule_profile (MsRecorder *self);
 
+/* Memory holds the latest profile only: earlier ones are in the file (or in the
+ * in-memory session when there is no file), their entries keep their time. */
+static void
+forget_older_profiles (MsRecorder *self)
+{
+  if (self->profiles->len > 0)
+    {
+      MsRecordedProfile *last = g_ptr_array_index (self->profiles, self->profiles->len - 1);
+
+      g_clear_pointer (&last->raw, g_bytes_unref);
+      g_clear_object (&last->profile);
+    }
+}
+
 static void
 profile_parsed_cb (GObject      *object,
                    GAsyncResult *result,
@@ -630,14 +747,20 @@ profile_parsed_cb (GObject      *object,
 
   recorded = g_new0 (MsRecordedProfile, 1);
   recorded->time_us = g_get_real_time ();
-  if (!ms_session_file_add_profile_reply (self->file, recorded->time_us,
-                                          ms_cdp_profile_source_to_method (self->source),
-                                          fetch->raw, &error))
+  if (self->appender != NULL)
+    ms_recording_appender_add_profile (self->appender, recorded->time_us,
+                                       ms_cdp_profile_source_to_method (self->source), fetch->raw,
+                                       ms_profile_get_n_samples (profile),
+                                       ms_profile_get_total_bytes (profile));
+  else if (!ms_session_file_add_profile_reply (self->file, recorded->time_us,
+                                               ms_cdp_profile_source_to_method (self->source),
+                                               fetch->raw, &error))
     {
       g_free (recorded);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  forget_older_profiles (self);
   recorded->raw = g_bytes_ref (fetch->raw);
   recorded->profile = g_object_ref (profile);
   g_ptr_array_add (self->profiles, recorded);
@@ -732,14 +855,12 @@ periodic_profile_cb (GObject      *object,
         return;
       warn (self, error);
     }
-  else
-    save_now (self);
 
   if (self->state != MS_RECORDER_STATE_RECORDING)
     return;
 
   /* Adaptive refresh: wait at least twice what the browser needed. */
-  self->effective_delay_ms = MAX (MAX (self->profile_interval * 1000, MIN_PROFILE_DELAY_MS),
+  self->effective_delay_ms = MAX (MAX (self->profile_interval_ms, MIN_PROFILE_DELAY_MS),
                                   2 * fetch_ms);
   schedule_profile (self);
 }
@@ -753,8 +874,10 @@ profile_tick (gpointer data)
   if (self->profile_in_flight)
     return G_SOURCE_REMOVE;
 
-  /* While reconnecting, try again a little later. */
-  if (ms_session_get_state (self->session) != MS_SESSION_STATE_CONNECTED)
+  /* While reconnecting, or while the last profile is still being written (a slow
+   * disk: never queue reply after reply in memory), try again a little later. */
+  if (ms_session_get_state (self->session) != MS_SESSION_STATE_CONNECTED ||
+      (self->appender != NULL && ms_recording_appender_get_n_pending_profiles (self->appender) > 0))
     {
       schedule_profile (self);
       return G_SOURCE_REMOVE;
@@ -772,13 +895,6 @@ schedule_profile (MsRecorder *self)
   self->profile_source = g_timeout_add (self->effective_delay_ms, profile_tick, self);
 }
 
-static gboolean
-autosave_tick (gpointer data)
-{
-  save_now (data);
-  return G_SOURCE_CONTINUE;
-}
-
 /* Start */
 
 static void
@@ -789,13 +905,11 @@ start_polling (MsRecorder *self)
       self->counter_source = g_timeout_add_seconds (self->counter_interval, counter_tick, self);
       counter_tick (self);
     }
-  if (self->profile_interval > 0)
+  if (self->profile_interval_ms > 0)
     {
-      self->effective_delay_ms = MAX (self->profile_interval * 1000, MIN_PROFILE_DELAY_MS);
+      self->effective_delay_ms = MAX (self->profile_interval_ms, MIN_PROFILE_DELAY_MS);
       schedule_profile (self);
     }
-  if (self->autosave_interval > 0 && self->output != NULL)
-    self->autosave_source = g_timeout_add_seconds (self->autosave_interval, autosave_tick, self);
 }
 
 static void
@@ -833,12 +947,19 @@ record_metadata (MsRecorder *self)
   json_object_set_int_member (sampling, "samplingInterval", self->sampling_interval);
   json_object_set_boolean_member (sampling, "suppressRandomness", self->suppress_randomness);
   json_object_set_string_member (sampling, "source", ms_cdp_profile_source_to_method (self->source));
-  json_object_set_int_member (sampling, "profileInterval", self->profile_interval);
+  json_object_set_int_member (sampling, "profileInterval", self->profile_interval_ms / 1000);
   json_object_set_int_member (sampling, "counterInterval", self->counter_interval);
   json_object_set_int_member (sampling, "startTime", self->start_time);
   if (ms_allocation_alarm_get_armed (self->alarm))
     json_object_set_int_member (sampling, "alarmMinBytes", ms_allocation_alarm_get_min_bytes (self->alarm));
+  if (self->markers->len > 0)
+    store_markers (self, sampling);
   ms_session_file_set_sampling (self->file, sampling);
+
+  if (self->appender != NULL)
+    ms_recording_appender_add_metadata (self->appender, self->start_time,
+                                        ms_session_file_get_browser (self->file),
+                                        ms_session_file_get_target (self->file), sampling);
 }
 
 static void
@@ -858,6 +979,8 @@ start_sampling_cb (GObject      *object,
     }
 
   self->start_time = g_get_real_time ();
+  if (self->output != NULL)
+    open_appender (self);
   record_metadata (self);
   set_state (self, MS_RECORDER_STATE_RECORDING);
   start_polling (self);
@@ -957,7 +1080,7 @@ finish_stop_if_waiting (MsRecorder *self)
   g_autoptr(GTask) task = NULL;
   StopData *data;
 
-  if (self->stop_task == NULL || self->save_in_flight)
+  if (self->stop_task == NULL || self->closing)
     return;
 
   task = g_steal_pointer (&self->stop_task);
@@ -970,12 +1093,36 @@ finish_stop_if_waiting (MsRecorder *self)
 }
 
 static void
+appender_closed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(MsRecorder) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->closing = FALSE;
+  if (!ms_recording_appender_close_finish (MS_RECORDING_APPENDER (object), result, &error))
+    on_append_failed (MS_RECORDING_APPENDER (object), error, self);
+  else
+    {
+      self->appended_since_read++;
+      g_signal_emit (self, signals[SAVED], 0, self->output);
+    }
+  finish_stop_if_waiting (self);
+}
+
+/* The recording file is closed (after every record queued before) before stop finishes. */
+static void
 stop_done (GTask *task)
 {
   MsRecorder *self = g_task_get_source_object (task);
 
   g_set_object (&self->stop_task, task);
-  save_now (self);
+  if (self->appender != NULL)
+    {
+      self->closing = TRUE;
+      ms_recording_appender_close_async (self->appender, appender_closed_cb, g_object_ref (self));
+    }
   finish_stop_if_waiting (self);
 }
 
@@ -1058,7 +1205,7 @@ ms_recorder_stop_async (MsRecorder          *self,
   self->profile_in_flight = FALSE;
   self->counters_in_flight = FALSE;
 
-  if (self->profile_interval == 0 || self->profiles->len == 0)
+  if (self->profile_interval_ms == 0 || self->profiles->len == 0)
     take_profile_async (self, cancellable, final_profile_cb, g_steal_pointer (&task));
   else
     send_stop_sampling (task);

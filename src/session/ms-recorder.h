@@ -26,12 +26,14 @@ typedef enum
   MS_RECORDER_STATE_STOPPED,
 } MsRecorderState;
 
-/* One profile as captured: the reply exactly as the browser sent it, and its model. */
+/* One profile as captured: the reply exactly as the browser sent it, and its model.
+ * Only the latest profile keeps @raw and @profile: earlier ones are in the
+ * recording (ms_recorder_get_session_file()), and keep only their time here. */
 typedef struct
 {
   gint64     time_us;      /* wall clock, g_get_real_time() */
-  GBytes    *raw;          /* the whole {"id":…,"result":{"profile":…}} message */
-  MsProfile *profile;
+  GBytes    *raw;          /* the whole {"id":…,"result":{"profile":…}} message, or NULL */
+  MsProfile *profile;      /* or NULL */
 } MsRecordedProfile;
 
 /* One reading of Memory.getDOMCounters. */
@@ -53,6 +55,14 @@ typedef struct
   guint64 total;
 } MsRecordedAlarm;
 
+/* A user action during the recording (a purge, a pressure notification…). */
+typedef struct
+{
+  gint64  time_us;         /* wall clock, g_get_real_time() */
+  char   *kind;            /* e.g. "purge", "pressure-critical" */
+  char   *detail;          /* or NULL */
+} MsRecordedMarker;
+
 MsRecorder        *ms_recorder_new                    (MsSession           *session);
 MsSession         *ms_recorder_get_session            (MsRecorder          *self);
 MsRecorderState    ms_recorder_get_state              (MsRecorder          *self);
@@ -71,20 +81,28 @@ MsCdpProfileSource ms_recorder_get_source             (MsRecorder          *self
 /* Seconds between profiles; 0 takes one profile when stopping. */
 void               ms_recorder_set_profile_interval   (MsRecorder          *self,
                                                        guint                seconds);
+void               ms_recorder_set_profile_interval_ms (MsRecorder         *self,
+                                                       guint                ms);
 /* Seconds between DOM counter readings; 0 reads none. Default 1. */
 void               ms_recorder_set_counter_interval   (MsRecorder          *self,
                                                        guint                seconds);
-/* Where the recording is saved: after every profile, every @autosave_seconds (0: only
- * after profiles and at stop), and when stopping. Writes are atomic (temporary file,
- * then rename) and happen off the main thread, so a crash of Memscope loses at most
- * one refresh interval. An existing @file is only replaced when it is a readable
- * Memscope session; anything else (another file, a corrupt or truncated session) is
- * refused with an error and left untouched. */
+/* Where the recording goes: a recording file (format 2, MsRecordingFile), created
+ * (0600) when recording starts, to which every counters reading, profile, alarm and
+ * marker is appended as it comes, compressed and written off the main thread
+ * (MsRecordingAppender), so a crash of Memscope loses at most the last poll. Nothing
+ * is rewritten; memory holds the latest profile, not every reply. @autosave_seconds
+ * is not used any more (every record is appended at once). An existing @file is only
+ * replaced when it is a readable Memscope session (version 1 or 2); anything else
+ * (another file, a damaged session) is refused with an error and left untouched.
+ * Without an output file, the recording is kept in memory (a MsSessionFile). */
 gboolean           ms_recorder_set_output             (MsRecorder          *self,
                                                        GFile               *file,
                                                        guint                autosave_seconds,
                                                        GError             **error);
 GFile             *ms_recorder_get_output             (MsRecorder          *self);
+/* The check set_output makes, for callers that must refuse before a recorder exists. */
+gboolean           ms_recorder_check_output           (GFile               *file,
+                                                       GError             **error);
 
 /* The alarm every new profile is checked against (disarmed until armed). */
 MsAllocationAlarm *ms_recorder_get_alarm              (MsRecorder          *self);
@@ -113,12 +131,22 @@ gboolean           ms_recorder_stop_finish            (MsRecorder          *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+/* Records @kind (and @detail, may be NULL) at the current time. Markers are kept in
+ * the session file's "sampling" object as "markers": [{"time":µs,"kind":…,"detail":…}]. */
+void               ms_recorder_add_marker             (MsRecorder          *self,
+                                                       const char          *kind,
+                                                       const char          *detail);
+/* Element type MsRecordedMarker. */
+GArray            *ms_recorder_get_markers            (MsRecorder          *self);
+
 /* Element types MsRecordedProfile, MsRecordedCounters, MsRecordedAlarm. */
 GPtrArray         *ms_recorder_get_profiles           (MsRecorder          *self);
 GArray            *ms_recorder_get_counters           (MsRecorder          *self);
 GArray            *ms_recorder_get_alarms             (MsRecorder          *self);
 gint64             ms_recorder_get_start_time         (MsRecorder          *self);
-/* Everything recorded, as it will be saved: the raw replies, metadata, alarm events. */
+/* Everything recorded: the raw replies, metadata, alarm events. With an output file,
+ * this reads the file back (metadata and counters; profiles are decoded when asked
+ * for): blocking I/O, meant for after stop. Without one, the session in memory. */
 MsSessionFile     *ms_recorder_get_session_file       (MsRecorder          *self);
 /* The DOM counters as a bounded series (6 h at 1 Hz) for live charts. */
 MsCounterSeries   *ms_recorder_get_counter_series     (MsRecorder          *self);
@@ -128,7 +156,7 @@ MsCounterSeries   *ms_recorder_get_counter_series     (MsRecorder          *self
  *   "profile"   (guint index)                 a new profile was added
  *   "alarm"     (const MsRecordedAlarm *)     the alarm fired
  *   "warning"   (const GError *)              a poll or a save failed; recording goes on
- *   "saved"     (GFile *)                     the output file was written
+ *   "saved"     (GFile *)                     a profile (or the end) is in the output file
  *   "notify::state" */
 
 G_END_DECLS

@@ -6,10 +6,14 @@
 
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <glib/gstdio.h>
 
+#include "ms-analysis-error.h"
 #include "ms-cdp-error.h"
 #include "ms-recorder.h"
+#include "ms-recording-file.h"
 
 #include "cdp-test-peer.h"
 
@@ -32,6 +36,7 @@ typedef struct
   guint          n_warnings;
   guint          n_saved;
   guint          bad_counters;
+  char          *start_params;     /* Memory.startSampling's params, as JSON */
 } Fixture;
 
 static void
@@ -97,7 +102,16 @@ responder (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params,
     }
   else if (g_str_equal (method, "Memory.getDOMCounters"))
     cdp_test_peer_reply_result (peer, id, "{\"documents\":2,\"nodes\":4012,\"jsEventListeners\":2000}");
-  else if (g_str_equal (method, "Memory.getSamplingProfile"))
+  else if (g_str_equal (method, "Memory.startSampling"))
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_set_object (node, params != NULL ? params : json_object_new ());
+      g_free (f->start_params);
+      f->start_params = json_to_string (node, FALSE);
+      cdp_test_peer_reply_result (peer, id, "{}");
+    }
+  else if (g_str_has_suffix (method, "SamplingProfile"))
     {
       if (f->fail_profiles)
         {
@@ -206,6 +220,7 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->calls, g_hash_table_unref);
   g_free (f->profile_a);
   g_free (f->profile_b);
+  g_free (f->start_params);
 }
 
 static void
@@ -284,10 +299,15 @@ test_periodic (Fixture *f, gconstpointer data)
   g_assert_cmpint (c->js_event_listeners, ==, 2000);
   g_assert_cmpint (c->time_us, >=, ms_recorder_get_start_time (f->recorder) - G_USEC_PER_SEC);
 
-  /* The raw reply is kept byte for byte, and the model matches it. */
-  p = g_ptr_array_index (ms_recorder_get_profiles (f->recorder), 0);
-  g_assert_nonnull (strstr (g_bytes_get_data (p->raw, NULL), f->profile_a));
+  /* The latest raw reply is kept byte for byte, with its model; earlier ones are not
+   * kept in memory. */
+  p = g_ptr_array_index (ms_recorder_get_profiles (f->recorder), ms_recorder_get_profiles (f->recorder)->len - 1);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (p->raw, NULL), g_bytes_get_size (p->raw), f->profile_b));
   g_assert_cmpuint (ms_profile_get_n_samples (p->profile), >, 0);
+  p = g_ptr_array_index (ms_recorder_get_profiles (f->recorder), 0);
+  g_assert_null (p->raw);
+  g_assert_null (p->profile);
+  g_assert_cmpint (p->time_us, >=, ms_recorder_get_start_time (f->recorder));
 
   /* The alarm was never armed. */
   g_assert_cmpuint (f->n_alarms, ==, 0);
@@ -410,12 +430,6 @@ test_survives_bad_replies (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
-static gboolean
-saved_twice (Fixture *f)
-{
-  return f->n_saved >= 2;
-}
-
 static void
 on_saved (MsRecorder *recorder,
           GFile      *file,
@@ -424,48 +438,181 @@ on_saved (MsRecorder *recorder,
   f->n_saved++;
 }
 
+/* Samples in a result JSON, counted with json-glib. */
+static guint
+count_samples (const char *result_json)
+{
+  g_autoptr(JsonNode) root = json_from_string (result_json, NULL);
+  JsonObject *profile = json_object_get_object_member (json_node_get_object (root), "profile");
+
+  return json_array_get_length (json_object_get_array_member (profile, "samples"));
+}
+
+static gboolean
+saved_two_profiles (Fixture *f)
+{
+  return f->n_saved >= 2;
+}
+
 static void
-test_autosave (Fixture *f, gconstpointer data)
+test_records_to_file (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("memscope-test-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "rec.memscope", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(MsSessionFile) loaded = NULL;
-  g_autoptr(MsSessionFile) final = NULL;
-  GBytes *reply;
-  const char *method = NULL;
+  g_autoptr(MsRecordingFile) loaded = NULL;
+  g_autoptr(MsRecordingFile) final = NULL;
+  g_autoptr(MsSessionFile) session = NULL;
+  GPtrArray *profiles;
+  GArray *counters;
+  const char *detail = NULL;
+  struct stat st;
 
   g_assert_no_error (error);
   g_signal_connect (f->recorder, "saved", G_CALLBACK (on_saved), f);
   g_assert_true (ms_recorder_set_output (f->recorder, file, 1, &error));
   g_assert_no_error (error);
-  ms_recorder_set_profile_interval (f->recorder, 1);
+  ms_recorder_set_profile_interval_ms (f->recorder, 300);
   start (f);
-  run_until (f, saved_twice);
+  ms_recorder_add_marker (f->recorder, "purge", "from the test");
+  run_until (f, saved_two_profiles);
 
-  /* Mid-recording, what is on disk already loads: a crash now loses little. */
-  loaded = ms_session_file_new_from_file (file, NULL, &error);
+  /* Mid-recording, what is on disk already opens: a crash now loses little. */
+  loaded = ms_recording_file_new_for_path (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (ms_session_file_get_n_profiles (loaded), >=, 1);
+  g_assert_cmpuint (ms_recording_file_get_n_profiles (loaded), >=, 2);
+  g_assert_false (ms_recording_file_get_closed (loaded));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   g_assert_true (stop (f, &error));
   g_assert_no_error (error);
-  final = ms_session_file_new_from_file (file, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (ms_session_file_get_n_profiles (final), ==, ms_recorder_get_profiles (f->recorder)->len);
-  g_assert_cmpuint (ms_session_file_get_n_counters (final), ==, ms_recorder_get_counters (f->recorder)->len);
+  profiles = ms_recorder_get_profiles (f->recorder);
+  counters = ms_recorder_get_counters (f->recorder);
 
-  /* The reply is kept exactly as the browser sent it. */
-  reply = ms_session_file_get_profile_reply (final, 0, NULL, &method);
-  g_assert_cmpstr (method, ==, "Memory.getSamplingProfile");
-  g_assert_nonnull (g_strstr_len (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), f->profile_a));
-  g_assert_cmpstr (json_object_get_string_member (ms_session_file_get_browser (final), "Browser"), ==,
+  final = ms_recording_file_new_for_path (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ms_recording_file_get_closed (final));
+  g_assert_null (ms_recording_file_get_torn_tail (final));
+  g_assert_cmpuint (ms_recording_file_get_n_profiles (final), ==, profiles->len);
+  g_assert_cmpuint (ms_recording_file_get_n_counters (final), ==, counters->len);
+
+  /* Every reply as the browser sent it: A first, then B; the snapshot list agrees. */
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      g_autoptr(GBytes) reply = ms_recording_file_get_profile_reply (final, i, &error);
+      const char *expected = i == 0 ? f->profile_a : f->profile_b;
+      MsRecordingSnapshot snapshot;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (g_strstr_len (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), expected));
+      ms_recording_file_get_snapshot (final, i, &snapshot);
+      g_assert_cmpstr (snapshot.method, ==, "Memory.getSamplingProfile");
+      g_assert_cmpint (snapshot.time_us, ==, ((MsRecordedProfile *) g_ptr_array_index (profiles, i))->time_us);
+      g_assert_cmpuint (snapshot.n_samples, ==, count_samples (expected));
+    }
+  for (guint i = 0; i < counters->len; i++)
+    {
+      gint64 time = 0;
+      GBytes *reply = ms_recording_file_get_counters_reply (final, i, &time);
+
+      g_assert_cmpint (time, ==, g_array_index (counters, MsRecordedCounters, i).time_us);
+      g_assert_nonnull (g_strstr_len (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply),
+                                      "{\"documents\":2,\"nodes\":4012,\"jsEventListeners\":2000}"));
+    }
+  g_assert_cmpuint (ms_recording_file_get_n_actions (final), ==, 1);
+  g_assert_cmpstr (ms_recording_file_get_action (final, 0, NULL, &detail), ==, "purge");
+  g_assert_cmpstr (detail, ==, "from the test");
+  g_assert_cmpstr (json_object_get_string_member (ms_recording_file_get_browser (final), "Browser"), ==,
                    "Chrome/156.0.8078.79");
-  g_assert_cmpstr (json_object_get_string_member (ms_session_file_get_target (final), "id"), ==, "TEST");
+  g_assert_cmpstr (json_object_get_string_member (ms_recording_file_get_target (final), "id"), ==, "TEST");
+  g_assert_cmpint (json_object_get_int_member (ms_recording_file_get_sampling (final), "startTime"), ==,
+                   ms_recorder_get_start_time (f->recorder));
+
+  /* The session the recorder gives is the file read back. */
+  session = g_object_ref (ms_recorder_get_session_file (f->recorder));
+  g_assert_cmpuint (ms_session_file_get_n_profiles (session), ==, profiles->len);
+  g_assert_cmpuint (ms_session_file_get_n_counters (session), ==, counters->len);
 
   g_unlink (path);
   g_rmdir (dir);
+}
+
+/* What the recorder sends is what it was set to. */
+typedef struct
+{
+  const char        *name;
+  guint              sampling_interval;
+  gboolean           suppress_randomness;
+  MsCdpProfileSource source;
+  const char        *start_params;
+  const char        *profile_method;
+} Settings;
+
+static const Settings settings_rows[] = {
+  { "defaults", 0, FALSE, MS_CDP_PROFILE_SINCE_START, "{}", "Memory.getSamplingProfile" },
+  { "interval", 4096, FALSE, MS_CDP_PROFILE_SINCE_START, "{\"samplingInterval\":4096}",
+    "Memory.getSamplingProfile" },
+  { "suppress-randomness", 65536, TRUE, MS_CDP_PROFILE_ALL_TIME,
+    "{\"samplingInterval\":65536,\"suppressRandomness\":true}", "Memory.getAllTimeSamplingProfile" },
+  { "browser", 0, FALSE, MS_CDP_PROFILE_BROWSER, "{}", "Memory.getBrowserSamplingProfile" },
+};
+
+static void
+test_settings_sent (Fixture *f, gconstpointer data)
+{
+  const Settings *row = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  g_autoptr(JsonNode) expected = NULL;
+  const char *methods[] = { "Memory.getSamplingProfile", "Memory.getAllTimeSamplingProfile",
+                            "Memory.getBrowserSamplingProfile" };
+
+  ms_recorder_set_sampling_interval (f->recorder, row->sampling_interval);
+  ms_recorder_set_suppress_randomness (f->recorder, row->suppress_randomness);
+  ms_recorder_set_source (f->recorder, row->source);
+  ms_recorder_set_counter_interval (f->recorder, 0);
+  g_assert_cmpuint (ms_recorder_get_sampling_interval (f->recorder), ==, row->sampling_interval);
+  g_assert_cmpint (ms_recorder_get_suppress_randomness (f->recorder), ==, row->suppress_randomness);
+  g_assert_cmpint (ms_recorder_get_source (f->recorder), ==, row->source);
+  start (f);
+  g_assert_true (stop (f, &error));
+  g_assert_no_error (error);
+
+  g_assert_nonnull (f->start_params);
+  sent = json_from_string (f->start_params, NULL);
+  expected = json_from_string (row->start_params, NULL);
+  g_assert_true (json_node_equal (sent, expected));
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    g_assert_cmpuint (n_calls (f, methods[i]), ==, g_str_equal (methods[i], row->profile_method) ? 1 : 0);
+}
+
+/* The counter series for charts holds what the peer sent. */
+static void
+test_series (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  MsCounterSeries *series = ms_recorder_get_counter_series (f->recorder);
+  GArray *counters;
+
+  start (f);
+  run_until (f, has_two_counters);
+  g_assert_true (stop (f, &error));
+  counters = ms_recorder_get_counters (f->recorder);
+
+  g_assert_cmpuint (ms_counter_series_get_n_points (series, "nodes"), ==, counters->len);
+  for (guint i = 0; i < counters->len; i++)
+    {
+      gint64 time = 0;
+      double value = 0;
+
+      g_assert_true (ms_counter_series_get_point (series, "nodes", i, &time, &value));
+      g_assert_cmpfloat (value, ==, 4012);
+      g_assert_cmpint (time, ==, g_array_index (counters, MsRecordedCounters, i).time_us);
+      g_assert_true (ms_counter_series_get_point (series, "jsEventListeners", i, NULL, &value));
+      g_assert_cmpfloat (value, ==, 2000);
+    }
 }
 
 static void
@@ -475,6 +622,7 @@ test_refuses_to_overwrite (Fixture *f, gconstpointer data)
     "just some notes, not a session\n",
     "{\"format\":\"memscope-session\",\"version\":1,\"profiles\":[",   /* truncated */
     "",
+    "\x89MSREC\r\n\x02\x00\x00\x00\x00\x00\x00\x00",   /* a recording whose header is damaged */
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("memscope-test-XXXXXX", &error);
@@ -484,8 +632,9 @@ test_refuses_to_overwrite (Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (contents); i++)
     {
       g_autofree char *after = NULL;
+      gsize after_len = 0;
 
-      g_file_set_contents (path, contents[i], -1, &error);
+      g_file_set_contents (path, contents[i], i == 3 ? 16 : -1, &error);
       g_assert_no_error (error);
       g_assert_false (ms_recorder_set_output (f->recorder, file, 1, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
@@ -494,8 +643,9 @@ test_refuses_to_overwrite (Fixture *f, gconstpointer data)
       g_clear_error (&error);
       g_assert_null (ms_recorder_get_output (f->recorder));
 
-      g_file_get_contents (path, &after, NULL, &error);
-      g_assert_cmpstr (after, ==, contents[i]);
+      g_file_get_contents (path, &after, &after_len, &error);
+      g_assert_cmpuint (after_len, ==, i == 3 ? 16 : strlen (contents[i]));
+      g_assert_cmpmem (after, after_len, contents[i], after_len);
     }
 
   g_unlink (path);
@@ -517,10 +667,17 @@ main (int   argc,
   ADD ("stop-sampling-even-when-profile-fails", test_stop_sampling_even_when_profile_fails);
   ADD ("reconnect-restarts-sampling", test_reconnect_restarts_sampling);
   ADD ("adaptive-refresh", test_adaptive_refresh);
-  ADD ("autosave", test_autosave);
+  ADD ("records-to-file", test_records_to_file);
+  ADD ("series", test_series);
   ADD ("survives-bad-replies", test_survives_bad_replies);
   ADD ("refuses-to-overwrite", test_refuses_to_overwrite);
 #undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (settings_rows); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/recorder/settings-sent/%s", settings_rows[i].name);
+
+      g_test_add (path, Fixture, &settings_rows[i], fixture_setup, test_settings_sent, fixture_teardown);
+    }
 
   return g_test_run ();
 }
