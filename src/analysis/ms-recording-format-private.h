@@ -75,7 +75,7 @@ G_BEGIN_DECLS
  * 1 GiB is far beyond any real one, and small enough to allocate. */
 #define MS_RECORDING_MAX_RAW_LENGTH   (1024u * 1024u * 1024u)
 
-#define MS_RECORDING_DEFAULT_KEY_INTERVAL 16
+#define MS_RECORDING_DEFAULT_KEY_INTERVAL 8
 
 /* The profile payload's fixed prefix: samples (4), bytes (8), method length (1). */
 #define MS_RECORDING_PROFILE_PREFIX_LEN 13

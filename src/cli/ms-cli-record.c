@@ -1,9 +1,10 @@
 /* ms-cli-record.c: `memscope-cli record`, a target's memory over time into a session file
  *
  * Starts sampling, takes profiles (every S seconds, or once at the end) with DOM
- * counters every second alongside, and stops at --duration or Ctrl-C. The session
- * file is written as the recording goes (MsRecorder saves atomically), so a browser
- * that goes away leaves what was recorded until then.
+ * counters every second alongside, and stops at --duration or Ctrl-C. The file is
+ * a recording (format 2, MsRecordingFile): MsRecorder appends every reading and
+ * profile as it comes, compressed, off the main thread, so a browser that goes away
+ * (or a crash of memscope-cli) leaves what was recorded until then.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -111,8 +112,8 @@ ms_cli_record (MsCliContext *ctx,
   MsRecorder *recorder;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "The session file to write (required); an existing file is only replaced when it is a "
-      "Memscope session", "FILE" },
+      "The recording to write (required); an existing file is only replaced when it is a "
+      "Memscope session or recording", "FILE" },
     { "sampling-interval", 0, 0, G_OPTION_ARG_INT, &sampling_interval,
       "Average bytes between samples (default: the browser's)", "BYTES" },
     { "suppress-randomness", 0, 0, G_OPTION_ARG_NONE, &suppress_randomness,
@@ -142,9 +143,10 @@ ms_cli_record (MsCliContext *ctx,
                                      "DOM counters are read every second. Ctrl-C (or "
                                      "--duration) stops sampling, takes the last profile, writes "
                                      "the file and prints a summary on stdout; progress goes to "
-                                     "stderr when it is a terminal. The file is saved after "
-                                     "every profile, so if the browser goes away it holds what "
-                                     "was recorded until then (exit status 2).",
+                                     "stderr when it is a terminal. Every reading and profile "
+                                     "is appended to the file as it comes (compressed against "
+                                     "the profile before), so if the browser goes away it holds "
+                                     "what was recorded until then (exit status 2).",
                                      entries, MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
