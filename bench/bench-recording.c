@@ -1,0 +1,510 @@
+/* bench-recording.c: a long recording of a 41.7 MB profile into a recording file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * bench-recording [--polls N] [--keep FILE] PROFILE.json[.gz]
+ *
+ * A DevTools peer in a child process of its own (so that its memory and CPU are
+ * not counted as the recorder's) replays PROFILE (a whole
+ * Memory.getSamplingProfile reply) with a small change per poll (four `size`
+ * values, one digit each); MsRecorder records it into a recording file as the
+ * window and `memscope-cli record` do, one profile per poll as fast as it allows
+ * (its floor is a quarter second, and twice what the reply took), with DOM
+ * counters every second. Reported:
+ *
+ * - file size / bytes received after N polls;
+ * - RSS after each poll: at poll 100, at the end, the highest from poll 100 on,
+ *   each over the size of one reply;
+ * - CPU: the writer's per appended profile (compression, checksum, write: timed
+ *   again on this thread over the same replies) and the whole process's per poll,
+ *   each over one parse of the reply;
+ * - the longest main-thread stall while recording (a 1 ms timer's worst lateness);
+ * - opening the file and showing the last profile (open, decode, parse, flame
+ *   tree); any profile by index (every 7th, worst and median).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "ms-flame-tree.h"
+#include "ms-recorder.h"
+#include "ms-recording-file.h"
+#include "ms-recording-writer.h"
+
+#include "cdp-test-peer.h"
+
+typedef struct
+{
+  GBytes      *result;       /* the reply's "result" value */
+  GArray      *size_digits;  /* offsets of the first digit of each "size" value */
+  CdpTestPeer *peer;         /* in the child */
+  guint        n_sent;
+} Replay;
+
+static Replay replay;
+
+static double
+seconds_of (clockid_t clock)
+{
+  struct timespec ts;
+
+  clock_gettime (clock, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static guint64
+current_rss (void)
+{
+  g_autofree char *text = NULL;
+  unsigned long size = 0, resident = 0;
+
+  if (!g_file_get_contents ("/proc/self/statm", &text, NULL, NULL) ||
+      sscanf (text, "%lu %lu", &size, &resident) != 2)
+    return 0;
+  return (guint64) resident * sysconf (_SC_PAGESIZE);
+}
+
+static GBytes *
+load (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, &error))
+    g_error ("%s", error->message);
+  if (g_str_has_suffix (path, ".gz"))
+    {
+      g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+      g_autoptr(GInputStream) base = g_memory_input_stream_new_from_data (contents, len, g_free);
+      g_autoptr(GInputStream) in = g_converter_input_stream_new (base, G_CONVERTER (z));
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+      if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                  G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error) < 0)
+        g_error ("%s", error->message);
+      return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+    }
+  return g_bytes_new_take (contents, len);
+}
+
+/* The reply the peer sends for poll @n (1-based), with @id. */
+static GBytes *
+make_reply (guint  n,
+            gint64 id)
+{
+  gsize len = 0;
+  const char *result = g_bytes_get_data (replay.result, &len);
+  g_autofree char *head = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"result\":", id);
+  gsize head_len = strlen (head);
+  char *text = g_malloc (head_len + len + 1);
+  guint n_sizes = replay.size_digits->len;
+
+  memcpy (text, head, head_len);
+  memcpy (text + head_len, result, len);
+  text[head_len + len] = '}';
+  /* The small change: four sizes get another first digit (never 0: still a number). */
+  for (guint j = 0; j < 4; j++)
+    {
+      gsize at = g_array_index (replay.size_digits, gsize, (n * 7919 + j * 104729) % n_sizes);
+      text[head_len + at] = '1' + (n + j) % 9;
+    }
+  return g_bytes_new_take (text, head_len + len + 1);
+}
+
+static void
+responder (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params, gpointer data)
+{
+  if (g_str_equal (method, "Memory.getSamplingProfile"))
+    {
+      g_autoptr(GBytes) reply = make_reply (++replay.n_sent, id);
+
+      cdp_test_peer_send_bytes (peer, reply);
+    }
+  else if (g_str_equal (method, "Memory.getDOMCounters"))
+    cdp_test_peer_reply_result (peer, id, "{\"documents\":2,\"nodes\":4012,\"jsEventListeners\":2000}");
+  else
+    cdp_test_peer_reply_result (peer, id, "{}");
+}
+
+/* The child: serves until its parent goes away. */
+static void
+run_peer (int port_fd)
+{
+  guint16 port;
+
+  replay.peer = cdp_test_peer_new ();
+  replay.peer->responder = responder;
+  port = replay.peer->port;
+  if (write (port_fd, &port, sizeof port) != sizeof port)
+    _exit (1);
+  close (port_fd);
+  for (;;)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (getppid () == 1)
+        _exit (0);
+    }
+}
+
+static pid_t
+start_peer (guint16 *port)
+{
+  int fds[2];
+  pid_t pid;
+
+  if (pipe (fds) != 0)
+    g_error ("pipe: %s", g_strerror (errno));
+  pid = fork ();
+  if (pid < 0)
+    g_error ("fork: %s", g_strerror (errno));
+  if (pid == 0)
+    {
+      close (fds[0]);
+      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      run_peer (fds[1]);
+    }
+  close (fds[1]);
+  if (read (fds[0], port, sizeof *port) != sizeof *port)
+    g_error ("the peer did not start");
+  close (fds[0]);
+  return pid;
+}
+
+typedef struct
+{
+  guint16    port;
+  guint      polls;
+  guint      n_saved;
+  guint64    bytes_received;
+  guint64    rss_at_100;
+  guint64    rss_max_after_100;
+  guint64    rss_max;
+  gint64     last_tick_us;
+  gint64     worst_stall_us;
+  gboolean   ticking;
+  double     cpu_start;
+  double     cpu_end;
+  GAsyncResult *result;
+} Run;
+
+static void
+on_profile (MsRecorder *recorder,
+            guint       index,
+            Run        *run)
+{
+  MsRecordedProfile *p = g_ptr_array_index (ms_recorder_get_profiles (recorder), index);
+
+  run->bytes_received += g_bytes_get_size (p->raw);
+}
+
+static void
+on_saved (MsRecorder *recorder,
+          GFile      *file,
+          Run        *run)
+{
+  guint64 rss = current_rss ();
+
+  run->n_saved++;
+  run->rss_max = MAX (run->rss_max, rss);
+  if (run->n_saved == 100)
+    run->rss_at_100 = rss;
+  if (run->n_saved >= 100)
+    run->rss_max_after_100 = MAX (run->rss_max_after_100, rss);
+  if (run->n_saved % 50 == 0)
+    fprintf (stderr, "  %u polls, RSS %.1f MiB\n", run->n_saved, rss / 1048576.0);
+}
+
+static gboolean
+on_tick (gpointer data)
+{
+  Run *run = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (run->last_tick_us > 0)
+    run->worst_stall_us = MAX (run->worst_stall_us, now - run->last_tick_us - 1000);
+  run->last_tick_us = now;
+  return run->ticking ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+got_result (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Run *run = user_data;
+  run->result = g_object_ref (result);
+}
+
+static void
+wait_result (Run *run)
+{
+  while (run->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+record (const char *path,
+        Run        *run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(MsSession) session = NULL;
+  g_autoptr(MsRecorder) recorder = NULL;
+  MsCdpEndpoint *endpoint = ms_cdp_endpoint_new ("127.0.0.1", run->port, NULL);
+
+  session = ms_session_new (endpoint, NULL);
+  ms_session_connect_async (session, NULL, got_result, run);
+  wait_result (run);
+  if (!ms_session_connect_finish (session, run->result, &error))
+    g_error ("connect: %s", error->message);
+  g_clear_object (&run->result);
+
+  recorder = ms_recorder_new (session);
+  if (!ms_recorder_set_output (recorder, file, 0, &error))
+    g_error ("%s", error->message);
+  ms_recorder_set_profile_interval_ms (recorder, 1);
+  g_signal_connect (recorder, "saved", G_CALLBACK (on_saved), run);
+  g_signal_connect (recorder, "profile", G_CALLBACK (on_profile), run);
+
+  run->cpu_start = seconds_of (CLOCK_PROCESS_CPUTIME_ID);
+  ms_recorder_start_async (recorder, NULL, got_result, run);
+  wait_result (run);
+  if (!ms_recorder_start_finish (recorder, run->result, &error))
+    g_error ("start: %s", error->message);
+  g_clear_object (&run->result);
+
+  run->ticking = TRUE;
+  g_timeout_add (1, on_tick, run);
+  while (run->n_saved < run->polls)
+    g_main_context_iteration (NULL, TRUE);
+  run->ticking = FALSE;
+
+  ms_recorder_stop_async (recorder, NULL, got_result, run);
+  wait_result (run);
+  if (!ms_recorder_stop_finish (recorder, run->result, &error))
+    g_error ("stop: %s", error->message);
+  g_clear_object (&run->result);
+  run->cpu_end = seconds_of (CLOCK_PROCESS_CPUTIME_ID);
+  ms_cdp_endpoint_unref (endpoint);
+}
+
+/* CPU of one parse of the first reply, best of 3 (this thread). */
+static double
+parse_cpu (GBytes *reply)
+{
+  double best = G_MAXDOUBLE;
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double t = seconds_of (CLOCK_THREAD_CPUTIME_ID);
+      g_autoptr(MsProfile) profile = ms_profile_new_from_bytes (reply, &error);
+
+      if (profile == NULL)
+        g_error ("%s", error->message);
+      best = MIN (best, seconds_of (CLOCK_THREAD_CPUTIME_ID) - t);
+    }
+  return best;
+}
+
+/* The writer's CPU per appended profile, over @n replies like the peer's. */
+static double
+append_cpu (const char *dir,
+            guint       n)
+{
+  g_autofree char *path = g_build_filename (dir, "append-cpu.memscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsRecordingWriter) writer = ms_recording_writer_new (path, &error);
+  double total = 0;
+
+  if (writer == NULL)
+    g_error ("%s", error->message);
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autoptr(GBytes) reply = make_reply (i, i);
+      double t = seconds_of (CLOCK_THREAD_CPUTIME_ID);
+
+      if (!ms_recording_writer_append_profile (writer, i, "Memory.getSamplingProfile", reply, 1, 1, &error))
+        g_error ("%s", error->message);
+      total += seconds_of (CLOCK_THREAD_CPUTIME_ID) - t;
+    }
+  ms_recording_writer_close (writer, NULL);
+  g_unlink (path);
+  return total / n;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+open_and_show (const char *path,
+               guint       polls)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  double t0 = seconds_of (CLOCK_MONOTONIC), t_open, t_last, worst = 0;
+  g_autoptr(MsRecordingFile) rec = ms_recording_file_new_for_path (path, &error);
+  g_autoptr(MsProfile) last = NULL;
+  g_autoptr(MsFlameTree) tree = NULL;
+  MsFlameTreeOptions options;
+  guint n;
+
+  if (rec == NULL)
+    g_error ("%s", error->message);
+  t_open = seconds_of (CLOCK_MONOTONIC) - t0;
+  n = ms_recording_file_get_n_profiles (rec);
+  last = ms_recording_file_load_profile (rec, n - 1, &error);
+  if (last == NULL)
+    g_error ("%s", error->message);
+  ms_flame_tree_options_init (&options);
+  tree = ms_flame_tree_new (last, &options);
+  t_last = seconds_of (CLOCK_MONOTONIC) - t0;
+  printf ("open a %u-profile file (%u counters): %.3f s; and show the last profile (decode, "
+          "parse, flame tree): %.3f s\n", n, ms_recording_file_get_n_counters (rec), t_open, t_last);
+
+  /* Any profile by index, each from a freshly opened file (no decoded profile cached). */
+  for (guint i = 0; i < n; i += 7)
+    {
+      g_autoptr(MsRecordingFile) fresh = ms_recording_file_new_for_path (path, NULL);
+      double t = seconds_of (CLOCK_MONOTONIC);
+      g_autoptr(MsProfile) profile = ms_recording_file_load_profile (fresh, i, &error);
+
+      if (profile == NULL)
+        g_error ("%s", error->message);
+      t = seconds_of (CLOCK_MONOTONIC) - t;
+      worst = MAX (worst, t);
+      g_array_append_val (times, t);
+    }
+  g_array_sort (times, compare_doubles);
+  {
+    guint m = times->len;
+    double median = g_array_index (times, double, m / 2);
+
+    printf ("any profile by index (open, decode from its key frame, parse; %u of them): "
+            "median %.3f s, worst %.3f s\n", m, median, worst);
+  }
+  (void) polls;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) whole = NULL;
+  g_autoptr(GBytes) first_reply = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *keep = NULL;
+  int polls = 300;
+  GOptionEntry entries[] = {
+    { "polls", 0, 0, G_OPTION_ARG_INT, &polls, "Polls to record (default 300)", "N" },
+    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Write the recording here and keep it", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("PROFILE.json[.gz]");
+  Run run = { 0 };
+  const char *text;
+  const char *result_start;
+  gsize len;
+  struct stat st;
+  double parse, append, cpu_per_poll;
+  pid_t peer_pid;
+  guint64 received;
+  gsize reply_size;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 || polls < 100)
+    {
+      fprintf (stderr, "usage: bench-recording [--polls N≥100] [--keep FILE] PROFILE.json[.gz]\n");
+      return 2;
+    }
+
+  whole = load (argv[1]);
+  text = g_bytes_get_data (whole, &len);
+  result_start = strstr (text, "\"result\":");
+  if (result_start == NULL || text[len - 1] != '}')
+    g_error ("%s is not a whole reply", argv[1]);
+  result_start += strlen ("\"result\":");
+  replay.result = g_bytes_new_from_bytes (whole, result_start - text, len - 1 - (result_start - text));
+  replay.size_digits = g_array_new (FALSE, FALSE, sizeof (gsize));
+  {
+    const char *r = g_bytes_get_data (replay.result, NULL);
+    gsize rlen = g_bytes_get_size (replay.result);
+    const char *p = r;
+
+    while ((p = g_strstr_len (p, rlen - (p - r), "\"size\":")) != NULL)
+      {
+        gsize at = p + strlen ("\"size\":") - r;
+
+        if (r[at] >= '1' && r[at] <= '9')
+          g_array_append_val (replay.size_digits, at);
+        p += 1;
+      }
+  }
+
+  /* Before any thread exists. */
+  peer_pid = start_peer (&run.port);
+  first_reply = make_reply (1, 1);
+  reply_size = g_bytes_get_size (first_reply);
+  printf ("reply: %.1f MB, %u sizes to vary; %d polls\n", reply_size / 1e6,
+          replay.size_digits->len, polls);
+  parse = parse_cpu (first_reply);
+  g_clear_pointer (&first_reply, g_bytes_unref);
+
+  dir = g_dir_make_tmp ("bench-recording-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = keep != NULL ? g_strdup (keep) : g_build_filename (dir, "rec.memscope", NULL);
+  append = append_cpu (dir, 32);
+
+  /* The parent keeps nothing of the fixture: the peer (the child) has its copy. */
+  g_clear_pointer (&replay.result, g_bytes_unref);
+  g_clear_pointer (&whole, g_bytes_unref);
+  run.polls = polls;
+  printf ("RSS before recording: %.1f MiB\n", current_rss () / 1048576.0);
+  {
+    gint64 t = g_get_monotonic_time ();
+
+    record (path, &run);
+    printf ("recorded %u polls in %.1f s\n", run.n_saved, (g_get_monotonic_time () - t) / 1e6);
+  }
+
+  received = run.bytes_received;
+  kill (peer_pid, SIGKILL);
+  if (g_stat (path, &st) != 0)
+    g_error ("no recording at %s", path);
+  cpu_per_poll = (run.cpu_end - run.cpu_start) / run.n_saved;
+
+  printf ("file: %.2f MB for %.1f MB received: %.3f%%\n", st.st_size / 1e6,
+          received / 1e6, 100.0 * st.st_size / received);
+  printf ("RSS: %.1f MiB at poll 100, %.1f MiB highest from poll 100 to %u, %.1f MiB highest "
+          "overall; one reply %.1f MiB: %.2f×, %.2f×\n",
+          run.rss_at_100 / 1048576.0, run.rss_max_after_100 / 1048576.0, run.n_saved,
+          run.rss_max / 1048576.0, reply_size / 1048576.0,
+          (double) run.rss_max_after_100 / reply_size, (double) run.rss_max / reply_size);
+  printf ("CPU: one parse %.3f s; the writer per appended profile %.4f s = %.2f× a parse; the "
+          "recording process per poll (receive, parse, alarm check, append) %.3f s = %.2f×\n",
+          parse, append, append / parse, cpu_per_poll, cpu_per_poll / parse);
+  printf ("longest main-thread stall while recording: %.1f ms\n", run.worst_stall_us / 1000.0);
+
+  open_and_show (path, run.n_saved);
+
+  if (keep == NULL)
+    g_unlink (path);
+  g_rmdir (dir);
+  return 0;
+}
