@@ -1039,6 +1039,8 @@ fetch_parse_body (GTask          *task,
     }
 }
 
+/* The end of a fetch, whatever its outcome: the connection goes back to the session
+ * (libsoup holds it until the body stream is closed) and the timeout is over. */
 static void
 fetch_stop_timeout (Fetch *fetch)
 {
@@ -1046,6 +1048,13 @@ fetch_stop_timeout (Fetch *fetch)
     {
       g_source_destroy (fetch->timeout_source);
       g_clear_pointer (&fetch->timeout_source, g_source_unref);
+    }
+
+  if (fetch->stream != NULL)
+    {
+      /* Fully read or given up on: closing does not block. */
+      g_input_stream_close (fetch->stream, NULL, NULL);
+      g_clear_object (&fetch->stream);
     }
 }
 
