@@ -7,8 +7,14 @@
 
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "ms-analysis-error.h"
-#include "ms-profile.h"
+#include "ms-profile-private.h"
+#include "ms-session-file.h"
 
 #include "test-util.h"
 
@@ -350,6 +356,12 @@ static const BadInput bad_inputs[] = {
     MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].total: expected a non-negative integer, got 1.5" },
   { "too large", S ("{\"size\":1e300,\"total\":1,\"stack\":[\"0x1 a\"]}"),
     MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got 1e300: too large" },
+  { "size 1e20", S ("{\"size\":1e20,\"total\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got 1e20: too large" },
+  { "total 1.8446744073709552e19", S ("{\"size\":1,\"total\":1.8446744073709552e19,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].total: expected a non-negative integer, got 1.8446744073709552e19: too large" },
+  { "size -1e20", S ("{\"size\":-1e20,\"total\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got -1e20" },
   { "beyond 2^53", S ("{\"size\":18446744073709551615,\"total\":1,\"stack\":[\"0x1 a\"]}"),
     MS_ANALYSIS_ERROR_INVALID_VALUE, "too large" },
   { "NaN literal", S ("{\"size\":NaN,\"total\":1,\"stack\":[\"0x1 a\"]}"),
@@ -418,11 +430,112 @@ check_bad (const char      *name,
 }
 
 static void
-test_bad_inputs (void)
+test_bad_input (gconstpointer data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
-    check_bad (bad_inputs[i].name, bad_inputs[i].json, strlen (bad_inputs[i].json),
-               bad_inputs[i].code, bad_inputs[i].message);
+  const BadInput *row = data;
+
+  check_bad (row->name, row->json, strlen (row->json), row->code, row->message);
+}
+
+/* Spaces compress about 1000:1: @n of them, gzipped. */
+static GBytes *
+gzip_spaces (gsize n)
+{
+  g_autofree char *spaces = g_malloc (n);
+
+  memset (spaces, ' ', n);
+  {
+    g_autoptr(GBytes) plain = g_bytes_new_take (g_steal_pointer (&spaces), n);
+
+    return gzip_bytes (plain);
+  }
+}
+
+/* A gzip bomb stops at the limit (lowered here to 1 MiB: the code is the same at
+ * 1 GiB) with an error naming it; input of exactly the limit is read. */
+static void
+test_gzip_limit (void)
+{
+  g_autoptr(GBytes) bomb = gzip_spaces (2 * 1024 * 1024);
+  g_autoptr(GString) exact = g_string_new ("{\"samples\":[],\"modules\":[]}");
+  g_autoptr(GBytes) exact_bytes = NULL;
+  g_autoptr(GBytes) exact_gz = NULL;
+  g_autoptr(GBytes) over_gz = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) profile = NULL;
+  g_autoptr(MsSessionFile) session = NULL;
+  const char *message = "gzip: the data decompresses to more than 1 MiB, the limit for a profile or session file";
+
+  ms_profile_reader_set_max_input (1024 * 1024);
+
+  profile = ms_profile_new_from_bytes (bomb, &error);
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  session = ms_session_file_new_from_data (g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb), &error);
+  g_assert_null (session);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  /* a profile padded with spaces to exactly 1 MiB is read; one byte more is not */
+  while (exact->len < 1024 * 1024)
+    g_string_append_c (exact, ' ');
+  exact_bytes = g_bytes_new (exact->str, exact->len);
+  exact_gz = gzip_bytes (exact_bytes);
+  profile = ms_profile_new_from_bytes (exact_gz, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_profile_get_n_samples (profile), ==, 0);
+  g_clear_object (&profile);
+
+  g_string_append_c (exact, ' ');
+  g_clear_pointer (&exact_bytes, g_bytes_unref);
+  exact_bytes = g_bytes_new (exact->str, exact->len);
+  over_gz = gzip_bytes (exact_bytes);
+  profile = ms_profile_new_from_bytes (over_gz, &error);
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+
+  ms_profile_reader_set_max_input (0);
+}
+
+/* A file over the limit is refused before it is read: the real 1 GiB limit, on a
+ * sparse file that costs no disk. */
+static void
+test_file_limit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "huge.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(MsProfile) profile = NULL;
+  g_autoptr(MsSessionFile) session = NULL;
+  const char *message = "the file holds more than 1 GiB, the limit for a profile or session file";
+  int fd;
+
+  g_assert_no_error (error);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)MS_PROFILE_MAX_INPUT_BYTES + 1), ==, 0);
+  g_assert_cmpint (write (fd, "{", 1), ==, 1);
+  g_close (fd, NULL);
+
+  profile = ms_profile_new_from_file (file, NULL, &error);
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  session = ms_session_file_new_from_file (file, NULL, &error);
+  g_assert_null (session);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -491,7 +604,15 @@ main (int   argc,
   g_test_add_func ("/memscope/profile/async", test_async);
   g_test_add_func ("/memscope/profile/labels", test_labels);
   g_test_add_func ("/memscope/profile/module-forms", test_module_forms);
-  g_test_add_func ("/memscope/profile/bad-inputs", test_bad_inputs);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    {
+      g_autofree char *name = g_strdelimit (g_strdup (bad_inputs[i].name), " ^", '-');
+      g_autofree char *path = g_strdup_printf ("/memscope/profile/bad-input/%s", name);
+
+      g_test_add_data_func (path, &bad_inputs[i], test_bad_input);
+    }
+  g_test_add_func ("/memscope/profile/gzip-limit", test_gzip_limit);
+  g_test_add_func ("/memscope/profile/file-limit", test_file_limit);
   g_test_add_func ("/memscope/profile/bad-generated", test_bad_generated);
 
   return g_test_run ();
