@@ -152,6 +152,51 @@ test_json (void)
   g_assert_cmpint (json_object_get_int_member (tree, "totalSamples"), ==, samples->len);
 }
 
+/* One sample whose stack is 100,000 frames deep: the JSON tree nests as deep,
+ * written without recursion. The test reads it without a parser: the labels in
+ * order, then the closing brackets. */
+static void
+test_json_deep_stack (void)
+{
+  const guint n = 100000;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GString) profile = g_string_new ("{\"samples\":[{\"size\":16,\"total\":32,\"stack\":[");
+  g_autoptr(GString) closing = g_string_new (NULL);
+  g_auto(GStrv) parts = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (profile, "%s\"0x%x f%u\"", i ? "," : "", 0x1000 + i, i);
+  g_string_append (profile, "]}],\"modules\":[]}");
+  path = g_build_filename (dir, "deep.json", NULL);
+  g_file_set_contents (path, profile->str, profile->len, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (cli_test_run (&out, NULL, "export", path, "--format", "json", NULL), ==,
+                   CLI_EXIT_OK);
+  g_assert_true (g_str_has_prefix (out, "{\"samples\":1,\"totalBytes\":32,\"totalSize\":16,\"tree\":"));
+  /* the root, then the frames root first: the stack's last frame first */
+  parts = g_strsplit (out, "{\"name\":\"", -1);
+  g_assert_cmpuint (g_strv_length (parts), ==, 1 + 1 + n);
+  g_assert_true (g_str_has_prefix (parts[1], "all\","));
+  for (guint k = 0; k < n; k++)
+    {
+      g_autofree char *label = g_strdup_printf ("f%u\",", n - 1 - k);
+
+      g_assert_true (g_str_has_prefix (parts[2 + k], label));
+    }
+  for (guint k = 0; k < n + 1; k++)
+    g_string_append (closing, "]}");
+  g_string_append (closing, "}\n");
+  g_assert_true (g_str_has_suffix (out, closing->str));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_svg_to_file (void)
 {
@@ -849,6 +894,7 @@ main (int    argc,
   g_test_add_func ("/memscope/cli/export/histogram", test_histogram);
   g_test_add_func ("/memscope/cli/export/histogram-bytes-per-block", test_histogram_bytes_per_block);
   g_test_add_func ("/memscope/cli/export/json", test_json);
+  g_test_add_func ("/memscope/cli/export/json-deep-stack", test_json_deep_stack);
   g_test_add_func ("/memscope/cli/export/svg-to-file", test_svg_to_file);
   g_test_add_func ("/memscope/cli/diff/same-profile", test_diff_same);
   g_test_add_func ("/memscope/cli/export/session-profiles", test_session_profiles);
