@@ -253,63 +253,87 @@ test_async (void)
   g_object_unref (profile);
 }
 
+/* Each label of @mode, for every frame of every sample, against the label
+ * computed from the frame's JSON string; the main executable is @main_name. */
+static void
+check_labels (MsProfile   *profile,
+              TestProfile *tp,
+              MsLabelMode  mode,
+              const char  *main_name)
+{
+  for (guint i = 0, k = 0; i < json_array_get_length (tp->samples); i++)
+    {
+      JsonObject *s = json_array_get_object_element (tp->samples, i);
+      JsonArray *stack = json_object_get_array_member (s, "stack");
+      const guint32 *frames;
+      guint n;
+
+      if (test_sample_is_v8_heap (s))
+        continue;
+      frames = ms_profile_get_sample (profile, k++, NULL, NULL, &n);
+      g_assert_cmpuint (n, ==, json_array_get_length (stack));
+      for (guint f = 0; f < n; f++)
+        {
+          const char *text = json_array_get_string_element (stack, f);
+          g_autofree char *label = ms_profile_dup_frame_label (profile, frames[f], mode);
+          g_autofree char *want = NULL;
+
+          if (mode == MS_LABEL_MODE_SYMBOL)
+            want = test_symbol_label (tp, text);
+          else if (mode == MS_LABEL_MODE_ADDRESS)
+            want = g_strndup (text, strcspn (text, " "));
+          else
+            {
+              want = test_module_display (tp, text, main_name, NULL);
+              if (want == NULL)
+                want = g_strdup ("<no module>");
+            }
+          g_assert_cmpstr (label, ==, want);
+        }
+    }
+}
+
 static void
 test_labels (void)
 {
   g_autoptr(GBytes) bytes = test_load_fixture ("small/getSamplingProfile.json");
   g_autoptr(MsProfile) profile = ms_profile_new_from_bytes (bytes, NULL);
   g_auto(TestProfile) tp = { 0, };
-  guint main_module = G_MAXUINT;
+  JsonArray *first_stack;
+  const guint32 *frames;
+  const char *fn = NULL, *file = NULL;
+  guint line = 0;
+  g_autofree char *label = NULL;
 
   test_profile_load_bytes (&tp, bytes);
 
-  for (guint f = 0; f < ms_profile_get_n_frames (profile); f++)
-    {
-      const char *name;
-      const char *address = ms_profile_get_frame (profile, f, NULL, NULL, NULL, &name);
-      g_autofree char *text = g_strdup_printf ("%s %s", address, name);
-      g_autofree char *want = test_symbol_label (&tp, text);
-      g_autofree char *symbol = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_SYMBOL);
-      g_autofree char *addr = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_ADDRESS);
-
-      g_assert_cmpstr (symbol, ==, want);
-      g_assert_cmpstr (addr, ==, address);
-    }
-
-  for (guint m = 0; m < ms_profile_get_n_modules (profile); m++)
-    if (ms_profile_module_is_main_executable (profile, m))
-      main_module = m;
-  g_assert_cmpuint (main_module, !=, G_MAXUINT);
-  g_assert_true (g_str_has_prefix (ms_profile_get_module_display_name (profile, main_module), "chromium-"));
+  check_labels (profile, &tp, MS_LABEL_MODE_SYMBOL, NULL);
+  check_labels (profile, &tp, MS_LABEL_MODE_ADDRESS, NULL);
+  check_labels (profile, &tp, MS_LABEL_MODE_MODULE, NULL);
+  /* the browser's name replaces chromium-<build-id> for its executable */
   ms_profile_set_browser_name (profile, "Chromium 156");
-  g_assert_cmpstr (ms_profile_get_module_display_name (profile, main_module), ==, "Chromium 156");
+  check_labels (profile, &tp, MS_LABEL_MODE_MODULE, "Chromium 156");
 
-  /* externally resolved symbols win, and the module mode names modules */
-  for (guint f = 0; f < ms_profile_get_n_frames (profile); f++)
-    {
-      guint module;
-      guint64 offset;
-      const char *fn;
-      g_autofree char *module_label = NULL;
+  /* an externally resolved symbol wins over the frame's own name */
+  first_stack = json_object_get_array_member (json_array_get_object_element (tp.samples, 0), "stack");
+  g_assert_false (test_sample_is_v8_heap (json_array_get_object_element (tp.samples, 0)));
+  frames = ms_profile_get_sample (profile, 0, NULL, NULL, NULL);
+  ms_profile_set_frame_symbol (profile, frames[0], "blink::Node::Create", "node.cc", 42);
+  label = ms_profile_dup_frame_label (profile, frames[0], MS_LABEL_MODE_SYMBOL);
+  g_assert_cmpstr (label, ==, "blink::Node::Create");
+  g_assert_true (ms_profile_get_frame_symbol (profile, frames[0], &fn, &file, &line));
+  g_assert_cmpstr (fn, ==, "blink::Node::Create");
+  g_assert_cmpstr (file, ==, "node.cc");
+  g_assert_cmpuint (line, ==, 42);
+  g_clear_pointer (&label, g_free);
+  /* and its address label stays what the protocol wrote */
+  label = ms_profile_dup_frame_label (profile, frames[0], MS_LABEL_MODE_ADDRESS);
+  {
+    const char *text = json_array_get_string_element (first_stack, 0);
+    g_autofree char *address = g_strndup (text, strcspn (text, " "));
 
-      ms_profile_get_frame (profile, f, &module, &offset, NULL, NULL);
-      module_label = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_MODULE);
-      if (module == MS_PROFILE_NO_MODULE)
-        g_assert_cmpstr (module_label, ==, "<no module>");
-      else
-        g_assert_cmpstr (module_label, ==, ms_profile_get_module_display_name (profile, module));
-
-      if (f == 3)
-        {
-          g_autofree char *label = NULL;
-
-          ms_profile_set_frame_symbol (profile, f, "blink::Node::Create", "node.cc", 42);
-          label = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_SYMBOL);
-          g_assert_cmpstr (label, ==, "blink::Node::Create");
-          g_assert_true (ms_profile_get_frame_symbol (profile, f, &fn, NULL, NULL));
-          g_assert_cmpstr (fn, ==, "blink::Node::Create");
-        }
-    }
+    g_assert_cmpstr (label, ==, address);
+  }
 }
 
 static void

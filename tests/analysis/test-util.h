@@ -101,17 +101,17 @@ test_sample_is_v8_heap (JsonObject *sample)
          && g_strcmp0 (json_array_get_string_element (stack, 0), "<V8 Heap>") == 0;
 }
 
-/* Symbol-mode label of a frame string, computed the simple way. */
+/* The display name of the module holding @frame's address: the file's base name,
+ * or for the browser's own executable (its name holds " -" switches) @main_name,
+ * or "chromium-" and the first 8 digits of its uuid when @main_name is NULL;
+ * NULL when no module holds it. @offset gets the address's offset in it. */
 static inline char *
-test_symbol_label (TestProfile *tp,
-                   const char  *frame)
+test_module_display (TestProfile *tp,
+                     const char  *frame,
+                     const char  *main_name,
+                     guint64     *offset)
 {
-  const char *space = strchr (frame, ' ');
-  const char *name = space != NULL ? space + 1 : "";
   guint64 address = g_ascii_strtoull (frame + 2, NULL, 16);
-
-  if (name[0] != '\0' && strcmp (name, "<unknown>") != 0)
-    return g_strdup (name);
 
   for (guint i = 0; i < json_array_get_length (tp->modules); i++)
     {
@@ -124,19 +124,38 @@ test_symbol_label (TestProfile *tp,
       if (address >= base && address < base + size)
         {
           const char *mname = json_object_get_string_member (m, "name");
-          g_autofree char *display = NULL;
 
+          if (offset != NULL)
+            *offset = address - base;
           if (strstr (mname, " -") != NULL)
             {
               g_autofree char *lower = g_ascii_strdown (json_object_get_string_member (m, "uuid"), -1);
-              display = g_strdup_printf ("chromium-%.8s", lower);
-            }
-          else
-            display = g_path_get_basename (mname);
 
-          return g_strdup_printf ("%s+0x%" G_GINT64_MODIFIER "x", display, address - base);
+              return main_name != NULL ? g_strdup (main_name) : g_strdup_printf ("chromium-%.8s", lower);
+            }
+          return g_path_get_basename (mname);
         }
     }
+
+  return NULL;
+}
+
+/* Symbol-mode label of a frame string, computed the simple way. */
+static inline char *
+test_symbol_label (TestProfile *tp,
+                   const char  *frame)
+{
+  const char *space = strchr (frame, ' ');
+  const char *name = space != NULL ? space + 1 : "";
+  guint64 offset = 0;
+  g_autofree char *display = NULL;
+
+  if (name[0] != '\0' && strcmp (name, "<unknown>") != 0)
+    return g_strdup (name);
+
+  display = test_module_display (tp, frame, NULL, &offset);
+  if (display != NULL)
+    return g_strdup_printf ("%s+0x%" G_GINT64_MODIFIER "x", display, offset);
 
   return space != NULL ? g_strndup (frame, space - frame) : g_strdup (frame);
 }
