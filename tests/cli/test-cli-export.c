@@ -263,9 +263,33 @@ test_diff_same (void)
       g_assert_cmpuint (g_ascii_strtoull (fields[2], NULL, 10), ==, *sum);
     }
 
-  g_assert_cmpint (cli_test_run (&svg, NULL, "diff", path, path, "--format", "svg", NULL), ==,
-                   CLI_EXIT_OK);
-  g_assert_nonnull (strstr (svg, "<svg"));
+  /* the same profile twice: every frame grey, at the profile's widths */
+  g_assert_cmpint (cli_test_run (&svg, NULL, "diff", path, path, "--format", "svg", "--frames",
+                                 "address", NULL), ==, CLI_EXIT_OK);
+  cli_test_check_diff_svg (svg, samples, samples, 1200);
+  g_assert_null (strstr (svg, "fill=\"rgb(255,"));
+  g_assert_nonnull (strstr (svg, "fill=\"rgb(235,235,235)\""));
+}
+
+/* Two profiles: what grew is red, what shrank blue, widths by B. */
+static void
+test_diff_svg (void)
+{
+  g_autofree char *a_path = fixture_path ("getSamplingProfile.json");
+  g_autofree char *b_path = fixture_path ("getAllTimeSamplingProfile.json");
+  g_autoptr(GArray) a = NULL;
+  g_autoptr(GArray) b = NULL;
+  g_autofree char *svg = NULL;
+
+  if (a_path == NULL)
+    return;
+  a = cli_test_read_samples (a_path);
+  b = cli_test_read_samples (b_path);
+
+  g_assert_cmpint (cli_test_run (&svg, NULL, "diff", a_path, b_path, "--format", "svg", "--frames",
+                                 "address", NULL), ==, CLI_EXIT_OK);
+  cli_test_check_diff_svg (svg, a, b, 1200);
+  g_assert_nonnull (strstr (svg, "fill=\"rgb(255,"));
 }
 
 
@@ -897,6 +921,7 @@ main (int    argc,
   g_test_add_func ("/memscope/cli/export/json-deep-stack", test_json_deep_stack);
   g_test_add_func ("/memscope/cli/export/svg-to-file", test_svg_to_file);
   g_test_add_func ("/memscope/cli/diff/same-profile", test_diff_same);
+  g_test_add_func ("/memscope/cli/diff/svg", test_diff_svg);
   g_test_add_func ("/memscope/cli/export/session-profiles", test_session_profiles);
   g_test_add_func ("/memscope/cli/export/session-histogram", test_session_histogram);
   g_test_add_func ("/memscope/cli/export/session-csv", test_session_csv);
