@@ -10,10 +10,12 @@ as a local folder. Then Debian's flatpak-builder must read it (--show-manifest) 
 see the same manifest."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 APP_ID = "io.github.memscope.Memscope"
 FINISH_ARGS = {
@@ -92,8 +94,11 @@ def main():
         print("not ok - flatpak-builder is not installed (build-aux/install-deps.sh installs it)")
         print("not ok - flatpak-builder sees the same manifest (not run)")
         return 1
-    proc = subprocess.run([builder, "--show-manifest", sys.argv[1]], capture_output=True,
-                          text=True, check=False)
+    # It makes a state folder (.flatpak-builder) where it runs: a temporary one.
+    manifest_path = os.path.abspath(sys.argv[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run([builder, "--show-manifest", manifest_path],
+                              cwd=tmp, capture_output=True, text=True, check=False)
     check(proc.returncode == 0, f"flatpak-builder --show-manifest reads it: exit "
           f"{proc.returncode} {proc.stderr.strip()!r}")
     try:
