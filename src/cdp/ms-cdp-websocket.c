@@ -322,6 +322,33 @@ ms_cdp_guarded_stream_close (GIOStream     *stream,
   return g_io_stream_close (self->base, cancellable, error);
 }
 
+/* GIOStream would run close_fn on a worker thread; closing a socket does not block,
+ * and the WebSocket may still be polling it on this one. */
+static void
+ms_cdp_guarded_stream_close_async (GIOStream           *stream,
+                                   int                  io_priority,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, ms_cdp_guarded_stream_close_async);
+  if (ms_cdp_guarded_stream_close (stream, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+ms_cdp_guarded_stream_close_finish (GIOStream     *stream,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 ms_cdp_guarded_stream_finalize (GObject *object)
 {
@@ -343,6 +370,8 @@ ms_cdp_guarded_stream_class_init (MsCdpGuardedStreamClass *klass)
   stream_class->get_input_stream = ms_cdp_guarded_stream_get_input_stream;
   stream_class->get_output_stream = ms_cdp_guarded_stream_get_output_stream;
   stream_class->close_fn = ms_cdp_guarded_stream_close;
+  stream_class->close_async = ms_cdp_guarded_stream_close_async;
+  stream_class->close_finish = ms_cdp_guarded_stream_close_finish;
 }
 
 static void

@@ -413,10 +413,93 @@ test_deep_nesting (Fixture *f, gconstpointer data)
   g_assert_cmpint (ms_cdp_connection_get_state (f->conn), ==, MS_CDP_TARGET_STATE_CONNECTED);
 }
 
+/* A system proxy that sees every connection made through the default resolver: the
+ * environment below points all of them here. The DevTools client must never use it. */
+static guint proxy_hits;
+
+static gboolean
+on_proxy_incoming (GSocketService    *service,
+                   GSocketConnection *connection,
+                   GObject           *source_object,
+                   gpointer           user_data)
+{
+  proxy_hits++;
+  return TRUE;
+}
+
+static GSocketService *
+start_fake_system_proxy (void)
+{
+  GSocketService *service = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_proxy_incoming), NULL);
+  g_socket_service_start (service);
+
+  url = g_strdup_printf ("http://127.0.0.1:%u",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
+  g_setenv ("http_proxy", url, TRUE);
+  g_setenv ("https_proxy", url, TRUE);
+  g_setenv ("all_proxy", url, TRUE);
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("NO_PROXY");
+  return service;
+}
+
+static void
+got_control (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Every connection of the tests above went straight to the peer, while an ordinary
+ * client of the same process goes through the proxy. */
+static void
+test_no_proxy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/json/version", f->peer->port);
+  gboolean done = FALSE;
+
+  g_assert_cmpuint (proxy_hits, ==, 0);
+
+  g_socket_client_connect_to_uri_async (client, url, 80, cancellable, got_control, &done);
+  while (!done && proxy_hits == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (cancellable);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (proxy_hits == 0)
+    {
+      g_test_skip ("this system's proxy resolver ignores $http_proxy, so a proxied client "
+                   "cannot be told from a direct one");
+      return;
+    }
+  g_assert_cmpuint (proxy_hits, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GSocketService) proxy = NULL;
+
+  /* Before anything asks for the default proxy resolver. */
+  proxy = start_fake_system_proxy ();
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
@@ -428,6 +511,7 @@ main (int   argc,
   ADD ("slow-peer-past-timeout", test_slow_peer_past_timeout);
   ADD ("event-flood", test_event_flood);
   ADD ("deep-nesting", test_deep_nesting);
+  ADD ("no-proxy", test_no_proxy);
 #undef ADD
 
   return g_test_run ();
