@@ -86,6 +86,9 @@ char          *ms_profile_reader_copy_padded  (const char    *data,
 
 MsProfile     *ms_profile_new_take_data       (MsProfileData *data);
 
+/* The simdjson kernels chosen for this CPU ("haswell", "icelake", …). */
+const char    *ms_profile_reader_get_implementation (void);
+
 guint          ms_profile_get_n_stacks        (MsProfile     *self);
 const guint32 *ms_profile_get_stack           (MsProfile     *self,
                                                guint          stack,

@@ -1958,3 +1958,11 @@ ms_json_index_session (const char  *buf,
 
   return indexer.run ();
 }
+
+/* What benchmarks report beside their figures: simdjson picks its kernels
+ * (haswell, icelake, westmere, fallback) from the CPU at run time. */
+const char *
+ms_profile_reader_get_implementation (void)
+{
+  return simdjson::get_active_implementation ()->name ().c_str ();
+}
