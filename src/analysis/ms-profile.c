@@ -228,6 +228,31 @@ ms_profile_new_take_data (MsProfileData *data)
   return self;
 }
 
+static gsize max_input = MS_PROFILE_MAX_INPUT_BYTES;
+
+void
+ms_profile_reader_set_max_input (gsize max_bytes)
+{
+  max_input = max_bytes > 0 ? max_bytes : MS_PROFILE_MAX_INPUT_BYTES;
+}
+
+static void
+set_too_large (GError     **error,
+               const char  *what)
+{
+  g_autofree char *limit = NULL;
+
+  if (max_input % (1 << 30) == 0)
+    limit = g_strdup_printf ("%" G_GSIZE_FORMAT " GiB", max_input >> 30);
+  else if (max_input % (1 << 20) == 0)
+    limit = g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", max_input >> 20);
+  else
+    limit = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", max_input);
+
+  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE,
+               "%s more than %s, the limit for a profile or session file", what, limit);
+}
+
 static gboolean
 is_gzip (const char *data,
          gsize       len)
@@ -262,7 +287,8 @@ gunzip_padded (const char  *data,
       if (isize >= len / 2 && isize / 1032 <= len)
         capacity = (gsize)isize + 1;
     }
-  capacity = MAX (capacity, 4096);
+  /* one byte over the limit tells a stream of exactly the limit from a larger one */
+  capacity = MIN (MAX (capacity, 4096), max_input + 1);
 
   decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
   out = g_malloc (capacity + MS_JSON_PADDING);
@@ -276,7 +302,12 @@ gunzip_padded (const char  *data,
 
       if (used == capacity)
         {
-          capacity *= 2;
+          if (used > max_input)
+            {
+              set_too_large (error, "gzip: the data decompresses to");
+              return NULL;
+            }
+          capacity = MIN (capacity * 2, max_input + 1);
           out = g_realloc (out, capacity + MS_JSON_PADDING);
         }
 
@@ -290,7 +321,12 @@ gunzip_padded (const char  *data,
         {
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
             {
-              capacity *= 2;
+              if (capacity > max_input)
+                {
+                  set_too_large (error, "gzip: the data decompresses to");
+                  return NULL;
+                }
+              capacity = MIN (capacity * 2, max_input + 1);
               out = g_realloc (out, capacity + MS_JSON_PADDING);
               continue;
             }
@@ -319,6 +355,12 @@ gunzip_padded (const char  *data,
                        len);
           return NULL;
         }
+    }
+
+  if (used > max_input)
+    {
+      set_too_large (error, "gzip: the data decompresses to");
+      return NULL;
     }
 
   if (capacity - used > 1024 * 1024)
@@ -366,7 +408,12 @@ ms_profile_reader_load_padded (GFile         *file,
 
   info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                          cancellable, NULL);
-  capacity = info != NULL ? (gsize)g_file_info_get_size (info) : 0;
+  capacity = info != NULL ? (gsize)MAX (g_file_info_get_size (info), 0) : 0;
+  if (capacity > max_input)
+    {
+      set_too_large (error, "the file holds");
+      return NULL;
+    }
   capacity = MAX (capacity + 1, 4096);
   buf = g_malloc (capacity + MS_JSON_PADDING);
 
@@ -381,8 +428,13 @@ ms_profile_reader_load_padded (GFile         *file,
       len += n;
       if (len < capacity)
         break;
+      if (len > max_input)
+        {
+          set_too_large (error, "the file holds");
+          return NULL;
+        }
 
-      capacity *= 2;
+      capacity = MIN (capacity * 2, max_input + 1);
       buf = g_realloc (buf, capacity + MS_JSON_PADDING);
     }
 
@@ -411,7 +463,9 @@ typedef struct
   gboolean      in_eof;
   GConverter   *gunzip;        /* NULL for plain text */
   gboolean      finished;
-  gboolean      corrupt;       /* gzip failed: read whole, for the precise error */
+  gsize         produced;      /* text handed to the reader so far */
+  gboolean      corrupt;       /* gzip failed, or the text is over the limit: read whole,
+                                * which reports it as before */
 } StreamSource;
 
 static void
@@ -487,12 +541,11 @@ stream_source_gunzip (StreamSource  *source,
 }
 
 static gssize
-stream_source_read (gpointer   user_data,
-                    char      *buf,
-                    gsize      size,
-                    GError   **error)
+stream_source_read_text (StreamSource  *source,
+                         char          *buf,
+                         gsize          size,
+                         GError       **error)
 {
-  StreamSource *source = user_data;
   gsize n;
 
   if (source->gunzip != NULL)
@@ -506,6 +559,27 @@ stream_source_read (gpointer   user_data,
   memcpy (buf, source->in, n);
   source->in += n;
   source->in_len -= n;
+
+  return n;
+}
+
+static gssize
+stream_source_read (gpointer   user_data,
+                    char      *buf,
+                    gsize      size,
+                    GError   **error)
+{
+  StreamSource *source = user_data;
+  gssize n = stream_source_read_text (source, buf, size, error);
+
+  if (n > 0)
+    source->produced += n;
+  if (source->produced > max_input)
+    {
+      source->corrupt = TRUE;
+      g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE, "over the limit");
+      return -1;
+    }
 
   return n;
 }
@@ -654,6 +728,10 @@ ms_profile_new_from_file (GFile         *file,
       return NULL;
     info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
 
+    /* over the limit: the whole read below says so, as before */
+    if (info != NULL && g_file_info_get_size (info) > 0 && (guint64)g_file_info_get_size (info) > max_input)
+      goto read_whole;
+
     source.stream = G_INPUT_STREAM (stream);
     source.cancellable = cancellable;
     source.block = g_malloc (STREAM_BLOCK_BYTES);
@@ -681,6 +759,7 @@ ms_profile_new_from_file (GFile         *file,
       }
   }
 
+read_whole:
   /* not a form the streaming reader takes, or not valid: whole, for the precise error */
   buf = ms_profile_reader_load_padded (file, &len, cancellable, error);
   if (buf == NULL)
