@@ -29,8 +29,11 @@ G_BEGIN_DECLS
  * @MS_ANALYSIS_ERROR_COMPRESSION: gzip data that cannot be decompressed
  * @MS_ANALYSIS_ERROR_FORMAT: a session file has the wrong format tag
  * @MS_ANALYSIS_ERROR_VERSION: a session file has a version this build cannot read
+ * @MS_ANALYSIS_ERROR_TOO_LARGE: the input, or what it decompresses to, is larger than
+ *   %MS_PROFILE_MAX_INPUT_BYTES; or a recording's frame claims more than
+ *   %MS_RECORDING_MAX_RAW_LENGTH
+ * @MS_ANALYSIS_ERROR_TOO_MANY: more distinct names than a store keeps (counter names)
  * @MS_ANALYSIS_ERROR_CHECKSUM: a recording's frame does not match its checksum (damage)
- * @MS_ANALYSIS_ERROR_TOO_LARGE: a recording's frame claims more than the reader allows
  *
  * Errors of the analysis layer. Every message names what was wrong and where,
  * as a path into the document, for example
@@ -52,8 +55,9 @@ typedef enum
   MS_ANALYSIS_ERROR_COMPRESSION,
   MS_ANALYSIS_ERROR_FORMAT,
   MS_ANALYSIS_ERROR_VERSION,
-  MS_ANALYSIS_ERROR_CHECKSUM,
   MS_ANALYSIS_ERROR_TOO_LARGE,
+  MS_ANALYSIS_ERROR_TOO_MANY,
+  MS_ANALYSIS_ERROR_CHECKSUM,
 } MsAnalysisError;
 
 GQuark ms_analysis_error_quark (void);

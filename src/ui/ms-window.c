@@ -563,7 +563,7 @@ ms_window_close_live (MsWindow *self)
   g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
   if (self->launcher != NULL)
     {
-      ms_browser_launcher_stop (self->launcher);
+      ms_browser_launcher_stop_async (self->launcher, NULL, NULL, NULL);
       g_clear_object (&self->launcher);
     }
   ms_window_update_state (self);
