@@ -562,8 +562,21 @@ serialize (MsSessionFile *self,
       for (guint i = 0; i < replies->len; i++)
         {
           const Reply *r = &g_array_index (replies, Reply, i);
+          g_autoptr(GBytes) decoded = NULL;
           gsize len;
-          const char *data = g_bytes_get_data (r->reply, &len);
+          const char *data;
+
+          /* A session read from a recording: its profiles are decoded one at a time. */
+          if (r->reply == NULL && self->recording != NULL)
+            {
+              decoded = ms_recording_file_get_profile_reply (self->recording, i, error);
+              if (decoded == NULL)
+                {
+                  g_prefix_error (error, "profile %u: ", i + 1);
+                  return FALSE;
+                }
+            }
+          data = g_bytes_get_data (decoded != NULL ? decoded : r->reply, &len);
 
           g_string_append_printf (out, "%s{\"time\":%" G_GINT64_FORMAT, i > 0 ? ",\n" : "", r->time);
           if (r->method != NULL)

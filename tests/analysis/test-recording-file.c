@@ -283,6 +283,22 @@ test_session_file_reads_recording (Fixture *f, gconstpointer data)
   profile = ms_session_file_load_profile (session, 5, &error);
   g_assert_no_error (error);
   g_assert_nonnull (profile);
+
+  /* Saved as version 1 (Save As of an opened recording): every reply, byte for byte. */
+  {
+    g_autoptr(GBytes) v1 = ms_session_file_to_bytes (session);
+    g_autoptr(MsSessionFile) reloaded = NULL;
+
+    g_assert_nonnull (v1);
+    g_assert_cmpint (((const char *) g_bytes_get_data (v1, NULL))[0], ==, '{');
+    reloaded = ms_session_file_new_from_data (g_bytes_get_data (v1, NULL), g_bytes_get_size (v1), &error);
+    g_assert_no_error (error);
+    g_assert_null (ms_session_file_get_recording (reloaded));
+    g_assert_cmpuint (ms_session_file_get_n_profiles (reloaded), ==, 6);
+    for (guint i = 0; i < 6; i++)
+      g_assert_true (g_bytes_equal (ms_session_file_get_profile_reply (reloaded, i, NULL, NULL),
+                                    g_ptr_array_index (f->replies, i)));
+  }
 }
 
 /* A recording cut at every byte opens with every frame complete before the cut. */
