@@ -90,8 +90,7 @@ ms_cli_recording_set_output (MsCliRecording  *self,
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
 
-  /* Profiles are saved as they arrive; with one profile at the end, the counters
-   * in between are saved every few seconds. */
+  /* Every counters reading and profile is appended to the recording as it arrives. */
   if (!ms_recorder_set_output (self->recorder, file, 5, error))
     return FALSE;
 
