@@ -23,6 +23,8 @@
 #include "ms-cdp-discovery.h"
 #include "ms-cdp-error.h"
 #include "ms-cdp-memory.h"
+#include "ms-recording-file.h"
+#include "ms-session-file.h"
 
 #include "cli-test-profile.h"
 #include "cli-test-run.h"
@@ -815,7 +817,17 @@ load_session (const char *path)
   g_autoptr(GError) error = NULL;
   JsonObject *root;
 
-  json_parser_load_from_file (parser, path, &error);
+  /* record writes a recording (format 2): read as version 1 JSON, replies byte for byte. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(MsSessionFile) recording = ms_session_file_new_from_file (file, NULL, &error);
+    g_autoptr(GBytes) v1 = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (ms_session_file_get_recording (recording));
+    v1 = ms_session_file_to_bytes (recording);
+    json_parser_load_from_data (parser, g_bytes_get_data (v1, NULL), g_bytes_get_size (v1), &error);
+  }
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "memscope-session");
@@ -844,13 +856,22 @@ read_pipe (GInputStream *stream)
   return buffer;
 }
 
-/* Iterates the main context until @path exists (the recorder saved once). */
+static gboolean
+holds_a_profile (const char *path)
+{
+  g_autoptr(MsRecordingFile) recording = ms_recording_file_new_for_path (path, NULL);
+
+  return recording != NULL && ms_recording_file_get_n_profiles (recording) > 0;
+}
+
+/* Iterates the main context until the recording at @path holds a profile (the
+ * recorder creates it at start, and appends each profile as it comes). */
 static void
 wait_for_file (const char *path)
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  while (!g_file_test (path, G_FILE_TEST_EXISTS))
+  while (!holds_a_profile (path))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       while (g_main_context_iteration (NULL, FALSE))
