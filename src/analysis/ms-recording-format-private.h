@@ -109,7 +109,7 @@ typedef struct
 /* Encodes @header into @out (header CRC included). */
 void     ms_recording_frame_header_encode (const MsRecordingFrameHeader *header,
                                            guint8                       *out);
-/* FALSE when the header checksum does not match. */
+/* Decodes @in into @header; FALSE when the header checksum does not match. */
 gboolean ms_recording_frame_header_decode (const guint8                 *in,
                                            MsRecordingFrameHeader       *header);
 guint32  ms_recording_crc32               (guint32                       crc,

@@ -629,13 +629,13 @@ gboolean
 ms_recording_frame_header_decode (const guint8           *in,
                                   MsRecordingFrameHeader *header)
 {
-  if (get_u32 (in + 24) != ms_recording_crc32 (0, in, 24))
-    return FALSE;
+  gboolean valid = get_u32 (in + 24) == ms_recording_crc32 (0, in, 24);
+
   header->length = get_u32 (in);
   header->type = in[4];
   header->flags = in[5];
   header->raw_length = get_u32 (in + 8);
   header->time_us = (gint64) ((guint64) get_u32 (in + 12) | ((guint64) get_u32 (in + 16) << 32));
   header->data_crc = get_u32 (in + 20);
-  return TRUE;
+  return valid;
 }

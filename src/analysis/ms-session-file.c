@@ -566,15 +566,21 @@ serialize (MsSessionFile *self,
           gsize len;
           const char *data;
 
-          /* A session read from a recording: its profiles are decoded one at a time. */
+          /* A session read from a recording: its profiles are decoded one at a time,
+           * and checked like any reply added. */
           if (r->reply == NULL && self->recording != NULL)
             {
-              decoded = ms_recording_file_get_profile_reply (self->recording, i, error);
-              if (decoded == NULL)
+              g_autoptr(GBytes) raw = ms_recording_file_get_profile_reply (self->recording, i, error);
+              g_autofree char *what = g_strdup_printf ("profiles[%u].reply", i);
+
+              if (raw == NULL)
                 {
                   g_prefix_error (error, "profile %u: ", i + 1);
                   return FALSE;
                 }
+              decoded = checked_reply (raw, what, error);
+              if (decoded == NULL)
+                return FALSE;
             }
           data = g_bytes_get_data (decoded != NULL ? decoded : r->reply, &len);
 
@@ -1114,14 +1120,16 @@ is_recording (GFile *file)
 /**
  * ms_session_file_new_from_recording:
  *
- * A session that reads its profiles from @recording when asked for them.
+ * A session that reads its profiles from @recording when asked for them. The
+ * counters replies are checked to be JSON objects, as version 1 requires.
  *
- * Returns: (transfer full): the session
+ * Returns: (transfer full): the session, or %NULL with @error set
  */
 MsSessionFile *
-ms_session_file_new_from_recording (MsRecordingFile *recording)
+ms_session_file_new_from_recording (MsRecordingFile  *recording,
+                                    GError          **error)
 {
-  MsSessionFile *self;
+  g_autoptr(MsSessionFile) self = NULL;
 
   g_return_val_if_fail (MS_IS_RECORDING_FILE (recording), NULL);
 
@@ -1138,7 +1146,11 @@ ms_session_file_new_from_recording (MsRecordingFile *recording)
     {
       Reply r = { 0 };
 
-      r.reply = g_bytes_ref (ms_recording_file_get_counters_reply (recording, i, &r.time));
+      g_autofree char *what = g_strdup_printf ("counters[%u].reply", i);
+
+      r.reply = checked_reply (ms_recording_file_get_counters_reply (recording, i, &r.time), what, error);
+      if (r.reply == NULL)
+        return NULL;
       g_array_append_val (self->counters, r);
     }
   for (guint i = 0; i < ms_recording_file_get_n_alarms (recording); i++)
@@ -1160,7 +1172,7 @@ ms_session_file_new_from_recording (MsRecordingFile *recording)
       g_array_append_val (self->profiles, r);
     }
 
-  return self;
+  return g_steal_pointer (&self);
 }
 
 /* The recording this session reads its profiles from, when it was loaded from one. */
@@ -1193,7 +1205,7 @@ ms_session_file_new_from_data (const char  *data,
       g_autoptr(GBytes) bytes = g_bytes_new (data, len);
       g_autoptr(MsRecordingFile) recording = ms_recording_file_new_from_bytes (bytes, error);
 
-      return recording != NULL ? ms_session_file_new_from_recording (recording) : NULL;
+      return recording != NULL ? ms_session_file_new_from_recording (recording, error) : NULL;
     }
 
   buf = ms_profile_reader_copy_padded (data != NULL ? data : "", len, &buf_len, error);
@@ -1225,7 +1237,7 @@ ms_session_file_new_from_file (GFile         *file,
       g_autofree char *path = g_file_get_path (file);
       g_autoptr(MsRecordingFile) recording = ms_recording_file_new_for_path (path, error);
 
-      return recording != NULL ? ms_session_file_new_from_recording (recording) : NULL;
+      return recording != NULL ? ms_session_file_new_from_recording (recording, error) : NULL;
     }
 
   buf = ms_profile_reader_load_padded (file, &len, cancellable, error);

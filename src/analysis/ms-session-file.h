@@ -31,7 +31,8 @@ MsSessionFile     *ms_session_file_new_from_file       (GFile           *file,
 MsSessionFile     *ms_session_file_new_from_data       (const char      *data,
                                                         gsize            len,
                                                         GError         **error);
-MsSessionFile     *ms_session_file_new_from_recording  (MsRecordingFile *recording);
+MsSessionFile     *ms_session_file_new_from_recording  (MsRecordingFile *recording,
+                                                        GError         **error);
 MsRecordingFile   *ms_session_file_get_recording       (MsSessionFile   *self);
 gboolean           ms_session_file_save                (MsSessionFile   *self,
                                                         GFile           *file,
