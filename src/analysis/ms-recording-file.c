@@ -15,8 +15,10 @@
 #include <zstd.h>
 
 #include "ms-analysis-error.h"
+#include "ms-json-check-private.h"
 #include "ms-recording-file.h"
 #include "ms-recording-format-private.h"
+#include "ms-session-file.h"
 
 /**
  * MsRecordingFile:
@@ -280,6 +282,13 @@ parse_json_payload (GBytes        *payload,
   g_autoptr(GError) local = NULL;
   JsonNode *root;
 
+  /* Bounded first: json-glib recurses once per level. */
+  if (!ms_json_check (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), &local))
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, local->code, "frame %u (%s): %s", number, what,
+                   local->message);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL),
                                    g_bytes_get_size (payload), &local))
     {
@@ -346,12 +355,24 @@ add_small_record (MsRecordingFile               *self,
                          ? json_node_get_array (stack_node) : NULL;
       GPtrArray *frames = g_ptr_array_new ();
 
-      a.size = json_object_get_int_member_with_default (object, "size", 0);
-      a.total = json_object_get_int_member_with_default (object, "total", 0);
+      gint64 size = json_object_get_int_member_with_default (object, "size", 0);
+      gint64 total = json_object_get_int_member_with_default (object, "total", 0);
+
+      if (size < 0 || total < 0)
+        {
+          g_ptr_array_unref (frames);
+          g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
+                       "frame %u (alarm): size and total must not be negative", number);
+          return FALSE;
+        }
+      a.size = size;
+      a.total = total;
       for (guint i = 0; stack != NULL && i < json_array_get_length (stack); i++)
         {
-          const char *s = json_node_get_string (json_array_get_element (stack, i));
-          g_ptr_array_add (frames, g_strdup (s != NULL ? s : ""));
+          JsonNode *frame = json_array_get_element (stack, i);
+          const char *text = JSON_NODE_HOLDS_VALUE (frame) ? json_node_get_string (frame) : NULL;
+
+          g_ptr_array_add (frames, g_strdup (text != NULL ? text : ""));
         }
       g_ptr_array_add (frames, NULL);
       a.stack = (GStrv) g_ptr_array_free (frames, FALSE);
@@ -389,6 +410,14 @@ add_profile (MsRecordingFile               *self,
       !read_at (self, offset + MS_RECORDING_PROFILE_PREFIX_LEN, prefix, method_len, error))
     goto too_short;
 
+  if (!g_utf8_validate ((const char *) prefix, method_len, NULL) ||
+      memchr (prefix, '\0', method_len) != NULL)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
+                   "frame %u (profile %u) at byte %" G_GUINT64_FORMAT ": the method's name is "
+                   "not text", number, index + 1, offset - MS_RECORDING_FRAME_HEADER_LEN);
+      return FALSE;
+    }
   p.method = g_strndup ((const char *) prefix, method_len);
   read_at (self, offset, prefix, MS_RECORDING_PROFILE_PREFIX_LEN, NULL);
   for (int i = 3; i >= 0; i--)
@@ -515,6 +544,15 @@ scan_frame (MsRecordingFile  *self,
                    "frame %u (%s) at byte %" G_GUINT64_FORMAT " claims %u bytes (%u stored), more "
                    "than the limit of %u", number, type_name (h.type), *offset, h.raw_length,
                    h.length, MS_RECORDING_MAX_RAW_LENGTH);
+      return FALSE;
+    }
+  /* Times as version 1 allows them, so that any recording saves as version 1. */
+  if (h.time_us < 0 || h.time_us > MS_SESSION_FILE_MAX_TIME)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
+                   "frame %u (%s) at byte %" G_GUINT64_FORMAT ": %" G_GINT64_FORMAT " is not a "
+                   "time between 1970 and 9999 (microseconds since 1970)", number,
+                   type_name (h.type), *offset, h.time_us);
       return FALSE;
     }
   if (self->size - payload < h.length)
