@@ -364,6 +364,7 @@ typedef enum
   DAMAGE_FUTURE_VERSION,      /* version 3 */
   DAMAGE_NOT_A_RECORDING,     /* the magic's second byte changed */
   DAMAGE_EMPTY,               /* nothing at all */
+  DAMAGE_BAD_TIME,            /* profile 2's time is -1 (header resealed) */
 } Damage;
 
 typedef struct
@@ -398,6 +399,8 @@ static const BadRecording bad_recordings[] = {
     "not a Memscope recording (its first bytes are not the recording's magic)" },
   { "empty", DAMAGE_EMPTY, FALSE, MS_ANALYSIS_ERROR_FORMAT,
     "not a Memscope recording (its first bytes are not the recording's magic)" },
+  { "bad-time", DAMAGE_BAD_TIME, FALSE, MS_ANALYSIS_ERROR_INVALID_VALUE,
+    "frame %u (profile) at byte %zu: -1 is not a time between 1970 and 9999 (microseconds since 1970)" },
 };
 
 /* Independent CRC-32 (the reflected 0xEDB88320 polynomial, bit by bit). */
@@ -521,6 +524,12 @@ test_bad_recording (Fixture *f, gconstpointer data)
     case DAMAGE_EMPTY:
       cut = 0;
       expected = g_strdup (row->message);
+      break;
+    case DAMAGE_BAD_TIME:
+      put_u32 (data_copy + at + 12, 0xffffffffu);
+      put_u32 (data_copy + at + 16, 0xffffffffu);
+      reseal_frame_header (data_copy + at);
+      expected = g_strdup_printf (row->message, p2 + 1, at);
       break;
     default:
       g_assert_not_reached ();
