@@ -44,6 +44,7 @@ struct _MsRecorder
   GPtrArray          *profiles;        /* MsRecordedProfile */
   GArray             *counters;        /* MsRecordedCounters */
   GArray             *alarms;          /* MsRecordedAlarm */
+  GArray             *markers;         /* MsRecordedMarker */
   gint64              start_time;
 
   guint               profile_source;
@@ -83,6 +84,15 @@ recorded_profile_free (MsRecordedProfile *p)
   g_clear_pointer (&p->raw, g_bytes_unref);
   g_clear_object (&p->profile);
   g_free (p);
+}
+
+static void
+recorded_marker_clear (gpointer data)
+{
+  MsRecordedMarker *marker = data;
+
+  g_clear_pointer (&marker->kind, g_free);
+  g_clear_pointer (&marker->detail, g_free);
 }
 
 static void
@@ -133,6 +143,7 @@ ms_recorder_finalize (GObject *object)
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   g_clear_pointer (&self->counters, g_array_unref);
   g_clear_pointer (&self->alarms, g_array_unref);
+  g_clear_pointer (&self->markers, g_array_unref);
 
   G_OBJECT_CLASS (ms_recorder_parent_class)->finalize (object);
 }
@@ -195,6 +206,8 @@ ms_recorder_init (MsRecorder *self)
   self->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) recorded_profile_free);
   self->counters = g_array_new (FALSE, TRUE, sizeof (MsRecordedCounters));
   self->alarms = g_array_new (FALSE, TRUE, sizeof (MsRecordedAlarm));
+  self->markers = g_array_new (FALSE, TRUE, sizeof (MsRecordedMarker));
+  g_array_set_clear_func (self->markers, recorded_marker_clear);
 }
 
 static void
@@ -398,6 +411,63 @@ ms_recorder_get_alarms (MsRecorder *self)
 {
   g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
   return self->alarms;
+}
+
+/* Markers */
+
+static void
+store_markers (MsRecorder *self,
+               JsonObject *sampling)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      const MsRecordedMarker *marker = &g_array_index (self->markers, MsRecordedMarker, i);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_int_member (object, "time", marker->time_us);
+      json_object_set_string_member (object, "kind", marker->kind);
+      if (marker->detail != NULL)
+        json_object_set_string_member (object, "detail", marker->detail);
+      json_array_add_object_element (array, object);
+    }
+  json_object_set_array_member (sampling, "markers", g_steal_pointer (&array));
+}
+
+void
+ms_recorder_add_marker (MsRecorder *self,
+                        const char *kind,
+                        const char *detail)
+{
+  MsRecordedMarker marker;
+  JsonObject *sampling;
+
+  g_return_if_fail (MS_IS_RECORDER (self));
+  g_return_if_fail (kind != NULL);
+
+  marker.time_us = g_get_real_time ();
+  marker.kind = g_strdup (kind);
+  marker.detail = g_strdup (detail);
+  g_array_append_val (self->markers, marker);
+
+  sampling = ms_session_file_get_sampling (self->file);
+  if (sampling != NULL)
+    store_markers (self, sampling);
+  else
+    {
+      g_autoptr(JsonObject) created = json_object_new ();
+
+      store_markers (self, created);
+      ms_session_file_set_sampling (self->file, created);
+    }
+}
+
+GArray *
+ms_recorder_get_markers (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
+  return self->markers;
 }
 
 gint64
@@ -838,6 +908,8 @@ record_metadata (MsRecorder *self)
   json_object_set_int_member (sampling, "startTime", self->start_time);
   if (ms_allocation_alarm_get_armed (self->alarm))
     json_object_set_int_member (sampling, "alarmMinBytes", ms_allocation_alarm_get_min_bytes (self->alarm));
+  if (self->markers->len > 0)
+    store_markers (self, sampling);
   ms_session_file_set_sampling (self->file, sampling);
 }
 

@@ -53,6 +53,14 @@ typedef struct
   guint64 total;
 } MsRecordedAlarm;
 
+/* A user action during the recording (a purge, a pressure notification…). */
+typedef struct
+{
+  gint64  time_us;         /* wall clock, g_get_real_time() */
+  char   *kind;            /* e.g. "purge", "pressure-critical" */
+  char   *detail;          /* or NULL */
+} MsRecordedMarker;
+
 MsRecorder        *ms_recorder_new                    (MsSession           *session);
 MsSession         *ms_recorder_get_session            (MsRecorder          *self);
 MsRecorderState    ms_recorder_get_state              (MsRecorder          *self);
@@ -112,6 +120,14 @@ void               ms_recorder_stop_async             (MsRecorder          *self
 gboolean           ms_recorder_stop_finish            (MsRecorder          *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+
+/* Records @kind (and @detail, may be NULL) at the current time. Markers are kept in
+ * the session file's "sampling" object as "markers": [{"time":µs,"kind":…,"detail":…}]. */
+void               ms_recorder_add_marker             (MsRecorder          *self,
+                                                       const char          *kind,
+                                                       const char          *detail);
+/* Element type MsRecordedMarker. */
+GArray            *ms_recorder_get_markers            (MsRecorder          *self);
 
 /* Element types MsRecordedProfile, MsRecordedCounters, MsRecordedAlarm. */
 GPtrArray         *ms_recorder_get_profiles           (MsRecorder          *self);
