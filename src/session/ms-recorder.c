@@ -328,6 +328,29 @@ ms_recorder_set_counter_interval (MsRecorder *self,
 }
 
 gboolean
+ms_recorder_check_output (GFile   *file,
+                          GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(MsSessionFile) existing = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!g_file_query_exists (file, NULL))
+    return TRUE;
+  existing = ms_session_file_new_from_file (file, NULL, &local);
+  if (existing != NULL)
+    return TRUE;
+
+  name = g_file_get_parse_name (file);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+               "“%s” exists and is not a readable Memscope session (%s); "
+               "not overwriting it", name, local->message);
+  return FALSE;
+}
+
+gboolean
 ms_recorder_set_output (MsRecorder  *self,
                         GFile       *file,
                         guint        autosave_seconds,
@@ -336,21 +359,8 @@ ms_recorder_set_output (MsRecorder  *self,
   g_return_val_if_fail (MS_IS_RECORDER (self), FALSE);
   g_return_val_if_fail (!file || G_IS_FILE (file), FALSE);
 
-  if (file != NULL && g_file_query_exists (file, NULL))
-    {
-      g_autoptr(GError) local = NULL;
-      g_autoptr(MsSessionFile) existing = ms_session_file_new_from_file (file, NULL, &local);
-
-      if (existing == NULL)
-        {
-          g_autofree char *name = g_file_get_parse_name (file);
-
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                       "“%s” exists and is not a readable Memscope session (%s); "
-                       "not overwriting it", name, local->message);
-          return FALSE;
-        }
-    }
+  if (file != NULL && !ms_recorder_check_output (file, error))
+    return FALSE;
 
   g_set_object (&self->output, file);
   self->autosave_interval = autosave_seconds;

@@ -93,6 +93,9 @@ gboolean           ms_recorder_set_output             (MsRecorder          *self
                                                        guint                autosave_seconds,
                                                        GError             **error);
 GFile             *ms_recorder_get_output             (MsRecorder          *self);
+/* The check set_output makes, for callers that must refuse before a recorder exists. */
+gboolean           ms_recorder_check_output           (GFile               *file,
+                                                       GError             **error);
 
 /* The alarm every new profile is checked against (disarmed until armed). */
 MsAllocationAlarm *ms_recorder_get_alarm              (MsRecorder          *self);
