@@ -174,7 +174,7 @@ is_on_empty_page (gpointer user_data)
 {
   MsWindow *window = user_data;
 
-  return window->discovery == NULL &&
+  return ms_window_get_live_target (window) == NULL &&
          g_str_equal (gtk_stack_get_visible_child_name (window->main_stack), "empty");
 }
 
@@ -246,13 +246,13 @@ test_connect_remote_asks (void)
   gtk_window_close (GTK_WINDOW (dialog));
   ms_test_settle (100);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
-  g_assert_null (window->discovery);
+  g_assert_null (ms_window_get_live_target (window));
 
   /* A loopback endpoint is not asked about: it goes looking for targets at once. */
   gtk_editable_set_text (GTK_EDITABLE (window->endpoint_row), "127.0.0.1:1");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL));
   g_assert_null (find_message_dialog (GTK_WINDOW (window)));
-  g_assert_nonnull (window->discovery);
+  g_assert_nonnull (ms_window_get_live_target (window));
   /* Nothing listens there: back to the start, the error in a toast. */
   g_assert_true (ms_test_wait_for (is_on_empty_page, window, 20));
 
