@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  meson ninja-build pkg-config gcc g++ clang
+  meson ninja-build pkg-config gcc g++ clang python3
   # libraries
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libdw-dev libelf-dev zlib1g-dev
   libsimdjson-dev
