@@ -443,8 +443,9 @@ ms_window_show_alarm (MsWindow           *self,
     g_string_append_printf (stack, "%s%s", i ? " ← " : "", frames[i]);
 
   row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  /* Frames are the browser's text ("std::vector<int>"): never markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), stack->len ? stack->str : "(no frames)");
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
   adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "dialog-warning-symbolic");
@@ -514,6 +515,7 @@ on_recorder_alarm (MsRecorder            *recorder,
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *bytes = g_format_size_full (alarm->size, G_FORMAT_SIZE_IEC_UNITS);
   g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
 
   if (alarm->profile_index < profiles->len)
     {
@@ -546,7 +548,9 @@ on_recorder_alarm (MsRecorder            *recorder,
     title = g_strdup_printf ("Alarm: a %s allocation appeared", bytes);
   else
     title = g_strdup_printf ("%u alarms, the latest a %s allocation", self->n_toasted_alarms, bytes);
-  adw_toast_set_title (self->alarm_toast, title);
+  /* Only figures, but toast titles are markup: escaped like every other. */
+  escaped = g_markup_escape_text (title, -1);
+  adw_toast_set_title (self->alarm_toast, escaped);
   ms_window_update_state (self);
 }
 
