@@ -84,6 +84,9 @@ char          *ms_profile_reader_copy_padded  (const char    *data,
                                                gsize         *out_len,
                                                GError       **error);
 
+/* Lowers MS_PROFILE_MAX_INPUT_BYTES for tests; 0 restores it. */
+void           ms_profile_reader_set_max_input (gsize         max_bytes);
+
 MsProfile     *ms_profile_new_take_data       (MsProfileData *data);
 
 guint          ms_profile_get_n_stacks        (MsProfile     *self);

@@ -606,8 +606,9 @@ Reader::read_count (ondemand::value    v,
               return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s: too large", text.c_str ());
             return json_error (e, path);
           }
-        /* NaN cannot be written in JSON, but an overflowing literal gives inf */
-        if (!(d >= 0.0) || d != (double)(guint64)MIN (d, 1e300) || d > (double)MS_PROFILE_MAX_COUNT)
+        /* NaN cannot be written in JSON, but an overflowing literal gives inf; the
+         * cast comes last, once d is known to fit (casting 1e20 is undefined) */
+        if (!(d >= 0.0) || d > (double)MS_PROFILE_MAX_COUNT || d != (double)(guint64)d)
           {
             if (d < 0.0)
               return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s", text.c_str ());

@@ -228,6 +228,31 @@ ms_profile_new_take_data (MsProfileData *data)
   return self;
 }
 
+static gsize max_input = MS_PROFILE_MAX_INPUT_BYTES;
+
+void
+ms_profile_reader_set_max_input (gsize max_bytes)
+{
+  max_input = max_bytes > 0 ? max_bytes : MS_PROFILE_MAX_INPUT_BYTES;
+}
+
+static void
+set_too_large (GError     **error,
+               const char  *what)
+{
+  g_autofree char *limit = NULL;
+
+  if (max_input % (1 << 30) == 0)
+    limit = g_strdup_printf ("%" G_GSIZE_FORMAT " GiB", max_input >> 30);
+  else if (max_input % (1 << 20) == 0)
+    limit = g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", max_input >> 20);
+  else
+    limit = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", max_input);
+
+  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE,
+               "%s more than %s, the limit for a profile or session file", what, limit);
+}
+
 static gboolean
 is_gzip (const char *data,
          gsize       len)
@@ -262,7 +287,8 @@ gunzip_padded (const char  *data,
       if (isize >= len / 2 && isize / 1032 <= len)
         capacity = (gsize)isize + 1;
     }
-  capacity = MAX (capacity, 4096);
+  /* one byte over the limit tells a stream of exactly the limit from a larger one */
+  capacity = MIN (MAX (capacity, 4096), max_input + 1);
 
   decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
   out = g_malloc (capacity + MS_JSON_PADDING);
@@ -276,7 +302,12 @@ gunzip_padded (const char  *data,
 
       if (used == capacity)
         {
-          capacity *= 2;
+          if (used > max_input)
+            {
+              set_too_large (error, "gzip: the data decompresses to");
+              return NULL;
+            }
+          capacity = MIN (capacity * 2, max_input + 1);
           out = g_realloc (out, capacity + MS_JSON_PADDING);
         }
 
@@ -290,7 +321,12 @@ gunzip_padded (const char  *data,
         {
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
             {
-              capacity *= 2;
+              if (capacity > max_input)
+                {
+                  set_too_large (error, "gzip: the data decompresses to");
+                  return NULL;
+                }
+              capacity = MIN (capacity * 2, max_input + 1);
               out = g_realloc (out, capacity + MS_JSON_PADDING);
               continue;
             }
@@ -319,6 +355,12 @@ gunzip_padded (const char  *data,
                        len);
           return NULL;
         }
+    }
+
+  if (used > max_input)
+    {
+      set_too_large (error, "gzip: the data decompresses to");
+      return NULL;
     }
 
   if (capacity - used > 1024 * 1024)
@@ -366,7 +408,12 @@ ms_profile_reader_load_padded (GFile         *file,
 
   info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                          cancellable, NULL);
-  capacity = info != NULL ? (gsize)g_file_info_get_size (info) : 0;
+  capacity = info != NULL ? (gsize)MAX (g_file_info_get_size (info), 0) : 0;
+  if (capacity > max_input)
+    {
+      set_too_large (error, "the file holds");
+      return NULL;
+    }
   capacity = MAX (capacity + 1, 4096);
   buf = g_malloc (capacity + MS_JSON_PADDING);
 
@@ -381,8 +428,13 @@ ms_profile_reader_load_padded (GFile         *file,
       len += n;
       if (len < capacity)
         break;
+      if (len > max_input)
+        {
+          set_too_large (error, "the file holds");
+          return NULL;
+        }
 
-      capacity *= 2;
+      capacity = MIN (capacity * 2, max_input + 1);
       buf = g_realloc (buf, capacity + MS_JSON_PADDING);
     }
 

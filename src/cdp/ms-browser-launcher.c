@@ -295,6 +295,25 @@ build_argv_for (MsBrowserLauncher *self,
   return g_strv_builder_end (builder);
 }
 
+/* The page goes last on the command line, where Chromium takes anything that starts with
+ * "-" for a switch (--renderer-cmd-prefix= runs a command). A "--" before it does not
+ * help: Debian's /usr/bin/chromium wrapper consumes it and passes the page on as a switch
+ * (`chromium -- --version` prints the version). So such a page is refused. */
+static gboolean
+check_url (MsBrowserLauncher  *self,
+           GError            **error)
+{
+  if (self->url != NULL && self->url[0] == '-')
+    {
+      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
+                   "“%s” is not a page to open: it starts with “-”, which the browser "
+                   "would take as a command-line switch", self->url);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 GStrv
 ms_browser_launcher_build_argv (MsBrowserLauncher  *self,
                                 GError            **error)
@@ -304,6 +323,9 @@ ms_browser_launcher_build_argv (MsBrowserLauncher  *self,
 
   g_return_val_if_fail (MS_IS_BROWSER_LAUNCHER (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_url (self, error))
+    return NULL;
 
   if (self->process != NULL && self->browser_path != NULL)
     browser_path = g_strdup (self->browser_path);
@@ -476,15 +498,20 @@ wait_for_exit (GSubprocess *process,
   return state.exited;
 }
 
+/* The group id is the browser's pid. Once GLib has reaped the browser that pid is free
+ * for the kernel to hand out again, possibly to an unrelated process that leads a group of
+ * its own: so the group is signalled only while the browser is known not to be reaped
+ * (GSubprocess drops its identifier when it reaps). */
 static void
-signal_process_group (MsBrowserLauncher *self,
-                      int                signal_number)
+signal_process_group (GSubprocess *process,
+                      GPid         process_group,
+                      int          signal_number)
 {
-  if (self->process_group <= 1)
+  if (process_group <= 1 || process == NULL || g_subprocess_get_identifier (process) == NULL)
     return;
 
-  if (kill (-self->process_group, signal_number) != 0 && errno != ESRCH)
-    g_debug ("Cannot signal process group %d: %s", self->process_group, g_strerror (errno));
+  if (kill (-process_group, signal_number) != 0 && errno != ESRCH)
+    g_debug ("Cannot signal process group %d: %s", process_group, g_strerror (errno));
 }
 
 static void
@@ -496,68 +523,198 @@ complete_start_with_error (GTask  *task,
   g_object_unref (task);
 }
 
+/* What one run leaves to clean up once stop() has begun: taken out of the launcher at
+ * once, so that the launcher may start again while this one winds down. */
+typedef struct
+{
+  GSubprocess *process;
+  GPid         process_group;
+  OutputTail  *output;
+  char        *profile_dir;
+  GTask       *start_task;
+  int          wait_status;
+  guint        running : 1;     /* still to be waited for */
+  guint        emit_exited : 1;
+  guint        killed : 1;
+  guint        kill_timeout_id;
+} Stopping;
+
+static void
+stopping_free (Stopping *stopping)
+{
+  g_clear_handle_id (&stopping->kill_timeout_id, g_source_remove);
+  g_clear_object (&stopping->process);
+  if (stopping->output != NULL)
+    g_cancellable_cancel (stopping->output->cancellable);
+  g_clear_pointer (&stopping->output, output_tail_unref);
+  g_free (stopping->profile_dir);
+  if (stopping->start_task != NULL)
+    complete_start_with_error (g_steal_pointer (&stopping->start_task),
+                               g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                    "The browser was stopped before it was ready"));
+  g_free (stopping);
+}
+
+static Stopping *
+begin_stop (MsBrowserLauncher *self)
+{
+  Stopping *stopping = g_new0 (Stopping, 1);
+
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_handle_id (&self->early_exit_id, g_source_remove);
+
+  stopping->process = g_steal_pointer (&self->process);
+  stopping->process_group = self->process_group;
+  stopping->running = stopping->process != NULL && !self->exited;
+  stopping->wait_status = self->wait_status;
+  stopping->emit_exited = stopping->process != NULL && !self->exited_emitted;
+  stopping->output = g_steal_pointer (&self->output);
+  stopping->profile_dir = g_steal_pointer (&self->profile_dir);
+  stopping->start_task = g_steal_pointer (&self->start_task);
+
+  self->process_group = 0;
+  self->exited_emitted = TRUE;
+  g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
+  g_clear_pointer (&self->browser_path, g_free);
+
+  if (stopping->running)
+    {
+      /* SIGTERM lets the browser shut down cleanly (and remove its singleton socket). */
+      signal_process_group (stopping->process, stopping->process_group, SIGTERM);
+      g_subprocess_send_signal (stopping->process, SIGTERM);
+    }
+
+  return stopping;
+}
+
+/* What SIGTERM did not end within TERM_TIMEOUT_MS gets SIGKILL. */
+static void
+kill_stopping (Stopping *stopping)
+{
+  g_debug ("Browser did not stop within %d ms of SIGTERM; killing it", TERM_TIMEOUT_MS);
+  stopping->killed = TRUE;
+  signal_process_group (stopping->process, stopping->process_group, SIGKILL);
+  g_subprocess_force_exit (stopping->process);
+}
+
+static void
+end_stop (MsBrowserLauncher *self,
+          Stopping          *stopping)
+{
+  if (stopping->running)
+    {
+      stopping->wait_status = g_subprocess_get_status (stopping->process);
+      stopping->running = FALSE;
+    }
+  if (self->process == NULL)
+    self->wait_status = stopping->wait_status;
+
+  if (stopping->output != NULL)
+    g_cancellable_cancel (stopping->output->cancellable);
+  g_clear_pointer (&stopping->output, output_tail_unref);
+
+  if (stopping->profile_dir != NULL)
+    remove_profile_dir (stopping->profile_dir);
+
+  if (stopping->emit_exited)
+    g_signal_emit (self, signals[EXITED], 0, stopping->wait_status);
+
+  stopping_free (stopping);
+}
+
 void
 ms_browser_launcher_stop (MsBrowserLauncher *self)
 {
-  g_autoptr(GSubprocess) process = NULL;
-  GTask *start_task;
+  Stopping *stopping;
 
   g_return_if_fail (MS_IS_BROWSER_LAUNCHER (self));
 
   g_object_ref (self);
 
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  g_clear_handle_id (&self->early_exit_id, g_source_remove);
-
-  process = g_steal_pointer (&self->process);
-
-  if (process != NULL && !self->exited)
+  stopping = begin_stop (self);
+  if (stopping->running && !wait_for_exit (stopping->process, TERM_TIMEOUT_MS))
     {
-      /* SIGTERM lets the browser shut down cleanly (and remove its singleton socket);
-       * whatever is left after 5 s, or after the browser itself, gets SIGKILL. */
-      signal_process_group (self, SIGTERM);
-      g_subprocess_send_signal (process, SIGTERM);
-
-      if (!wait_for_exit (process, TERM_TIMEOUT_MS))
-        {
-          g_debug ("Browser did not stop within %d ms of SIGTERM; killing it", TERM_TIMEOUT_MS);
-          signal_process_group (self, SIGKILL);
-          g_subprocess_force_exit (process);
-          wait_for_exit (process, TERM_TIMEOUT_MS);
-        }
-
-      self->exited = TRUE;
-      self->wait_status = g_subprocess_get_status (process);
+      kill_stopping (stopping);
+      wait_for_exit (stopping->process, TERM_TIMEOUT_MS);
     }
-
-  /* Helpers the browser left behind, if any. */
-  signal_process_group (self, SIGKILL);
-  self->process_group = 0;
-
-  if (self->output != NULL)
-    g_cancellable_cancel (self->output->cancellable);
-  g_clear_pointer (&self->output, output_tail_unref);
-
-  if (self->profile_dir != NULL)
-    {
-      remove_profile_dir (self->profile_dir);
-      g_clear_pointer (&self->profile_dir, g_free);
-    }
-
-  g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
-  g_clear_pointer (&self->browser_path, g_free);
-
-  start_task = g_steal_pointer (&self->start_task);
-
-  if (process != NULL)
-    emit_exited (self);
-
-  if (start_task != NULL)
-    complete_start_with_error (start_task,
-                               g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                    "The browser was stopped before it was ready"));
+  end_stop (self, stopping);
 
   g_object_unref (self);
+}
+
+static gboolean
+on_stop_kill_timeout (gpointer user_data)
+{
+  GTask *task = user_data;
+  Stopping *stopping = g_task_get_task_data (task);
+
+  stopping->kill_timeout_id = 0;
+  kill_stopping (stopping);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_stop_waited (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsBrowserLauncher *self = g_task_get_source_object (task);
+  Stopping *stopping = g_task_get_task_data (task);
+
+  /* Without a cancellable the wait fails only if the process cannot be waited for. */
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  end_stop (self, stopping);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ms_browser_launcher_stop_async:
+ *
+ * Like ms_browser_launcher_stop(), without blocking: the launcher is idle (and may be
+ * started again) at once, and the callback runs once the browser is gone and its
+ * profile removed. Cancelling does not keep the browser alive; it only stops waiting.
+ */
+void
+ms_browser_launcher_stop_async (MsBrowserLauncher   *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Stopping *stopping;
+
+  g_return_if_fail (MS_IS_BROWSER_LAUNCHER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ms_browser_launcher_stop_async);
+
+  stopping = begin_stop (self);
+  if (!stopping->running)
+    {
+      end_stop (self, stopping);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Freed by end_stop(): the wait has no cancellable, so it always calls back. */
+  g_task_set_task_data (task, stopping, NULL);
+  stopping->kill_timeout_id = g_timeout_add (TERM_TIMEOUT_MS, on_stop_kill_timeout, task);
+  g_subprocess_wait_async (stopping->process, NULL, on_stop_waited, g_steal_pointer (&task));
+}
+
+gboolean
+ms_browser_launcher_stop_finish (MsBrowserLauncher  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (MS_IS_BROWSER_LAUNCHER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ms_browser_launcher_stop_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean
@@ -741,6 +898,12 @@ ms_browser_launcher_start_async (MsBrowserLauncher   *self,
 
   /* What a previous run left: its profile, its exit status. */
   ms_browser_launcher_stop (self);
+
+  if (!check_url (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   if (!(browser_path = ms_browser_launcher_find_browser (self->browser, &error)))
     {

@@ -27,7 +27,8 @@ void               ms_browser_launcher_set_browser    (MsBrowserLauncher   *self
                                                        const char          *browser);
 void               ms_browser_launcher_set_headless   (MsBrowserLauncher   *self,
                                                        gboolean             headless);
-/* Page to open; NULL means about:blank. */
+/* Page to open; NULL means about:blank. One that starts with "-" is refused when the
+ * browser is started (it would be a switch). */
 void               ms_browser_launcher_set_url        (MsBrowserLauncher   *self,
                                                        const char          *url);
 /* Extra arguments appended after Memscope's own. */
@@ -56,6 +57,16 @@ GPid               ms_browser_launcher_get_pid        (MsBrowserLauncher   *self
  * temporary profile. Also done on dispose. Emits ::exited. */
 void               ms_browser_launcher_stop           (MsBrowserLauncher   *self);
 
+/* The same without blocking the thread: the launcher is idle at once; the callback runs
+ * when the browser has exited (SIGKILL after 5 s of SIGTERM) and its profile is removed.
+ * Use this on the main thread of an application; stop() where a command-line tool exits. */
+void               ms_browser_launcher_stop_async     (MsBrowserLauncher   *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean           ms_browser_launcher_stop_finish    (MsBrowserLauncher   *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 /* Signals: "exited" (gint wait_status) when the browser process ends, on the main context. */
 
 G_END_DECLS

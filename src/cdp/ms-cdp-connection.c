@@ -9,11 +9,12 @@
 #include <libsoup/soup.h>
 
 #include "ms-cdp-connection.h"
+#include "ms-cdp-connection-private.h"
 #include "ms-cdp-error.h"
 #include "ms-cdp-message-private.h"
 
-/* Replies above this size are decoded on a worker thread so that a 40 MB profile
- * does not stall the main loop of a window that refreshes live. */
+/* Replies and events above this size are decoded on a worker thread so that a 40 MB
+ * profile does not stall the main loop of a window that refreshes live. */
 #define THREADED_PARSE_THRESHOLD (256 * 1024)
 
 typedef struct
@@ -27,6 +28,26 @@ typedef struct
   guint            internal : 1;
 } PendingCall;
 
+/* A message on its way to delivery. Messages are delivered in the order they arrived:
+ * one behind a large event waits until that event is decoded. */
+typedef struct
+{
+  GBytes           *message;
+  MsCdpMessageScan  scan;
+  GError           *scan_error;
+  JsonNode         *event_root;   /* decoded off the main thread, for large events */
+  guint             ready : 1;
+} Inbound;
+
+static void
+inbound_free (Inbound *inbound)
+{
+  g_clear_pointer (&inbound->message, g_bytes_unref);
+  g_clear_error (&inbound->scan_error);
+  g_clear_pointer (&inbound->event_root, json_node_unref);
+  g_free (inbound);
+}
+
 struct _MsCdpConnection
 {
   GObject                  parent_instance;
@@ -37,6 +58,8 @@ struct _MsCdpConnection
   GMainContext            *context;
 
   GHashTable              *pending;      /* gint64 id -> PendingCall */
+  GQueue                   inbox;        /* Inbound, in the order they arrived */
+  guint                    n_threaded_events;
   gint64                   next_id;
 
   guint                    timeout;
@@ -235,14 +258,31 @@ dispatch_reply (MsCdpConnection       *self,
     }
 }
 
-static void
-handle_event (MsCdpConnection *self,
-              GBytes          *message)
+/* The root of an event, or NULL (with a debug message) when it is no JSON object.
+ * Safe on any thread: the message was scanned, so its nesting is bounded. */
+static JsonNode *
+decode_event (GBytes *message)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) error = NULL;
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_debug ("Ignoring an event that is not a JSON object");
+      return NULL;
+    }
+
+  return json_parser_steal_root (parser);
+}
+
+static void
+handle_event (MsCdpConnection *self,
+              JsonNode        *root)
+{
   JsonObject *object;
   JsonNode *method_node;
   JsonNode *params_node;
@@ -250,14 +290,10 @@ handle_event (MsCdpConnection *self,
   const char *method;
   GQuark detail;
 
-  if (!json_parser_load_from_data (parser, data, len, &error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_debug ("Ignoring an event that is not a JSON object");
-      return;
-    }
+  if (root == NULL)
+    return;
 
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = json_node_get_object (root);
   method_node = json_object_get_member (object, "method");
   if (method_node == NULL || !JSON_NODE_HOLDS_VALUE (method_node) ||
       json_node_get_value_type (method_node) != G_TYPE_STRING)
@@ -301,26 +337,22 @@ handle_event (MsCdpConnection *self,
 }
 
 static void
-on_message (SoupWebsocketConnection *ws,
-            SoupWebsocketDataType    type,
-            GBytes                  *message,
-            MsCdpConnection         *self)
+deliver (MsCdpConnection *self,
+         Inbound         *inbound)
 {
-  g_autoptr(GError) error = NULL;
-  MsCdpMessageScan scan;
+  const MsCdpMessageScan *scan = &inbound->scan;
 
-  g_object_ref (self);
-
-  if (!ms_cdp_message_scan (message, &scan, &error))
+  if (inbound->scan_error != NULL)
     {
-      if (scan.has_id)
+      if (scan->has_id)
         {
-          g_autoptr(GTask) task = take_pending (self, scan.id);
+          g_autoptr(GTask) task = take_pending (self, scan->id);
 
           if (task != NULL)
             g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_MALFORMED,
                                      "The reply to %s is not valid JSON: %s",
-                                     (const char *) g_task_get_task_data (task), error->message);
+                                     (const char *) g_task_get_task_data (task),
+                                     inbound->scan_error->message);
         }
       else
         {
@@ -330,18 +362,100 @@ on_message (SoupWebsocketConnection *ws,
            * better than letting each run into its timeout. */
           all = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_MALFORMED,
                              "The browser sent a message that is not valid JSON: %s",
-                             error->message);
+                             inbound->scan_error->message);
           fail_all_pending (self, all);
         }
     }
-  else if (scan.has_id)
-    dispatch_reply (self, message, &scan);
-  else if (scan.has_method)
-    handle_event (self, message);
+  else if (scan->has_id)
+    dispatch_reply (self, inbound->message, scan);
+  else if (scan->has_method)
+    {
+      g_autoptr(JsonNode) root = NULL;
+
+      if (inbound->event_root != NULL)
+        root = g_steal_pointer (&inbound->event_root);
+      else
+        root = decode_event (inbound->message);
+      handle_event (self, root);
+    }
   else
     g_debug ("Ignoring a message with neither id nor method");
+}
 
+/* Delivers what is ready at the head of the inbox. */
+static void
+drain_inbox (MsCdpConnection *self)
+{
+  Inbound *inbound;
+
+  g_object_ref (self);
+  while ((inbound = g_queue_peek_head (&self->inbox)) != NULL && inbound->ready)
+    {
+      g_queue_pop_head (&self->inbox);
+      deliver (self, inbound);
+      inbound_free (inbound);
+    }
   g_object_unref (self);
+}
+
+static void
+event_decode_worker (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Inbound *inbound = task_data;
+
+  /* The inbound stays queued (and the connection alive, through the task) until the
+   * task returns to the main context. */
+  inbound->event_root = decode_event (inbound->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+event_decoded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  MsCdpConnection *self = MS_CDP_CONNECTION (object);
+  Inbound *inbound = g_task_get_task_data (G_TASK (result));
+
+  inbound->ready = TRUE;
+  self->n_threaded_events++;
+  drain_inbox (self);
+}
+
+static void
+on_message (SoupWebsocketConnection *ws,
+            SoupWebsocketDataType    type,
+            GBytes                  *message,
+            MsCdpConnection         *self)
+{
+  Inbound *inbound = g_new0 (Inbound, 1);
+
+  inbound->message = g_bytes_ref (message);
+  inbound->ready = TRUE;
+  if (ms_cdp_message_scan (message, &inbound->scan, &inbound->scan_error) &&
+      !inbound->scan.has_id && inbound->scan.has_method &&
+      g_bytes_get_size (message) >= THREADED_PARSE_THRESHOLD)
+    {
+      g_autoptr(GTask) worker = g_task_new (self, NULL, event_decoded_cb, NULL);
+
+      inbound->ready = FALSE;
+      g_task_set_source_tag (worker, on_message);
+      g_task_set_task_data (worker, inbound, NULL);
+      g_task_run_in_thread (worker, event_decode_worker);
+    }
+
+  g_queue_push_tail (&self->inbox, inbound);
+  drain_inbox (self);
+}
+
+guint
+ms_cdp_connection_get_n_threaded_events (MsCdpConnection *self)
+{
+  g_return_val_if_fail (MS_IS_CDP_CONNECTION (self), 0);
+  return self->n_threaded_events;
 }
 
 static void
@@ -412,6 +526,7 @@ ms_cdp_connection_finalize (GObject *object)
 {
   MsCdpConnection *self = (MsCdpConnection *)object;
 
+  g_queue_clear_full (&self->inbox, (GDestroyNotify) inbound_free);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->url, g_free);

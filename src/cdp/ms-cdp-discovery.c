@@ -12,9 +12,18 @@
 #include <libsoup/soup.h>
 
 #include "ms-cdp-discovery.h"
+#include "ms-cdp-discovery-private.h"
 #include "ms-cdp-error.h"
+#include "ms-cdp-message-private.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 10
+
+/* /json/protocol is 1–2 MB and /json/list grows with the tabs; nothing a DevTools
+ * server sends comes near this. */
+#define DEFAULT_MAX_BODY_SIZE (64 * 1024 * 1024)
+
+/* Reads of the body are this size; the cap is checked after each. */
+#define READ_CHUNK_SIZE (64 * 1024)
 
 /* What the Memory domain must offer for every view of Memscope to work. */
 static const char * const memory_commands[] = {
@@ -44,6 +53,16 @@ parse_json (const char  *data,
 
   if (data == NULL)
     data = "";
+  if (length < 0)
+    length = strlen (data);
+
+  /* json-glib's parser recurses once per level: refuse deep nesting before it sees it. */
+  if (!ms_cdp_json_check (data, length, &local_error))
+    {
+      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_MALFORMED,
+                   "The reply is not JSON: %s", local_error->message);
+      return NULL;
+    }
 
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
@@ -710,6 +729,7 @@ struct _MsCdpDiscovery
   MsCdpEndpoint *endpoint;
   SoupSession   *session;
   guint          timeout;
+  gsize          max_body_size;
 };
 
 G_DEFINE_FINAL_TYPE (MsCdpDiscovery, ms_cdp_discovery, G_TYPE_OBJECT)
@@ -819,6 +839,7 @@ static void
 ms_cdp_discovery_init (MsCdpDiscovery *self)
 {
   self->timeout = DEFAULT_TIMEOUT_SECONDS;
+  self->max_body_size = DEFAULT_MAX_BODY_SIZE;
   self->session = soup_session_new_with_options ("user-agent", "Memscope/" PACKAGE_VERSION,
                                                  "timeout", self->timeout,
                                                  NULL);
@@ -860,6 +881,16 @@ ms_cdp_discovery_set_timeout (MsCdpDiscovery *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }
 
+void
+ms_cdp_discovery_set_max_body_size (MsCdpDiscovery *self,
+                                    gsize           max_size)
+{
+  g_return_if_fail (MS_IS_CDP_DISCOVERY (self));
+  g_return_if_fail (max_size > 0);
+
+  self->max_body_size = max_size;
+}
+
 /* One GET, its timeout and its cancellation */
 
 typedef enum
@@ -874,6 +905,8 @@ typedef struct
   FetchKind     kind;
   char         *url;
   SoupMessage  *message;
+  GInputStream *stream;
+  GByteArray   *body;
   GCancellable *cancellable;         /* ours, cancelled by the caller's or the timeout */
   GCancellable *caller_cancellable;
   gulong        caller_handler;
@@ -895,7 +928,9 @@ fetch_free (Fetch *fetch)
 
   g_clear_object (&fetch->caller_cancellable);
   g_clear_object (&fetch->cancellable);
+  g_clear_object (&fetch->stream);
   g_clear_object (&fetch->message);
+  g_clear_pointer (&fetch->body, g_byte_array_unref);
   g_free (fetch->url);
   g_free (fetch);
 }
@@ -948,45 +983,23 @@ return_transport_error (GTask          *task,
 }
 
 static void
-on_fetch_read (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+return_too_large (GTask          *task,
+                  MsCdpDiscovery *self,
+                  Fetch          *fetch)
 {
-  SoupSession *session = SOUP_SESSION (object);
-  g_autoptr(GTask) task = user_data;
-  MsCdpDiscovery *self = g_task_get_source_object (task);
-  Fetch *fetch = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
+  g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_TOO_LARGE,
+                           "GET %s: the reply is larger than the limit of %" G_GSIZE_FORMAT
+                           " bytes", fetch->url, self->max_body_size);
+}
+
+static void
+fetch_parse_body (GTask          *task,
+                  MsCdpDiscovery *self,
+                  Fetch          *fetch)
+{
   g_autoptr(GError) error = NULL;
-  const char *data;
-  gsize length = 0;
-  guint status;
-
-  if (fetch->timeout_source != NULL)
-    {
-      g_source_destroy (fetch->timeout_source);
-      g_clear_pointer (&fetch->timeout_source, g_source_unref);
-    }
-
-  body = soup_session_send_and_read_finish (session, result, &error);
-  if (body == NULL)
-    {
-      return_transport_error (task, self, fetch, error);
-      return;
-    }
-
-  status = soup_message_get_status (fetch->message);
-  if (status != SOUP_STATUS_OK)
-    {
-      const char *reason = soup_message_get_reason_phrase (fetch->message);
-
-      g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_HTTP,
-                               "GET %s answered HTTP %u %s", fetch->url, status,
-                               reason ? reason : soup_status_get_phrase (status));
-      return;
-    }
-
-  data = g_bytes_get_data (body, &length);
+  const char *data = (const char *) fetch->body->data;
+  gsize length = fetch->body->len;
 
   switch (fetch->kind)
     {
@@ -1026,6 +1039,138 @@ on_fetch_read (GObject      *object,
     }
 }
 
+/* The end of a fetch, whatever its outcome: the connection goes back to the session
+ * (libsoup holds it until the body stream is closed) and the timeout is over. */
+static void
+fetch_stop_timeout (Fetch *fetch)
+{
+  if (fetch->timeout_source != NULL)
+    {
+      g_source_destroy (fetch->timeout_source);
+      g_clear_pointer (&fetch->timeout_source, g_source_unref);
+    }
+
+  if (fetch->stream != NULL)
+    {
+      /* Fully read or given up on: closing does not block. */
+      g_input_stream_close (fetch->stream, NULL, NULL);
+      g_clear_object (&fetch->stream);
+    }
+}
+
+static void fetch_read_next (GTask *task);
+
+static void
+on_fetch_chunk (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsCdpDiscovery *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      fetch_stop_timeout (fetch);
+      return_transport_error (task, self, fetch, error);
+      return;
+    }
+
+  size = g_bytes_get_size (chunk);
+  if (size == 0)
+    {
+      fetch_stop_timeout (fetch);
+      fetch_parse_body (task, self, fetch);
+      return;
+    }
+
+  /* Refused while reading: a peer that streams without end costs one chunk over the cap. */
+  if (size > self->max_body_size - fetch->body->len)
+    {
+      fetch_stop_timeout (fetch);
+      g_cancellable_cancel (fetch->cancellable);
+      return_too_large (task, self, fetch);
+      return;
+    }
+
+  g_byte_array_append (fetch->body, g_bytes_get_data (chunk, NULL), size);
+  fetch_read_next (g_steal_pointer (&task));
+}
+
+static void
+fetch_read_next (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (fetch->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                                   fetch->cancellable, on_fetch_chunk, task);
+}
+
+static void
+on_fetch_sent (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SoupSession *session = SOUP_SESSION (object);
+  g_autoptr(GTask) task = user_data;
+  MsCdpDiscovery *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+  goffset content_length;
+  guint status;
+
+  fetch->stream = soup_session_send_finish (session, result, &error);
+  if (fetch->stream == NULL)
+    {
+      fetch_stop_timeout (fetch);
+      return_transport_error (task, self, fetch, error);
+      return;
+    }
+
+  status = soup_message_get_status (fetch->message);
+  headers = soup_message_get_response_headers (fetch->message);
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      const char *location = soup_message_headers_get_one (headers, "Location");
+
+      /* Following it would send a request to a host the user never named. */
+      fetch_stop_timeout (fetch);
+      g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_HTTP,
+                               "GET %s answered HTTP %u, a redirect to %s; "
+                               "Memscope does not follow redirects from a DevTools server",
+                               fetch->url, status, location ? location : "nowhere");
+      return;
+    }
+  if (status != SOUP_STATUS_OK)
+    {
+      const char *reason = soup_message_get_reason_phrase (fetch->message);
+
+      fetch_stop_timeout (fetch);
+      g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_HTTP,
+                               "GET %s answered HTTP %u %s", fetch->url, status,
+                               reason ? reason : soup_status_get_phrase (status));
+      return;
+    }
+
+  content_length = soup_message_headers_get_content_length (headers);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      content_length > 0 && (guint64) content_length > self->max_body_size)
+    {
+      fetch_stop_timeout (fetch);
+      g_cancellable_cancel (fetch->cancellable);
+      return_too_large (task, self, fetch);
+      return;
+    }
+
+  fetch->body = g_byte_array_new ();
+  fetch_read_next (g_steal_pointer (&task));
+}
+
 static void
 ms_cdp_discovery_fetch_async (MsCdpDiscovery      *self,
                               FetchKind            kind,
@@ -1058,6 +1203,7 @@ ms_cdp_discovery_fetch_async (MsCdpDiscovery      *self,
                                "Cannot build a request for %s", fetch->url);
       return;
     }
+  soup_message_add_flags (fetch->message, SOUP_MESSAGE_NO_REDIRECT);
 
   if (cancellable != NULL)
     {
@@ -1076,12 +1222,12 @@ ms_cdp_discovery_fetch_async (MsCdpDiscovery      *self,
       g_task_attach_source (task, fetch->timeout_source, on_fetch_timeout);
     }
 
-  soup_session_send_and_read_async (self->session,
-                                    fetch->message,
-                                    G_PRIORITY_DEFAULT,
-                                    fetch->cancellable,
-                                    on_fetch_read,
-                                    g_steal_pointer (&task));
+  soup_session_send_async (self->session,
+                           fetch->message,
+                           G_PRIORITY_DEFAULT,
+                           fetch->cancellable,
+                           on_fetch_sent,
+                           g_steal_pointer (&task));
 }
 
 void

@@ -29,6 +29,13 @@ gboolean ms_cdp_message_scan (GBytes            *message,
                               MsCdpMessageScan  *scan,
                               GError           **error);
 
+/* The same one-pass check for any JSON text (an array or a scalar at the top too):
+ * what every caller runs before handing untrusted JSON to json-glib, whose
+ * recursive parser a deeply nested text would take down. */
+gboolean ms_cdp_json_check (const char  *data,
+                            gsize        length,
+                            GError     **error);
+
 /* Decodes a reply (already scanned) into its "result" object. A CDP error reply
  * becomes MS_CDP_ERROR_PROTOCOL; bad JSON MS_CDP_ERROR_MALFORMED; a reply with no
  * object "result" MS_CDP_ERROR_WRONG_SHAPE. Safe on any thread. */

@@ -190,15 +190,15 @@ classify_key (const guchar *s,
 #undef IS
 }
 
-gboolean
-ms_cdp_message_scan (GBytes            *message,
-                     MsCdpMessageScan  *scan,
-                     GError           **error)
+static gboolean
+scan_json (const guchar      *start,
+           gsize              len,
+           gboolean           require_object,
+           MsCdpMessageScan  *scan,
+           GError           **error)
 {
   char stack[MS_CDP_MAX_NESTING];
   guint depth = 0;
-  gsize len = 0;
-  const guchar *start = g_bytes_get_data (message, &len);
   const guchar *end;
   const guchar *p = start;
   TopKey key = KEY_OTHER;
@@ -214,7 +214,7 @@ ms_cdp_message_scan (GBytes            *message,
   p = skip_ws (p, end);
   if (p >= end)
     return scan_fail (error, start, p, "The message is only white space");
-  if (*p != '{')
+  if (require_object && *p != '{')
     return scan_fail (error, start, p, "The message is not a JSON object");
 
   for (;;)
@@ -341,6 +341,27 @@ ms_cdp_message_scan (GBytes            *message,
           g_assert_not_reached ();
         }
     }
+}
+
+gboolean
+ms_cdp_message_scan (GBytes            *message,
+                     MsCdpMessageScan  *scan,
+                     GError           **error)
+{
+  gsize len = 0;
+  const guchar *start = g_bytes_get_data (message, &len);
+
+  return scan_json (start, len, TRUE, scan, error);
+}
+
+gboolean
+ms_cdp_json_check (const char  *data,
+                   gsize        length,
+                   GError     **error)
+{
+  MsCdpMessageScan scan;
+
+  return scan_json ((const guchar *) data, length, FALSE, &scan, error);
 }
 
 static void

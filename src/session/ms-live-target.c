@@ -166,9 +166,13 @@ on_browser_exited (MsBrowserLauncher *launcher,
                    int                wait_status,
                    MsLiveTarget      *self);
 
-/* Lets go of everything live: the recorder stays readable (what it recorded is kept). */
+/* Lets go of everything live: the recorder stays readable (what it recorded is kept).
+ * A browser of ours is stopped without blocking (SIGKILL follows SIGTERM after 5 s):
+ * @callback runs once it has exited, else at once. */
 static void
-drop_live (MsLiveTarget *self)
+drop_live (MsLiveTarget        *self,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
 {
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_handle_id (&self->launch_deadline_id, g_source_remove);
@@ -179,11 +183,14 @@ drop_live (MsLiveTarget *self)
       g_signal_handlers_disconnect_by_data (self->session, self);
       ms_session_close (self->session);
     }
-  if (self->launcher != NULL)
+  if (self->launcher != NULL && ms_browser_launcher_is_running (self->launcher))
     {
       g_signal_handlers_disconnect_by_data (self->launcher, self);
-      ms_browser_launcher_stop (self->launcher);
+      ms_browser_launcher_stop_async (self->launcher, NULL, callback, user_data);
+      return;
     }
+  if (callback != NULL)
+    callback ((GObject *) self->launcher, NULL, user_data);
 }
 
 /* GObject */
@@ -193,7 +200,13 @@ ms_live_target_dispose (GObject *object)
 {
   MsLiveTarget *self = MS_LIVE_TARGET (object);
 
-  drop_live (self);
+  /* Nothing may run after this, e.g. a command-line tool exiting: wait for the browser. */
+  if (self->launcher != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->launcher, self);
+      ms_browser_launcher_stop (self->launcher);
+    }
+  drop_live (self, NULL, NULL);
   if (self->recorder != NULL)
     g_signal_handlers_disconnect_by_data (self->recorder, self);
   g_clear_object (&self->recorder);
@@ -484,7 +497,7 @@ connect_return (MsLiveTarget *self,
       return;
     }
 
-  drop_live (self);
+  drop_live (self, NULL, NULL);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     set_state (self, MS_LIVE_TARGET_STATE_IDLE);
   else
@@ -824,13 +837,20 @@ ms_live_target_list_targets_finish (MsLiveTarget  *self,
 /* Disconnecting */
 
 static void
+on_dropped (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  set_state (g_task_get_source_object (task), MS_LIVE_TARGET_STATE_IDLE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 finish_disconnect (GTask *task)
 {
-  MsLiveTarget *self = g_task_get_source_object (task);
-
-  drop_live (self);
-  set_state (self, MS_LIVE_TARGET_STATE_IDLE);
-  g_task_return_boolean (task, TRUE);
+  drop_live (g_task_get_source_object (task), on_dropped, g_object_ref (task));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <elfutils/libdwfl.h>
@@ -128,20 +129,63 @@ build_id_path_parts (const char  *build_id,
   *file_part = g_strdup (build_id + 2);
 }
 
+static const char *
+describe_file_type (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return "a directory";
+  if (S_ISFIFO (mode))
+    return "a FIFO";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISBLK (mode))
+    return "a block device";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  return "not a plain file";
+}
+
+static void
+reject_not_regular (MsSymbolModule *self,
+                    const char     *path,
+                    mode_t          mode)
+{
+  g_ptr_array_add (self->rejected,
+                   g_strdup_printf ("%s is not a regular file (%s)", path, describe_file_type (mode)));
+}
+
 /* Opens @path if it is an ELF file with our build-id. Every other file is
  * rejected, and a file that exists but is not ours is remembered for the
- * report: a mismatched ELF must never lend its names to the module. */
+ * report: a mismatched ELF must never lend its names to the module. Module
+ * paths come from the profile, so anything but a regular file is refused before
+ * it is opened (a FIFO would block the open, a device have side effects) and
+ * again on the descriptor, which the path may no longer name. */
 static int
 open_matching_elf (MsSymbolModule *self,
                    const char     *path)
 {
   g_autofree char *found = NULL;
+  struct stat st;
   Elf *elf;
   int fd;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (stat (path, &st) != 0)
+    return -1;
+  if (!S_ISREG (st.st_mode))
+    {
+      reject_not_regular (self, path, st.st_mode);
+      return -1;
+    }
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return -1;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      reject_not_regular (self, path, st.st_mode);
+      close (fd);
+      return -1;
+    }
 
   elf = elf_begin (fd, ELF_C_READ_MMAP, NULL);
   if (elf == NULL || elf_kind (elf) != ELF_K_ELF)

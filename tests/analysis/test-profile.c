@@ -7,8 +7,14 @@
 
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "ms-analysis-error.h"
-#include "ms-profile.h"
+#include "ms-profile-private.h"
+#include "ms-session-file.h"
 
 #include "test-util.h"
 
@@ -247,63 +253,87 @@ test_async (void)
   g_object_unref (profile);
 }
 
+/* Each label of @mode, for every frame of every sample, against the label
+ * computed from the frame's JSON string; the main executable is @main_name. */
+static void
+check_labels (MsProfile   *profile,
+              TestProfile *tp,
+              MsLabelMode  mode,
+              const char  *main_name)
+{
+  for (guint i = 0, k = 0; i < json_array_get_length (tp->samples); i++)
+    {
+      JsonObject *s = json_array_get_object_element (tp->samples, i);
+      JsonArray *stack = json_object_get_array_member (s, "stack");
+      const guint32 *frames;
+      guint n;
+
+      if (test_sample_is_v8_heap (s))
+        continue;
+      frames = ms_profile_get_sample (profile, k++, NULL, NULL, &n);
+      g_assert_cmpuint (n, ==, json_array_get_length (stack));
+      for (guint f = 0; f < n; f++)
+        {
+          const char *text = json_array_get_string_element (stack, f);
+          g_autofree char *label = ms_profile_dup_frame_label (profile, frames[f], mode);
+          g_autofree char *want = NULL;
+
+          if (mode == MS_LABEL_MODE_SYMBOL)
+            want = test_symbol_label (tp, text);
+          else if (mode == MS_LABEL_MODE_ADDRESS)
+            want = g_strndup (text, strcspn (text, " "));
+          else
+            {
+              want = test_module_display (tp, text, main_name, NULL);
+              if (want == NULL)
+                want = g_strdup ("<no module>");
+            }
+          g_assert_cmpstr (label, ==, want);
+        }
+    }
+}
+
 static void
 test_labels (void)
 {
   g_autoptr(GBytes) bytes = test_load_fixture ("small/getSamplingProfile.json");
   g_autoptr(MsProfile) profile = ms_profile_new_from_bytes (bytes, NULL);
   g_auto(TestProfile) tp = { 0, };
-  guint main_module = G_MAXUINT;
+  JsonArray *first_stack;
+  const guint32 *frames;
+  const char *fn = NULL, *file = NULL;
+  guint line = 0;
+  g_autofree char *label = NULL;
 
   test_profile_load_bytes (&tp, bytes);
 
-  for (guint f = 0; f < ms_profile_get_n_frames (profile); f++)
-    {
-      const char *name;
-      const char *address = ms_profile_get_frame (profile, f, NULL, NULL, NULL, &name);
-      g_autofree char *text = g_strdup_printf ("%s %s", address, name);
-      g_autofree char *want = test_symbol_label (&tp, text);
-      g_autofree char *symbol = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_SYMBOL);
-      g_autofree char *addr = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_ADDRESS);
-
-      g_assert_cmpstr (symbol, ==, want);
-      g_assert_cmpstr (addr, ==, address);
-    }
-
-  for (guint m = 0; m < ms_profile_get_n_modules (profile); m++)
-    if (ms_profile_module_is_main_executable (profile, m))
-      main_module = m;
-  g_assert_cmpuint (main_module, !=, G_MAXUINT);
-  g_assert_true (g_str_has_prefix (ms_profile_get_module_display_name (profile, main_module), "chromium-"));
+  check_labels (profile, &tp, MS_LABEL_MODE_SYMBOL, NULL);
+  check_labels (profile, &tp, MS_LABEL_MODE_ADDRESS, NULL);
+  check_labels (profile, &tp, MS_LABEL_MODE_MODULE, NULL);
+  /* the browser's name replaces chromium-<build-id> for its executable */
   ms_profile_set_browser_name (profile, "Chromium 156");
-  g_assert_cmpstr (ms_profile_get_module_display_name (profile, main_module), ==, "Chromium 156");
+  check_labels (profile, &tp, MS_LABEL_MODE_MODULE, "Chromium 156");
 
-  /* externally resolved symbols win, and the module mode names modules */
-  for (guint f = 0; f < ms_profile_get_n_frames (profile); f++)
-    {
-      guint module;
-      guint64 offset;
-      const char *fn;
-      g_autofree char *module_label = NULL;
+  /* an externally resolved symbol wins over the frame's own name */
+  first_stack = json_object_get_array_member (json_array_get_object_element (tp.samples, 0), "stack");
+  g_assert_false (test_sample_is_v8_heap (json_array_get_object_element (tp.samples, 0)));
+  frames = ms_profile_get_sample (profile, 0, NULL, NULL, NULL);
+  ms_profile_set_frame_symbol (profile, frames[0], "blink::Node::Create", "node.cc", 42);
+  label = ms_profile_dup_frame_label (profile, frames[0], MS_LABEL_MODE_SYMBOL);
+  g_assert_cmpstr (label, ==, "blink::Node::Create");
+  g_assert_true (ms_profile_get_frame_symbol (profile, frames[0], &fn, &file, &line));
+  g_assert_cmpstr (fn, ==, "blink::Node::Create");
+  g_assert_cmpstr (file, ==, "node.cc");
+  g_assert_cmpuint (line, ==, 42);
+  g_clear_pointer (&label, g_free);
+  /* and its address label stays what the protocol wrote */
+  label = ms_profile_dup_frame_label (profile, frames[0], MS_LABEL_MODE_ADDRESS);
+  {
+    const char *text = json_array_get_string_element (first_stack, 0);
+    g_autofree char *address = g_strndup (text, strcspn (text, " "));
 
-      ms_profile_get_frame (profile, f, &module, &offset, NULL, NULL);
-      module_label = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_MODULE);
-      if (module == MS_PROFILE_NO_MODULE)
-        g_assert_cmpstr (module_label, ==, "<no module>");
-      else
-        g_assert_cmpstr (module_label, ==, ms_profile_get_module_display_name (profile, module));
-
-      if (f == 3)
-        {
-          g_autofree char *label = NULL;
-
-          ms_profile_set_frame_symbol (profile, f, "blink::Node::Create", "node.cc", 42);
-          label = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_SYMBOL);
-          g_assert_cmpstr (label, ==, "blink::Node::Create");
-          g_assert_true (ms_profile_get_frame_symbol (profile, f, &fn, NULL, NULL));
-          g_assert_cmpstr (fn, ==, "blink::Node::Create");
-        }
-    }
+    g_assert_cmpstr (label, ==, address);
+  }
 }
 
 static void
@@ -350,6 +380,12 @@ static const BadInput bad_inputs[] = {
     MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].total: expected a non-negative integer, got 1.5" },
   { "too large", S ("{\"size\":1e300,\"total\":1,\"stack\":[\"0x1 a\"]}"),
     MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got 1e300: too large" },
+  { "size 1e20", S ("{\"size\":1e20,\"total\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got 1e20: too large" },
+  { "total 1.8446744073709552e19", S ("{\"size\":1,\"total\":1.8446744073709552e19,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].total: expected a non-negative integer, got 1.8446744073709552e19: too large" },
+  { "size -1e20", S ("{\"size\":-1e20,\"total\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got -1e20" },
   { "beyond 2^53", S ("{\"size\":18446744073709551615,\"total\":1,\"stack\":[\"0x1 a\"]}"),
     MS_ANALYSIS_ERROR_INVALID_VALUE, "too large" },
   { "NaN literal", S ("{\"size\":NaN,\"total\":1,\"stack\":[\"0x1 a\"]}"),
@@ -418,11 +454,112 @@ check_bad (const char      *name,
 }
 
 static void
-test_bad_inputs (void)
+test_bad_input (gconstpointer data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
-    check_bad (bad_inputs[i].name, bad_inputs[i].json, strlen (bad_inputs[i].json),
-               bad_inputs[i].code, bad_inputs[i].message);
+  const BadInput *row = data;
+
+  check_bad (row->name, row->json, strlen (row->json), row->code, row->message);
+}
+
+/* Spaces compress about 1000:1: @n of them, gzipped. */
+static GBytes *
+gzip_spaces (gsize n)
+{
+  g_autofree char *spaces = g_malloc (n);
+
+  memset (spaces, ' ', n);
+  {
+    g_autoptr(GBytes) plain = g_bytes_new_take (g_steal_pointer (&spaces), n);
+
+    return gzip_bytes (plain);
+  }
+}
+
+/* A gzip bomb stops at the limit (lowered here to 1 MiB: the code is the same at
+ * 1 GiB) with an error naming it; input of exactly the limit is read. */
+static void
+test_gzip_limit (void)
+{
+  g_autoptr(GBytes) bomb = gzip_spaces (2 * 1024 * 1024);
+  g_autoptr(GString) exact = g_string_new ("{\"samples\":[],\"modules\":[]}");
+  g_autoptr(GBytes) exact_bytes = NULL;
+  g_autoptr(GBytes) exact_gz = NULL;
+  g_autoptr(GBytes) over_gz = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) profile = NULL;
+  g_autoptr(MsSessionFile) session = NULL;
+  const char *message = "gzip: the data decompresses to more than 1 MiB, the limit for a profile or session file";
+
+  ms_profile_reader_set_max_input (1024 * 1024);
+
+  profile = ms_profile_new_from_bytes (bomb, &error);
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  session = ms_session_file_new_from_data (g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb), &error);
+  g_assert_null (session);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  /* a profile padded with spaces to exactly 1 MiB is read; one byte more is not */
+  while (exact->len < 1024 * 1024)
+    g_string_append_c (exact, ' ');
+  exact_bytes = g_bytes_new (exact->str, exact->len);
+  exact_gz = gzip_bytes (exact_bytes);
+  profile = ms_profile_new_from_bytes (exact_gz, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_profile_get_n_samples (profile), ==, 0);
+  g_clear_object (&profile);
+
+  g_string_append_c (exact, ' ');
+  g_clear_pointer (&exact_bytes, g_bytes_unref);
+  exact_bytes = g_bytes_new (exact->str, exact->len);
+  over_gz = gzip_bytes (exact_bytes);
+  profile = ms_profile_new_from_bytes (over_gz, &error);
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+
+  ms_profile_reader_set_max_input (0);
+}
+
+/* A file over the limit is refused before it is read: the real 1 GiB limit, on a
+ * sparse file that costs no disk. */
+static void
+test_file_limit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "huge.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(MsProfile) profile = NULL;
+  g_autoptr(MsSessionFile) session = NULL;
+  const char *message = "the file holds more than 1 GiB, the limit for a profile or session file";
+  int fd;
+
+  g_assert_no_error (error);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)MS_PROFILE_MAX_INPUT_BYTES + 1), ==, 0);
+  g_assert_cmpint (write (fd, "{", 1), ==, 1);
+  g_close (fd, NULL);
+
+  profile = ms_profile_new_from_file (file, NULL, &error);
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  session = ms_session_file_new_from_file (file, NULL, &error);
+  g_assert_null (session);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -491,7 +628,15 @@ main (int   argc,
   g_test_add_func ("/memscope/profile/async", test_async);
   g_test_add_func ("/memscope/profile/labels", test_labels);
   g_test_add_func ("/memscope/profile/module-forms", test_module_forms);
-  g_test_add_func ("/memscope/profile/bad-inputs", test_bad_inputs);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    {
+      g_autofree char *name = g_strdelimit (g_strdup (bad_inputs[i].name), " ^", '-');
+      g_autofree char *path = g_strdup_printf ("/memscope/profile/bad-input/%s", name);
+
+      g_test_add_data_func (path, &bad_inputs[i], test_bad_input);
+    }
+  g_test_add_func ("/memscope/profile/gzip-limit", test_gzip_limit);
+  g_test_add_func ("/memscope/profile/file-limit", test_file_limit);
   g_test_add_func ("/memscope/profile/bad-generated", test_bad_generated);
 
   return g_test_run ();

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ms-cdp-connection.h"
+#include "ms-cdp-connection-private.h"
 #include "ms-cdp-error.h"
 #include "ms-cdp-memory.h"
 
@@ -244,6 +245,61 @@ test_event_between (Fixture *f, gconstpointer data)
   g_assert_cmpstr (g_ptr_array_index (f->log, 0), ==, "event:Memory.fakeEvent");
   g_assert_cmpstr (g_ptr_array_index (f->log, 1), ==, "event:Page.other");
   g_assert_cmpstr (g_ptr_array_index (f->log, 2), ==, "reply");
+}
+
+#define LARGE_EVENT_PAD (1024u * 1024u)
+
+static void
+reply_after_large_event (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params,
+                         gpointer data)
+{
+  g_autofree char *pad = g_malloc (LARGE_EVENT_PAD + 1);
+  g_autofree char *big = NULL;
+  g_autofree char *reply = NULL;
+
+  memset (pad, 'p', LARGE_EVENT_PAD);
+  pad[LARGE_EVENT_PAD] = '\0';
+  big = g_strdup_printf ("{\"method\":\"Memory.big\",\"params\":{\"pad\":\"%s\"}}", pad);
+  reply = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"result\":{\"ok\":true}}", id);
+
+  cdp_test_peer_send_text (peer, "{\"method\":\"Memory.before\",\"params\":{}}");
+  cdp_test_peer_send_text (peer, big);
+  cdp_test_peer_send_text (peer, "{\"method\":\"Memory.after1\",\"params\":{}}");
+  cdp_test_peer_send_text (peer, "{\"method\":\"Memory.after2\",\"params\":{}}");
+  cdp_test_peer_send_text (peer, reply);
+}
+
+static void
+on_big_event (MsCdpConnection *conn,
+              const char      *method,
+              JsonObject      *params,
+              gsize           *pad_length)
+{
+  *pad_length = strlen (json_object_get_string_member (params, "pad"));
+}
+
+/* A large event is decoded off the main thread, like a large reply; the messages
+ * behind it wait for it, so that delivery keeps the order of arrival. */
+static void
+test_large_event_in_order (Fixture *f, gconstpointer data)
+{
+  static const char * const expected[] = {
+    "event:Memory.before", "event:Memory.big", "event:Memory.after1", "event:Memory.after2", "reply",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  gsize pad_length = 0;
+
+  g_signal_connect (f->conn, "event::Memory.big", G_CALLBACK (on_big_event), &pad_length);
+  f->peer->responder = reply_after_large_event;
+  result = call_and_wait (f, "Memory.getDOMCounters", NULL, 0, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (f->log->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (g_ptr_array_index (f->log, i), ==, expected[i]);
+  g_assert_cmpuint (pad_length, ==, LARGE_EVENT_PAD);
+  g_assert_cmpuint (ms_cdp_connection_get_n_threaded_events (f->conn), ==, 1);
 }
 
 #define BIG_SIZE (64u * 1024u * 1024u)
@@ -747,6 +803,7 @@ main (int   argc,
   ADD ("protocol-errors", test_protocol_errors);
   ADD ("unknown-id", test_unknown_id);
   ADD ("event-between", test_event_between);
+  ADD ("large-event-in-order", test_large_event_in_order);
   ADD ("reply-64mb", test_big_reply);
   ADD ("reply-over-limit", test_over_limit);
   ADD ("close-while-pending", test_close_while_pending);

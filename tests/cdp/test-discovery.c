@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "ms-cdp-discovery.h"
+#include "ms-cdp-discovery-private.h"
 #include "ms-cdp-error.h"
 
 static char *
@@ -700,6 +701,250 @@ test_discovery_cancelled (SilentFixture *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Hostile servers: one bad reply per row, each with the exact error it must give */
+
+typedef enum
+{
+  HOSTILE_DEEP,           /* 200,000 “[”: json-glib's recursive parser must never see it */
+  HOSTILE_REDIRECT,       /* 302 to a second server, which must get no request */
+  HOSTILE_ENDLESS,        /* a chunked body that never ends, against a 1 MiB cap */
+  HOSTILE_LONG_LENGTH,    /* a Content-Length over a 1 MiB cap */
+} HostileMode;
+
+#define DEEP_LEVELS 200000
+#define HOSTILE_CAP (1024 * 1024)
+#define ENDLESS_CHUNK (64 * 1024)
+#define ENDLESS_TOTAL (64 * 1024 * 1024)
+
+typedef struct
+{
+  const char  *name;
+  HostileMode  mode;
+  const char  *path;
+  int          code;
+  const char  *message;   /* @URL@: the URL asked; @PORT@: the port of the second server */
+} HostileRow;
+
+static const HostileRow hostile_rows[] = {
+  { "deep-version", HOSTILE_DEEP, "/json/version", MS_CDP_ERROR_MALFORMED,
+    "GET @URL@: The reply is not JSON: Nesting deeper than 512 levels at byte 512" },
+  { "deep-list", HOSTILE_DEEP, "/json/list", MS_CDP_ERROR_MALFORMED,
+    "GET @URL@: The reply is not JSON: Nesting deeper than 512 levels at byte 512" },
+  { "deep-protocol", HOSTILE_DEEP, "/json/protocol", MS_CDP_ERROR_MALFORMED,
+    "GET @URL@: The reply is not JSON: Nesting deeper than 512 levels at byte 512" },
+  { "redirect-version", HOSTILE_REDIRECT, "/json/version", MS_CDP_ERROR_HTTP,
+    "GET @URL@ answered HTTP 302, a redirect to http://127.0.0.1:@PORT@/json/version; "
+    "Memscope does not follow redirects from a DevTools server" },
+  { "redirect-list", HOSTILE_REDIRECT, "/json/list", MS_CDP_ERROR_HTTP,
+    "GET @URL@ answered HTTP 302, a redirect to http://127.0.0.1:@PORT@/json/list; "
+    "Memscope does not follow redirects from a DevTools server" },
+  { "endless-list", HOSTILE_ENDLESS, "/json/list", MS_CDP_ERROR_TOO_LARGE,
+    "GET @URL@: the reply is larger than the limit of 1048576 bytes" },
+  { "endless-protocol", HOSTILE_ENDLESS, "/json/protocol", MS_CDP_ERROR_TOO_LARGE,
+    "GET @URL@: the reply is larger than the limit of 1048576 bytes" },
+  { "long-content-length", HOSTILE_LONG_LENGTH, "/json/version", MS_CDP_ERROR_TOO_LARGE,
+    "GET @URL@: the reply is larger than the limit of 1048576 bytes" },
+};
+
+typedef struct
+{
+  const HostileRow *row;
+  SoupServer       *server;
+  SoupServer       *other;          /* where the redirect points */
+  guint16           port;
+  guint16           other_port;
+  guint             n_other_requests;
+  gsize             n_streamed;     /* bytes of the endless body handed to the server */
+} HostileFixture;
+
+static guint16
+listen_on_loopback (SoupServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  guint16 port;
+
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return port;
+}
+
+static void
+serve_other (SoupServer        *server,
+             SoupServerMessage *message,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  HostileFixture *fixture = user_data;
+  static const char version[] = "{\"Browser\":\"Elsewhere/1\",\"Protocol-Version\":\"1.3\","
+                                "\"webSocketDebuggerUrl\":\"ws://127.0.0.1:1/x\"}";
+
+  fixture->n_other_requests++;
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                    version, strlen (version));
+}
+
+static void
+on_endless_wrote_chunk (SoupServerMessage *message,
+                        HostileFixture    *fixture)
+{
+  static char spaces[ENDLESS_CHUNK];
+  SoupMessageBody *body = soup_server_message_get_response_body (message);
+
+  if (fixture->n_streamed >= ENDLESS_TOTAL)
+    {
+      soup_message_body_complete (body);
+      return;
+    }
+  memset (spaces, ' ', sizeof spaces);
+  soup_message_body_append (body, SOUP_MEMORY_STATIC, spaces, sizeof spaces);
+  fixture->n_streamed += sizeof spaces;
+}
+
+static void
+serve_hostile (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  HostileFixture *fixture = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+  switch (fixture->row->mode)
+    {
+    case HOSTILE_DEEP:
+      {
+        char *body = g_malloc (DEEP_LEVELS);
+
+        memset (body, '[', DEEP_LEVELS);
+        soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+        soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                          body, DEEP_LEVELS);
+      }
+      break;
+
+    case HOSTILE_REDIRECT:
+      {
+        g_autofree char *location = g_strdup_printf ("http://127.0.0.1:%u%s", fixture->other_port, path);
+
+        soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, location);
+      }
+      break;
+
+    case HOSTILE_ENDLESS:
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      g_signal_connect (message, "wrote-chunk", G_CALLBACK (on_endless_wrote_chunk), fixture);
+      on_endless_wrote_chunk (message, fixture);
+      break;
+
+    case HOSTILE_LONG_LENGTH:
+      {
+        gsize length = 2 * HOSTILE_CAP;
+        char *body = g_malloc (length);
+
+        memset (body, ' ', length);
+        soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+        soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                          body, length);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+hostile_fixture_set_up (HostileFixture *fixture,
+                        gconstpointer   user_data)
+{
+  fixture->row = user_data;
+  fixture->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->server, NULL, serve_hostile, fixture, NULL);
+  fixture->port = listen_on_loopback (fixture->server);
+  fixture->other = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->other, NULL, serve_other, fixture, NULL);
+  fixture->other_port = listen_on_loopback (fixture->other);
+}
+
+static void
+hostile_fixture_tear_down (HostileFixture *fixture,
+                           gconstpointer   user_data)
+{
+  soup_server_disconnect (fixture->server);
+  soup_server_disconnect (fixture->other);
+  g_clear_object (&fixture->server);
+  g_clear_object (&fixture->other);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+test_discovery_hostile (HostileFixture *fixture,
+                        gconstpointer   user_data)
+{
+  const HostileRow *row = fixture->row;
+  g_autoptr(MsCdpEndpoint) endpoint = ms_cdp_endpoint_new ("127.0.0.1", fixture->port, NULL);
+  g_autoptr(MsCdpDiscovery) discovery = ms_cdp_discovery_new (endpoint);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", fixture->port, row->path);
+  g_autoptr(GString) expected = g_string_new (row->message);
+  g_autofree char *other_port = g_strdup_printf ("%u", fixture->other_port);
+
+  g_string_replace (expected, "@URL@", url, 0);
+  g_string_replace (expected, "@PORT@", other_port, 0);
+
+  if (row->mode == HOSTILE_ENDLESS || row->mode == HOSTILE_LONG_LENGTH)
+    ms_cdp_discovery_set_max_body_size (discovery, HOSTILE_CAP);
+
+  if (g_str_equal (row->path, "/json/version"))
+    {
+      g_autoptr(MsCdpBrowserVersion) version = NULL;
+
+      ms_cdp_discovery_get_version_async (discovery, NULL, store_result, &result);
+      version = ms_cdp_discovery_get_version_finish (discovery, wait_for_result (&result), &error);
+      g_assert_null (version);
+    }
+  else if (g_str_equal (row->path, "/json/list"))
+    {
+      g_autoptr(GPtrArray) targets = NULL;
+
+      ms_cdp_discovery_list_targets_async (discovery, NULL, store_result, &result);
+      targets = ms_cdp_discovery_list_targets_finish (discovery, wait_for_result (&result), &error);
+      g_assert_null (targets);
+    }
+  else
+    {
+      ms_cdp_discovery_check_memory_domain_async (discovery, NULL, store_result, &result);
+      g_assert_false (ms_cdp_discovery_check_memory_domain_finish (discovery, wait_for_result (&result),
+                                                                   &error));
+    }
+
+  g_assert_error (error, MS_CDP_ERROR, row->code);
+  g_assert_cmpstr (error->message, ==, expected->str);
+
+  /* No request may reach a host the user did not name. */
+  g_assert_cmpuint (fixture->n_other_requests, ==, 0);
+
+  /* Refused while reading: the server had far more to send than the cap when it stopped. */
+  if (row->mode == HOSTILE_ENDLESS)
+    {
+      g_test_message ("the server had streamed %" G_GSIZE_FORMAT " of %u bytes", fixture->n_streamed,
+                      ENDLESS_TOTAL);
+      g_assert_cmpuint (fixture->n_streamed, <, ENDLESS_TOTAL / 2);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -736,6 +981,14 @@ main (int   argc,
               silent_fixture_set_up, test_discovery_timed_out, silent_fixture_tear_down);
   g_test_add ("/memscope/discovery/cancelled", SilentFixture, NULL,
               silent_fixture_set_up, test_discovery_cancelled, silent_fixture_tear_down);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_rows); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/discovery/hostile/%s", hostile_rows[i].name);
+
+      g_test_add (path, HostileFixture, &hostile_rows[i],
+                  hostile_fixture_set_up, test_discovery_hostile, hostile_fixture_tear_down);
+    }
 
   return g_test_run ();
 }

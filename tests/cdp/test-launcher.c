@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -315,6 +316,247 @@ test_launcher_stop_idle (void)
   g_assert_false (ms_browser_launcher_is_running (launcher));
 }
 
+/* Pages that would be switches: each refused with its exact error, no process started */
+
+static const char * const switch_urls[] = {
+  "--renderer-cmd-prefix=touch /tmp/memscope-pwned",
+  "--version",
+  "-x",
+  "--",
+};
+
+static void
+test_launcher_url_switch (gconstpointer data)
+{
+  const char *url = data;
+  g_autoptr(MsBrowserLauncher) launcher = ms_browser_launcher_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(MsCdpEndpoint) endpoint = NULL;
+  g_autoptr(GError) argv_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *expected = g_strdup_printf ("“%s” is not a page to open: it starts with “-”, "
+                                               "which the browser would take as a command-line "
+                                               "switch", url);
+  int wait_status = -1;
+
+  g_signal_connect (launcher, "exited", G_CALLBACK (on_exited), &wait_status);
+  ms_browser_launcher_set_browser (launcher, "/bin/true");
+  ms_browser_launcher_set_url (launcher, url);
+
+  argv = ms_browser_launcher_build_argv (launcher, &argv_error);
+  g_assert_null (argv);
+  g_assert_error (argv_error, MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED);
+  g_assert_cmpstr (argv_error->message, ==, expected);
+
+  ms_browser_launcher_start_async (launcher, NULL, store_result, &result);
+  endpoint = ms_browser_launcher_start_finish (launcher, wait_for_result (&result), &error);
+  g_assert_null (endpoint);
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED);
+  g_assert_cmpstr (error->message, ==, expected);
+
+  g_assert_null (ms_browser_launcher_get_profile_dir (launcher));
+  g_assert_false (ms_browser_launcher_is_running (launcher));
+  g_assert_cmpint (wait_status, ==, -1);
+}
+
+/* A fake browser: announces a DevTools port in its profile, then does @tail. */
+static char *
+write_fake_browser (const char *dir,
+                    const char *tail)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  char *script = g_build_filename (dir, "fake-browser", NULL);
+
+  contents = g_strconcat ("#!/bin/sh\n"
+                          "trap '' TERM\n"
+                          "for arg; do\n"
+                          "  case \"$arg\" in --user-data-dir=*) profile=\"${arg#--user-data-dir=}\";; esac\n"
+                          "done\n"
+                          "printf '9\\n/devtools/browser/fake\\n' > \"$profile/DevToolsActivePort\"\n",
+                          tail, "\n", NULL);
+  g_file_set_contents (script, contents, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+  return script;
+}
+
+static MsBrowserLauncher *
+start_fake_browser (const char *script)
+{
+  g_autoptr(MsBrowserLauncher) launcher = ms_browser_launcher_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(MsCdpEndpoint) endpoint = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ms_browser_launcher_set_browser (launcher, script);
+  ms_browser_launcher_start_async (launcher, NULL, store_result, &result);
+  endpoint = ms_browser_launcher_start_finish (launcher, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_cdp_endpoint_get_port (endpoint), ==, 9);
+  return g_steal_pointer (&launcher);
+}
+
+/* Forks a child that leads a process group of its own with id @pgid, by asking the
+ * kernel for that pid next. Returns its pid, or 0 when it cannot be arranged. */
+static GPid
+fork_group_leader_with_id (GPid pgid)
+{
+  for (guint attempt = 0; attempt < 5; attempt++)
+    {
+      g_autofree char *last = g_strdup_printf ("%d", pgid - 1);
+      GPid child;
+
+      if (!g_file_set_contents_full ("/proc/sys/kernel/ns_last_pid", last, -1,
+                                     G_FILE_SET_CONTENTS_NONE, 0644, NULL))
+        return 0;
+
+      child = fork ();
+      g_assert_cmpint (child, >=, 0);
+      if (child == 0)
+        {
+          setpgid (0, 0);
+          pause ();
+          _exit (0);
+        }
+      if (child == pgid)
+        {
+          /* Wait until it leads its group, as the unrelated program would. */
+          while (getpgid (child) != child)
+            g_usleep (1000);
+          return child;
+        }
+      kill (child, SIGKILL);
+      waitpid (child, NULL, 0);
+    }
+
+  return 0;
+}
+
+static void
+on_exited_flag (MsBrowserLauncher *launcher,
+                int                wait_status,
+                gpointer           user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The browser exits on its own and is reaped; its pid (the id of its process group)
+ * goes to an unrelated group leader; stop() must not signal that group. */
+static void
+test_launcher_pid_reuse (void)
+{
+  g_autoptr(MsBrowserLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *script = NULL;
+  gboolean exited = FALSE;
+  int status = 0;
+  GPid pgid;
+  GPid stranger;
+
+  if (geteuid () != 0 || g_access ("/proc/sys/kernel/ns_last_pid", W_OK) != 0)
+    {
+      g_test_skip ("choosing the next pid through /proc/sys/kernel/ns_last_pid needs root");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("memscope-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  script = write_fake_browser (dir, "sleep 0.3\nexit 0");
+
+  launcher = start_fake_browser (script);
+  pgid = ms_browser_launcher_get_pid (launcher);
+  g_assert_cmpint (pgid, >, 1);
+  g_signal_connect (launcher, "exited", G_CALLBACK (on_exited_flag), &exited);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (ms_browser_launcher_is_running (launcher));
+
+  stranger = fork_group_leader_with_id (pgid);
+  if (stranger == 0)
+    {
+      g_test_skip ("the kernel did not hand out the browser's old pid again");
+      return;
+    }
+
+  ms_browser_launcher_stop (launcher);
+  g_clear_object (&launcher);
+
+  /* Still alive, unsignalled: waitpid has nothing to report. */
+  g_assert_cmpint (waitpid (stranger, &status, WNOHANG), ==, 0);
+  kill (stranger, SIGKILL);
+  g_assert_cmpint (waitpid (stranger, &status, 0), ==, stranger);
+
+  g_unlink (script);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+count_idle (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static gboolean
+count_idle_cb (gpointer user_data)
+{
+  count_idle (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A browser that ignores SIGTERM: stop_async() returns at once, the launcher is idle,
+ * the main loop keeps running until SIGKILL ends it, and then everything is cleaned. */
+static void
+test_launcher_stop_async (void)
+{
+  g_autoptr(MsBrowserLauncher) launcher = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *profile_dir = NULL;
+  int wait_status = -1;
+  guint n_idle = 0;
+  guint n_idle_at_return;
+  guint idle_id;
+  GPid pid;
+
+  dir = g_dir_make_tmp ("memscope-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  script = write_fake_browser (dir, "exec sleep 60");
+
+  launcher = start_fake_browser (script);
+  pid = ms_browser_launcher_get_pid (launcher);
+  profile_dir = g_strdup (ms_browser_launcher_get_profile_dir (launcher));
+  g_signal_connect (launcher, "exited", G_CALLBACK (on_exited), &wait_status);
+
+  idle_id = g_idle_add (count_idle_cb, &n_idle);
+  ms_browser_launcher_stop_async (launcher, NULL, store_result, &result);
+  n_idle_at_return = n_idle;
+
+  /* Idle at once, while the old browser still winds down. */
+  g_assert_false (ms_browser_launcher_is_running (launcher));
+  g_assert_null (ms_browser_launcher_get_profile_dir (launcher));
+  g_assert_cmpint (kill (pid, 0), ==, 0);
+  g_assert_cmpint (wait_status, ==, -1);
+
+  g_assert_true (ms_browser_launcher_stop_finish (launcher, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  g_source_remove (idle_id);
+
+  /* The main loop ran while the browser ignored SIGTERM. */
+  g_assert_cmpuint (n_idle_at_return, ==, 0);
+  g_assert_cmpuint (n_idle, >, 0);
+  g_assert_true (WIFSIGNALED (wait_status) && WTERMSIG (wait_status) == SIGKILL);
+  g_assert_false (g_file_test (profile_dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (kill (pid, 0), ==, -1);
+
+  g_unlink (script);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 /* With a real Chromium */
 
 static MsBrowserLauncher *
@@ -490,6 +732,14 @@ main (int   argc,
   g_test_add_func ("/memscope/launcher/exits-immediately", test_launcher_exits_immediately);
   g_test_add_func ("/memscope/launcher/early-exit-output", test_launcher_early_exit_output);
   g_test_add_func ("/memscope/launcher/stop-idle", test_launcher_stop_idle);
+  g_test_add_func ("/memscope/launcher/pid-reuse", test_launcher_pid_reuse);
+  g_test_add_func ("/memscope/launcher/stop-async", test_launcher_stop_async);
+  for (guint i = 0; i < G_N_ELEMENTS (switch_urls); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/launcher/url-switch/%u", i);
+
+      g_test_add_data_func (path, switch_urls[i], test_launcher_url_switch);
+    }
 
   g_test_add_func ("/memscope/launcher/browser/start-stop", test_launcher_browser_start_stop);
   g_test_add_func ("/memscope/launcher/browser/dispose", test_launcher_browser_dispose);

@@ -12,6 +12,7 @@
 #include <elf.h>
 #include <link.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -465,6 +466,84 @@ test_lib_no_elf (LibFixture    *fixture,
   g_test_message ("%s", ms_symbol_module_report_get_detail (report));
   g_assert_cmpint (ms_symbol_module_report_get_status (report), ==, MS_SYMBOL_MODULE_NO_ELF_FOUND);
   g_assert_cmpint (ms_symbol_module_report_get_source (report), ==, MS_SYMBOL_SOURCE_NONE);
+}
+
+/* Module paths from a profile that name no regular file: each must resolve to
+ * nothing at once (a FIFO would block open() for good) with its reason. */
+typedef enum
+{
+  SPECIAL_FIFO,
+  SPECIAL_DEV_ZERO,
+  SPECIAL_DIRECTORY,
+} SpecialKind;
+
+typedef struct
+{
+  const char  *name;
+  SpecialKind  kind;
+  const char  *reason;    /* after "<path> is not a regular file " */
+} SpecialRow;
+
+static const SpecialRow special_rows[] = {
+  { "fifo", SPECIAL_FIFO, "(a FIFO)" },
+  { "dev-zero", SPECIAL_DEV_ZERO, "(a character device)" },
+  { "directory", SPECIAL_DIRECTORY, "(a directory)" },
+};
+
+static void
+test_lib_special_file (LibFixture    *fixture,
+                       gconstpointer  user_data)
+{
+  const SpecialRow *row = user_data;
+  g_autoptr(MsSymbolRequest) request = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(MsSymbolResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+  MsSymbolModuleReport *report;
+
+  dir = g_dir_make_tmp ("memscope-special-XXXXXX", &error);
+  g_assert_no_error (error);
+  switch (row->kind)
+    {
+    case SPECIAL_FIFO:
+      path = g_build_filename (dir, "renderer", NULL);
+      g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+      break;
+
+    case SPECIAL_DEV_ZERO:
+      path = g_strdup ("/dev/zero");
+      break;
+
+    case SPECIAL_DIRECTORY:
+      path = g_strdup (dir);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* The real build-id: only the kind of file can be the reason for refusing it */
+  request = lib_fixture_request (fixture, fixture->build_id, path, NULL);
+  requests = single_request (request);
+  results = ms_symbolizer_resolve (fixture->symbolizer, requests, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (ms_symbol_results_get_n_resolved (results), ==, 0);
+  report = only_report (results);
+  g_test_message ("%s", ms_symbol_module_report_get_detail (report));
+  g_assert_cmpint (ms_symbol_module_report_get_status (report), ==, MS_SYMBOL_MODULE_BUILD_ID_MISMATCH);
+  g_assert_cmpint (ms_symbol_module_report_get_source (report), ==, MS_SYMBOL_SOURCE_NONE);
+  g_assert_null (ms_symbol_module_report_get_elf_path (report));
+  expected = g_strdup_printf ("no file has build-id %s: %s is not a regular file %s",
+                              fixture->build_id, path, row->reason);
+  g_assert_cmpstr (ms_symbol_module_report_get_detail (report), ==, expected);
+
+  if (row->kind == SPECIAL_FIFO)
+    g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 static void
@@ -1352,6 +1431,14 @@ main (int   argc,
   ADD_LIB_TEST ("cancelled", test_lib_cancelled);
   ADD_LIB_TEST ("concurrent", test_lib_concurrent);
 #undef ADD_LIB_TEST
+  for (guint i = 0; i < G_N_ELEMENTS (special_rows); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/symbols/testlib/special-file/%s",
+                                               special_rows[i].name);
+
+      g_test_add (path, LibFixture, &special_rows[i],
+                  lib_fixture_set_up, test_lib_special_file, lib_fixture_tear_down);
+    }
 
   g_test_add_func ("/memscope/symbols/demangle", test_demangle);
   g_test_add_func ("/memscope/symbols/debuginfod/unreachable", test_debuginfod_unreachable);
