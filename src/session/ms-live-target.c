@@ -1108,6 +1108,48 @@ on_prepared_for_leaks (GObject      *object,
                                                            g_steal_pointer (&task));
 }
 
+/* gc() is V8's own (not a page's function of that name) only with --expose-gc. */
+#define EXPOSE_GC_CHECK \
+  "typeof gc === 'function' && /\\[native code\\]/.test(Function.prototype.toString.call(gc))"
+
+static void
+on_expose_gc_checked (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonObject) reply = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+  JsonObject *value = NULL;
+
+  reply = ms_cdp_connection_call_finish (MS_CDP_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      g_prefix_error (&error, "cannot check that the browser runs with --js-flags=--expose-gc: ");
+      g_task_return_error (task, error);
+      return;
+    }
+  if (json_object_has_member (reply, "result") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (reply, "result")))
+    value = json_object_get_object_member (reply, "result");
+  /* Without the flag, prepareForLeakDetection kills the renderer: refuse instead. */
+  if (value == NULL || !json_object_has_member (value, "value") ||
+      json_node_get_value_type (json_object_get_member (value, "value")) != G_TYPE_BOOLEAN ||
+      !json_object_get_boolean_member (value, "value"))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "the browser does not run with --js-flags=--expose-gc, without "
+                               "which Memory.prepareForLeakDetection crashes the page; launch "
+                               "it from Memscope or add that flag");
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  ms_cdp_memory_prepare_for_leak_detection_async (MS_CDP_CONNECTION (object), cancellable,
+                                                  on_prepared_for_leaks, g_steal_pointer (&task));
+}
+
 void
 ms_live_target_count_leaks_async (MsLiveTarget        *self,
                                   GCancellable        *cancellable,
@@ -1115,6 +1157,7 @@ ms_live_target_count_leaks_async (MsLiveTarget        *self,
                                   gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
   GError *error = NULL;
   MsCdpConnection *conn;
 
@@ -1129,8 +1172,10 @@ ms_live_target_count_leaks_async (MsLiveTarget        *self,
       g_task_return_error (task, error);
       return;
     }
-  ms_cdp_memory_prepare_for_leak_detection_async (conn, cancellable, on_prepared_for_leaks,
-                                                  g_steal_pointer (&task));
+  json_object_set_string_member (params, "expression", EXPOSE_GC_CHECK);
+  json_object_set_boolean_member (params, "returnByValue", TRUE);
+  ms_cdp_connection_call_async (conn, "Runtime.evaluate", params, 0, cancellable,
+                                on_expose_gc_checked, g_steal_pointer (&task));
 }
 
 GArray *

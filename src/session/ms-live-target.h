@@ -157,7 +157,9 @@ gboolean           ms_live_target_send_finish         (MsLiveTarget        *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 /* Memory.prepareForLeakDetection (a full garbage collection), then
- * Memory.getDOMCountersForLeakDetection. Element type MsCdpDomCounter. */
+ * Memory.getDOMCountersForLeakDetection. Element type MsCdpDomCounter. Refused with
+ * G_IO_ERROR_NOT_SUPPORTED, before anything is sent, when the browser runs without
+ * --js-flags=--expose-gc: that collection would crash the page. */
 void               ms_live_target_count_leaks_async   (MsLiveTarget        *self,
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,

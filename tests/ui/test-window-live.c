@@ -39,7 +39,9 @@ respond (CdpTestPeer *peer,
   Fixture *f = user_data;
 
   g_ptr_array_add (f->methods, g_strdup (method));
-  if (g_str_equal (method, "Memory.getDOMCounters"))
+  if (g_str_equal (method, "Runtime.evaluate"))
+    cdp_test_peer_reply_result (peer, id, "{\"result\":{\"type\":\"boolean\",\"value\":true}}");
+  else if (g_str_equal (method, "Memory.getDOMCounters"))
     cdp_test_peer_reply_result (peer, id, "{\"documents\":2,\"nodes\":40,\"jsEventListeners\":5}");
   else if (g_str_equal (method, "Memory.getSamplingProfile"))
     cdp_test_peer_reply_fixture (peer, id, "getSamplingProfile.json");
