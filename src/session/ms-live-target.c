@@ -1140,8 +1140,8 @@ on_expose_gc_checked (GObject      *object,
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                                "the browser does not run with --js-flags=--expose-gc, without "
-                               "which Memory.prepareForLeakDetection crashes the page; launch "
-                               "it from Memscope or add that flag");
+                               "which Memory.prepareForLeakDetection crashes the page; start "
+                               "it from Memscope (Launch, or memscope-cli launch) or add that flag");
       return;
     }
 

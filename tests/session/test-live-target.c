@@ -637,8 +637,8 @@ test_count_leaks_no_expose_gc (Fixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
   g_assert_cmpstr (error->message, ==,
                    "the browser does not run with --js-flags=--expose-gc, without which "
-                   "Memory.prepareForLeakDetection crashes the page; launch it from Memscope or "
-                   "add that flag");
+                   "Memory.prepareForLeakDetection crashes the page; start it from Memscope "
+                   "(Launch, or memscope-cli launch) or add that flag");
   g_assert_cmpuint (f->methods->len, ==, 1);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (f->methods, 0), "Runtime.evaluate {"));
 }
