@@ -300,6 +300,29 @@ test_live_actions (Fixture *f, gconstpointer data)
   g_assert_true (ms_test_wait_for (is_recording, f->window, 20));
 }
 
+static gboolean
+is_null (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
+/* Closing the window stops sampling in the page and lets the live target go. */
+static void
+test_close_while_recording (Fixture *f, gconstpointer data)
+{
+  MsLiveTarget *live;
+
+  connect_and_record (f);
+  live = ms_window_get_live_target (f->window);
+  g_object_add_weak_pointer (G_OBJECT (live), (gpointer *) &live);
+  g_ptr_array_set_size (f->methods, 0);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  g_assert_true (ms_test_wait_for (is_null, &live, 20));
+  g_assert_true (g_ptr_array_find_with_equal_func (f->methods, "Memory.stopSampling", g_str_equal,
+                                                   NULL));
+}
+
 static void
 on_saved (GObject      *object,
           GAsyncResult *result,
@@ -381,7 +404,8 @@ static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
   ms_test_settle (100);
   g_clear_pointer (&f->peer, cdp_test_peer_free);
   g_clear_pointer (&f->methods, g_ptr_array_unref);
@@ -398,6 +422,8 @@ main (int   argc,
   g_test_add ("/memscope/ui/window-live/markers-saved", Fixture, NULL, setup, test_markers_saved,
               teardown);
   g_test_add ("/memscope/ui/window-live/cancel", Fixture, NULL, setup, test_cancel, teardown);
+  g_test_add ("/memscope/ui/window-live/close-while-recording", Fixture, NULL, setup,
+              test_close_while_recording, teardown);
 
   return g_test_run ();
 }
