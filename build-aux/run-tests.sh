@@ -4,71 +4,143 @@
 #
 #   build-aux/run-tests.sh            # the suite (what CI runs)
 #   BUILD_DIR=_build build-aux/run-tests.sh
+#
+# The count is strict: a meson test counts as passed only when it passed and none of its
+# subtests skipped without leave (build-aux/allowed-skips.txt); a stage that could not run
+# (a missing tool, a failed build, no test log, a suite that is not there) counts as a
+# failure with its reason printed above the summary line.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${BUILD_DIR:-_build/ci}
 jobs=${JOBS:-2}
-
-"$top/build-aux/install-deps.sh" || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
+python=/usr/bin/python3
 
 passed=0
 failed=0
+reasons=()
 
-# Counts the results of one `meson test` run from its JSON log.
-count_results () {
-  local log="$1/meson-logs/testlog.json"
-  [ -f "$log" ] || return
-  local p f
-  p=$(grep -c '"result": "OK"' "$log" || true)
-  f=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS|UNEXPECTEDFAIL)"' "$log" || true)
-  passed=$((passed + p))
-  failed=$((failed + f))
+fail () {
+  failed=$((failed + 1))
+  reasons+=("$1")
+  echo "FAILED: $1"
 }
 
-run_suite () {
-  local dir="$1"; shift
-  local setup_args=("$@")
-
-  if [ ! -f "$dir/build.ninja" ]; then
-    meson setup "$dir" -Dwerror=true "${setup_args[@]}" || { failed=$((failed + 1)); return 1; }
+summary () {
+  echo
+  if [ ${#reasons[@]} -gt 0 ]; then
+    echo "What failed:"
+    printf '  %s\n' "${reasons[@]}"
   fi
-  ninja -C "$dir" -j "$jobs" || { failed=$((failed + 1)); return 1; }
-  meson test -C "$dir" --num-processes 1 --print-errorlogs
-  count_results "$dir"
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit
 }
 
-run_suite "$build"
+if ! "$top/build-aux/install-deps.sh"; then
+  fail "install: build-aux/install-deps.sh failed"
+  summary
+fi
 
-# The analysis tests once more under valgrind memcheck (no definite leaks, no errors).
-if [ "${MEMSCOPE_SKIP_VALGRIND:-0}" != "1" ] && command -v valgrind >/dev/null; then
-  meson test -C "$build" --setup valgrind --suite analysis --num-processes 2 --print-errorlogs \
-    --logbase valgrind
-  log="$build/meson-logs/valgrind-valgrind.json"
-  if [ -f "$log" ]; then
-    passed=$((passed + $(grep -c '"result": "OK"' "$log" || true)))
-    failed=$((failed + $(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR)"' "$log" || true)))
+# Every tool a stage needs; a missing one is a failure, never a silently smaller suite.
+for tool in meson ninja "$python" chromium xvfb-run valgrind desktop-file-validate appstreamcli clang \
+            xmllint update-mime-database gio gsettings flatpak-builder msgmerge msgfmt glib-compile-schemas; do
+  command -v "$tool" >/dev/null || fail "tools: $tool is not installed"
+done
+
+# Counts one `meson test` run. Its log is removed first, so a log left by an earlier run
+# in a reused build folder is never counted again.
+run_meson_test () {
+  local stage="$1" dir="$2"; shift 2
+  local log="$dir/meson-logs/$stage.json"
+  rm -f "$log"
+  meson test -C "$dir" --logbase "$stage" --print-errorlogs "$@"
+  local status=$?
+  if [ ! -f "$log" ]; then
+    fail "$stage: meson test wrote no log (exit status $status)"
+    return
+  fi
+  local counts p f
+  counts=$("$python" "$top/build-aux/count-tests.py" "$log" "$stage" \
+             --allowed-skips "$top/build-aux/allowed-skips.txt" 2> "$log.reasons")
+  read -r p f <<< "$counts"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-1}))
+  while IFS= read -r line; do
+    reasons+=("$line")
+  done < "$log.reasons"
+  if [ "$status" -ne 0 ] && [ "${f:-1}" -eq 0 ]; then
+    fail "$stage: meson test exited with status $status although no test failed"
+  fi
+}
+
+# Configures from scratch (a reused folder is wiped, so optional tools are looked for
+# again), builds, and checks that every suite the project has is there.
+build_dir () {
+  local stage="$1" dir="$2"; shift 2
+  local wipe=()
+  [ -f "$dir/build.ninja" ] && wipe=(--wipe)
+  if ! meson setup "${wipe[@]}" "$dir" -Dwerror=true "$@" > "$dir.setup.log" 2>&1; then
+    tail -n 30 "$dir.setup.log"
+    fail "$stage: meson setup failed (see $dir.setup.log)"
+    return 1
+  fi
+  if ! ninja -C "$dir" -j "$jobs"; then
+    fail "$stage: the build failed"
+    return 1
+  fi
+  local suite
+  for suite in unit browser ui data; do
+    if [ -z "$(meson test -C "$dir" --list --suite "$suite" 2>/dev/null)" ]; then
+      fail "$stage: the $suite suite has no test in $dir"
+    fi
+  done
+}
+
+mkdir -p "$(dirname "$build")"
+
+if build_dir normal "$build"; then
+  run_meson_test normal "$build" --num-processes 1
+
+  # The analysis tests once more under valgrind memcheck (no definite leaks, no errors).
+  if [ "${MEMSCOPE_SKIP_VALGRIND:-0}" = "1" ]; then
+    fail "valgrind: not run (MEMSCOPE_SKIP_VALGRIND=1)"
+  else
+    run_meson_test valgrind "$build" --setup valgrind --suite analysis --num-processes 2
   fi
 fi
 
-if [ "${MEMSCOPE_SKIP_SANITIZERS:-0}" != "1" ]; then
-  # ASan + UBSan over the unit and browser tests.
+# ASan + UBSan over the same suite.
+if [ "${MEMSCOPE_SKIP_SANITIZERS:-0}" = "1" ]; then
+  fail "sanitize: not run (MEMSCOPE_SKIP_SANITIZERS=1)"
+elif build_dir sanitize "$build-sanitize" -Db_sanitize=address,undefined -Db_lundef=false; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_suite "$build-sanitize" -Db_sanitize=address,undefined -Db_lundef=false
+    run_meson_test sanitize "$build-sanitize" --num-processes 1
 fi
 
-# Each libFuzzer harness for a fixed number of inputs (clang, ASan + UBSan).
-if [ "${MEMSCOPE_SKIP_FUZZ:-0}" != "1" ]; then
-  if FUZZ_BUILD_DIR="$build-fuzz" "$top/build-aux/fuzz.sh" "${MEMSCOPE_FUZZ_RUNS:-20000}"; then
-    passed=$((passed + 1))
-  else
-    echo "fuzzing found a problem (see above)"
-    failed=$((failed + 1))
+# Each libFuzzer harness for a fixed number of inputs (clang, ASan + UBSan); fuzz.sh
+# prints one "FUZZ name: ok|FAIL reason" line a harness.
+if [ "${MEMSCOPE_SKIP_FUZZ:-0}" = "1" ]; then
+  fail "fuzz: not run (MEMSCOPE_SKIP_FUZZ=1)"
+else
+  fuzz_out=$(mktemp)
+  FUZZ_BUILD_DIR="$build-fuzz" "$top/build-aux/fuzz.sh" "${MEMSCOPE_FUZZ_RUNS:-20000}" 2>&1 | tee "$fuzz_out"
+  fuzz_status=${PIPESTATUS[0]}
+  n_ok=$(grep -c '^FUZZ .*: ok$' "$fuzz_out" || true)
+  n_bad=$(grep -c '^FUZZ .*: FAIL' "$fuzz_out" || true)
+  passed=$((passed + n_ok))
+  failed=$((failed + n_bad))
+  while IFS= read -r line; do
+    reasons+=("fuzz: ${line#FUZZ }")
+  done < <(grep '^FUZZ .*: FAIL' "$fuzz_out")
+  if [ "$n_ok" -eq 0 ] && [ "$n_bad" -eq 0 ]; then
+    fail "fuzz: no harness ran (exit status $fuzz_status)"
+  elif [ "$fuzz_status" -ne 0 ] && [ "$n_bad" -eq 0 ]; then
+    fail "fuzz: build-aux/fuzz.sh exited with status $fuzz_status"
   fi
+  rm -f "$fuzz_out"
 fi
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

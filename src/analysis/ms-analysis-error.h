@@ -29,6 +29,9 @@ G_BEGIN_DECLS
  * @MS_ANALYSIS_ERROR_COMPRESSION: gzip data that cannot be decompressed
  * @MS_ANALYSIS_ERROR_FORMAT: a session file has the wrong format tag
  * @MS_ANALYSIS_ERROR_VERSION: a session file has a version this build cannot read
+ * @MS_ANALYSIS_ERROR_TOO_LARGE: the input, or what it decompresses to, is larger than
+ *   %MS_PROFILE_MAX_INPUT_BYTES
+ * @MS_ANALYSIS_ERROR_TOO_MANY: more distinct names than a store keeps (counter names)
  *
  * Errors of the analysis layer. Every message names what was wrong and where,
  * as a path into the document, for example
@@ -50,6 +53,8 @@ typedef enum
   MS_ANALYSIS_ERROR_COMPRESSION,
   MS_ANALYSIS_ERROR_FORMAT,
   MS_ANALYSIS_ERROR_VERSION,
+  MS_ANALYSIS_ERROR_TOO_LARGE,
+  MS_ANALYSIS_ERROR_TOO_MANY,
 } MsAnalysisError;
 
 GQuark ms_analysis_error_quark (void);

@@ -13,6 +13,7 @@
 
 #include "ms-analysis-error.h"
 #include "ms-counter-series.h"
+#include "ms-json-check-private.h"
 
 /**
  * MsCounterSeries:
@@ -21,10 +22,13 @@
  * `Memory.getDOMCounters`, and any leak-detection counter such as
  * `live_documents` by its name), each in a ring of fixed capacity: when full,
  * the oldest point goes. The default capacity holds 6 hours at 1 Hz
- * (21,600 points, 16 bytes each).
+ * (21,600 points, 16 bytes each). A ring grows as points arrive, so a name
+ * costs memory for the points it has, not for its capacity; at most
+ * %MS_COUNTER_SERIES_MAX_NAMES names are kept, since a peer or a file names
+ * them.
  *
  * Times are microseconds (g_get_real_time()); within one series they must not
- * go backwards.
+ * go backwards. Any #gint64 is accepted: spans are computed without overflow.
  */
 struct _MsCounterSeries
 {
@@ -44,6 +48,7 @@ typedef struct
 typedef struct
 {
   Point *points;
+  guint  alloc;   /* points allocated: grows to the capacity, then wraps */
   guint  head;    /* index of the oldest point */
   guint  len;
 } Ring;
@@ -109,12 +114,42 @@ ms_counter_series_get_capacity (MsCounterSeries *self)
   return self->capacity;
 }
 
+/* While a ring grows its head stays 0, so the modulo only matters once full. */
 static const Point *
 ring_at (const Ring *ring,
          guint       capacity,
          guint       i)
 {
   return &ring->points[(ring->head + i) % capacity];
+}
+
+static guint
+count_new_name (MsCounterSeries *self,
+                GHashTable      *seen,
+                const char      *name)
+{
+  if (g_hash_table_contains (self->series, name) || g_hash_table_contains (seen, name))
+    return 0;
+  g_hash_table_add (seen, (gpointer) name);
+  return 1;
+}
+
+static gboolean
+check_n_names (MsCounterSeries  *self,
+               guint             n_new,
+               const char       *where,
+               guint             index,
+               const char       *name,
+               GError          **error)
+{
+  if (self->order->len + n_new <= MS_COUNTER_SERIES_MAX_NAMES)
+    return TRUE;
+
+  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_MANY,
+               "%scounters[%u].name: \"%s\" would be counter name %u; at most %u distinct "
+               "counter names are kept", where, index, name, self->order->len + n_new,
+               MS_COUNTER_SERIES_MAX_NAMES);
+  return FALSE;
 }
 
 /**
@@ -124,7 +159,8 @@ ring_at (const Ring *ring,
  * @value: its value
  *
  * Returns: %FALSE (and stores nothing) when @time_usec is before the series'
- *   last point or @value is not finite
+ *   last point, @value is not finite, or @name would be one name more than
+ *   %MS_COUNTER_SERIES_MAX_NAMES
  */
 gboolean
 ms_counter_series_append (MsCounterSeries *self,
@@ -144,15 +180,23 @@ ms_counter_series_append (MsCounterSeries *self,
   ring = g_hash_table_lookup (self->series, name);
   if (ring == NULL)
     {
-      char *key = g_strdup (name);
+      char *key;
 
+      if (self->order->len >= MS_COUNTER_SERIES_MAX_NAMES)
+        return FALSE;
+      key = g_strdup (name);
       ring = g_new0 (Ring, 1);
-      ring->points = g_new (Point, self->capacity);
       g_ptr_array_add (self->order, key);
       g_hash_table_insert (self->series, key, ring);
     }
   else if (ring->len > 0 && ring_at (ring, self->capacity, ring->len - 1)->time > time_usec)
     return FALSE;
+
+  if (ring->len == ring->alloc && ring->alloc < self->capacity)
+    {
+      ring->alloc = MIN (MAX (ring->alloc * 2, 64), self->capacity);
+      ring->points = g_renew (Point, ring->points, ring->alloc);
+    }
 
   if (ring->len == self->capacity)
     {
@@ -198,6 +242,12 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
   g_return_val_if_fail (MS_IS_COUNTER_SERIES (self), FALSE);
   g_return_val_if_fail (reply != NULL, FALSE);
 
+  if (!ms_json_check (reply, length, &local_error))
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, local_error->code, "counters: %s", local_error->message);
+      return FALSE;
+    }
+
   if (!json_parser_load_from_data (parser, reply, length, &local_error))
     {
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_SYNTAX,
@@ -241,38 +291,54 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
         }
 
       array = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          JsonObject *counter;
-          JsonNode *name, *count;
+      /* everything checked before anything is stored */
+      {
+        g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+        guint n_new = 0;
 
-          if (!JSON_NODE_HOLDS_OBJECT (element))
+        for (guint pass = 0; pass < 2; pass++)
+          for (guint i = 0; i < json_array_get_length (array); i++)
             {
-              g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
-                           "%scounters[%u]: expected an object", where, i);
-              return FALSE;
+              JsonNode *element = json_array_get_element (array, i);
+              JsonObject *counter;
+              JsonNode *name, *count;
+
+              if (pass == 1)
+                {
+                  counter = json_node_get_object (element);
+                  ms_counter_series_append (self, json_object_get_string_member (counter, "name"),
+                                            time_usec, json_object_get_double_member (counter, "count"));
+                  continue;
+                }
+
+              if (!JSON_NODE_HOLDS_OBJECT (element))
+                {
+                  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
+                               "%scounters[%u]: expected an object", where, i);
+                  return FALSE;
+                }
+              counter = json_node_get_object (element);
+              name = json_object_get_member (counter, "name");
+              count = json_object_get_member (counter, "count");
+              if (name == NULL || json_node_get_value_type (name) != G_TYPE_STRING)
+                {
+                  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_MISSING_MEMBER,
+                               "%scounters[%u].name: expected a string", where, i);
+                  return FALSE;
+                }
+              if (count == NULL || !JSON_NODE_HOLDS_VALUE (count)
+                  || (json_node_get_value_type (count) != G_TYPE_INT64
+                      && json_node_get_value_type (count) != G_TYPE_DOUBLE))
+                {
+                  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
+                               "%scounters[%u].count: expected a number", where, i);
+                  return FALSE;
+                }
+              n_new += count_new_name (self, seen, json_node_get_string (name));
+              if (!check_n_names (self, n_new, where, i, json_node_get_string (name), error))
+                return FALSE;
             }
-          counter = json_node_get_object (element);
-          name = json_object_get_member (counter, "name");
-          count = json_object_get_member (counter, "count");
-          if (name == NULL || json_node_get_value_type (name) != G_TYPE_STRING)
-            {
-              g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_MISSING_MEMBER,
-                           "%scounters[%u].name: expected a string", where, i);
-              return FALSE;
-            }
-          if (count == NULL || !JSON_NODE_HOLDS_VALUE (count)
-              || (json_node_get_value_type (count) != G_TYPE_INT64
-                  && json_node_get_value_type (count) != G_TYPE_DOUBLE))
-            {
-              g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
-                           "%scounters[%u].count: expected a number", where, i);
-              return FALSE;
-            }
-          ms_counter_series_append (self, json_node_get_string (name), time_usec,
-                                    json_node_get_double (count));
-        }
+      }
 
       return TRUE;
     }
@@ -374,6 +440,18 @@ ms_counter_series_get_point (MsCounterSeries *self,
   return TRUE;
 }
 
+/* @start + floor (@range * @i / @n), exactly and without overflow. */
+static gint64
+offset_time (gint64  start,
+             guint64 range,
+             guint   i,
+             guint   n)
+{
+  guint64 offset = range / n * i + range % n * i / n;
+
+  return (gint64)((guint64)start + offset);
+}
+
 /**
  * ms_counter_series_decimate:
  * @start_usec: start of the range
@@ -395,6 +473,7 @@ ms_counter_series_decimate (MsCounterSeries *self,
 {
   GArray *buckets;
   Ring *ring;
+  guint64 range;
   double span;
 
   g_return_val_if_fail (MS_IS_COUNTER_SERIES (self), NULL);
@@ -403,14 +482,16 @@ ms_counter_series_decimate (MsCounterSeries *self,
 
   buckets = g_array_sized_new (FALSE, TRUE, sizeof (MsCounterBucket), n_buckets);
   g_array_set_size (buckets, n_buckets);
-  span = (double)(end_usec - start_usec) / n_buckets;
+  /* unsigned: the range of two gint64 always fits, their signed difference may not */
+  range = (guint64)end_usec - (guint64)start_usec;
+  span = (double)range / n_buckets;
 
   for (guint i = 0; i < n_buckets; i++)
     {
       MsCounterBucket *b = &g_array_index (buckets, MsCounterBucket, i);
 
-      b->start_usec = start_usec + (gint64)(span * i);
-      b->end_usec = i + 1 == n_buckets ? end_usec : start_usec + (gint64)(span * (i + 1));
+      b->start_usec = offset_time (start_usec, range, i, n_buckets);
+      b->end_usec = i + 1 == n_buckets ? end_usec : offset_time (start_usec, range, i + 1, n_buckets);
     }
 
   ring = g_hash_table_lookup (self->series, name);
@@ -426,7 +507,7 @@ ms_counter_series_decimate (MsCounterSeries *self,
       if (p->time < start_usec || p->time > end_usec)
         continue;
 
-      k = (guint)MIN ((double)(p->time - start_usec) / span, (double)(n_buckets - 1));
+      k = (guint)MIN ((double)((guint64)p->time - (guint64)start_usec) / span, (double)(n_buckets - 1));
       /* rounding of span can put a point one bucket off its integer bounds */
       while (k > 0 && p->time < g_array_index (buckets, MsCounterBucket, k).start_usec)
         k--;
@@ -478,7 +559,8 @@ ms_counter_series_get_growth_rate (MsCounterSeries *self,
     return FALSE;
 
   last = ring_at (ring, self->capacity, ring->len - 1)->time;
-  t0 = last - window_usec;
+  window_usec = MAX (window_usec, 0);
+  t0 = last < G_MININT64 + window_usec ? G_MININT64 : last - window_usec;
 
   for (guint i = 0; i < ring->len; i++)
     {
@@ -489,7 +571,7 @@ ms_counter_series_get_growth_rate (MsCounterSeries *self,
         continue;
 
       /* minutes relative to the newest point keep the sums well conditioned */
-      t = (double)(p->time - last) / (60.0 * G_USEC_PER_SEC);
+      t = -(double)((guint64)last - (guint64)p->time) / (60.0 * G_USEC_PER_SEC);
       n += 1;
       sum_t += t;
       sum_v += p->value;

@@ -10,6 +10,9 @@
 G_BEGIN_DECLS
 
 #define MS_COUNTER_SERIES_DEFAULT_CAPACITY (6 * 60 * 60)
+/* Distinct counter names kept: Chromium reports 3 DOM counters and about a dozen
+ * leak-detection counters. */
+#define MS_COUNTER_SERIES_MAX_NAMES 128
 
 #define MS_TYPE_COUNTER_SERIES (ms_counter_series_get_type ())
 

@@ -468,7 +468,8 @@ ms_export_diff_svg (MsProfileDiff  *diff,
       double y = height - MARGIN - (node->depth + 1) * ROW_HEIGHT;
       const char *label = ms_profile_diff_get_label (diff, node->label);
       g_autofree char *tooltip = NULL;
-      double intensity = max_delta > 0 ? fabs (node->delta_total) / max_delta : 0;
+      /* the root's change may exceed every other node's: at most full colour */
+      double intensity = max_delta > 0 ? MIN (fabs (node->delta_total) / max_delta, 1.0) : 0;
       guint fade = 255 - (guint)(intensity * 200);
       char fill[32];
 

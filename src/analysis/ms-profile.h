@@ -13,6 +13,16 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MsProfile, ms_profile, MS, PROFILE, GObject)
 
+/**
+ * MS_PROFILE_MAX_INPUT_BYTES:
+ *
+ * The largest profile or session file read, and the most its gzip data may
+ * decompress to: 1 GiB, four times the 256 MiB the browser sends in one
+ * message. Larger input is refused with %MS_ANALYSIS_ERROR_TOO_LARGE before
+ * it is read (files) or as soon as decompression passes it (gzip).
+ */
+#define MS_PROFILE_MAX_INPUT_BYTES ((gsize) 1 << 30)
+
 /* Module index of a frame whose address lies in no module. */
 #define MS_PROFILE_NO_MODULE G_MAXUINT
 

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "ms-analysis-error.h"
+#include "ms-json-check-private.h"
 #include "ms-json-index-private.h"
 #include "ms-profile-private.h"
 #include "ms-session-file.h"
@@ -36,7 +37,11 @@
  *  "profiles":[{"time":…,"method":"getSamplingProfile","reply":{…}},…]}
  * ]|
  *
- * Times are microseconds since the Unix epoch. Replies are embedded as the
+ * Times are microseconds since the Unix epoch, from 0 to
+ * %MS_SESSION_FILE_MAX_TIME (the end of year 9999); a file holding another is
+ * refused. Members that json-glib reads (`browser`, `target`, `sampling`,
+ * alarm stacks, counters replies) must be strict JSON nesting at most 512
+ * levels. Replies are embedded as the
  * JSON objects they are, byte for byte (white space around them trimmed), so
  * ms_session_file_get_profile_reply() gives back exactly what was added.
  * `browser`, `target` and `sampling` are free-form objects (or absent);
@@ -46,7 +51,8 @@
  * fast parser, small members are read with json-glib, and each reply stays a
  * slice of the loaded file until ms_session_file_load_profile() parses it.
  *
- * Saving writes a temporary file beside the target, syncs it and renames it
+ * Saving writes a temporary file beside the target (mode 0600: a recording
+ * may hold page data), syncs it and renames it
  * over the target, so a crash leaves the old file or the new one, never half
  * of one.
  */
@@ -298,6 +304,19 @@ ms_session_file_add_counters_reply (MsSessionFile  *self,
   r.reply = checked_reply (reply, "counters reply", error);
   if (r.reply == NULL)
     return FALSE;
+  /* json-glib reads counters: the file must not hold what it cannot read */
+  {
+    gsize len;
+    const char *data = g_bytes_get_data (r.reply, &len);
+    g_autoptr(GError) local_error = NULL;
+
+    if (!ms_json_check (data, len, &local_error))
+      {
+        g_set_error (error, MS_ANALYSIS_ERROR, local_error->code, "counters reply: %s", local_error->message);
+        g_bytes_unref (r.reply);
+        return FALSE;
+      }
+  }
   r.time = time_usec;
   r.method = NULL;
   g_array_append_val (self->counters, r);
@@ -636,7 +655,8 @@ ms_session_file_save (MsSessionFile  *self,
     return FALSE;
 
   tmp = g_strdup_printf ("%s.XXXXXX", path);
-  w.fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  /* a recording may hold page data: readable by its owner only, like other private state */
+  w.fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
   if (w.fd < 0)
     {
       int saved = errno;
@@ -711,14 +731,25 @@ type_name (char type)
     }
 }
 
+/* json-glib only ever sees text checked to be strict JSON nesting at most
+ * MS_JSON_MAX_NESTING levels. */
 static JsonNode *
-parse_slice (const char        *buf,
-             const MsJsonSlice *slice)
+parse_slice (const char         *buf,
+             const MsJsonSlice  *slice,
+             const char         *where,
+             GError            **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
 
-  if (!json_parser_load_from_data (parser, buf + slice->offset, slice->length, NULL))
-    return NULL;
+  if (!ms_json_check (buf + slice->offset, slice->length, &local_error)
+      || !json_parser_load_from_data (parser, buf + slice->offset, slice->length, &local_error))
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR,
+                   local_error->domain == MS_ANALYSIS_ERROR ? local_error->code : MS_ANALYSIS_ERROR_SYNTAX,
+                   "%s: %s", where, local_error->message);
+      return NULL;
+    }
 
   return json_node_copy (json_parser_get_root (parser));
 }
@@ -747,6 +778,30 @@ read_int (const char        *buf,
     {
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
                    "%s: expected an integer, got %s", where, text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Times are microseconds since 1970; anything outside 1970 to 9999 is not one,
+ * and keeping them there keeps every difference of two times far from
+ * overflowing a gint64. */
+static gboolean
+read_time (const char        *buf,
+           const MsJsonSlice *slice,
+           const char        *where,
+           gint64            *out,
+           GError           **error)
+{
+  if (!read_int (buf, slice, where, out, error))
+    return FALSE;
+
+  if (*out < 0 || *out > MS_SESSION_FILE_MAX_TIME)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
+                   "%s: %" G_GINT64_FORMAT " is not a time between 1970 and 9999 "
+                   "(microseconds since 1970)", where, *out);
       return FALSE;
     }
 
@@ -812,13 +867,17 @@ load_replies (MsSessionFile     *self,
           || (with_method && (method = require (e->children, "method", 's', where, error)) == NULL)
           || (reply = require (e->children, "reply", 'o', where, error)) == NULL)
         return FALSE;
-      if (!read_int (buf, time, time_where, &r.time, error))
+      if (!read_time (buf, time, time_where, &r.time, error))
         return FALSE;
 
       if (method != NULL)
         {
-          g_autoptr(JsonNode) node = parse_slice (buf, method);
-          r.method = g_strdup (node != NULL ? json_node_get_string (node) : "");
+          g_autofree char *method_where = g_strdup_printf ("%s.method", where);
+          g_autoptr(JsonNode) node = parse_slice (buf, method, method_where, error);
+
+          if (node == NULL)
+            return FALSE;
+          r.method = g_strdup (json_node_get_string (node));
         }
       r.reply = g_bytes_new_from_bytes (all, reply->offset, reply->length);
       g_array_append_val (out, r);
@@ -856,7 +915,7 @@ load_alarms (MsSessionFile     *self,
           const MsJsonSlice *s = require (e->children, keys[k], 0, where, error);
           g_autofree char *kwhere = g_strdup_printf ("%s.%s", where, keys[k]);
 
-          if (s == NULL || !read_int (buf, s, kwhere, &values[k], error))
+          if (s == NULL || !(k == 0 ? read_time : read_int) (buf, s, kwhere, &values[k], error))
             return FALSE;
           if (k > 0 && values[k] < 0)
             {
@@ -868,9 +927,14 @@ load_alarms (MsSessionFile     *self,
       if ((stack = require (e->children, "stack", 'a', where, error)) == NULL)
         return FALSE;
 
-      node = parse_slice (buf, stack);
-      array_node = node != NULL ? json_node_get_array (node) : NULL;
-      for (guint k = 0; array_node != NULL && k < json_array_get_length (array_node); k++)
+      {
+        g_autofree char *stack_where = g_strdup_printf ("%s.stack", where);
+
+        if ((node = parse_slice (buf, stack, stack_where, error)) == NULL)
+          return FALSE;
+      }
+      array_node = json_node_get_array (node);
+      for (guint k = 0; k < json_array_get_length (array_node); k++)
         {
           JsonNode *f = json_array_get_element (array_node, k);
 
@@ -909,8 +973,10 @@ load_object_member (GArray       *members,
       return FALSE;
     }
 
-  node = parse_slice (buf, s);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  node = parse_slice (buf, s, key, error);
+  if (node == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_SYNTAX, "%s: not JSON", key);
       return FALSE;
@@ -939,7 +1005,7 @@ load_padded (char    *buf,
   if ((format = require (members, "format", 0, "", error)) == NULL)
     return NULL;
   {
-    g_autoptr(JsonNode) node = format->type == 's' ? parse_slice (buf, format) : NULL;
+    g_autoptr(JsonNode) node = format->type == 's' ? parse_slice (buf, format, "format", NULL) : NULL;
     const char *tag = node != NULL ? json_node_get_string (node) : NULL;
 
     if (g_strcmp0 (tag, MS_SESSION_FILE_FORMAT) != 0)

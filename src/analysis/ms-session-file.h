@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 
 #define MS_SESSION_FILE_FORMAT  "memscope-session"
 #define MS_SESSION_FILE_VERSION 1
+/* The latest time a file may hold: 9999-12-31T23:59:59.999999Z, in microseconds
+ * since 1970 (the earliest is 0). */
+#define MS_SESSION_FILE_MAX_TIME G_GINT64_CONSTANT (253402300799999999)
 
 #define MS_TYPE_SESSION_FILE (ms_session_file_get_type ())
 

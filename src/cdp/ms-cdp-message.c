@@ -199,15 +199,17 @@ scan_json (const guchar      *start,
 {
   char stack[MS_CDP_MAX_NESTING];
   guint depth = 0;
-  const guchar *end = start + len;
+  const guchar *end;
   const guchar *p = start;
   TopKey key = KEY_OTHER;
   enum { VALUE, KEY, AFTER } state = VALUE;
 
   memset (scan, 0, sizeof *scan);
 
+  /* An empty GBytes may hold NULL: no pointer arithmetic on it. */
   if (start == NULL || len == 0)
     return scan_fail (error, start, start, "The message is empty");
+  end = start + len;
 
   p = skip_ws (p, end);
   if (p >= end)

@@ -71,67 +71,94 @@ ms_cli_parse_label_mode (const char   *text,
 }
 
 static void
-add_tree_node (JsonBuilder *builder,
-               MsFlameTree *tree,
-               guint        index)
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  g_string_append_c (out, '"');
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if ((guchar) *p < 0x20)
+            g_string_append_printf (out, "\\u%04x", (guchar) *p);
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_node (GString     *out,
+             MsFlameTree *tree,
+             guint        index)
 {
   const MsFlameNode *node = ms_flame_tree_get_node (tree, index);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, ms_flame_tree_get_node_label (tree, index));
-  json_builder_set_member_name (builder, "selfBytes");
-  json_builder_add_int_value (builder, node->self_bytes);
-  json_builder_set_member_name (builder, "totalBytes");
-  json_builder_add_int_value (builder, node->total_bytes);
-  json_builder_set_member_name (builder, "selfSize");
-  json_builder_add_int_value (builder, node->self_size);
-  json_builder_set_member_name (builder, "totalSize");
-  json_builder_add_int_value (builder, node->total_size);
-  json_builder_set_member_name (builder, "selfSamples");
-  json_builder_add_int_value (builder, node->self_samples);
-  json_builder_set_member_name (builder, "totalSamples");
-  json_builder_add_int_value (builder, node->total_samples);
-  json_builder_set_member_name (builder, "children");
-  json_builder_begin_array (builder);
-  for (guint child = index + 1; child < node->subtree_end;
-       child = ms_flame_tree_get_node (tree, child)->subtree_end)
-    add_tree_node (builder, tree, child);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+  g_string_append (out, "{\"name\":");
+  append_json_string (out, ms_flame_tree_get_node_label (tree, index));
+  g_string_append_printf (out, ",\"selfBytes\":%" G_GUINT64_FORMAT ",\"totalBytes\":%" G_GUINT64_FORMAT
+                          ",\"selfSize\":%" G_GUINT64_FORMAT ",\"totalSize\":%" G_GUINT64_FORMAT
+                          ",\"selfSamples\":%" G_GUINT64_FORMAT ",\"totalSamples\":%" G_GUINT64_FORMAT
+                          ",\"children\":[",
+                          node->self_bytes, node->total_bytes, node->self_size, node->total_size,
+                          node->self_samples, node->total_samples);
 }
 
-/* The flame tree, nested, with every figure the tree keeps per node. */
+/* The flame tree, nested, with every figure the tree keeps per node. Written
+ * from the flat pre-order array with a stack of open nodes, never recursively:
+ * a stack may be hundreds of thousands of frames deep. */
 static gboolean
 write_json (MsFlameTree    *tree,
             MsProfile      *profile,
             GOutputStream  *stream,
             GError        **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GArray) open = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_nodes = ms_flame_tree_get_n_nodes (tree);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "samples");
-  json_builder_add_int_value (builder, ms_profile_get_n_samples (profile));
-  json_builder_set_member_name (builder, "totalBytes");
-  json_builder_add_int_value (builder, ms_profile_get_total_bytes (profile));
-  json_builder_set_member_name (builder, "totalSize");
-  json_builder_add_int_value (builder, ms_profile_get_total_size (profile));
-  json_builder_set_member_name (builder, "tree");
-  if (ms_flame_tree_get_n_nodes (tree) > 0)
-    add_tree_node (builder, tree, 0);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
+  g_string_append_printf (out, "{\"samples\":%u,\"totalBytes\":%" G_GUINT64_FORMAT
+                          ",\"totalSize\":%" G_GUINT64_FORMAT ",\"tree\":",
+                          ms_profile_get_n_samples (profile), ms_profile_get_total_bytes (profile),
+                          ms_profile_get_total_size (profile));
+  if (n_nodes == 0)
+    g_string_append (out, "null");
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  if (!json_generator_to_stream (generator, stream, NULL, error))
-    return FALSE;
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      guint parent = ms_flame_tree_get_node (tree, i)->parent;
 
-  return g_output_stream_write_all (stream, "\n", 1, NULL, NULL, error);
+      while (open->len > 0 && g_array_index (open, guint, open->len - 1) != parent)
+        {
+          g_string_append (out, "]}");
+          g_array_set_size (open, open->len - 1);
+        }
+      if (open->len > 0 && i != parent + 1)
+        g_string_append_c (out, ',');
+      append_node (out, tree, i);
+      g_array_append_val (open, i);
+
+      if (out->len > 64 * 1024)
+        {
+          if (!g_output_stream_write_all (stream, out->str, out->len, NULL, NULL, error))
+            return FALSE;
+          g_string_truncate (out, 0);
+        }
+    }
+  for (guint k = 0; k < open->len; k++)
+    g_string_append (out, "]}");
+  g_string_append (out, "}\n");
+
+  return g_output_stream_write_all (stream, out->str, out->len, NULL, NULL, error);
 }
 
 static gboolean

@@ -107,6 +107,28 @@ read_start (GFile        *file,
   return g_bytes_new_take (g_steal_pointer (&buffer), n_read);
 }
 
+/* Opening a FIFO blocks until someone writes to it, and a device may never end:
+ * only regular files (or links to them) are read. A missing file is left to the
+ * readers, which say so in their own words. */
+static gboolean
+is_regular_file (GFile         *file,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                            cancellable, NULL);
+  if (info == NULL || g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                       g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY
+                       ? "a folder, not a profile or session file"
+                       : "not a regular file");
+  return FALSE;
+}
+
 static gboolean
 is_not_a_session (const GError *error)
 {
@@ -160,12 +182,19 @@ load_in_thread (GTask        *task,
   Load *load = task_data;
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (load->path);
   g_autoptr(MsCliInput) input = g_new0 (MsCliInput, 1);
-  g_autoptr(GBytes) start = read_start (file, cancellable);
+  g_autoptr(GBytes) start = NULL;
   g_autoptr(GError) error = NULL;
   gboolean compressed = FALSE;
   gboolean session = FALSE;
 
   input->path = g_strdup (load->path);
+
+  if (!is_regular_file (file, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  start = read_start (file, cancellable);
 
   if (start != NULL)
     session = sniff_session (g_bytes_get_data (start, NULL), g_bytes_get_size (start),

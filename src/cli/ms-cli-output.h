@@ -8,8 +8,10 @@
 
 G_BEGIN_DECLS
 
-/* A stream on stdout (@path NULL or "-"), or on a temporary file that replaces @path
- * when closed: a failed export never leaves a half-written file. */
+/* A stream on stdout (@path NULL or "-"), or on a temporary file beside @path (or
+ * beside the file @path links to) that replaces it in ms_cli_output_close(). A stream
+ * released without that close removes its temporary file and leaves @path as it
+ * was: a failed or interrupted export never touches the file it was to replace. */
 GOutputStream *ms_cli_output_open  (const char     *path,
                                     GError        **error);
 gboolean       ms_cli_output_close (GOutputStream  *stream,

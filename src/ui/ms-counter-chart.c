@@ -77,8 +77,17 @@ get_time_range (MsCounterChart *self,
       any = TRUE;
     }
 
-  if (any)
-    *end = MAX (*end, *start + MIN_SPAN_USEC);
+  /* without overflow: a file's times may lie anywhere in a gint64 */
+  if (any && (guint64)*end - (guint64)*start < MIN_SPAN_USEC)
+    {
+      if (*start <= G_MAXINT64 - MIN_SPAN_USEC)
+        *end = *start + MIN_SPAN_USEC;
+      else
+        {
+          *end = G_MAXINT64;
+          *start = G_MAXINT64 - MIN_SPAN_USEC;
+        }
+    }
 
   return any;
 }
@@ -254,7 +263,7 @@ ms_counter_chart_snapshot (GtkWidget   *widget,
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
   if (get_time_range (self, &start, &end))
     {
-      double span_s = (end - start) / (double)G_USEC_PER_SEC;
+      double span_s = (double)((guint64)end - (guint64)start) / G_USEC_PER_SEC;
       guint n_ticks = 6;
 
       for (guint t = 0; t <= n_ticks; t++)

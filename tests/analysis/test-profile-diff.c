@@ -52,6 +52,59 @@ folded_totals (TestProfile *tp)
   return map;
 }
 
+typedef struct
+{
+  double a;
+  double b;
+} PathTotals;
+
+/* Every root-first path prefix ("" for the root) -> its A and B totals, summed
+ * from the folded stacks of each side. */
+static GHashTable *
+path_totals (GHashTable *fa,
+             GHashTable *fb)
+{
+  GHashTable *paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTable *sides[2] = { fa, fb };
+
+  for (guint side = 0; side < 2; side++)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, sides[side]);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_auto(GStrv) labels = g_strsplit (key, ";", -1);
+          g_autoptr(GString) prefix = g_string_new (NULL);
+
+          for (guint k = 0; k <= g_strv_length (labels); k++)
+            {
+              PathTotals *t;
+
+              if (k > 0)
+                {
+                  if (k > 1)
+                    g_string_append_c (prefix, ';');
+                  g_string_append (prefix, labels[k - 1]);
+                }
+              t = g_hash_table_lookup (paths, prefix->str);
+              if (t == NULL)
+                {
+                  t = g_new0 (PathTotals, 1);
+                  g_hash_table_insert (paths, g_strdup (prefix->str), t);
+                }
+              if (side == 0)
+                t->a += *(double *)value;
+              else
+                t->b += *(double *)value;
+            }
+        }
+    }
+
+  return paths;
+}
+
 static void
 check (gboolean normalize)
 {
@@ -66,6 +119,7 @@ check (gboolean normalize)
   g_auto(TestProfile) tb = { 0, };
   g_autoptr(GHashTable) fa = NULL;
   g_autoptr(GHashTable) fb = NULL;
+  g_autoptr(GHashTable) paths = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_auto(GStrv) lines = NULL;
   g_autofree char *text = NULL;
@@ -79,6 +133,7 @@ check (gboolean normalize)
   test_profile_load_bytes (&tb, bb);
   fa = folded_totals (&ta);
   fb = folded_totals (&tb);
+  paths = path_totals (fa, fb);
   g_hash_table_iter_init (&iter, fa);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     sum_a += *(double *)value;
@@ -122,9 +177,17 @@ check (gboolean normalize)
         g_auto(GStrv) labels = g_strsplit (lines[i], ";", -1);
         guint node = ms_profile_diff_find_path (diff, (const char * const *)labels);
 
+        const PathTotals *t = g_hash_table_lookup (paths, lines[i]);
+        double a_self = want_a ? *want_a * scale : 0, b_self = want_b ? *want_b : 0;
+
         g_assert_cmpuint (node, !=, G_MAXUINT);
-        g_assert_cmpfloat (nodes[node].b_self, ==, want_b ? *want_b : 0);
-        g_assert_cmpfloat (nodes[node].delta_self, ==, nodes[node].b_self - nodes[node].a_self);
+        g_assert_nonnull (t);
+        g_assert_cmpfloat (nodes[node].b_self, ==, b_self);
+        g_assert_cmpfloat_with_epsilon (nodes[node].a_self, a_self, 1e-9 * sum_b);
+        g_assert_cmpfloat_with_epsilon (nodes[node].delta_self, b_self - a_self, 1e-9 * sum_b);
+        g_assert_cmpfloat (nodes[node].b_total, ==, t->b);
+        g_assert_cmpfloat_with_epsilon (nodes[node].a_total, t->a * scale, 1e-9 * sum_b);
+        g_assert_cmpfloat_with_epsilon (nodes[node].delta_total, t->b - t->a * scale, 1e-9 * sum_b);
       }
     }
 
@@ -148,44 +211,157 @@ test_normalized (void)
   check (TRUE);
 }
 
-static void
-test_svg (void)
+static char *
+write_diff_svg (MsProfileDiff *diff)
 {
-  g_autoptr(GBytes) ba = test_load_fixture ("small/getSamplingProfile.json");
-  g_autoptr(GBytes) bb = test_load_fixture ("small/getAllTimeSamplingProfile.json");
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ms_export_diff_svg (diff, NULL, 0, out, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_write_all (out, "", 1, NULL, NULL, NULL);
+  g_output_stream_close (out, NULL, NULL);
+
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* The differential flame graph of A and B against what the two JSON files give:
+ * every frame wide enough (B's total, 1180 px for the root) drawn once, at its
+ * depth, with its label, A, B and delta in the title, red where B grew and blue
+ * where it shrank, faded by the change relative to the largest. */
+static void
+check_svg (GBytes   *ba,
+           GBytes   *bb,
+           gboolean  same)
+{
   g_autoptr(MsProfile) a = ms_profile_new_from_bytes (ba, NULL);
   g_autoptr(MsProfile) b = ms_profile_new_from_bytes (bb, NULL);
   g_autoptr(MsProfileDiff) diff = ms_profile_diff_new (a, b, NULL, MS_FLAME_VALUE_TOTAL_BYTES, FALSE);
-  g_autoptr(MsProfileDiff) same = ms_profile_diff_new (a, a, NULL, MS_FLAME_VALUE_TOTAL_BYTES, FALSE);
-  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-  g_autoptr(GOutputStream) out2 = g_memory_output_stream_new_resizable ();
-  g_autofree char *svg = NULL;
-  g_autofree char *svg2 = NULL;
-  gboolean grew = FALSE, shrank = FALSE;
-  guint n;
-  const MsDiffNode *nodes = ms_profile_diff_get_nodes (diff, &n);
+  g_auto(TestProfile) ta = { 0, };
+  g_auto(TestProfile) tb = { 0, };
+  g_autoptr(GHashTable) fa = NULL, fb = NULL, paths = NULL;
+  g_autoptr(GHashTable) drawn = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) frames = NULL;
+  g_autofree char *svg = write_diff_svg (diff);
+  g_autofree char *height_text = NULL;
+  const PathTotals *root;
+  double max_delta = 0, scale, height;
+  guint n_expected = 0, n_red = 0, n_blue = 0;
+  GHashTableIter iter;
+  gpointer key, value;
 
-  for (guint i = 0; i < n; i++)
+  test_profile_load_bytes (&ta, ba);
+  test_profile_load_bytes (&tb, bb);
+  fa = folded_totals (&ta);
+  fb = folded_totals (&tb);
+  paths = path_totals (fa, fb);
+  root = g_hash_table_lookup (paths, "");
+  scale = (1200 - 2 * 10) / root->b;
+  g_hash_table_iter_init (&iter, paths);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      grew |= nodes[i].delta_total > 0 && nodes[i].b_total > 0;
-      shrank |= nodes[i].delta_total < 0 && nodes[i].b_total > 0;
+      const PathTotals *t = value;
+
+      if (((const char *)key)[0] != '\0')
+        max_delta = MAX (max_delta, fabs (t->b - t->a));
+      if (t->b * scale >= 0.1)
+        n_expected++;
     }
 
-  g_assert_true (ms_export_diff_svg (diff, NULL, 0, out, NULL, NULL));
-  g_output_stream_write_all (out, "", 1, NULL, NULL, NULL);
-  g_output_stream_close (out, NULL, NULL);
-  svg = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
-  g_assert_true (g_str_has_suffix (svg, "</svg>\n"));
-  g_assert_true (!grew || strstr (svg, "fill=\"rgb(255,") != NULL);
-  g_assert_true (!shrank || strstr (svg, ",255)\"") != NULL);
+  height_text = test_xml_attribute (strstr (svg, "<svg "), "height");
+  height = g_ascii_strtod (height_text, NULL);
+  frames = test_svg_frames (svg);
+  g_assert_cmpuint (frames->len, ==, n_expected);
 
-  /* a profile against itself: nothing red or blue */
-  g_assert_true (ms_export_diff_svg (same, NULL, 0, out2, NULL, NULL));
-  g_output_stream_write_all (out2, "", 1, NULL, NULL, NULL);
-  g_output_stream_close (out2, NULL, NULL);
-  svg2 = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out2));
-  g_assert_null (strstr (svg2, "fill=\"rgb(255,"));
-  g_assert_null (strstr (svg2, ",255)\""));
+  for (guint i = 0; i < frames->len; i++)
+    {
+      const TestSvgFrame *f = &g_array_index (frames, TestSvgFrame, i);
+      const char *paren = g_strrstr (f->tooltip, " (A ");
+      guint depth = (guint)((height - 10 - g_ascii_strtod (f->y, NULL)) / 16 + 0.5) - 1;
+      g_autofree char *label = g_strndup (f->tooltip, paren - f->tooltip);
+      g_autofree char *path = NULL;
+      g_autofree char *want_width = NULL, *want_tooltip = NULL, *want_fill = NULL;
+      const PathTotals *t;
+      double delta;
+      guint fade;
+
+      g_assert_nonnull (paren);
+      g_assert_cmpuint (depth, <=, stack->len);
+      g_ptr_array_set_size (stack, depth);
+      g_ptr_array_add (stack, g_strdup (label));
+      if (depth == 0)
+        path = g_strdup ("");
+      else
+        {
+          g_autoptr(GString) joined = g_string_new (NULL);
+
+          for (guint k = 1; k <= depth; k++)
+            g_string_append_printf (joined, "%s%s", k > 1 ? ";" : "", (char *)stack->pdata[k]);
+          path = g_string_free (g_steal_pointer (&joined), FALSE);
+        }
+
+      t = g_hash_table_lookup (paths, path);
+      g_assert_nonnull (t);
+      g_assert_false (g_hash_table_contains (drawn, path));
+      g_hash_table_add (drawn, g_steal_pointer (&path));
+
+      delta = t->b - t->a;
+      want_width = g_strdup_printf ("%.2f", t->b * scale);
+      want_tooltip = g_strdup_printf ("%s (A %.0f, B %.0f, delta %+.0f)", label, t->a, t->b, delta);
+      /* full colour for the largest change below the root, and for anything larger */
+      fade = 255 - (guint)(max_delta > 0 ? MIN (fabs (delta) / max_delta, 1.0) * 200 : 0);
+      if (delta > 0)
+        want_fill = g_strdup_printf ("rgb(255,%u,%u)", fade, fade), n_red++;
+      else if (delta < 0)
+        want_fill = g_strdup_printf ("rgb(%u,%u,255)", fade, fade), n_blue++;
+      else
+        want_fill = g_strdup ("rgb(235,235,235)");
+
+      g_assert_cmpstr (f->width, ==, want_width);
+      g_assert_cmpstr (f->tooltip, ==, want_tooltip);
+      g_assert_cmpstr (f->fill, ==, want_fill);
+    }
+
+  if (same)
+    {
+      g_assert_cmpuint (n_red, ==, 0);
+      g_assert_cmpuint (n_blue, ==, 0);
+    }
+  else
+    g_assert_cmpuint (n_red + n_blue, >, 0);
+}
+
+static void
+test_svg (void)
+{
+  g_autoptr(GBytes) a = test_load_fixture ("small/getSamplingProfile.json");
+  g_autoptr(GBytes) b = test_load_fixture ("small/getAllTimeSamplingProfile.json");
+
+  check_svg (a, b, FALSE);
+}
+
+/* a profile against itself: every frame grey */
+static void
+test_svg_same (void)
+{
+  g_autoptr(GBytes) a = test_load_fixture ("small/getSamplingProfile.json");
+
+  check_svg (a, a, TRUE);
+}
+
+/* The root shrinks by 199, more than any frame (100): its colour stays a colour. */
+static void
+test_svg_root_change (void)
+{
+  static const char a_json[] = "{\"samples\":[{\"size\":1,\"total\":100,\"stack\":[\"0x1 x\"]},"
+                               "{\"size\":1,\"total\":100,\"stack\":[\"0x2 y\"]}],\"modules\":[]}";
+  static const char b_json[] = "{\"samples\":[{\"size\":1,\"total\":1,\"stack\":[\"0x3 z\"]}],"
+                               "\"modules\":[]}";
+  g_autoptr(GBytes) a = g_bytes_new_static (a_json, sizeof a_json - 1);
+  g_autoptr(GBytes) b = g_bytes_new_static (b_json, sizeof b_json - 1);
+
+  check_svg (a, b, FALSE);
 }
 
 int
@@ -197,6 +373,8 @@ main (int   argc,
   g_test_add_func ("/memscope/profile-diff/plain", test_plain);
   g_test_add_func ("/memscope/profile-diff/normalized", test_normalized);
   g_test_add_func ("/memscope/profile-diff/svg", test_svg);
+  g_test_add_func ("/memscope/profile-diff/svg-same", test_svg_same);
+  g_test_add_func ("/memscope/profile-diff/svg-root-change", test_svg_root_change);
 
   return g_test_run ();
 }

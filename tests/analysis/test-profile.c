@@ -7,8 +7,15 @@
 
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "ms-analysis-error.h"
 #include "ms-profile.h"
+#include "ms-profile-private.h"
+#include "ms-session-file.h"
 
 #include "test-util.h"
 
@@ -247,63 +254,87 @@ test_async (void)
   g_object_unref (profile);
 }
 
+/* Each label of @mode, for every frame of every sample, against the label
+ * computed from the frame's JSON string; the main executable is @main_name. */
+static void
+check_labels (MsProfile   *profile,
+              TestProfile *tp,
+              MsLabelMode  mode,
+              const char  *main_name)
+{
+  for (guint i = 0, k = 0; i < json_array_get_length (tp->samples); i++)
+    {
+      JsonObject *s = json_array_get_object_element (tp->samples, i);
+      JsonArray *stack = json_object_get_array_member (s, "stack");
+      const guint32 *frames;
+      guint n;
+
+      if (test_sample_is_v8_heap (s))
+        continue;
+      frames = ms_profile_get_sample (profile, k++, NULL, NULL, &n);
+      g_assert_cmpuint (n, ==, json_array_get_length (stack));
+      for (guint f = 0; f < n; f++)
+        {
+          const char *text = json_array_get_string_element (stack, f);
+          g_autofree char *label = ms_profile_dup_frame_label (profile, frames[f], mode);
+          g_autofree char *want = NULL;
+
+          if (mode == MS_LABEL_MODE_SYMBOL)
+            want = test_symbol_label (tp, text);
+          else if (mode == MS_LABEL_MODE_ADDRESS)
+            want = g_strndup (text, strcspn (text, " "));
+          else
+            {
+              want = test_module_display (tp, text, main_name, NULL);
+              if (want == NULL)
+                want = g_strdup ("<no module>");
+            }
+          g_assert_cmpstr (label, ==, want);
+        }
+    }
+}
+
 static void
 test_labels (void)
 {
   g_autoptr(GBytes) bytes = test_load_fixture ("small/getSamplingProfile.json");
   g_autoptr(MsProfile) profile = ms_profile_new_from_bytes (bytes, NULL);
   g_auto(TestProfile) tp = { 0, };
-  guint main_module = G_MAXUINT;
+  JsonArray *first_stack;
+  const guint32 *frames;
+  const char *fn = NULL, *file = NULL;
+  guint line = 0;
+  g_autofree char *label = NULL;
 
   test_profile_load_bytes (&tp, bytes);
 
-  for (guint f = 0; f < ms_profile_get_n_frames (profile); f++)
-    {
-      const char *name;
-      const char *address = ms_profile_get_frame (profile, f, NULL, NULL, NULL, &name);
-      g_autofree char *text = g_strdup_printf ("%s %s", address, name);
-      g_autofree char *want = test_symbol_label (&tp, text);
-      g_autofree char *symbol = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_SYMBOL);
-      g_autofree char *addr = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_ADDRESS);
-
-      g_assert_cmpstr (symbol, ==, want);
-      g_assert_cmpstr (addr, ==, address);
-    }
-
-  for (guint m = 0; m < ms_profile_get_n_modules (profile); m++)
-    if (ms_profile_module_is_main_executable (profile, m))
-      main_module = m;
-  g_assert_cmpuint (main_module, !=, G_MAXUINT);
-  g_assert_true (g_str_has_prefix (ms_profile_get_module_display_name (profile, main_module), "chromium-"));
+  check_labels (profile, &tp, MS_LABEL_MODE_SYMBOL, NULL);
+  check_labels (profile, &tp, MS_LABEL_MODE_ADDRESS, NULL);
+  check_labels (profile, &tp, MS_LABEL_MODE_MODULE, NULL);
+  /* the browser's name replaces chromium-<build-id> for its executable */
   ms_profile_set_browser_name (profile, "Chromium 156");
-  g_assert_cmpstr (ms_profile_get_module_display_name (profile, main_module), ==, "Chromium 156");
+  check_labels (profile, &tp, MS_LABEL_MODE_MODULE, "Chromium 156");
 
-  /* externally resolved symbols win, and the module mode names modules */
-  for (guint f = 0; f < ms_profile_get_n_frames (profile); f++)
-    {
-      guint module;
-      guint64 offset;
-      const char *fn;
-      g_autofree char *module_label = NULL;
+  /* an externally resolved symbol wins over the frame's own name */
+  first_stack = json_object_get_array_member (json_array_get_object_element (tp.samples, 0), "stack");
+  g_assert_false (test_sample_is_v8_heap (json_array_get_object_element (tp.samples, 0)));
+  frames = ms_profile_get_sample (profile, 0, NULL, NULL, NULL);
+  ms_profile_set_frame_symbol (profile, frames[0], "blink::Node::Create", "node.cc", 42);
+  label = ms_profile_dup_frame_label (profile, frames[0], MS_LABEL_MODE_SYMBOL);
+  g_assert_cmpstr (label, ==, "blink::Node::Create");
+  g_assert_true (ms_profile_get_frame_symbol (profile, frames[0], &fn, &file, &line));
+  g_assert_cmpstr (fn, ==, "blink::Node::Create");
+  g_assert_cmpstr (file, ==, "node.cc");
+  g_assert_cmpuint (line, ==, 42);
+  g_clear_pointer (&label, g_free);
+  /* and its address label stays what the protocol wrote */
+  label = ms_profile_dup_frame_label (profile, frames[0], MS_LABEL_MODE_ADDRESS);
+  {
+    const char *text = json_array_get_string_element (first_stack, 0);
+    g_autofree char *address = g_strndup (text, strcspn (text, " "));
 
-      ms_profile_get_frame (profile, f, &module, &offset, NULL, NULL);
-      module_label = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_MODULE);
-      if (module == MS_PROFILE_NO_MODULE)
-        g_assert_cmpstr (module_label, ==, "<no module>");
-      else
-        g_assert_cmpstr (module_label, ==, ms_profile_get_module_display_name (profile, module));
-
-      if (f == 3)
-        {
-          g_autofree char *label = NULL;
-
-          ms_profile_set_frame_symbol (profile, f, "blink::Node::Create", "node.cc", 42);
-          label = ms_profile_dup_frame_label (profile, f, MS_LABEL_MODE_SYMBOL);
-          g_assert_cmpstr (label, ==, "blink::Node::Create");
-          g_assert_true (ms_profile_get_frame_symbol (profile, f, &fn, NULL, NULL));
-          g_assert_cmpstr (fn, ==, "blink::Node::Create");
-        }
-    }
+    g_assert_cmpstr (label, ==, address);
+  }
 }
 
 static void
@@ -350,6 +381,12 @@ static const BadInput bad_inputs[] = {
     MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].total: expected a non-negative integer, got 1.5" },
   { "too large", S ("{\"size\":1e300,\"total\":1,\"stack\":[\"0x1 a\"]}"),
     MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got 1e300: too large" },
+  { "size 1e20", S ("{\"size\":1e20,\"total\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got 1e20: too large" },
+  { "total 1.8446744073709552e19", S ("{\"size\":1,\"total\":1.8446744073709552e19,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].total: expected a non-negative integer, got 1.8446744073709552e19: too large" },
+  { "size -1e20", S ("{\"size\":-1e20,\"total\":1,\"stack\":[\"0x1 a\"]}"),
+    MS_ANALYSIS_ERROR_INVALID_VALUE, "samples[0].size: expected a non-negative integer, got -1e20" },
   { "beyond 2^53", S ("{\"size\":18446744073709551615,\"total\":1,\"stack\":[\"0x1 a\"]}"),
     MS_ANALYSIS_ERROR_INVALID_VALUE, "too large" },
   { "NaN literal", S ("{\"size\":NaN,\"total\":1,\"stack\":[\"0x1 a\"]}"),
@@ -418,11 +455,112 @@ check_bad (const char      *name,
 }
 
 static void
-test_bad_inputs (void)
+test_bad_input (gconstpointer data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
-    check_bad (bad_inputs[i].name, bad_inputs[i].json, strlen (bad_inputs[i].json),
-               bad_inputs[i].code, bad_inputs[i].message);
+  const BadInput *row = data;
+
+  check_bad (row->name, row->json, strlen (row->json), row->code, row->message);
+}
+
+/* Spaces compress about 1000:1: @n of them, gzipped. */
+static GBytes *
+gzip_spaces (gsize n)
+{
+  g_autofree char *spaces = g_malloc (n);
+
+  memset (spaces, ' ', n);
+  {
+    g_autoptr(GBytes) plain = g_bytes_new_take (g_steal_pointer (&spaces), n);
+
+    return gzip_bytes (plain);
+  }
+}
+
+/* A gzip bomb stops at the limit (lowered here to 1 MiB: the code is the same at
+ * 1 GiB) with an error naming it; input of exactly the limit is read. */
+static void
+test_gzip_limit (void)
+{
+  g_autoptr(GBytes) bomb = gzip_spaces (2 * 1024 * 1024);
+  g_autoptr(GString) exact = g_string_new ("{\"samples\":[],\"modules\":[]}");
+  g_autoptr(GBytes) exact_bytes = NULL;
+  g_autoptr(GBytes) exact_gz = NULL;
+  g_autoptr(GBytes) over_gz = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) profile = NULL;
+  g_autoptr(MsSessionFile) session = NULL;
+  const char *message = "gzip: the data decompresses to more than 1 MiB, the limit for a profile or session file";
+
+  ms_profile_reader_set_max_input (1024 * 1024);
+
+  profile = ms_profile_new_from_bytes (bomb, &error);
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  session = ms_session_file_new_from_data (g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb), &error);
+  g_assert_null (session);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  /* a profile padded with spaces to exactly 1 MiB is read; one byte more is not */
+  while (exact->len < 1024 * 1024)
+    g_string_append_c (exact, ' ');
+  exact_bytes = g_bytes_new (exact->str, exact->len);
+  exact_gz = gzip_bytes (exact_bytes);
+  profile = ms_profile_new_from_bytes (exact_gz, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_profile_get_n_samples (profile), ==, 0);
+  g_clear_object (&profile);
+
+  g_string_append_c (exact, ' ');
+  g_clear_pointer (&exact_bytes, g_bytes_unref);
+  exact_bytes = g_bytes_new (exact->str, exact->len);
+  over_gz = gzip_bytes (exact_bytes);
+  profile = ms_profile_new_from_bytes (over_gz, &error);
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+
+  ms_profile_reader_set_max_input (0);
+}
+
+/* A file over the limit is refused before it is read: the real 1 GiB limit, on a
+ * sparse file that costs no disk. */
+static void
+test_file_limit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "huge.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(MsProfile) profile = NULL;
+  g_autoptr(MsSessionFile) session = NULL;
+  const char *message = "the file holds more than 1 GiB, the limit for a profile or session file";
+  int fd;
+
+  g_assert_no_error (error);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)MS_PROFILE_MAX_INPUT_BYTES + 1), ==, 0);
+  g_assert_cmpint (write (fd, "{", 1), ==, 1);
+  g_close (fd, NULL);
+
+  profile = ms_profile_new_from_file (file, NULL, &error);
+  g_assert_null (profile);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  session = ms_session_file_new_from_file (file, NULL, &error);
+  g_assert_null (session);
+  g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, message);
+
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -479,6 +617,247 @@ test_bad_generated (void)
   check_bad ("binary in an object", binary, 4096, MS_ANALYSIS_ERROR_SYNTAX, "not JSON");
 }
 
+/* Streaming: the profile read through a small window, in reads of a few
+ * bytes, must hold exactly what the JSON holds (checked with json-glib). */
+
+typedef struct
+{
+  const char *data;
+  gsize       len;
+  gsize       pos;
+  gsize       step;        /* most bytes per read */
+  gsize       fail_at;     /* fail the read that reaches this offset */
+} TestReader;
+
+static gssize
+test_read (gpointer   user_data,
+           char      *buf,
+           gsize      size,
+           GError   **error)
+{
+  TestReader *r = user_data;
+  gsize n = MIN (MIN (size, r->step), r->len - r->pos);
+
+  if (r->pos + n >= r->fail_at)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the test's read failed");
+      return -1;
+    }
+  memcpy (buf, r->data + r->pos, n);
+  r->pos += n;
+
+  return n;
+}
+
+/* A profile with the forms the chunked reader meets: repeated stacks, new
+ * ones, white space and other member orders (parser path), escapes, a ']'
+ * inside a frame, a stack longer than a small window, modules before the
+ * samples and after them. Plain loops, no library. */
+static GBytes *
+make_stream_profile (guint    n_samples,
+                     gboolean modules_first)
+{
+  GString *s = g_string_new ("{\"id\":7,\"result\":{\"profile\":{");
+  const char *modules = "\"modules\":[{\"name\":\"/usr/lib/libc.so.6\",\"uuid\":\"ABCDEF0123456789A\","
+                        "\"baseAddress\":\"0x7f0000000000\",\"size\":1048576}]";
+
+  if (modules_first)
+    g_string_append_printf (s, "%s,", modules);
+  g_string_append (s, "\"samples\":[");
+  for (guint i = 0; i < n_samples; i++)
+    {
+      guint depth = 1 + (i * 7) % 23;
+      guint variant = i % 11;
+
+      if (i > 0)
+        g_string_append (s, i % 13 == 0 ? " ,\n " : ",");
+      if (variant == 3)
+        g_string_append_printf (s, "{ \"total\" : %u , \"size\":%u,\"stack\":[", 64 * (i % 5 + 1), i % 97);
+      else
+        g_string_append_printf (s, "{\"size\":%u,\"total\":%u,\"stack\":[", i % 97, 64 * (i % 5 + 1));
+      if (i == n_samples / 2)
+        depth = 3000;   /* a stack of ~60 KB */
+      for (guint f = 0; f < depth; f++)
+        {
+          guint id = (i % 41 + f * 13) % 400;
+
+          if (f > 0)
+            g_string_append_c (s, ',');
+          if (id == 17)
+            g_string_append (s, "\"0x7f0000000011 operator[](int)\"");
+          else if (id == 23)
+            g_string_append (s, "\"0x7f0000000017 \\u0041lloc\\\"q\\\"\"");
+          else if (id % 3 == 0)
+            g_string_append_printf (s, "\"0x%x <unknown>\"", 0x1000 + id);
+          else
+            g_string_append_printf (s, "\"0x%x fn%u\"", 0x1000 + id, id);
+        }
+      g_string_append (s, variant == 5 ? "] }" : "]}");
+    }
+  g_string_append (s, "]");
+  if (!modules_first)
+    g_string_append_printf (s, ",%s", modules);
+  g_string_append (s, "}}}  \n");
+
+  return g_string_free_to_bytes (s);
+}
+
+static void
+check_stream (GBytes *bytes,
+              gsize   window,
+              gsize   step)
+{
+  g_auto(TestProfile) tp = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) profile = NULL;
+  TestReader r = { 0, };
+  MsProfileData *data;
+
+  r.data = g_bytes_get_data (bytes, &r.len);
+  r.step = step;
+  r.fail_at = G_MAXSIZE;
+  data = ms_profile_reader_parse_stream (test_read, &r, window, 0, &error);
+  g_assert_no_error (error);
+  /* read in pieces, not handed back for a whole read */
+  g_assert_nonnull (data);
+  g_assert_cmpuint (r.pos, ==, r.len);
+
+  profile = ms_profile_new_take_data (data);
+  test_profile_load_bytes (&tp, bytes);
+  assert_matches (profile, &tp);
+}
+
+static void
+test_stream_windows (void)
+{
+  const char *fixtures[] = { "small/getSamplingProfile.json", "small/getAllTimeSamplingProfile.json" };
+  const gsize windows[] = { 64, 1000, 4096, 1 << 20 };
+  const gsize steps[] = { 1, 7, 4093, G_MAXSIZE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures) + 2; i++)
+    {
+      g_autoptr(GBytes) bytes = i < G_N_ELEMENTS (fixtures) ? test_load_fixture (fixtures[i])
+                                : make_stream_profile (i == G_N_ELEMENTS (fixtures) ? 4000 : 300, i % 2 == 0);
+
+      for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+        for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+          {
+            /* byte by byte only where it stays quick */
+            if (steps[k] == 1 && g_bytes_get_size (bytes) > 200000)
+              continue;
+            g_test_message ("input %u, window %" G_GSIZE_FORMAT ", reads of %" G_GSIZE_FORMAT,
+                            i, windows[w], steps[k]);
+            check_stream (bytes, windows[w], steps[k]);
+          }
+    }
+}
+
+/* A file larger than the window, plain and gzip, through the public calls. */
+static void
+test_stream_files (void)
+{
+  g_autoptr(GBytes) bytes = make_stream_profile (20000, FALSE);
+  g_autoptr(GBytes) gz = gzip_bytes (bytes);
+  g_auto(TestProfile) tp = { 0, };
+  g_autofree char *dir = g_dir_make_tmp ("memscope-stream-XXXXXX", NULL);
+  GBytes *forms[] = { bytes, gz };
+
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, 3 << 20);
+  test_profile_load_bytes (&tp, bytes);
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, i == 0 ? "p.json" : "p.json.gz", NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsProfile) from_file = NULL;
+      g_autoptr(MsProfile) from_bytes = NULL;
+
+      g_file_set_contents (path, g_bytes_get_data (forms[i], NULL), g_bytes_get_size (forms[i]), &error);
+      g_assert_no_error (error);
+      from_file = ms_profile_new_from_file (file, NULL, &error);
+      g_assert_no_error (error);
+      assert_matches (from_file, &tp);
+      from_bytes = ms_profile_new_from_bytes (forms[i], &error);
+      g_assert_no_error (error);
+      assert_matches (from_bytes, &tp);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* A read that fails is that error; bad input read from a file gives the
+ * same error as from memory, and a cut gzip file its precise message. */
+static void
+test_stream_errors (void)
+{
+  g_autoptr(GBytes) bytes = make_stream_profile (3000, TRUE);
+  g_autoptr(GBytes) gz = gzip_bytes (bytes);
+  g_autofree char *dir = g_dir_make_tmp ("memscope-stream-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const gsize fail_at[] = { 0, 10, 100000, g_bytes_get_size (bytes) - 1 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fail_at); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      TestReader r = { 0, };
+
+      r.data = g_bytes_get_data (bytes, &r.len);
+      r.step = 4096;
+      r.fail_at = fail_at[i];
+      g_assert_null (ms_profile_reader_parse_stream (test_read, &r, 1000, 0, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+      g_assert_cmpstr (error->message, ==, "the test's read failed");
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsProfile) profile = NULL;
+
+      g_file_set_contents (path, bad_inputs[i].json, strlen (bad_inputs[i].json), &error);
+      g_assert_no_error (error);
+      profile = ms_profile_new_from_file (file, NULL, &error);
+      g_test_message ("%s (file): %s", bad_inputs[i].name, error != NULL ? error->message : "(no error)");
+      g_assert_null (profile);
+      g_assert_error (error, MS_ANALYSIS_ERROR, (gint)bad_inputs[i].code);
+      if (strstr (error->message, bad_inputs[i].message) == NULL)
+        g_error ("%s (file): expected \"%s\" in \"%s\"", bad_inputs[i].name, bad_inputs[i].message, error->message);
+    }
+
+  /* a file that gunzips to more than the limit, read through the window */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MsProfile) profile = NULL;
+
+    g_file_set_contents (path, g_bytes_get_data (gz, NULL), g_bytes_get_size (gz), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (bytes), >, 256 * 1024);
+    ms_profile_reader_set_max_input (256 * 1024);
+    profile = ms_profile_new_from_file (file, NULL, &error);
+    ms_profile_reader_set_max_input (0);
+    g_assert_null (profile);
+    g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+    g_assert_cmpstr (error->message, ==, "gzip: the data decompresses to more than 262144 bytes, the limit for a profile or session file");
+  }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MsProfile) profile = NULL;
+    g_autofree char *message = g_strdup_printf ("gzip: the compressed data is truncated after %" G_GSIZE_FORMAT " bytes",
+                                                g_bytes_get_size (gz) / 2);
+
+    g_file_set_contents (path, g_bytes_get_data (gz, NULL), g_bytes_get_size (gz) / 2, &error);
+    g_assert_no_error (error);
+    profile = ms_profile_new_from_file (file, NULL, &error);
+    g_assert_null (profile);
+    g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED);
+    g_assert_cmpstr (error->message, ==, message);
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -491,8 +870,19 @@ main (int   argc,
   g_test_add_func ("/memscope/profile/async", test_async);
   g_test_add_func ("/memscope/profile/labels", test_labels);
   g_test_add_func ("/memscope/profile/module-forms", test_module_forms);
-  g_test_add_func ("/memscope/profile/bad-inputs", test_bad_inputs);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    {
+      g_autofree char *name = g_strdelimit (g_strdup (bad_inputs[i].name), " ^", '-');
+      g_autofree char *path = g_strdup_printf ("/memscope/profile/bad-input/%s", name);
+
+      g_test_add_data_func (path, &bad_inputs[i], test_bad_input);
+    }
+  g_test_add_func ("/memscope/profile/gzip-limit", test_gzip_limit);
+  g_test_add_func ("/memscope/profile/file-limit", test_file_limit);
   g_test_add_func ("/memscope/profile/bad-generated", test_bad_generated);
+  g_test_add_func ("/memscope/profile/stream-windows", test_stream_windows);
+  g_test_add_func ("/memscope/profile/stream-files", test_stream_files);
+  g_test_add_func ("/memscope/profile/stream-errors", test_stream_errors);
 
   return g_test_run ();
 }

@@ -156,3 +156,151 @@ cli_test_check_histogram (const char *out,
       g_assert_cmpuint (g_ascii_strtoull (fields[4], NULL, 10), ==, bytes[i]);
     }
 }
+
+typedef struct
+{
+  double a;
+  double b;
+} PathTotals;
+
+static void
+add_path_totals (GHashTable *paths,
+                 GHashTable *folded,
+                 gboolean    is_b)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, folded);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_auto(GStrv) labels = g_strsplit (key, ";", -1);
+      g_autoptr(GString) prefix = g_string_new (NULL);
+
+      for (guint k = 0; k <= g_strv_length (labels); k++)
+        {
+          PathTotals *t;
+
+          if (k > 0)
+            g_string_append_printf (prefix, "%s%s", k > 1 ? ";" : "", labels[k - 1]);
+          t = g_hash_table_lookup (paths, prefix->str);
+          if (t == NULL)
+            {
+              t = g_new0 (PathTotals, 1);
+              g_hash_table_insert (paths, g_strdup (prefix->str), t);
+            }
+          if (is_b)
+            t->b += *(guint64 *) value;
+          else
+            t->a += *(guint64 *) value;
+        }
+    }
+}
+
+/* The value of attribute @name in the tag that starts at @tag. */
+static char *
+attribute (const char *tag,
+           const char *name)
+{
+  g_autofree char *key = g_strdup_printf (" %s=\"", name);
+  const char *start = strstr (tag, key);
+  const char *close;
+
+  g_assert_nonnull (start);
+  g_assert_true (start < strchr (tag, '>'));
+  start += strlen (key);
+  close = strchr (start, '"');
+  g_assert_nonnull (close);
+
+  return g_strndup (start, close - start);
+}
+
+void
+cli_test_check_diff_svg (const char *svg,
+                         GArray     *a,
+                         GArray     *b,
+                         guint       width)
+{
+  g_autoptr(GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) folded_a = cli_test_expected_folded (a);
+  g_autoptr(GHashTable) folded_b = cli_test_expected_folded (b);
+  g_autoptr(GHashTable) drawn = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *height_text = NULL;
+  const PathTotals *root;
+  double max_delta = 0, scale, height;
+  guint n_expected = 0, n_drawn = 0;
+  const char *p = svg;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  add_path_totals (paths, folded_a, FALSE);
+  add_path_totals (paths, folded_b, TRUE);
+  root = g_hash_table_lookup (paths, "");
+  g_assert_nonnull (root);
+  scale = (width - 2 * 10) / root->b;
+  g_hash_table_iter_init (&iter, paths);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const PathTotals *t = value;
+
+      if (*(const char *) key != '\0')
+        max_delta = MAX (max_delta, ABS (t->b - t->a));
+      if (t->b * scale >= 0.1)
+        n_expected++;
+    }
+
+  g_assert_true (g_str_has_suffix (svg, "</svg>\n"));
+  height_text = attribute (strstr (svg, "<svg "), "height");
+  height = g_ascii_strtod (height_text, NULL);
+
+  /* <g><title>LABEL (A a, B b, delta d)</title><rect x y width height fill/>, pre-order */
+  while ((p = strstr (p, "<g><title>")) != NULL)
+    {
+      const char *title_end = strstr (p, "</title>");
+      const char *rect = title_end + strlen ("</title>");
+      g_autofree char *tooltip = g_strndup (p + 10, title_end - p - 10);
+      g_autofree char *y = attribute (rect, "y");
+      g_autofree char *w = attribute (rect, "width");
+      g_autofree char *fill = attribute (rect, "fill");
+      const char *paren = g_strrstr (tooltip, " (A ");
+      guint depth = (guint) ((height - 10 - g_ascii_strtod (y, NULL)) / 16 + 0.5) - 1;
+      g_autofree char *label = NULL;
+      g_autofree char *want_w = NULL, *want_tooltip = NULL, *want_fill = NULL;
+      g_autoptr(GString) path = g_string_new (NULL);
+      const PathTotals *t;
+      double delta;
+      guint fade;
+
+      g_assert_nonnull (paren);
+      label = g_strndup (tooltip, paren - tooltip);
+      g_assert_cmpuint (depth, <=, stack->len);
+      g_ptr_array_set_size (stack, depth);
+      g_ptr_array_add (stack, g_strdup (label));
+      for (guint k = 1; k <= depth; k++)
+        g_string_append_printf (path, "%s%s", k > 1 ? ";" : "", (char *) stack->pdata[k]);
+
+      t = g_hash_table_lookup (paths, path->str);
+      g_assert_nonnull (t);
+      g_assert_false (g_hash_table_contains (drawn, path->str));
+      g_hash_table_add (drawn, g_strdup (path->str));
+
+      delta = t->b - t->a;
+      fade = 255 - (guint) (max_delta > 0 ? MIN (ABS (delta) / max_delta, 1.0) * 200 : 0);
+      want_w = g_strdup_printf ("%.2f", t->b * scale);
+      want_tooltip = g_strdup_printf ("%s (A %.0f, B %.0f, delta %+.0f)", label, t->a, t->b, delta);
+      if (delta > 0)
+        want_fill = g_strdup_printf ("rgb(255,%u,%u)", fade, fade);
+      else if (delta < 0)
+        want_fill = g_strdup_printf ("rgb(%u,%u,255)", fade, fade);
+      else
+        want_fill = g_strdup ("rgb(235,235,235)");
+      g_assert_cmpstr (w, ==, want_w);
+      g_assert_cmpstr (tooltip, ==, want_tooltip);
+      g_assert_cmpstr (fill, ==, want_fill);
+      n_drawn++;
+      p = rect;
+    }
+
+  g_assert_cmpuint (n_drawn, ==, n_expected);
+}

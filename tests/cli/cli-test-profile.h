@@ -34,4 +34,12 @@ void        cli_test_check_histogram      (const char  *out,
                                            GArray      *samples,
                                            guint        bytes_per_block);
 
+/* @svg, `diff A B --format svg --frames address`, draws every frame wide enough once:
+ * at its depth, B's width, A, B and the change in its title, grey when unchanged,
+ * red when B grew, blue when it shrank, faded by the change relative to the largest. */
+void        cli_test_check_diff_svg       (const char  *svg,
+                                           GArray      *a,
+                                           GArray      *b,
+                                           guint        width);
+
 G_END_DECLS

@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+
 #include "cli-test-run.h"
 
 typedef struct
@@ -48,9 +51,22 @@ exit_status_of (GSubprocess *process,
   return g_subprocess_get_exit_status (process);
 }
 
+/* In the child, before exec: files may grow to this many bytes, and a write past
+ * it fails with EFBIG instead of killing the process with SIGXFSZ. */
+static void
+limit_file_size (gpointer user_data)
+{
+  struct rlimit limit;
+
+  limit.rlim_cur = limit.rlim_max = GPOINTER_TO_SIZE (user_data);
+  setrlimit (RLIMIT_FSIZE, &limit);
+  signal (SIGXFSZ, SIG_IGN);
+}
+
 static GSubprocess *
-spawn_in (const char         *cwd,
-          const char * const *args)
+spawn_limited (const char         *cwd,
+               const char * const *args,
+               gsize               max_file_bytes)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -66,10 +82,20 @@ spawn_in (const char         *cwd,
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   if (cwd != NULL)
     g_subprocess_launcher_set_cwd (launcher, cwd);
+  if (max_file_bytes > 0)
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size,
+                                           GSIZE_TO_POINTER (max_file_bytes), NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   return process;
+}
+
+static GSubprocess *
+spawn_in (const char         *cwd,
+          const char * const *args)
+{
+  return spawn_limited (cwd, args, 0);
 }
 
 GSubprocess *
@@ -94,7 +120,18 @@ cli_test_runv_in (const char          *cwd,
                   char               **out,
                   char               **err)
 {
-  g_autoptr(GSubprocess) process = spawn_in (cwd, args);
+  return cli_test_runv_limited (cwd, args, 0, max_seconds, out, err);
+}
+
+int
+cli_test_runv_limited (const char          *cwd,
+                       const char * const  *args,
+                       gsize                max_file_bytes,
+                       guint                max_seconds,
+                       char               **out,
+                       char               **err)
+{
+  g_autoptr(GSubprocess) process = spawn_limited (cwd, args, max_file_bytes);
   g_autofree char *joined = g_strjoinv (" ", (char **) args);
   Run run = { FALSE, FALSE, NULL, NULL, NULL };
   guint deadline;

@@ -27,6 +27,14 @@ int          cli_test_runv_in        (const char          *cwd,
                                       guint                max_seconds,
                                       char               **out,
                                       char               **err);
+/* The same, with files the program writes limited to @max_file_bytes (0: no limit):
+ * a write past it fails (EFBIG), as on a full disk. */
+int          cli_test_runv_limited   (const char          *cwd,
+                                      const char * const  *args,
+                                      gsize                max_file_bytes,
+                                      guint                max_seconds,
+                                      char               **out,
+                                      char               **err);
 int          cli_test_run            (char               **out,
                                       char               **err,
                                       ...) G_GNUC_NULL_TERMINATED;

@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -150,6 +152,51 @@ test_json (void)
   g_assert_cmpint (json_object_get_int_member (tree, "totalSamples"), ==, samples->len);
 }
 
+/* One sample whose stack is 100,000 frames deep: the JSON tree nests as deep,
+ * written without recursion. The test reads it without a parser: the labels in
+ * order, then the closing brackets. */
+static void
+test_json_deep_stack (void)
+{
+  const guint n = 100000;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GString) profile = g_string_new ("{\"samples\":[{\"size\":16,\"total\":32,\"stack\":[");
+  g_autoptr(GString) closing = g_string_new (NULL);
+  g_auto(GStrv) parts = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (profile, "%s\"0x%x f%u\"", i ? "," : "", 0x1000 + i, i);
+  g_string_append (profile, "]}],\"modules\":[]}");
+  path = g_build_filename (dir, "deep.json", NULL);
+  g_file_set_contents (path, profile->str, profile->len, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (cli_test_run (&out, NULL, "export", path, "--format", "json", NULL), ==,
+                   CLI_EXIT_OK);
+  g_assert_true (g_str_has_prefix (out, "{\"samples\":1,\"totalBytes\":32,\"totalSize\":16,\"tree\":"));
+  /* the root, then the frames root first: the stack's last frame first */
+  parts = g_strsplit (out, "{\"name\":\"", -1);
+  g_assert_cmpuint (g_strv_length (parts), ==, 1 + 1 + n);
+  g_assert_true (g_str_has_prefix (parts[1], "all\","));
+  for (guint k = 0; k < n; k++)
+    {
+      g_autofree char *label = g_strdup_printf ("f%u\",", n - 1 - k);
+
+      g_assert_true (g_str_has_prefix (parts[2 + k], label));
+    }
+  for (guint k = 0; k < n + 1; k++)
+    g_string_append (closing, "]}");
+  g_string_append (closing, "}\n");
+  g_assert_true (g_str_has_suffix (out, closing->str));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_svg_to_file (void)
 {
@@ -216,9 +263,33 @@ test_diff_same (void)
       g_assert_cmpuint (g_ascii_strtoull (fields[2], NULL, 10), ==, *sum);
     }
 
-  g_assert_cmpint (cli_test_run (&svg, NULL, "diff", path, path, "--format", "svg", NULL), ==,
-                   CLI_EXIT_OK);
-  g_assert_nonnull (strstr (svg, "<svg"));
+  /* the same profile twice: every frame grey, at the profile's widths */
+  g_assert_cmpint (cli_test_run (&svg, NULL, "diff", path, path, "--format", "svg", "--frames",
+                                 "address", NULL), ==, CLI_EXIT_OK);
+  cli_test_check_diff_svg (svg, samples, samples, 1200);
+  g_assert_null (strstr (svg, "fill=\"rgb(255,"));
+  g_assert_nonnull (strstr (svg, "fill=\"rgb(235,235,235)\""));
+}
+
+/* Two profiles: what grew is red, what shrank blue, widths by B. */
+static void
+test_diff_svg (void)
+{
+  g_autofree char *a_path = fixture_path ("getSamplingProfile.json");
+  g_autofree char *b_path = fixture_path ("getAllTimeSamplingProfile.json");
+  g_autoptr(GArray) a = NULL;
+  g_autoptr(GArray) b = NULL;
+  g_autofree char *svg = NULL;
+
+  if (a_path == NULL)
+    return;
+  a = cli_test_read_samples (a_path);
+  b = cli_test_read_samples (b_path);
+
+  g_assert_cmpint (cli_test_run (&svg, NULL, "diff", a_path, b_path, "--format", "svg", "--frames",
+                                 "address", NULL), ==, CLI_EXIT_OK);
+  cli_test_check_diff_svg (svg, a, b, 1200);
+  g_assert_nonnull (strstr (svg, "fill=\"rgb(255,"));
 }
 
 
@@ -536,6 +607,8 @@ static const BadFile bad_files[] = {
   { "wrong-type", "{\"result\":{\"profile\":{\"samples\":{},\"modules\":[]}}}", 48, "folded", "samples" },
   { "cdp-error", "{\"id\":1,\"error\":{\"code\":-32000,\"message\":\"boom\"}}", 49, "folded", "" },
   { "csv-of-profile", NULL, -2, "csv", "CSV" },
+  /* a FIFO would block the reader until someone writes to it */
+  { "fifo", NULL, -3, "folded", "not a regular file" },
 };
 
 static void
@@ -566,6 +639,8 @@ test_bad_file (gconstpointer data)
           g_file_set_contents (path, bad->contents, bad->length, &error);
           g_assert_no_error (error);
         }
+      else if (bad->length == -3)
+        g_assert_cmpint (mkfifo (path, 0600), ==, 0);
     }
 
   g_assert_cmpint (cli_test_run (&out, &err, "export", path, "--format", bad->format, NULL), ==,
@@ -577,8 +652,204 @@ test_bad_file (gconstpointer data)
   g_assert_true (g_str_has_prefix (lines[0], named));
   g_assert_nonnull (strstr (lines[0], bad->message));
 
-  if (bad->length >= 0)
+  if (bad->length >= 0 || bad->length == -3)
     g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A failed export or diff leaves the file it was to replace as it was, and no
+ * temporary file beside it. */
+
+#define PROFILE "@PROFILE@"
+#define BAD "@BAD@"
+#define DEEP_COUNTERS "@DEEP_COUNTERS@"
+#define DEEP_BROWSER "@DEEP_BROWSER@"
+#define OUT "@OUT@"
+#define OLD_CONTENTS "time,documents\n1.000,1\n"
+
+typedef struct
+{
+  const char *name;
+  const char *args[9];
+  gsize       max_file_bytes;   /* 0: no limit */
+  const char *message;          /* the one line on stderr, once the paths are put in */
+} KeepOutput;
+
+static const KeepOutput keep_outputs[] = {
+  { "export-bad-counters", { "export", BAD, "--format", "csv", "-o", OUT }, 0,
+    "memscope-cli: export: " BAD ": counters[1].reply: result.documents: expected a number" },
+  { "export-deep-counters", { "export", DEEP_COUNTERS, "--format", "csv", "-o", OUT }, 0,
+    "memscope-cli: export: " DEEP_COUNTERS ": counters[0].reply: counters: arrays and objects "
+    "nest deeper than 512 levels (at byte 546)" },
+  { "export-deep-browser", { "export", DEEP_BROWSER, "--format", "folded", "-o", OUT }, 0,
+    "memscope-cli: export: " DEEP_BROWSER ": browser: arrays and objects nest deeper than 512 "
+    "levels (at byte 516)" },
+  { "export-write-fails", { "export", PROFILE, "--format", "svg", "-o", OUT }, 4096,
+    "memscope-cli: export: writing " OUT ": Error writing to file descriptor: File too large" },
+  { "diff-write-fails", { "diff", PROFILE, PROFILE, "--format", "svg", "-o", OUT }, 4096,
+    "memscope-cli: diff: writing " OUT ": Error writing to file descriptor: File too large" },
+  { "diff-no-profile", { "diff", PROFILE, BAD, "--format", "folded", "-o", OUT }, 0,
+    "memscope-cli: diff: " BAD ": the session holds no profile" },
+};
+
+/* @before, 200,000 nested arrays, @after. */
+static char *
+deep_session (const char *dir,
+              const char *name,
+              const char *before,
+              const char *after)
+{
+  g_autoptr(GString) text = g_string_new (before);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, after);
+  g_file_set_contents (path, text->str, text->len, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static char *
+replace_all (const char *text,
+             const char *from,
+             const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (d) != NULL)
+    n++;
+
+  return n;
+}
+
+static void
+test_keep_output (gconstpointer data)
+{
+  const KeepOutput *row = data;
+  g_autofree char *profile = fixture_path ("getSamplingProfile.json");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *bad = NULL, *deep_counters = NULL, *deep_browser = NULL, *out_path = NULL;
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  const char *args[G_N_ELEMENTS (row->args) + 1] = { NULL };
+  g_autofree char *out = NULL, *err = NULL, *contents = NULL, *message = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *paths[][2] = { { BAD, NULL }, { DEEP_COUNTERS, NULL }, { DEEP_BROWSER, NULL },
+                             { OUT, NULL }, { PROFILE, NULL } };
+
+  g_assert_no_error (error);
+  if (profile == NULL)
+    return;
+  bad = g_build_filename (dir, "bad.memscope", NULL);
+  g_file_set_contents (bad, "{\"format\":\"memscope-session\",\"version\":1,\"counters\":["
+                       "{\"time\":1,\"reply\":{\"id\":1,\"result\":{\"documents\":1,\"nodes\":2,"
+                       "\"jsEventListeners\":3}}},{\"time\":2,\"reply\":{\"id\":2,\"result\":"
+                       "{\"documents\":\"x\"}}}],\"alarms\":[],\"profiles\":[]}", -1, &error);
+  g_assert_no_error (error);
+  deep_counters = deep_session (dir, "deep-counters.memscope",
+                                "{\"format\":\"memscope-session\",\"version\":1,\"counters\":["
+                                "{\"time\":1,\"reply\":{\"id\":1,\"result\":{\"documents\":1,"
+                                "\"x\":", "}}}],\"alarms\":[],\"profiles\":[]}");
+  deep_browser = deep_session (dir, "deep-browser.memscope",
+                               "{\"format\":\"memscope-session\",\"version\":1,\"browser\":"
+                               "{\"a\":", "},\"counters\":[],\"alarms\":[],\"profiles\":[]}");
+  out_path = g_build_filename (dir, "report.out", NULL);
+  g_file_set_contents (out_path, OLD_CONTENTS, -1, &error);
+  g_assert_no_error (error);
+
+  paths[0][1] = bad;
+  paths[1][1] = deep_counters;
+  paths[2][1] = deep_browser;
+  paths[3][1] = out_path;
+  paths[4][1] = profile;
+  message = g_strdup (row->message);
+  for (guint i = 0; row->args[i] != NULL; i++)
+    {
+      args[i] = row->args[i];
+      for (guint k = 0; k < G_N_ELEMENTS (paths); k++)
+        if (g_str_equal (row->args[i], paths[k][0]))
+          args[i] = paths[k][1];
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (paths); k++)
+    {
+      char *replaced = replace_all (message, paths[k][0], paths[k][1]);
+
+      g_free (message);
+      message = replaced;
+    }
+
+  g_assert_cmpint (cli_test_runv_limited (NULL, args, row->max_file_bytes, 60, &out, &err), ==,
+                   CLI_EXIT_ERROR);
+  lines = cli_test_lines (err);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_cmpstr (lines[0], ==, message);
+
+  g_file_get_contents (out_path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, OLD_CONTENTS);
+  /* bad, the two deep sessions and the output: no temporary file left */
+  g_assert_cmpuint (count_files (dir), ==, 4);
+
+  g_unlink (bad);
+  g_unlink (deep_counters);
+  g_unlink (deep_browser);
+  g_unlink (out_path);
+  g_rmdir (dir);
+}
+
+/* A successful export replaces the file in place: the new contents, the old mode,
+ * and through a symbolic link, the file it points to. */
+static void
+test_output_replaces (void)
+{
+  g_autofree char *profile = fixture_path ("getSamplingProfile.json");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-cli-XXXXXX", &error);
+  g_autofree char *target = NULL, *link = NULL, *expected = NULL, *contents = NULL;
+  g_autofree char *link_target = NULL;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  if (profile == NULL)
+    return;
+  target = g_build_filename (dir, "flame.folded", NULL);
+  link = g_build_filename (dir, "latest.folded", NULL);
+  g_file_set_contents (target, OLD_CONTENTS, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (target, 0640), ==, 0);
+  g_assert_cmpint (symlink ("flame.folded", link), ==, 0);
+
+  g_assert_cmpint (cli_test_run (&expected, NULL, "export", profile, "--format", "folded", NULL),
+                   ==, CLI_EXIT_OK);
+  g_assert_cmpint (cli_test_run (NULL, NULL, "export", profile, "--format", "folded", "-o", link,
+                                 NULL), ==, CLI_EXIT_OK);
+
+  g_file_get_contents (target, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, expected);
+  g_assert_cmpint (g_stat (target, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  link_target = g_file_read_link (link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (link_target, ==, "flame.folded");
+  g_assert_cmpuint (count_files (dir), ==, 2);
+
+  g_unlink (link);
+  g_unlink (target);
   g_rmdir (dir);
 }
 
@@ -588,8 +859,6 @@ typedef struct
   const char *args[8];
   const char *message;
 } BadArguments;
-
-#define PROFILE "@PROFILE@"
 
 static const BadArguments bad_arguments[] = {
   { "missing-file", { "export", "--format", "folded" }, "missing FILE" },
@@ -649,8 +918,10 @@ main (int    argc,
   g_test_add_func ("/memscope/cli/export/histogram", test_histogram);
   g_test_add_func ("/memscope/cli/export/histogram-bytes-per-block", test_histogram_bytes_per_block);
   g_test_add_func ("/memscope/cli/export/json", test_json);
+  g_test_add_func ("/memscope/cli/export/json-deep-stack", test_json_deep_stack);
   g_test_add_func ("/memscope/cli/export/svg-to-file", test_svg_to_file);
   g_test_add_func ("/memscope/cli/diff/same-profile", test_diff_same);
+  g_test_add_func ("/memscope/cli/diff/svg", test_diff_svg);
   g_test_add_func ("/memscope/cli/export/session-profiles", test_session_profiles);
   g_test_add_func ("/memscope/cli/export/session-histogram", test_session_histogram);
   g_test_add_func ("/memscope/cli/export/session-csv", test_session_csv);
@@ -670,6 +941,14 @@ main (int    argc,
 
       g_test_add_data_func (path, &bad_arguments[i], test_bad_arguments);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (keep_outputs); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/cli/export/keeps-output/%s",
+                                               keep_outputs[i].name);
+
+      g_test_add_data_func (path, &keep_outputs[i], test_keep_output);
+    }
+  g_test_add_func ("/memscope/cli/export/output-replaces", test_output_replaces);
 
   return g_test_run ();
 }

@@ -115,6 +115,35 @@ test_short_recording (void)
     g_assert_cmpuint (bucket (buckets, i)->n_points, ==, 0);
 }
 
+/* Times at the ends of a gint64 (a session file may hold them) span without overflow. */
+static void
+test_extreme_times (void)
+{
+  g_autoptr(MsCounterSeries) series = ms_counter_series_new (100);
+  g_autoptr(GtkWidget) chart = g_object_ref_sink (ms_counter_chart_new ());
+  g_autoptr(GArray) buckets = NULL;
+
+  ms_counter_chart_set_series (MS_COUNTER_CHART (chart), series);
+  g_assert_true (ms_counter_series_append (series, "nodes", G_MAXINT64, 7));
+  buckets = ms_counter_chart_decimate (MS_COUNTER_CHART (chart), "nodes", 10);
+  g_assert_nonnull (buckets);
+  g_assert_cmpint (bucket (buckets, 9)->end_usec, ==, G_MAXINT64);
+  g_assert_cmpuint (bucket (buckets, 9)->n_points, ==, 1);
+  g_assert_cmpfloat (bucket (buckets, 9)->max, ==, 7);
+  g_clear_pointer (&buckets, g_array_unref);
+
+  g_assert_true (ms_counter_series_append (series, "documents", G_MININT64, 3));
+  buckets = ms_counter_chart_decimate (MS_COUNTER_CHART (chart), "nodes", 10);
+  g_assert_cmpint (bucket (buckets, 0)->start_usec, ==, G_MININT64);
+  g_assert_cmpuint (bucket (buckets, 0)->n_points, ==, 0);
+  g_assert_cmpuint (bucket (buckets, 9)->n_points, ==, 1);
+  g_clear_pointer (&buckets, g_array_unref);
+  buckets = ms_counter_chart_decimate (MS_COUNTER_CHART (chart), "documents", 10);
+  g_assert_cmpuint (bucket (buckets, 0)->n_points, ==, 1);
+  g_assert_cmpfloat (bucket (buckets, 0)->min, ==, 3);
+  g_assert_cmpuint (bucket (buckets, 9)->n_points, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -123,6 +152,7 @@ main (int   argc,
 
   g_test_add_func ("/memscope/ui/counter-chart/decimate", test_decimate);
   g_test_add_func ("/memscope/ui/counter-chart/short-recording", test_short_recording);
+  g_test_add_func ("/memscope/ui/counter-chart/extreme-times", test_extreme_times);
 
   return g_test_run ();
 }
