@@ -733,12 +733,32 @@ parse_profile_in_thread (GTask        *task,
   g_task_return_pointer (task, parsed, (GDestroyNotify) ms_cdp_sampling_profile_unref);
 }
 
+/* Back on the main context: the outer task, whose source object is the connection,
+ * is completed and released here, never on the worker thread (the connection's dispose
+ * must not run there). */
+static void
+profile_parsed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  MsCdpSamplingProfile *parsed;
+
+  parsed = g_task_propagate_pointer (G_TASK (result), &error);
+  if (parsed != NULL)
+    g_task_return_pointer (task, parsed, (GDestroyNotify) ms_cdp_sampling_profile_unref);
+  else
+    g_task_return_error (task, error);
+}
+
 static void
 profile_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
+  g_autoptr(GTask) worker = NULL;
   GError *error = NULL;
   JsonObject *reply;
 
@@ -746,10 +766,15 @@ profile_cb (GObject      *object,
   if (reply == NULL)
     {
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
-  g_task_set_task_data (task, reply, (GDestroyNotify) json_object_unref);
-  g_task_run_in_thread (task, parse_profile_in_thread);
+
+  worker = g_task_new (NULL, NULL, profile_parsed_cb, task);
+  g_task_set_source_tag (worker, profile_cb);
+  g_task_set_name (worker, g_task_get_name (task));
+  g_task_set_task_data (worker, reply, (GDestroyNotify) json_object_unref);
+  g_task_run_in_thread (worker, parse_profile_in_thread);
 }
 
 void
