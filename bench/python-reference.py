@@ -4,26 +4,32 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Usage: python-reference.py [PROFILE.json[.gz]]
-#        python-reference.py --child PROFILE.json[.gz] TEXT_BYTES
+#        python-reference.py --child PROFILE.json[.gz] TEXT_BYTES [RUNS]
+#        python-reference.py --folded PROFILE.json[.gz] OUT
 #
 # Does what bench-profile does, the way a short Python script would: read the
 # file (gunzip when it ends in .gz), json.loads the text, build a flame tree of
 # dicts (root first, each node a dict of children plus self/total bytes of the
-# samples' "total"), and write the folded stacks into a string. Same sizes,
-# same child process per size, same best of 3, same output line as
-# bench-profile, so the two can be compared line by line.
+# samples' "total"; frames labelled as memscope labels them without symbols:
+# the name, else module+0xoffset, else the address), and write the folded
+# stacks into a string, heaviest child first. The output is byte for byte
+# memscope's `export --format folded`, which bench-profile checks before it
+# times anything. Same sizes, same child process per size, same median of N
+# runs, same output line as bench-profile, so the two compare line by line.
 
+import bisect
 import gzip
 import json
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-N_RUNS = 3
+N_RUNS = 7
 
 
 def load_text(path):
@@ -34,11 +40,38 @@ def load_text(path):
         return f.read()
 
 
-def label_of(frame):
-    """'0x55b0c239922b new()' -> 'new()'; '<unknown>' names -> the address."""
-    address, _, name = frame.partition(' ')
-    label = name if name and name != '<unknown>' else address
-    return label.replace(';', ':')
+def module_display_name(module):
+    """memscope's short module name: the main executable (its name is the
+    renderer's command line) as chromium- and 8 digits of its build-id, any
+    other module by its file name."""
+    name = module.get('name', '')
+    if ' -' in name or (' ' in name and not name.startswith('/')):
+        uuid = module.get('uuid', '')
+        build_id = uuid[:-1].lower() if len(uuid) >= 2 else ''
+        return 'chromium-%s' % build_id[:8] if build_id else 'chromium'
+    return os.path.basename(name)
+
+
+def make_labeller(modules):
+    """A frame's label as memscope's flame graph shows it without symbols: the
+    name after the address when there is one, else module+0xoffset, else the
+    address; in folded text ';' becomes ':' and line breaks spaces."""
+    spans = sorted((int(m['baseAddress'], 16), int(m['size']), module_display_name(m)) for m in modules)
+    bases = [s[0] for s in spans]
+
+    def label_of(frame):
+        address, _, name = frame.partition(' ')
+        if name and name != '<unknown>':
+            label = name
+        else:
+            label = address
+            at = int(address, 16)
+            i = bisect.bisect_right(bases, at)
+            if i > 0 and at - spans[i - 1][0] < spans[i - 1][1]:
+                label = '%s+0x%x' % (spans[i - 1][2], at - spans[i - 1][0])
+        return label.replace(';', ':').replace('\n', ' ').replace('\r', ' ')
+
+    return label_of
 
 
 def build_tree(doc):
@@ -48,6 +81,7 @@ def build_tree(doc):
     if 'profile' in profile:
         profile = profile['profile']
 
+    label_of = make_labeller(profile.get('modules', []))
     labels = {}  # each distinct frame string is labelled once
     root = {'children': {}, 'self': 0, 'total': 0}
     for sample in profile['samples']:
@@ -77,7 +111,8 @@ def folded(root):
     def walk(node, path):
         if node['self'] > 0 and path:
             lines.append('%s %d' % (';'.join(path), node['self']))
-        for label, child in sorted(node['children'].items(), key=lambda kv: -kv[1]['total']):
+        # heaviest first, ties by label (as memscope's flame tree orders them)
+        for label, child in sorted(node['children'].items(), key=lambda kv: (-kv[1]['total'], kv[0])):
             path.append(label)
             walk(child, path)
             path.pop()
@@ -93,11 +128,13 @@ def peak_rss_kib():
 
 
 def run_child(path, text_bytes):
-    best_parse = best_tree = best_folded = best_all = float('inf')
+    parse, tree_s, folded_s, all_s, user, system = [], [], [], [], [], []
     n_samples = 0
     mb = text_bytes / 1e6
+    load_before = os.getloadavg()[0]
 
     for _ in range(N_RUNS):
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
         doc = json.loads(load_text(path))
         t1 = time.perf_counter()
@@ -105,21 +142,27 @@ def run_child(path, text_bytes):
         t2 = time.perf_counter()
         out = folded(tree)
         t3 = time.perf_counter()
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
 
         profile = doc.get('result', doc)
         profile = profile.get('profile', profile)
         n_samples = sum(1 for s in profile['samples'] if s['stack'] != ['<V8 Heap>'])
-        best_parse = min(best_parse, t1 - t0)
-        best_tree = min(best_tree, t2 - t1)
-        best_folded = min(best_folded, t3 - t2)
-        best_all = min(best_all, t3 - t0)
+        parse.append(t1 - t0)
+        tree_s.append(t2 - t1)
+        folded_s.append(t3 - t2)
+        all_s.append(t3 - t0)
+        user.append(r1.ru_utime - r0.ru_utime)
+        system.append(r1.ru_stime - r0.ru_stime)
         del doc, tree, out, profile
 
     rss = peak_rss_kib()
-    print('%-28s %8.1f MB %7u samples | parse %6.3f s %6.0f MB/s | tree %6.3f s | folded %6.3f s | '
-          'all %6.3f s %6.0f MB/s | peak RSS %6.1f MB = %.2f x input'
-          % (os.path.basename(path), mb, n_samples, best_parse, mb / best_parse, best_tree, best_folded,
-             best_all, mb / best_all, rss / 1024.0, rss * 1024.0 / text_bytes), flush=True)
+    med = statistics.median
+    print('%-26s %6.1f MB %6u samples | parse %6.3f s | tree %6.3f s | folded %6.3f s | '
+          'all %6.3f s %5.0f MB/s (fastest %6.3f s %5.0f MB/s) | user %5.3f s sys %5.3f s | '
+          'peak RSS %6.1f MiB = %.2f x input | load %.2f-%.2f'
+          % (os.path.basename(path), mb, n_samples, med(parse), med(tree_s), med(folded_s),
+             med(all_s), mb / med(all_s), min(all_s), mb / min(all_s), med(user), med(system),
+             rss / 1024.0, rss * 1024.0 / text_bytes, load_before, os.getloadavg()[0]), flush=True)
     return 0
 
 
@@ -144,9 +187,22 @@ def synthesize(text, factor):
     return b''.join(parts)
 
 
+def write_folded(path, out_path):
+    """The whole job once, as a short script would do it: what bench-profile checks and times."""
+    text = folded(build_tree(json.loads(load_text(path))))
+    with open(out_path, 'w', encoding='utf-8') as f:
+        f.write(text)
+    return 0
+
+
 def main(argv):
-    if len(argv) == 4 and argv[1] == '--child':
+    global N_RUNS
+    if len(argv) in (4, 5) and argv[1] == '--child':
+        if len(argv) == 5:
+            N_RUNS = int(argv[4])
         return run_child(argv[2], int(argv[3]))
+    if len(argv) == 4 and argv[1] == '--folded':
+        return write_folded(argv[2], argv[3])
 
     if len(argv) > 1:
         path = argv[1]

@@ -13,6 +13,8 @@ packages=(
   chromium libc6-dbg valgrind libclang-rt-14-dev
   # the desktop front end and its headless tests
   libgtk-4-dev libadwaita-1-dev xvfb xauth gettext desktop-file-utils appstream
+  # packaging checks: the settings schema, the file type, the Flatpak manifest
+  libglib2.0-bin libxml2-utils shared-mime-info flatpak-builder
 )
 
 as_root=()

@@ -73,6 +73,31 @@ MsProfileData *ms_profile_reader_parse_padded (const char  *buf,
                                                gsize        len,
                                                GError     **error);
 
+/* Like ms_profile_reader_parse_padded() on bytes with no padding, which it
+ * reads in pieces where they lie (copying them whole only when it must read
+ * the document whole: an unusual form or an error). */
+MsProfileData *ms_profile_reader_parse_unpadded (const char  *buf,
+                                                 gsize        len,
+                                                 GError     **error);
+
+/* Fills @buf with up to @size bytes of the input; 0 at its end, -1 with @error set. */
+typedef gssize (*MsProfileReadFunc) (gpointer   user_data,
+                                     char      *buf,
+                                     gsize      size,
+                                     GError   **error);
+
+/* Reads a profile from @read_func through a reused window of @window bytes
+ * (grown only for a sample or a part outside the samples larger than it), so
+ * that nothing of the input's size is allocated. Returns %NULL with @error
+ * set when @read_func failed, and %NULL with @error unset when the input is
+ * not one it takes, or not valid: the caller then reads it whole, which
+ * reports the error precisely. @size_hint: the input's size if known, or 0. */
+MsProfileData *ms_profile_reader_parse_stream   (MsProfileReadFunc   read_func,
+                                                 gpointer            user_data,
+                                                 gsize               window,
+                                                 gsize               size_hint,
+                                                 GError            **error);
+
 /* Reads a file (gzip or not) into a buffer with MS_JSON_PADDING zero bytes after @len. */
 char          *ms_profile_reader_load_padded  (GFile         *file,
                                                gsize         *len,
@@ -88,6 +113,9 @@ char          *ms_profile_reader_copy_padded  (const char    *data,
 void           ms_profile_reader_set_max_input (gsize         max_bytes);
 
 MsProfile     *ms_profile_new_take_data       (MsProfileData *data);
+
+/* The simdjson kernels chosen for this CPU ("haswell", "icelake", …). */
+const char    *ms_profile_reader_get_implementation (void);
 
 guint          ms_profile_get_n_stacks        (MsProfile     *self);
 const guint32 *ms_profile_get_stack           (MsProfile     *self,

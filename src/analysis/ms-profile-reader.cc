@@ -11,8 +11,9 @@
  * frame is unescaped and validated. Stacks are interned as frame sequences,
  * and by their raw text too, so a repeated stack costs one hash.
  *
- * The samples array is read in pieces (see parse_chunked), so memory beyond
- * the input stays small and the text is walked while it is in cache.
+ * The samples array is read in pieces (see parse_chunked), from a buffer in
+ * memory or from a stream through a reused window, so nothing of the input's
+ * size is allocated and the text is walked while it is in cache.
  */
 
 #define G_LOG_DOMAIN "ms-analysis"
@@ -1575,6 +1576,85 @@ struct PaddedBuffer
   }
 };
 
+/* Below this many bytes ahead, the window is refilled before a sample is
+ * taken as it lies; a longer sample goes to the parser, which grows it. */
+#define KNOWN_SAMPLE_AHEAD (64 << 10)
+
+/* The part of the input the chunked reader can see: bytes [base, base +
+ * avail) at data. Over a buffer in memory that is all of it; over a stream, a
+ * reused buffer that is refilled as the reader moves on and grows only when
+ * one piece needs more (a sample larger than the window, or the text before
+ * the samples array). Offsets are always of the whole input. */
+struct Window
+{
+  const char        *data = NULL;
+  size_t             base = 0;
+  size_t             avail = 0;
+  bool               eof = true;
+
+  MsProfileReadFunc  read = NULL;
+  gpointer           user_data = NULL;
+  GError           **error = NULL;
+  bool               failed = false;
+  char              *own = NULL;
+  size_t             cap = 0;
+
+  ~Window () { g_free (own); }
+
+  size_t end () const { return base + avail; }
+  const char *at (size_t offset) const { return data + (offset - base); }
+  /* how far ahead a sample may be taken as it lies (less in small windows) */
+  size_t ahead () const { return read == NULL ? G_MAXSIZE : MIN ((size_t)KNOWN_SAMPLE_AHEAD, MAX (cap / 4, (size_t)64)); }
+
+  /* Makes [from, from + want) visible, or as much of it as the input has,
+   * dropping what is before @from (base <= from <= end ()). */
+  bool
+  fill (size_t from,
+        size_t want)
+  {
+    size_t keep;
+
+    if (eof || from + want <= end ())
+      return !failed;
+
+    keep = end () - from;
+    if (want > cap)
+      {
+        size_t new_cap = MAX (want, cap * 2);
+        char *p = (char *)g_malloc (new_cap);
+
+        memcpy (p, at (from), keep);
+        g_free (own);
+        own = p;
+        cap = new_cap;
+      }
+    else
+      memmove (own, at (from), keep);
+    data = own;
+    base = from;
+    avail = keep;
+
+    while (avail < cap)
+      {
+        gssize n = read (user_data, own + avail, cap - avail, error);
+
+        if (n < 0)
+          {
+            failed = eof = true;
+            return false;
+          }
+        if (n == 0)
+          {
+            eof = true;
+            break;
+          }
+        avail += n;
+      }
+
+    return true;
+  }
+};
+
 MsProfileData *
 decline (const char *why)
 {
@@ -1582,9 +1662,46 @@ decline (const char *why)
   return NULL;
 }
 
+/* The next byte after @pos that is not white space (moving @pos to it), or -1
+ * at the end of the input. */
+int
+next_non_space (Window &w,
+                size_t *pos)
+{
+  for (;;)
+    {
+      while (*pos < w.end () && is_space (*w.at (*pos)))
+        (*pos)++;
+      if (*pos < w.end ())
+        return (unsigned char)*w.at (*pos);
+      if (w.eof || !w.fill (*pos, w.ahead ()) || *pos == w.end ())
+        return -1;
+    }
+}
+
+/* find_sample_break_after over the window, growing it until it finds one or
+ * the input ends; 0 when there is none. */
+size_t
+find_sample_break_after_window (Window &w,
+                                size_t  b,
+                                size_t  lo)
+{
+  for (;;)
+    {
+      size_t z = 0;
+
+      if (lo < w.end ())
+        z = find_sample_break_after (w.data, lo - w.base, w.avail);
+      if (z != 0)
+        return z + w.base;
+      if (w.eof || !w.fill (b, 2 * (w.end () - b) + 64))
+        return 0;
+    }
+}
+
 MsProfileData *
-parse_chunked (const char *buf,
-               size_t      len)
+parse_chunked (Window &w,
+               size_t  size_hint)
 {
   g_autoptr(MsProfileData) data = NULL;
   g_autoptr(GError) ignored = NULL;
@@ -1592,34 +1709,46 @@ parse_chunked (const char *buf,
   const Path samples_path = member_path (root_path, "samples");
   PaddedBuffer pbuf;
   size_t start, b, close = G_MAXSIZE, index = 0;
+  std::string prefix, tail;
 
-  if (!find_samples_array (buf, len, &start))
-    return decline ("no \"samples\" array");
+  /* everything before the samples array is kept for the skeleton */
+  while (!find_samples_array (w.data, w.avail, &start))
+    if (w.eof || !w.fill (0, 2 * w.avail + 64))
+      return decline (w.failed ? "reading failed" : "no \"samples\" array");
+  prefix.assign (w.data, start);
 
   data = ms_profile_data_new ();
-  Reader reader (buf, len, data, &ignored);
+  Reader reader (w.data, w.avail, data, &ignored);
+  reader.stack_keys_cap = (4 << 20) + size_hint / 16;
 
   for (b = start + 1; close == G_MAXSIZE;)
     {
-      size_t z = len, n;
+      size_t z, n;
       char *p;
       ondemand::array array;
       const char *location;
-      const char *q;
 
       /* samples whose stack was seen before, most of them, need no parser */
       chunk = MIN (chunk * 2, (size_t)MS_PROFILE_MAX_CHUNK_BYTES);
-      while ((q = reader.take_known_sample (buf + b, buf + len)) != NULL)
+      for (;;)
         {
+          const char *q;
+          int c;
+
+          if (w.end () - b < w.ahead () && !w.fill (b, 2 * w.ahead ()))
+            return decline ("reading failed");
+          q = reader.take_known_sample (w.at (b), w.at (w.end ()));
+          if (q == NULL)
+            break;
           chunk = MS_PROFILE_CHUNK_BYTES;
           index++;
-          while (is_space (*q))
-            q++;
-          if (*q == ',')
-            b = q + 1 - buf;
-          else if (*q == ']')
+          b += q - w.at (b);
+          c = next_non_space (w, &b);
+          if (c == ',')
+            b++;
+          else if (c == ']')
             {
-              close = q - buf;
+              close = b;
               break;
             }
           else
@@ -1628,19 +1757,23 @@ parse_chunked (const char *buf,
       if (close != G_MAXSIZE)
         break;
 
-      if (len - b > chunk + chunk / 2)
+      if (!w.fill (b, chunk + chunk / 2 + 1))
+        return decline ("reading failed");
+      z = w.end ();
+      if (w.end () - b > chunk + chunk / 2)
         {
-          z = find_sample_break (buf, b + chunk / 2, b + chunk);
+          z = find_sample_break (w.data, b - w.base + chunk / 2, b - w.base + chunk);
+          z = z != 0 ? z + w.base : find_sample_break_after_window (w, b, b + chunk);
+          if (w.failed)
+            return decline ("reading failed");
           if (z == 0)
-            z = find_sample_break_after (buf, b + chunk, len);
-          if (z == 0)
-            z = len;
+            z = w.end ();
         }
 
       n = z - b + 2;
       p = pbuf.get (n);
       p[0] = '[';
-      memcpy (p + 1, buf + b, z - b);
+      memcpy (p + 1, w.at (b), z - b);
       p[n - 1] = ']';
 
       reader.buf = p;
@@ -1671,24 +1804,34 @@ parse_chunked (const char *buf,
             return decline ("a piece ends oddly");
           close = b + at - 2;
         }
-      else if (z == len)
+      else if (z == w.end () && w.eof)
         return decline ("the samples array is not closed");
       else
         b = z + 1;
+
+      reader.stack_keys_cap = (4 << 20) + MAX (size_hint, b) / 16;
     }
 
-  g_assert (buf[close] == ']');
+  g_assert (*w.at (close) == ']');
+
+  /* the rest of the input, for the skeleton */
+  tail.assign (w.at (close + 1), w.end () - close - 1);
+  while (!w.eof)
+    {
+      if (!w.fill (w.end (), w.cap))
+        return decline ("reading failed");
+      tail.append (w.data, w.avail);
+    }
 
   /* the skeleton: everything but the samples, which become "[]" */
   {
-    size_t tail = len - close - 1;
-    size_t n = start + 2 + tail;
+    size_t n = start + 2 + tail.size ();
     char *p = pbuf.get (n);
 
-    memcpy (p, buf, start);
+    memcpy (p, prefix.data (), start);
     p[start] = '[';
     p[start + 1] = ']';
-    memcpy (p + start + 2, buf + close + 1, tail);
+    memcpy (p + start + 2, tail.data (), tail.size ());
 
     reader.buf = p;
     reader.len = n;
@@ -1703,6 +1846,20 @@ parse_chunked (const char *buf,
   return (MsProfileData *)g_steal_pointer (&data);
 }
 
+MsProfileData *
+parse_whole (const char  *buf,
+             gsize        len,
+             GError     **error)
+{
+  g_autoptr(MsProfileData) data = ms_profile_data_new ();
+  Reader reader (buf, len, data, error);
+
+  if (!reader.parse_document ())
+    return NULL;
+
+  return (MsProfileData *)g_steal_pointer (&data);
+}
+
 } /* namespace */
 
 MsProfileData *
@@ -1710,20 +1867,61 @@ ms_profile_reader_parse_padded (const char  *buf,
                                 gsize        len,
                                 GError     **error)
 {
-  g_autoptr(MsProfileData) data = parse_chunked (buf, len);
+  MsProfileData *data;
+  Window w;
 
+  w.data = buf;
+  w.avail = len;
+  data = parse_chunked (w, len);
   if (data != NULL)
-    return (MsProfileData *)g_steal_pointer (&data);
+    return data;
 
   /* Not a form the chunked reader takes, or not valid: read it whole, which
    * also reports the error precisely. */
-  data = ms_profile_data_new ();
-  Reader reader (buf, len, data, error);
+  return parse_whole (buf, len, error);
+}
 
-  if (!reader.parse_document ())
+MsProfileData *
+ms_profile_reader_parse_unpadded (const char  *buf,
+                                  gsize        len,
+                                  GError     **error)
+{
+  g_autofree char *copy = NULL;
+  MsProfileData *data;
+  Window w;
+
+  w.data = buf;
+  w.avail = len;
+  data = parse_chunked (w, len);
+  if (data != NULL)
+    return data;
+
+  copy = (char *)g_malloc (len + MS_JSON_PADDING);
+  memcpy (copy, buf, len);
+  memset (copy + len, 0, MS_JSON_PADDING);
+
+  return parse_whole (copy, len, error);
+}
+
+MsProfileData *
+ms_profile_reader_parse_stream (MsProfileReadFunc   read_func,
+                                gpointer            user_data,
+                                gsize               window,
+                                gsize               size_hint,
+                                GError            **error)
+{
+  Window w;
+
+  w.read = read_func;
+  w.user_data = user_data;
+  w.error = error;
+  w.eof = false;
+  w.data = w.own = (char *)g_malloc (window);
+  w.cap = window;
+  if (!w.fill (0, window))
     return NULL;
 
-  return (MsProfileData *)g_steal_pointer (&data);
+  return parse_chunked (w, size_hint);
 }
 
 /* Session file indexing: see ms-json-index-private.h */
@@ -1958,4 +2156,12 @@ ms_json_index_session (const char  *buf,
   Indexer indexer (buf, len, error);
 
   return indexer.run ();
+}
+
+/* What benchmarks report beside their figures: simdjson picks its kernels
+ * (haswell, icelake, westmere, fallback) from the CPU at run time. */
+const char *
+ms_profile_reader_get_implementation (void)
+{
+  return simdjson::get_active_implementation ()->name ().c_str ();
 }

@@ -447,6 +447,165 @@ ms_profile_reader_load_padded (GFile         *file,
   return g_steal_pointer (&buf);
 }
 
+/* Streaming: the reader pulls the input through a window of this size. */
+#define STREAM_WINDOW_BYTES (1 << 20)
+#define STREAM_BLOCK_BYTES  (64 << 10)
+
+/* The input of ms_profile_reader_parse_stream(): a file or bytes in memory,
+ * gunzipped block by block when they start with the gzip magic. */
+typedef struct
+{
+  GInputStream *stream;        /* NULL for bytes in memory */
+  GCancellable *cancellable;
+  char         *block;         /* the file's first bytes, then its compressed blocks */
+  const char   *in;            /* what is not consumed yet: in the block, or in memory */
+  gsize         in_len;
+  gboolean      in_eof;
+  GConverter   *gunzip;        /* NULL for plain text */
+  gboolean      finished;
+  gsize         produced;      /* text handed to the reader so far */
+  gboolean      corrupt;       /* gzip failed, or the text is over the limit: read whole,
+                                * which reports it as before */
+} StreamSource;
+
+static void
+stream_source_clear (StreamSource *source)
+{
+  g_clear_pointer (&source->block, g_free);
+  g_clear_object (&source->gunzip);
+}
+
+static gboolean
+stream_source_refill (StreamSource  *source,
+                      GError       **error)
+{
+  gssize n;
+
+  if (source->stream == NULL)
+    {
+      source->in_eof = TRUE;
+      return TRUE;
+    }
+
+  n = g_input_stream_read (source->stream, source->block, STREAM_BLOCK_BYTES, source->cancellable, error);
+  if (n < 0)
+    return FALSE;
+  source->in = source->block;
+  source->in_len = n;
+  source->in_eof = n == 0;
+
+  return TRUE;
+}
+
+static gssize
+stream_source_gunzip (StreamSource  *source,
+                      char          *buf,
+                      gsize          size,
+                      GError       **error)
+{
+  while (!source->finished)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gsize n_read = 0, n_written = 0;
+      GConverterResult res;
+
+      if (source->in_len == 0 && !source->in_eof && !stream_source_refill (source, error))
+        return -1;
+
+      res = g_converter_convert (source->gunzip, source->in, source->in_len, buf, size,
+                                 source->in_eof ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                 &n_read, &n_written, &local_error);
+      if (res == G_CONVERTER_ERROR)
+        {
+          /* reading whole again reports what is wrong, as before */
+          source->corrupt = TRUE;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return -1;
+        }
+
+      source->in += n_read;
+      source->in_len -= n_read;
+      if (res == G_CONVERTER_FINISHED)
+        source->finished = TRUE;
+      if (n_written > 0)
+        return n_written;
+      if (n_read == 0 && source->in_eof)
+        {
+          source->corrupt = TRUE;
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, "truncated");
+          return -1;
+        }
+    }
+
+  return 0;
+}
+
+static gssize
+stream_source_read_text (StreamSource  *source,
+                         char          *buf,
+                         gsize          size,
+                         GError       **error)
+{
+  gsize n;
+
+  if (source->gunzip != NULL)
+    return stream_source_gunzip (source, buf, size, error);
+
+  /* plain text: the first block read to look for the gzip magic, then the file */
+  if (source->in_len == 0)
+    return source->stream != NULL ? g_input_stream_read (source->stream, buf, size, source->cancellable, error) : 0;
+
+  n = MIN (size, source->in_len);
+  memcpy (buf, source->in, n);
+  source->in += n;
+  source->in_len -= n;
+
+  return n;
+}
+
+static gssize
+stream_source_read (gpointer   user_data,
+                    char      *buf,
+                    gsize      size,
+                    GError   **error)
+{
+  StreamSource *source = user_data;
+  gssize n = stream_source_read_text (source, buf, size, error);
+
+  if (n > 0)
+    source->produced += n;
+  if (source->produced > max_input)
+    {
+      source->corrupt = TRUE;
+      g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE, "over the limit");
+      return -1;
+    }
+
+  return n;
+}
+
+/* Reads @source in pieces: %NULL with @error set when reading failed, %NULL
+ * without when the caller has to read the input whole (see
+ * ms_profile_reader_parse_stream()). */
+static MsProfile *
+parse_stream (StreamSource  *source,
+              gsize          size_hint,
+              GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  MsProfileData *data;
+
+  data = ms_profile_reader_parse_stream (stream_source_read, source, STREAM_WINDOW_BYTES,
+                                         size_hint, &local_error);
+  if (data != NULL)
+    return ms_profile_new_take_data (data);
+
+  if (local_error != NULL && !source->corrupt)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return NULL;
+}
+
 static MsProfile *
 parse_padded (const char  *buf,
               gsize        len,
@@ -482,7 +641,30 @@ ms_profile_new_from_data (const char  *data,
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
-  buf = ms_profile_reader_copy_padded (data != NULL ? data : "", len, &buf_len, error);
+  if (data == NULL)
+    data = "";
+
+  /* the caller's bytes are read where they lie, gunzipped through a window */
+  if (!is_gzip (data, len))
+    {
+      MsProfileData *profile_data = ms_profile_reader_parse_unpadded (data, len, error);
+
+      return profile_data != NULL ? ms_profile_new_take_data (profile_data) : NULL;
+    }
+  else
+    {
+      StreamSource source = { .in = data, .in_len = len, .in_eof = TRUE };
+      MsProfile *profile;
+
+      source.gunzip = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+      profile = parse_stream (&source, 0, error);
+      stream_source_clear (&source);
+      if (profile != NULL)
+        return profile;
+    }
+
+  /* not a form the streaming reader takes, or not valid: whole, for the precise error */
+  buf = ms_profile_reader_copy_padded (data, len, &buf_len, error);
   if (buf == NULL)
     return NULL;
 
@@ -533,6 +715,52 @@ ms_profile_new_from_file (GFile         *file,
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
+  {
+    g_autoptr(GFileInputStream) stream = NULL;
+    g_autoptr(GFileInfo) info = NULL;
+    g_autoptr(GError) local_error = NULL;
+    StreamSource source = { 0, };
+    MsProfile *profile;
+    gsize n = 0;
+
+    stream = g_file_read (file, cancellable, error);
+    if (stream == NULL)
+      return NULL;
+    info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
+
+    /* over the limit: the whole read below says so, as before */
+    if (info != NULL && g_file_info_get_size (info) > 0 && (guint64)g_file_info_get_size (info) > max_input)
+      goto read_whole;
+
+    source.stream = G_INPUT_STREAM (stream);
+    source.cancellable = cancellable;
+    source.block = g_malloc (STREAM_BLOCK_BYTES);
+    if (!g_input_stream_read_all (source.stream, source.block, STREAM_BLOCK_BYTES, &n, cancellable, error))
+      {
+        stream_source_clear (&source);
+        return NULL;
+      }
+    source.in = source.block;
+    source.in_len = n;
+    source.in_eof = n < STREAM_BLOCK_BYTES;
+    if (is_gzip (source.block, n))
+      source.gunzip = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+
+    profile = parse_stream (&source, source.gunzip == NULL && info != NULL ? (gsize)g_file_info_get_size (info) : 0,
+                            &local_error);
+    stream_source_clear (&source);
+    if (profile != NULL || local_error != NULL)
+      {
+        if (profile == NULL)
+          g_propagate_error (error, g_steal_pointer (&local_error));
+        else if (g_cancellable_set_error_if_cancelled (cancellable, error))
+          g_clear_object (&profile);
+        return profile;
+      }
+  }
+
+read_whole:
+  /* not a form the streaming reader takes, or not valid: whole, for the precise error */
   buf = ms_profile_reader_load_padded (file, &len, cancellable, error);
   if (buf == NULL)
     return NULL;

@@ -29,10 +29,19 @@ struct _MsFlameGraph
   char          *search_text;
   guint8        *matches;     /* one flag per node */
   guint          n_matches;
+  /* Each interned label casefolded once per tree, at the first search. */
+  char         **folded_labels;
+  guint          n_labels;
 
-  /* The rectangles and labels, rebuilt only when the size, tree or zoom change; hover
-   * and search highlights are drawn on top of it every frame. */
+  /* For hit-tests: node indices grouped by depth, each group left to right
+   * (pre-order visits a row's nodes in that order), built once per tree. */
+  guint         *by_depth;
+  guint         *depth_start; /* max_depth + 2 offsets into by_depth */
+
+  /* The rectangles and labels, rebuilt only when the size, tree or zoom change; the
+   * search fade likewise, and when the search changes. Only the hover is drawn anew. */
   GskRenderNode *cached;
+  GskRenderNode *cached_fade;
   int            cached_width;
   int            cached_height;
   PangoLayout   *layout;
@@ -55,7 +64,39 @@ static void
 invalidate (MsFlameGraph *self)
 {
   g_clear_pointer (&self->cached, gsk_render_node_unref);
+  g_clear_pointer (&self->cached_fade, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+clear_tree_caches (MsFlameGraph *self)
+{
+  for (guint i = 0; i < self->n_labels; i++)
+    g_free (self->folded_labels[i]);
+  g_clear_pointer (&self->folded_labels, g_free);
+  self->n_labels = 0;
+  g_clear_pointer (&self->by_depth, g_free);
+  g_clear_pointer (&self->depth_start, g_free);
+}
+
+/* Counting sort of the nodes by depth; stable, so each row stays in pre-order. */
+static void
+build_depth_index (MsFlameGraph *self)
+{
+  guint n_nodes;
+  const MsFlameNode *nodes = ms_flame_tree_get_nodes (self->tree, &n_nodes);
+  guint n_rows = ms_flame_tree_get_max_depth (self->tree) + 1;
+  g_autofree guint *next = g_new0 (guint, n_rows + 1);
+
+  self->depth_start = g_new0 (guint, n_rows + 1);
+  self->by_depth = g_new (guint, MAX (n_nodes, 1));
+  for (guint i = 0; i < n_nodes; i++)
+    self->depth_start[nodes[i].depth + 1]++;
+  for (guint d = 0; d < n_rows; d++)
+    self->depth_start[d + 1] += self->depth_start[d];
+  memcpy (next, self->depth_start, (n_rows + 1) * sizeof (guint));
+  for (guint i = 0; i < n_nodes; i++)
+    self->by_depth[next[nodes[i].depth]++] = i;
 }
 
 static gboolean
@@ -179,6 +220,41 @@ build_render_node (MsFlameGraph *self,
   return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 }
 
+/* White veils over the drawn frames that do not match the search. */
+static GskRenderNode *
+build_fade_node (MsFlameGraph *self,
+                 int           width)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  const MsFlameNode *nodes;
+  guint n_nodes;
+  GdkRGBA fade = { 1.0f, 1.0f, 1.0f, 0.7f };
+
+  nodes = ms_flame_tree_get_nodes (self->tree, &n_nodes);
+  for (guint i = 0; i < n_nodes;)
+    {
+      double x, w;
+
+      if (!get_node_extent (self, i, width, &x, &w))
+        {
+          i = is_ancestor_or_self (nodes, i, self->zoom_node) ? i + 1 : nodes[i].subtree_end;
+          continue;
+        }
+      if (w < 1.0)
+        {
+          i = nodes[i].subtree_end;
+          continue;
+        }
+      if (!self->matches[i])
+        gtk_snapshot_append_color (snapshot, &fade,
+                                   &GRAPHENE_RECT_INIT (x, nodes[i].depth * ROW_HEIGHT,
+                                                        MAX (w - 1, 1), ROW_HEIGHT - 1));
+      i++;
+    }
+
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
 static void
 ms_flame_graph_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
@@ -197,6 +273,7 @@ ms_flame_graph_snapshot (GtkWidget   *widget,
   if (self->cached == NULL || self->cached_width != width || self->cached_height != height)
     {
       g_clear_pointer (&self->cached, gsk_render_node_unref);
+      g_clear_pointer (&self->cached_fade, gsk_render_node_unref);
       self->cached = build_render_node (self, width);
       self->cached_width = width;
       self->cached_height = height;
@@ -205,31 +282,10 @@ ms_flame_graph_snapshot (GtkWidget   *widget,
     gtk_snapshot_append_node (snapshot, self->cached);
 
   /* Searching: the frames that do not match fade, the matches keep their colour. */
-  if (self->matches != NULL)
-    {
-      GdkRGBA fade = { 1.0f, 1.0f, 1.0f, 0.7f };
-
-      for (guint i = 0; i < n_nodes;)
-        {
-          double x, w;
-
-          if (!get_node_extent (self, i, width, &x, &w))
-            {
-              i = is_ancestor_or_self (nodes, i, self->zoom_node) ? i + 1 : nodes[i].subtree_end;
-              continue;
-            }
-          if (w < 1.0)
-            {
-              i = nodes[i].subtree_end;
-              continue;
-            }
-          if (!self->matches[i])
-            gtk_snapshot_append_color (snapshot, &fade,
-                                       &GRAPHENE_RECT_INIT (x, nodes[i].depth * ROW_HEIGHT,
-                                                            MAX (w - 1, 1), ROW_HEIGHT - 1));
-          i++;
-        }
-    }
+  if (self->matches != NULL && self->cached_fade == NULL)
+    self->cached_fade = build_fade_node (self, width);
+  if (self->matches != NULL && self->cached_fade != NULL)
+    gtk_snapshot_append_node (snapshot, self->cached_fade);
 
   if (self->hover_node != MS_FLAME_GRAPH_NO_NODE && self->hover_node < n_nodes)
     {
@@ -353,6 +409,8 @@ ms_flame_graph_dispose (GObject *object)
   MsFlameGraph *self = MS_FLAME_GRAPH (object);
 
   g_clear_pointer (&self->cached, gsk_render_node_unref);
+  g_clear_pointer (&self->cached_fade, gsk_render_node_unref);
+  clear_tree_caches (self);
   g_clear_object (&self->layout);
   g_clear_object (&self->tree);
   g_clear_pointer (&self->search_text, g_free);
@@ -486,27 +544,47 @@ ms_flame_graph_get_tree (MsFlameGraph *self)
 }
 
 static void
+fold_labels (MsFlameGraph *self)
+{
+  guint n_nodes;
+  const MsFlameNode *nodes = ms_flame_tree_get_nodes (self->tree, &n_nodes);
+
+  for (guint i = 0; i < n_nodes; i++)
+    self->n_labels = MAX (self->n_labels, nodes[i].label + 1);
+  self->folded_labels = g_new0 (char *, MAX (self->n_labels, 1));
+  for (guint i = 0; i < n_nodes; i++)
+    if (self->folded_labels[nodes[i].label] == NULL)
+      self->folded_labels[nodes[i].label] = g_utf8_casefold (ms_flame_tree_get_node_label (self->tree, i), -1);
+}
+
+static void
 update_matches (MsFlameGraph *self)
 {
   guint n_nodes = self->tree ? ms_flame_tree_get_n_nodes (self->tree) : 0;
   guint n_matches = 0;
 
   g_clear_pointer (&self->matches, g_free);
+  g_clear_pointer (&self->cached_fade, gsk_render_node_unref);
 
   if (self->search_text != NULL && n_nodes > 0)
     {
+      const MsFlameNode *nodes = ms_flame_tree_get_nodes (self->tree, NULL);
       g_autofree char *needle = g_utf8_casefold (self->search_text, -1);
+      g_autofree guint8 *label_matches = NULL;
 
-      self->matches = g_new0 (guint8, n_nodes);
+      if (self->folded_labels == NULL)
+        fold_labels (self);
+
+      /* one substring search per distinct label, not per node */
+      label_matches = g_new (guint8, MAX (self->n_labels, 1));
+      for (guint l = 0; l < self->n_labels; l++)
+        label_matches[l] = self->folded_labels[l] != NULL && strstr (self->folded_labels[l], needle) != NULL;
+
+      self->matches = g_new (guint8, n_nodes);
       for (guint i = 0; i < n_nodes; i++)
         {
-          g_autofree char *label = g_utf8_casefold (ms_flame_tree_get_node_label (self->tree, i), -1);
-
-          if (strstr (label, needle) != NULL)
-            {
-              self->matches[i] = TRUE;
-              n_matches++;
-            }
+          self->matches[i] = label_matches[nodes[i].label];
+          n_matches += self->matches[i];
         }
     }
 
@@ -595,6 +673,9 @@ ms_flame_graph_set_tree (MsFlameGraph *self,
     zoom_path = dup_label_path (self->tree, self->zoom_node);
 
   g_set_object (&self->tree, tree);
+  clear_tree_caches (self);
+  if (tree != NULL)
+    build_depth_index (self);
 
   if (zoom_path != NULL)
     zoom = find_label_path (tree, zoom_path);
@@ -627,36 +708,53 @@ ms_flame_graph_get_node_at (MsFlameGraph *self,
     return MS_FLAME_GRAPH_NO_NODE;
 
   depth = (guint)(y / ROW_HEIGHT);
+  if (depth > ms_flame_tree_get_max_depth (self->tree))
+    return MS_FLAME_GRAPH_NO_NODE;
 
-  /* Walk down from the root: along the path to the zoomed node, then into the child
-   * whose extent holds @x. */
-  while (nodes[node].depth < depth)
+  /* Above the zoomed node, its ancestor fills the row. */
+  if (depth <= nodes[self->zoom_node].depth)
     {
-      guint child = node + 1;
-      guint found = MS_FLAME_GRAPH_NO_NODE;
-
-      for (guint c = 0; c < nodes[node].n_children; c++, child = nodes[child].subtree_end)
-        {
-          double cx, cw;
-
-          if (is_ancestor_or_self (nodes, child, self->zoom_node))
-            {
-              found = child;
-              break;
-            }
-          if (get_node_extent (self, child, width, &cx, &cw) && x >= cx && x < cx + cw)
-            {
-              found = child;
-              break;
-            }
-        }
-
-      if (found == MS_FLAME_GRAPH_NO_NODE)
-        return MS_FLAME_GRAPH_NO_NODE;
-      node = found;
+      for (node = self->zoom_node; nodes[node].depth > depth; node = nodes[node].parent)
+        ;
+      return node;
     }
 
-  return node;
+  /* Below it, the row's nodes are in left-to-right order: binary search for the last
+   * one whose left edge (as get_node_extent() computes it) is at or before @x. */
+  {
+    const MsFlameNode *zoom = &nodes[self->zoom_node];
+    const guint *row = self->by_depth + self->depth_start[depth];
+    guint lo = 0, hi = self->depth_start[depth + 1] - self->depth_start[depth];
+    double cx, cw;
+
+    if (zoom->total_bytes == 0)
+      return MS_FLAME_GRAPH_NO_NODE;
+
+    while (lo < hi)
+      {
+        guint mid = lo + (hi - lo) / 2;
+        const MsFlameNode *n = &nodes[row[mid]];
+
+        if (n->start_bytes < zoom->start_bytes
+            || (double)(n->start_bytes - zoom->start_bytes) / zoom->total_bytes * width <= x)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+
+    /* nodes of no width may share that edge: the one that holds @x */
+    while (lo > 0)
+      {
+        node = row[--lo];
+        if (is_ancestor_or_self (nodes, self->zoom_node, node)
+            && get_node_extent (self, node, width, &cx, &cw) && x >= cx && x < cx + cw)
+          return node;
+        if (lo == 0 || nodes[row[lo - 1]].start_bytes != nodes[node].start_bytes)
+          break;
+      }
+  }
+
+  return MS_FLAME_GRAPH_NO_NODE;
 }
 
 guint

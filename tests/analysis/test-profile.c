@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "ms-analysis-error.h"
+#include "ms-profile.h"
 #include "ms-profile-private.h"
 #include "ms-session-file.h"
 
@@ -616,6 +617,247 @@ test_bad_generated (void)
   check_bad ("binary in an object", binary, 4096, MS_ANALYSIS_ERROR_SYNTAX, "not JSON");
 }
 
+/* Streaming: the profile read through a small window, in reads of a few
+ * bytes, must hold exactly what the JSON holds (checked with json-glib). */
+
+typedef struct
+{
+  const char *data;
+  gsize       len;
+  gsize       pos;
+  gsize       step;        /* most bytes per read */
+  gsize       fail_at;     /* fail the read that reaches this offset */
+} TestReader;
+
+static gssize
+test_read (gpointer   user_data,
+           char      *buf,
+           gsize      size,
+           GError   **error)
+{
+  TestReader *r = user_data;
+  gsize n = MIN (MIN (size, r->step), r->len - r->pos);
+
+  if (r->pos + n >= r->fail_at)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the test's read failed");
+      return -1;
+    }
+  memcpy (buf, r->data + r->pos, n);
+  r->pos += n;
+
+  return n;
+}
+
+/* A profile with the forms the chunked reader meets: repeated stacks, new
+ * ones, white space and other member orders (parser path), escapes, a ']'
+ * inside a frame, a stack longer than a small window, modules before the
+ * samples and after them. Plain loops, no library. */
+static GBytes *
+make_stream_profile (guint    n_samples,
+                     gboolean modules_first)
+{
+  GString *s = g_string_new ("{\"id\":7,\"result\":{\"profile\":{");
+  const char *modules = "\"modules\":[{\"name\":\"/usr/lib/libc.so.6\",\"uuid\":\"ABCDEF0123456789A\","
+                        "\"baseAddress\":\"0x7f0000000000\",\"size\":1048576}]";
+
+  if (modules_first)
+    g_string_append_printf (s, "%s,", modules);
+  g_string_append (s, "\"samples\":[");
+  for (guint i = 0; i < n_samples; i++)
+    {
+      guint depth = 1 + (i * 7) % 23;
+      guint variant = i % 11;
+
+      if (i > 0)
+        g_string_append (s, i % 13 == 0 ? " ,\n " : ",");
+      if (variant == 3)
+        g_string_append_printf (s, "{ \"total\" : %u , \"size\":%u,\"stack\":[", 64 * (i % 5 + 1), i % 97);
+      else
+        g_string_append_printf (s, "{\"size\":%u,\"total\":%u,\"stack\":[", i % 97, 64 * (i % 5 + 1));
+      if (i == n_samples / 2)
+        depth = 3000;   /* a stack of ~60 KB */
+      for (guint f = 0; f < depth; f++)
+        {
+          guint id = (i % 41 + f * 13) % 400;
+
+          if (f > 0)
+            g_string_append_c (s, ',');
+          if (id == 17)
+            g_string_append (s, "\"0x7f0000000011 operator[](int)\"");
+          else if (id == 23)
+            g_string_append (s, "\"0x7f0000000017 \\u0041lloc\\\"q\\\"\"");
+          else if (id % 3 == 0)
+            g_string_append_printf (s, "\"0x%x <unknown>\"", 0x1000 + id);
+          else
+            g_string_append_printf (s, "\"0x%x fn%u\"", 0x1000 + id, id);
+        }
+      g_string_append (s, variant == 5 ? "] }" : "]}");
+    }
+  g_string_append (s, "]");
+  if (!modules_first)
+    g_string_append_printf (s, ",%s", modules);
+  g_string_append (s, "}}}  \n");
+
+  return g_string_free_to_bytes (s);
+}
+
+static void
+check_stream (GBytes *bytes,
+              gsize   window,
+              gsize   step)
+{
+  g_auto(TestProfile) tp = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) profile = NULL;
+  TestReader r = { 0, };
+  MsProfileData *data;
+
+  r.data = g_bytes_get_data (bytes, &r.len);
+  r.step = step;
+  r.fail_at = G_MAXSIZE;
+  data = ms_profile_reader_parse_stream (test_read, &r, window, 0, &error);
+  g_assert_no_error (error);
+  /* read in pieces, not handed back for a whole read */
+  g_assert_nonnull (data);
+  g_assert_cmpuint (r.pos, ==, r.len);
+
+  profile = ms_profile_new_take_data (data);
+  test_profile_load_bytes (&tp, bytes);
+  assert_matches (profile, &tp);
+}
+
+static void
+test_stream_windows (void)
+{
+  const char *fixtures[] = { "small/getSamplingProfile.json", "small/getAllTimeSamplingProfile.json" };
+  const gsize windows[] = { 64, 1000, 4096, 1 << 20 };
+  const gsize steps[] = { 1, 7, 4093, G_MAXSIZE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures) + 2; i++)
+    {
+      g_autoptr(GBytes) bytes = i < G_N_ELEMENTS (fixtures) ? test_load_fixture (fixtures[i])
+                                : make_stream_profile (i == G_N_ELEMENTS (fixtures) ? 4000 : 300, i % 2 == 0);
+
+      for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+        for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+          {
+            /* byte by byte only where it stays quick */
+            if (steps[k] == 1 && g_bytes_get_size (bytes) > 200000)
+              continue;
+            g_test_message ("input %u, window %" G_GSIZE_FORMAT ", reads of %" G_GSIZE_FORMAT,
+                            i, windows[w], steps[k]);
+            check_stream (bytes, windows[w], steps[k]);
+          }
+    }
+}
+
+/* A file larger than the window, plain and gzip, through the public calls. */
+static void
+test_stream_files (void)
+{
+  g_autoptr(GBytes) bytes = make_stream_profile (20000, FALSE);
+  g_autoptr(GBytes) gz = gzip_bytes (bytes);
+  g_auto(TestProfile) tp = { 0, };
+  g_autofree char *dir = g_dir_make_tmp ("memscope-stream-XXXXXX", NULL);
+  GBytes *forms[] = { bytes, gz };
+
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, 3 << 20);
+  test_profile_load_bytes (&tp, bytes);
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, i == 0 ? "p.json" : "p.json.gz", NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsProfile) from_file = NULL;
+      g_autoptr(MsProfile) from_bytes = NULL;
+
+      g_file_set_contents (path, g_bytes_get_data (forms[i], NULL), g_bytes_get_size (forms[i]), &error);
+      g_assert_no_error (error);
+      from_file = ms_profile_new_from_file (file, NULL, &error);
+      g_assert_no_error (error);
+      assert_matches (from_file, &tp);
+      from_bytes = ms_profile_new_from_bytes (forms[i], &error);
+      g_assert_no_error (error);
+      assert_matches (from_bytes, &tp);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* A read that fails is that error; bad input read from a file gives the
+ * same error as from memory, and a cut gzip file its precise message. */
+static void
+test_stream_errors (void)
+{
+  g_autoptr(GBytes) bytes = make_stream_profile (3000, TRUE);
+  g_autoptr(GBytes) gz = gzip_bytes (bytes);
+  g_autofree char *dir = g_dir_make_tmp ("memscope-stream-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const gsize fail_at[] = { 0, 10, 100000, g_bytes_get_size (bytes) - 1 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fail_at); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      TestReader r = { 0, };
+
+      r.data = g_bytes_get_data (bytes, &r.len);
+      r.step = 4096;
+      r.fail_at = fail_at[i];
+      g_assert_null (ms_profile_reader_parse_stream (test_read, &r, 1000, 0, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+      g_assert_cmpstr (error->message, ==, "the test's read failed");
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsProfile) profile = NULL;
+
+      g_file_set_contents (path, bad_inputs[i].json, strlen (bad_inputs[i].json), &error);
+      g_assert_no_error (error);
+      profile = ms_profile_new_from_file (file, NULL, &error);
+      g_test_message ("%s (file): %s", bad_inputs[i].name, error != NULL ? error->message : "(no error)");
+      g_assert_null (profile);
+      g_assert_error (error, MS_ANALYSIS_ERROR, (gint)bad_inputs[i].code);
+      if (strstr (error->message, bad_inputs[i].message) == NULL)
+        g_error ("%s (file): expected \"%s\" in \"%s\"", bad_inputs[i].name, bad_inputs[i].message, error->message);
+    }
+
+  /* a file that gunzips to more than the limit, read through the window */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MsProfile) profile = NULL;
+
+    g_file_set_contents (path, g_bytes_get_data (gz, NULL), g_bytes_get_size (gz), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (bytes), >, 256 * 1024);
+    ms_profile_reader_set_max_input (256 * 1024);
+    profile = ms_profile_new_from_file (file, NULL, &error);
+    ms_profile_reader_set_max_input (0);
+    g_assert_null (profile);
+    g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE);
+    g_assert_cmpstr (error->message, ==, "gzip: the data decompresses to more than 262144 bytes, the limit for a profile or session file");
+  }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MsProfile) profile = NULL;
+    g_autofree char *message = g_strdup_printf ("gzip: the compressed data is truncated after %" G_GSIZE_FORMAT " bytes",
+                                                g_bytes_get_size (gz) / 2);
+
+    g_file_set_contents (path, g_bytes_get_data (gz, NULL), g_bytes_get_size (gz) / 2, &error);
+    g_assert_no_error (error);
+    profile = ms_profile_new_from_file (file, NULL, &error);
+    g_assert_null (profile);
+    g_assert_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED);
+    g_assert_cmpstr (error->message, ==, message);
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -638,6 +880,9 @@ main (int   argc,
   g_test_add_func ("/memscope/profile/gzip-limit", test_gzip_limit);
   g_test_add_func ("/memscope/profile/file-limit", test_file_limit);
   g_test_add_func ("/memscope/profile/bad-generated", test_bad_generated);
+  g_test_add_func ("/memscope/profile/stream-windows", test_stream_windows);
+  g_test_add_func ("/memscope/profile/stream-files", test_stream_files);
+  g_test_add_func ("/memscope/profile/stream-errors", test_stream_errors);
 
   return g_test_run ();
 }

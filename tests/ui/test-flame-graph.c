@@ -249,6 +249,117 @@ test_search (Fixture       *fixture,
   g_assert_cmpuint (ms_flame_graph_get_n_matches (fixture->graph), ==, expected);
 }
 
+/* The node under (@x, row @depth) by a plain scan of every node, as the
+ * graph draws them: an ancestor of the zoomed node fills its row; below, a
+ * node of the zoomed subtree holds x when x is within its extent. */
+static guint
+scan_node_at (MsFlameTree *tree,
+              guint        zoom,
+              double       x,
+              guint        depth)
+{
+  guint n_nodes;
+  const MsFlameNode *nodes = ms_flame_tree_get_nodes (tree, &n_nodes);
+  const MsFlameNode *z = &nodes[zoom];
+
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      gboolean ancestor = zoom >= i && zoom < nodes[i].subtree_end;
+      gboolean inside = i >= zoom && i < z->subtree_end;
+      double cx, cw;
+
+      if (nodes[i].depth != depth || !(ancestor || inside))
+        continue;
+      if (ancestor)
+        return i;
+      cx = (double)(nodes[i].start_bytes - z->start_bytes) / z->total_bytes * WIDTH;
+      cw = (double)nodes[i].total_bytes / z->total_bytes * WIDTH;
+      if (x >= cx && x < cx + cw)
+        return i;
+    }
+
+  return MS_FLAME_GRAPH_NO_NODE;
+}
+
+/* Every half pixel of every row, zoomed and not, top-down and bottom-up,
+ * against the plain scan. */
+static void
+test_hit_testing_everywhere (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(MsProfile) profile = ms_test_load_fixture_profile ();
+  g_autoptr(MsFlameTree) bottom_up = NULL;
+  MsFlameTreeOptions options;
+  MsFlameTree *trees[2];
+  guint row_height = ms_flame_graph_get_row_height (fixture->graph);
+
+  ms_flame_tree_options_init (&options);
+  options.direction = MS_FLAME_DIRECTION_BOTTOM_UP;
+  bottom_up = ms_flame_tree_new (profile, &options);
+  trees[0] = fixture->tree;
+  trees[1] = bottom_up;
+
+  for (guint t = 0; t < G_N_ELEMENTS (trees); t++)
+    {
+      const MsFlameNode *nodes = ms_flame_tree_get_nodes (trees[t], NULL);
+      guint zooms[2] = { 0, 0 };
+      guint n_found = 0;
+
+      ms_flame_graph_set_tree (fixture->graph, trees[t]);
+      /* the second child of the root's heaviest child, or that child */
+      zooms[1] = nodes[0].n_children > 0 ? 1 : 0;
+      if (zooms[1] != 0 && nodes[1].n_children > 1)
+        zooms[1] = nodes[2].subtree_end;
+
+      for (guint k = 0; k < G_N_ELEMENTS (zooms); k++)
+        {
+          ms_flame_graph_zoom_to_node (fixture->graph, zooms[k]);
+          g_assert_cmpuint (ms_flame_graph_get_zoom_node (fixture->graph), ==, zooms[k]);
+          for (guint depth = 0; depth <= ms_flame_tree_get_max_depth (trees[t]) + 1; depth++)
+            for (double x = 0; x < WIDTH; x += 0.5)
+              {
+                guint want = scan_node_at (trees[t], zooms[k], x, depth);
+
+                g_assert_cmpuint (ms_flame_graph_get_node_at (fixture->graph, x, depth * row_height + 1),
+                                  ==, want);
+                n_found += want != MS_FLAME_GRAPH_NO_NODE;
+              }
+        }
+      g_assert_cmpuint (n_found, >, WIDTH * 4);
+    }
+}
+
+/* Search is by the casefolded label, whichever case the query has. */
+static void
+test_search_bottom_up (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(MsProfile) profile = ms_test_load_fixture_profile ();
+  g_autoptr(MsFlameTree) bottom_up = NULL;
+  MsFlameTreeOptions options;
+  const char *queries[] = { "new()", "NEW()", "chromium", "0x", "ChromeMain", "cHROMEmAIN" };
+
+  ms_flame_tree_options_init (&options);
+  options.direction = MS_FLAME_DIRECTION_BOTTOM_UP;
+  bottom_up = ms_flame_tree_new (profile, &options);
+  ms_flame_graph_set_tree (fixture->graph, bottom_up);
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autofree char *lower = g_ascii_strdown (queries[q], -1);
+      guint expected = 0;
+
+      for (guint i = 0; i < ms_flame_tree_get_n_nodes (bottom_up); i++)
+        {
+          g_autofree char *label = g_ascii_strdown (ms_flame_tree_get_node_label (bottom_up, i), -1);
+
+          expected += strstr (label, lower) != NULL;
+        }
+      ms_flame_graph_set_search_text (fixture->graph, queries[q]);
+      g_assert_cmpuint (ms_flame_graph_get_n_matches (fixture->graph), ==, expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -261,6 +372,10 @@ main (int   argc,
               fixture_setup, test_zoom, fixture_teardown);
   g_test_add ("/memscope/ui/flame-graph/search", Fixture, NULL,
               fixture_setup, test_search, fixture_teardown);
+  g_test_add ("/memscope/ui/flame-graph/hit-testing-everywhere", Fixture, NULL,
+              fixture_setup, test_hit_testing_everywhere, fixture_teardown);
+  g_test_add ("/memscope/ui/flame-graph/search-bottom-up", Fixture, NULL,
+              fixture_setup, test_search_bottom_up, fixture_teardown);
 
   return g_test_run ();
 }
