@@ -13,6 +13,7 @@ fixtures=${MEMSCOPE_FIXTURES:-$top/../shared/fixtures/chromium-156}
 
 # Prints one line a harness, "FUZZ NAME: ok" or "FUZZ NAME: FAIL why", and exits non-zero
 # when any harness failed, when none was found, or when the build failed.
+mkdir -p "$(dirname "$build")"
 wipe=()
 [ -f "$build/build.ninja" ] && wipe=(--wipe)
 # UBSan findings abort the harness (no recovery), so they fail the run like ASan's.

@@ -44,7 +44,8 @@ if ! "$top/build-aux/install-deps.sh"; then
 fi
 
 # Every tool a stage needs; a missing one is a failure, never a silently smaller suite.
-for tool in meson ninja "$python" chromium xvfb-run valgrind desktop-file-validate appstreamcli clang; do
+for tool in meson ninja "$python" chromium xvfb-run valgrind desktop-file-validate appstreamcli clang \
+            xmllint update-mime-database gio gsettings flatpak-builder msgmerge msgfmt glib-compile-schemas; do
   command -v "$tool" >/dev/null || fail "tools: $tool is not installed"
 done
 

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "ms-browser-launcher.h"
+#include "ms-browser-launcher-private.h"
 #include "ms-cdp-error.h"
 
 #define POLL_INTERVAL_MS       50
@@ -43,6 +44,7 @@ static const char * const browser_names[] = {
   "microsoft-edge-stable",
   "brave-browser",
   "brave",
+  NULL,  /* for g_strjoinv() */
 };
 
 /* The tail of the browser's stdout and stderr. Reading it never stops while the browser
@@ -238,17 +240,39 @@ ms_browser_launcher_find_browser (const char  *preferred,
       return NULL;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (browser_names); i++)
+  for (guint i = 0; browser_names[i] != NULL; i++)
     {
       if ((path = resolve_program (browser_names[i])))
         return path;
     }
 
   joined = g_strjoinv (", ", (char **) browser_names);
-  g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_BROWSER_NOT_FOUND,
-               "No Chromium-family browser found (tried $MEMSCOPE_BROWSER, then %s on $PATH); "
-               "install Chromium or set MEMSCOPE_BROWSER to its path", joined);
+  ms_browser_launcher_set_not_found_error (error, ms_browser_launcher_in_flatpak (), joined);
   return NULL;
+}
+
+gboolean
+ms_browser_launcher_in_flatpak (void)
+{
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
+
+void
+ms_browser_launcher_set_not_found_error (GError     **error,
+                                         gboolean     in_flatpak,
+                                         const char  *tried)
+{
+  if (in_flatpak)
+    g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_BROWSER_NOT_FOUND,
+                 "Memscope runs in a Flatpak sandbox, where it cannot start the browsers "
+                 "installed on this computer. Start one yourself with “chromium "
+                 "--remote-debugging-port=9222 --js-flags=--expose-gc "
+                 "--user-data-dir=/tmp/memscope-profile” (the same switches work for Chrome, "
+                 "Edge and Brave), then connect to 127.0.0.1:9222");
+  else
+    g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_BROWSER_NOT_FOUND,
+                 "No Chromium-family browser found (tried $MEMSCOPE_BROWSER, then %s on $PATH); "
+                 "install Chromium or set MEMSCOPE_BROWSER to its path", tried);
 }
 
 /* The command line */

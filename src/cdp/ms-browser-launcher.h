@@ -20,6 +20,10 @@ G_DECLARE_FINAL_TYPE (MsBrowserLauncher, ms_browser_launcher, MS, BROWSER_LAUNCH
  * MS_CDP_ERROR_BROWSER_NOT_FOUND listing what was tried. */
 char              *ms_browser_launcher_find_browser   (const char          *preferred,
                                                        GError             **error);
+/* TRUE inside a Flatpak sandbox (/.flatpak-info exists), where the host's browsers can be
+ * neither found nor started; the search above then fails with a message that says how to
+ * start a browser on the host and connect to it. */
+gboolean           ms_browser_launcher_in_flatpak     (void);
 
 MsBrowserLauncher *ms_browser_launcher_new            (void);
 /* Path or program name; NULL means search (see above). */

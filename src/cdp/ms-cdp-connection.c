@@ -12,6 +12,7 @@
 #include "ms-cdp-connection-private.h"
 #include "ms-cdp-error.h"
 #include "ms-cdp-message-private.h"
+#include "ms-cdp-websocket-private.h"
 
 /* Replies and events above this size are decoded on a worker thread so that a 40 MB
  * profile does not stall the main loop of a window that refreshes live. */
@@ -53,7 +54,6 @@ struct _MsCdpConnection
   GObject                  parent_instance;
 
   char                    *url;
-  SoupSession             *session;
   SoupWebsocketConnection *ws;
   GMainContext            *context;
 
@@ -475,7 +475,9 @@ on_closed (SoupWebsocketConnection *ws,
 
   g_object_ref (self);
 
-  if (self->ws_error != NULL &&
+  if (g_error_matches (self->ws_error, MS_CDP_ERROR, MS_CDP_ERROR_TOO_LARGE))
+    error = g_error_copy (self->ws_error);
+  else if (self->ws_error != NULL &&
       self->ws_error->domain == SOUP_WEBSOCKET_ERROR &&
       self->ws_error->code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
     error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_TOO_LARGE,
@@ -516,7 +518,6 @@ ms_cdp_connection_dispose (GObject *object)
     }
 
   g_clear_object (&self->ws);
-  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (ms_cdp_connection_parent_class)->dispose (object);
 }
@@ -635,41 +636,6 @@ ms_cdp_connection_init (MsCdpConnection *self)
 static void
 send_inspector_enable (MsCdpConnection *self);
 
-static GError *
-translate_connect_error (GError      *error,
-                         SoupMessage *msg,
-                         const char  *url)
-{
-  guint status = soup_message_get_status (msg);
-
-  if (status == SOUP_STATUS_FORBIDDEN)
-    return g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_FORBIDDEN,
-                        "The browser refused the DevTools connection to %s (HTTP 403). "
-                        "It rejects clients from other origins: restart it with "
-                        "--remote-allow-origins=* or let Memscope launch it",
-                        url);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CONNECTION_REFUSED,
-                        "Nothing is listening at %s: is the browser running with "
-                        "--remote-debugging-port?", url);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_TIMED_OUT,
-                        "Connecting to %s timed out", url);
-
-  if (status != 0 && status != SOUP_STATUS_SWITCHING_PROTOCOLS)
-    return g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_HTTP,
-                        "The DevTools handshake at %s failed with HTTP %u %s",
-                        url, status, soup_message_get_reason_phrase (msg) ?: "");
-
-  return g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                      "Could not open the DevTools connection to %s: %s", url, error->message);
-}
-
 static void
 websocket_connect_cb (GObject      *object,
                       GAsyncResult *result,
@@ -677,18 +643,15 @@ websocket_connect_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   MsCdpConnection *self = g_task_get_source_object (task);
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   SoupWebsocketConnection *ws;
 
-  ws = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  ws = ms_cdp_websocket_connect_finish (result, &error);
   if (ws == NULL)
     {
-      GError *translated = translate_connect_error (error, msg, self->url);
-
-      self->failure = g_error_copy (translated);
+      self->failure = g_error_copy (error);
       set_state (self, MS_CDP_TARGET_STATE_CLOSED);
-      g_task_return_error (task, translated);
+      g_task_return_error (task, error);
       return;
     }
 
@@ -725,7 +688,6 @@ ms_cdp_connection_new_async (const char          *ws_url,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) error = NULL;
-  SoupMessage *msg;
 
   g_return_if_fail (ws_url != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -745,17 +707,10 @@ ms_cdp_connection_new_async (const char          *ws_url,
       return;
     }
 
-  self->session = g_object_new (SOUP_TYPE_SESSION,
-                                "user-agent", "Memscope/" PACKAGE_VERSION,
-                                "timeout", 30,
-                                NULL);
-  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  g_task_set_task_data (task, msg, g_object_unref);
-
-  soup_session_websocket_connect_async (self->session, msg,
-                                        NULL /* no Origin, on purpose */,
-                                        NULL, G_PRIORITY_DEFAULT, cancellable,
-                                        websocket_connect_cb, g_object_ref (task));
+  /* Our own handshake: the stream under the WebSocket must be ours to guard, and no
+   * system proxy may stand between us and a DevTools port. No Origin, on purpose. */
+  ms_cdp_websocket_connect_async (uri, "Memscope/" PACKAGE_VERSION, 30, self->max_message_size,
+                                  cancellable, websocket_connect_cb, g_object_ref (task));
 }
 
 MsCdpConnection *
@@ -824,7 +779,10 @@ ms_cdp_connection_set_max_message_size (MsCdpConnection *self,
 
   self->max_message_size = max_size;
   if (self->ws != NULL)
-    soup_websocket_connection_set_max_incoming_payload_size (self->ws, max_size);
+    {
+      soup_websocket_connection_set_max_incoming_payload_size (self->ws, max_size);
+      ms_cdp_websocket_set_max_message_size (self->ws, max_size);
+    }
 }
 
 guint

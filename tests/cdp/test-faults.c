@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/resource.h>
+#include <stdlib.h>
 
 #include "ms-cdp-connection.h"
 #include "ms-cdp-error.h"
@@ -90,42 +90,154 @@ finish_call (Fixture  *f,
   return result;
 }
 
+/* Peak resident memory since the last reset_peak_rss(), from VmHWM. */
 static glong
 peak_rss_kib (void)
 {
-  struct rusage usage;
+  g_autofree char *status = NULL;
+  const char *line;
 
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "\nVmHWM:");
+  g_assert_nonnull (line);
+  return strtol (line + strlen ("\nVmHWM:"), NULL, 10);
 }
 
+/* Writing 5 to clear_refs resets VmHWM to the current RSS: so that one test's peak
+ * never masks the next one's. */
+static void
+reset_peak_rss (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents_full ("/proc/self/clear_refs", "5", 1, G_FILE_SET_CONTENTS_NONE, 0644, &error);
+  g_assert_no_error (error);
+}
+
+#define FLOOD_CHUNK (1024 * 1024)
+
+/* A peer that sends @n_frames text frames of @frame_size bytes each, all one message
+ * (the first a text frame, the others continuations, the last with FIN), as fast as
+ * the socket takes them, from a thread; it stops when the client hangs up. */
+typedef struct
+{
+  GOutputStream *out;
+  guint          n_frames;
+  guint64        frame_size;
+  guint64        sent;         /* bytes written, headers included */
+} Flood;
+
+static gpointer
+flood_writer (gpointer data)
+{
+  Flood *flood = data;
+  g_autofree char *chunk = g_malloc (FLOOD_CHUNK);
+
+  memset (chunk, ' ', FLOOD_CHUNK);
+  for (guint i = 0; i < flood->n_frames; i++)
+    {
+      guint8 header[10];
+      guint64 left = flood->frame_size;
+
+      header[0] = (i + 1 == flood->n_frames ? 0x80 : 0x00) | (i == 0 ? 0x01 : 0x00);
+      header[1] = 127;
+      for (int b = 0; b < 8; b++)
+        header[2 + b] = (flood->frame_size >> (56 - 8 * b)) & 0xff;
+      if (!g_output_stream_write_all (flood->out, header, sizeof header, NULL, NULL, NULL))
+        return NULL;
+      flood->sent += sizeof header;
+
+      while (left > 0)
+        {
+          gsize n = MIN (left, FLOOD_CHUNK);
+
+          if (!g_output_stream_write_all (flood->out, chunk, n, NULL, NULL, NULL))
+            return NULL;
+          flood->sent += n;
+          left -= n;
+        }
+    }
+
+  return NULL;
+}
+
+static void
+start_flood (Fixture *f,
+             Flood   *flood)
+{
+  flood->out = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (f->peer->ws));
+  f->writer = g_thread_new ("flood-peer", flood_writer, flood);
+}
+
+/* The peer sends all of the 300 MB it announced (far more than the 64 MiB bound
+ * below): the client must refuse the frame from its header and never buffer it. */
 static void
 test_reply_over_limit_300mb (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) result = NULL;
-  g_autofree char *chunk = g_malloc (1024 * 1024);
-  guint8 header[10];
-  gsize header_len;
-  glong rss_before = peak_rss_kib ();
+  Flood flood = { NULL, 1, 300u * 1000u * 1000u, 0 };
+  glong rss_before;
   gint64 id;
 
   id = send_call (f, "Memory.getSamplingProfile", 30);
   g_assert_cmpint (id, >, 0);
 
-  /* A frame that announces 300 MB, over the 256 MiB limit: the client must refuse it
-   * from the header, not buffer it. */
-  header_len = cdp_test_frame_header (300u * 1000u * 1000u, header);
-  cdp_test_peer_write_raw (f->peer, header, header_len);
-  memset (chunk, ' ', 1024 * 1024);
-  cdp_test_peer_write_raw (f->peer, chunk, 1024 * 1024);
+  reset_peak_rss ();
+  rss_before = peak_rss_kib ();
+  start_flood (f, &flood);
 
   result = finish_call (f, &error);
   g_assert_null (result);
   g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==,
+                   "The browser sent a message larger than the limit of 268435456 bytes "
+                   "(300000000 bytes announced in 1 frame); the connection was closed");
   g_assert_cmpint (ms_cdp_connection_get_state (f->conn), ==, MS_CDP_TARGET_STATE_CLOSED);
-  g_test_message ("peak RSS before %ld KiB, after %ld KiB", rss_before, peak_rss_kib ());
+
+  g_thread_join (g_steal_pointer (&f->writer));
+  g_test_message ("peak RSS grew by %ld KiB; the peer got %" G_GUINT64_FORMAT
+                  " of %" G_GUINT64_FORMAT " bytes out", peak_rss_kib () - rss_before,
+                  flood.sent, flood.frame_size + 10);
   g_assert_cmpint (peak_rss_kib () - rss_before, <, 64 * 1024);
+  g_assert_cmpuint (flood.sent, <, flood.frame_size);
+}
+
+/* 2 GiB in 16 frames of 128 MiB, each under the per-frame limit: libsoup 3.2 would
+ * assemble all of them. The client must refuse the message at the header that takes it
+ * past 256 MiB (the third), before the rest is sent or stored. */
+static void
+test_fragmented_2gb (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  Flood flood = { NULL, 16, 128u * 1024u * 1024u, 0 };
+  guint64 message_size = flood.n_frames * flood.frame_size;
+  glong rss_before;
+  glong growth;
+
+  send_call (f, "Memory.getSamplingProfile", 60);
+
+  reset_peak_rss ();
+  rss_before = peak_rss_kib ();
+  start_flood (f, &flood);
+
+  result = finish_call (f, &error);
+  g_assert_null (result);
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==,
+                   "The browser sent a message larger than the limit of 268435456 bytes "
+                   "(402653184 bytes announced in 3 frames); the connection was closed");
+  g_assert_cmpint (ms_cdp_connection_get_state (f->conn), ==, MS_CDP_TARGET_STATE_CLOSED);
+
+  g_thread_join (g_steal_pointer (&f->writer));
+  growth = peak_rss_kib () - rss_before;
+  g_test_message ("peak RSS grew by %ld KiB for a %" G_GUINT64_FORMAT " byte message; the peer "
+                  "got %" G_GUINT64_FORMAT " bytes out", growth, message_size, flood.sent);
+
+  /* What the limit lets in (two frames) is held; the rest is never read. */
+  g_assert_cmpint (growth, <, (glong) (message_size / 2 / 1024));
+  g_assert_cmpuint (flood.sent, <, message_size / 4);
 }
 
 static void
@@ -301,21 +413,105 @@ test_deep_nesting (Fixture *f, gconstpointer data)
   g_assert_cmpint (ms_cdp_connection_get_state (f->conn), ==, MS_CDP_TARGET_STATE_CONNECTED);
 }
 
+/* A system proxy that sees every connection made through the default resolver: the
+ * environment below points all of them here. The DevTools client must never use it. */
+static guint proxy_hits;
+
+static gboolean
+on_proxy_incoming (GSocketService    *service,
+                   GSocketConnection *connection,
+                   GObject           *source_object,
+                   gpointer           user_data)
+{
+  proxy_hits++;
+  return TRUE;
+}
+
+static GSocketService *
+start_fake_system_proxy (void)
+{
+  GSocketService *service = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_proxy_incoming), NULL);
+  g_socket_service_start (service);
+
+  url = g_strdup_printf ("http://127.0.0.1:%u",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
+  g_setenv ("http_proxy", url, TRUE);
+  g_setenv ("https_proxy", url, TRUE);
+  g_setenv ("all_proxy", url, TRUE);
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("NO_PROXY");
+  return service;
+}
+
+static void
+got_control (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Every connection of the tests above went straight to the peer, while an ordinary
+ * client of the same process goes through the proxy. */
+static void
+test_no_proxy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/json/version", f->peer->port);
+  gboolean done = FALSE;
+
+  g_assert_cmpuint (proxy_hits, ==, 0);
+
+  g_socket_client_connect_to_uri_async (client, url, 80, cancellable, got_control, &done);
+  while (!done && proxy_hits == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (cancellable);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (proxy_hits == 0)
+    {
+      g_test_skip ("this system's proxy resolver ignores $http_proxy, so a proxied client "
+                   "cannot be told from a direct one");
+      return;
+    }
+  g_assert_cmpuint (proxy_hits, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GSocketService) proxy = NULL;
+
+  /* Before anything asks for the default proxy resolver. */
+  proxy = start_fake_system_proxy ();
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
   g_test_add ("/memscope/faults/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
-  /* First, so that the peak-RSS reading is not masked by earlier tests. */
   ADD ("reply-over-limit-300mb", test_reply_over_limit_300mb);
+  ADD ("fragmented-2gb", test_fragmented_2gb);
   ADD ("close-mid-message", test_close_mid_message);
   ADD ("slow-peer", test_slow_peer);
   ADD ("slow-peer-past-timeout", test_slow_peer_past_timeout);
   ADD ("event-flood", test_event_flood);
   ADD ("deep-nesting", test_deep_nesting);
+  ADD ("no-proxy", test_no_proxy);
 #undef ADD
 
   return g_test_run ();

@@ -553,41 +553,105 @@ test_counters_ws (void)
   g_assert_cmpint (int_member (sample, "nodes"), ==, expected.nodes);
 }
 
+/* The test's own leak-detection counters of @page, after leak-prep's full GC. */
+static GArray *
+own_leak_counters (PageId page)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(JsonObject) prepared = NULL;
+  GAsyncResult *slot = NULL;
+  GArray *counters;
+
+  prepared = call (browser.conns[page], "Memory.prepareForLeakDetection", NULL, &error);
+  g_assert_no_error (error);
+  ms_cdp_memory_get_dom_counters_for_leak_detection_async (browser.conns[page], NULL, got_result,
+                                                           &slot);
+  r = wait_result (&slot);
+  counters = ms_cdp_memory_get_dom_counters_for_leak_detection_finish (browser.conns[page], r,
+                                                                      &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counters->len, >, 0);
+
+  return counters;
+}
+
+static gint64
+own_count (GArray     *counters,
+           const char *name)
+{
+  for (guint i = 0; i < counters->len; i++)
+    {
+      const MsCdpDomCounter *counter = &g_array_index (counters, MsCdpDomCounter, i);
+
+      if (g_str_equal (counter->name, name))
+        return counter->count;
+    }
+
+  g_error ("the browser reports no counter %s", name);
+}
+
+/* `leak-counters --json` gives every counter the browser has, each with the value the
+ * test reads itself (when it holds still around the program's reading), and counts
+ * the nodes the page then builds. */
 static void
 test_leak_counters (void)
 {
   g_autofree char *out = NULL;
+  g_autofree char *more_out = NULL;
   g_autofree char *text_out = NULL;
+  g_autofree char *built = NULL;
+  g_autofree char *dropped = NULL;
   g_autoptr(JsonObject) sample = NULL;
-  g_autoptr(GAsyncResult) r = NULL;
-  g_autoptr(GArray) expected = NULL;
+  g_autoptr(JsonObject) more = NULL;
+  g_autoptr(GArray) before = NULL;
+  g_autoptr(GArray) after = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) prepared = NULL;
-  GAsyncResult *slot = NULL;
+  guint n_stable = 0;
 
-  prepared = call (browser.conns[PAGE_CLEAN], "Memory.prepareForLeakDetection", NULL, &error);
-  g_assert_no_error (error);
-  ms_cdp_memory_get_dom_counters_for_leak_detection_async (browser.conns[PAGE_CLEAN], NULL,
-                                                           got_result, &slot);
-  r = wait_result (&slot);
-  expected = ms_cdp_memory_get_dom_counters_for_leak_detection_finish (browser.conns[PAGE_CLEAN],
-                                                                      r, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (expected->len, >, 0);
-
+  before = own_leak_counters (PAGE_CLEAN);
   g_assert_cmpint (run_cli (&out, NULL, "leak-counters", "--target", "clean.html", "--json", NULL),
                    ==, CLI_EXIT_OK);
+  after = own_leak_counters (PAGE_CLEAN);
+
   sample = parse_object (out);
   g_assert_true (json_object_has_member (sample, "timestamp"));
-  g_assert_cmpuint (json_object_get_size (sample), ==, expected->len + 1);
-  for (guint i = 0; i < expected->len; i++)
+  g_assert_cmpuint (json_object_get_size (sample), ==, before->len + 1);
+  for (guint i = 0; i < before->len; i++)
     {
-      const MsCdpDomCounter *counter = &g_array_index (expected, MsCdpDomCounter, i);
+      const MsCdpDomCounter *counter = &g_array_index (before, MsCdpDomCounter, i);
+      gint64 later = own_count (after, counter->name);
 
       g_assert_true (json_object_has_member (sample, counter->name));
-      (void) int_member (sample, counter->name);
+      if (counter->count == later)
+        {
+          g_assert_cmpint (int_member (sample, counter->name), ==, counter->count);
+          n_stable++;
+        }
+      else
+        g_test_message ("%s moved from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+                        " around the reading: not compared", counter->name, (gint64) counter->count,
+                        later);
     }
+  /* the pages are idle after a full GC: their nodes and documents hold still */
+  g_assert_cmpint (own_count (before, "live_nodes"), ==, own_count (after, "live_nodes"));
+  g_assert_cmpint (own_count (before, "live_documents"), ==, own_count (after, "live_documents"));
   g_assert_cmpint (int_member (sample, "live_documents"), >=, 1);
+  g_assert_cmpuint (n_stable, >=, 2);
+
+  /* the page keeps N_DIVS divs, each with its text node: that many more nodes */
+  built = evaluate (PAGE_CLEAN, "window.kept = []; for (let i = 0; i < " G_STRINGIFY (N_DIVS)
+                    "; i++) { const d = document.createElement('div'); d.textContent = 'x';"
+                    " window.kept.push(d); } window.kept.length", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (built, ==, G_STRINGIFY (N_DIVS));
+  g_assert_cmpint (run_cli (&more_out, NULL, "leak-counters", "--target", "clean.html", "--json",
+                            NULL), ==, CLI_EXIT_OK);
+  more = parse_object (more_out);
+  g_assert_cmpint (int_member (more, "live_nodes") - int_member (sample, "live_nodes"), ==,
+                   N_DIVS * NODES_PER_DIV);
+  dropped = evaluate (PAGE_CLEAN, "delete window.kept", &error);
+  g_assert_no_error (error);
 
   g_assert_cmpint (run_cli (&text_out, NULL, "leak-counters", "--target", "clean.html", NULL), ==,
                    CLI_EXIT_OK);
@@ -1090,6 +1154,86 @@ test_purge (void)
   g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL);
 }
 
+/* GET @url from the test's own HTTP client; the status (0 when nothing answered) and
+ * the body. */
+static guint
+http_get (const char  *url,
+          char       **body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, got_result, &slot);
+  r = wait_result (&slot);
+  bytes = soup_session_send_and_read_finish (session, r, &error);
+  if (bytes == NULL)
+    {
+      g_test_message ("GET %s: %s", url, error->message);
+      return 0;
+    }
+  if (body != NULL)
+    *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  return soup_message_get_status (message);
+}
+
+/* `launch` prints an endpoint whose DevTools answer, with the page asked for open,
+ * and Ctrl-C stops that browser: afterwards nothing answers there. */
+static void
+test_launch (void)
+{
+  const char *args[] = { "launch", "--headless", "--url", browser.urls[PAGE_CLEAN], NULL };
+  g_autoptr(GSubprocess) process = cli_test_spawn (args);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *version_url = NULL, *list_url = NULL;
+  g_autofree char *version = NULL, *list = NULL;
+  g_autoptr(JsonObject) version_object = NULL;
+  g_autoptr(GRegex) shape = g_regex_new ("^127\\.0\\.0\\.1:[0-9]+$", 0, 0, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) targets = NULL;
+  gboolean page_open = FALSE;
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  endpoint = cli_test_read_line (lines, 120);
+  g_assert_nonnull (endpoint);
+  g_assert_true (g_regex_match (shape, endpoint, 0, NULL));
+  /* a browser of its own, not the one this test runs */
+  g_assert_cmpstr (endpoint, !=, browser.endpoint_text);
+
+  version_url = g_strdup_printf ("http://%s/json/version", endpoint);
+  g_assert_cmpuint (http_get (version_url, &version), ==, 200);
+  version_object = parse_object (version);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (version_object,
+                                                                  "webSocketDebuggerUrl"),
+                                   "ws://127.0.0.1:"));
+  g_assert_nonnull (strstr (json_object_get_string_member (version_object, "Browser"), "/"));
+
+  /* the page asked for is one of its targets */
+  list_url = g_strdup_printf ("http://%s/json/list", endpoint);
+  g_assert_cmpuint (http_get (list_url, &list), ==, 200);
+  targets = json_from_string (list, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (targets)); i++)
+    {
+      JsonObject *target = json_array_get_object_element (json_node_get_array (targets), i);
+
+      page_open |= g_strcmp0 (json_object_get_string_member (target, "url"),
+                              browser.urls[PAGE_CLEAN]) == 0;
+    }
+  g_assert_true (page_open);
+
+  /* Ctrl-C: a clean exit, and the browser is gone when it returns */
+  g_subprocess_send_signal (process, SIGINT);
+  g_assert_cmpint (cli_test_wait (process, 60), ==, CLI_EXIT_OK);
+  g_assert_cmpuint (http_get (version_url, NULL), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1119,6 +1263,7 @@ main (int    argc,
   g_test_add_func ("/memscope/cli/browser/record-interrupt", test_record_interrupt);
   g_test_add_func ("/memscope/cli/browser/record-target-closes", test_record_target_closes);
   g_test_add_func ("/memscope/cli/browser/purge", test_purge);
+  g_test_add_func ("/memscope/cli/browser/launch", test_launch);
 
   status = g_test_run ();
   browser_stop ();

@@ -11,7 +11,9 @@ schema of the app id, the MIME definition of the metainfo's media types, a messa
 catalogue per language in po/LINGUAS for the metainfo's gettext domain, and the demo
 page the programs open. Each named file must be installed, and each installed file
 must be named. Flatpak exports only files that start with the app id, so every desktop
-file, metainfo, icon and MIME definition must."""
+file, metainfo, icon and MIME definition must. The metainfo's screenshots must be files
+of this repository (by their URL on its main branch) and its newest release this
+version, dated and described."""
 
 import configparser
 import json
@@ -58,7 +60,7 @@ def main():
         manifest = json.load(f)
     app_id = manifest["id"]
 
-    print("1..9")
+    print("1..11")
     results = []
 
     def check(ok, what):
@@ -92,6 +94,21 @@ def main():
               and manifest["command"] in binaries and domains == ["memscope"],
               f"the metainfo: id {meta_id!r}, launches {launchables!r}, binaries {binaries!r}, "
               f"gettext domain {domains!r}")
+        # The screenshot is served from this repository's main branch.
+        prefix_url = "https://raw.githubusercontent.com/memscope/memscope/main/"
+        source_root = os.path.dirname(os.path.dirname(os.path.abspath(manifest_path)))
+        images = [i.text for i in component.iter("image")] if component is not None else []
+        served = [i for i in images if i.startswith(prefix_url)
+                  and os.path.isfile(os.path.join(source_root, i[len(prefix_url):]))]
+        check(images and served == images, f"screenshots are files of this repository: {images!r}")
+        releases = [(r.get("version"), r.get("date"), r.find("description") is not None)
+                    for r in component.iter("release")] if component is not None else []
+        version = subprocess.run([meson, "introspect", "--projectinfo", build_dir],
+                                 capture_output=True, text=True, check=False).stdout
+        version = json.loads(version).get("version") if version else None
+        check(releases and releases[0][0] == version and releases[0][1] and releases[0][2],
+              f"the newest release is this version ({version!r}), dated and described: "
+              f"{releases!r}")
         named.update(f"bin/{b}" for b in binaries)
         named.update(f"share/applications/{l}" for l in launchables)
         for lang in read_linguas(linguas):
