@@ -183,19 +183,15 @@ complete_decoded (GTask   *task,
     g_task_return_error (task, error);
 }
 
+/* Decoding off the main thread. The worker tasks have no source object and hold no
+ * reference to the connection: whatever a worker thread drops last must never be the
+ * connection (its dispose would then run there, beside the main thread's use of the
+ * WebSocket). What references they need are taken and released on the main context. */
 typedef struct
 {
   GTask  *outer;
   GBytes *message;
 } ThreadedDecode;
-
-static void
-threaded_decode_free (ThreadedDecode *td)
-{
-  g_clear_object (&td->outer);
-  g_clear_pointer (&td->message, g_bytes_unref);
-  g_free (td);
-}
 
 static void
 threaded_decode_worker (GTask        *task,
@@ -204,10 +200,36 @@ threaded_decode_worker (GTask        *task,
                         GCancellable *cancellable)
 {
   ThreadedDecode *td = task_data;
+  const char *method = g_task_get_task_data (td->outer);
+  GError *error = NULL;
+  JsonObject *result;
 
-  /* GTask callbacks run on the outer task's context whatever thread returns it. */
-  complete_decoded (td->outer, td->message);
-  g_task_return_boolean (task, TRUE);
+  /* Only decode here; the outer task is completed on the main context. */
+  result = ms_cdp_message_decode_reply (td->message, method, &error);
+  if (result != NULL)
+    g_task_return_pointer (task, result, (GDestroyNotify) json_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+threaded_decode_done (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ThreadedDecode *td = user_data;
+  GError *error = NULL;
+  JsonObject *reply;
+
+  reply = g_task_propagate_pointer (G_TASK (result), &error);
+  if (reply != NULL)
+    g_task_return_pointer (td->outer, reply, (GDestroyNotify) json_object_unref);
+  else
+    g_task_return_error (td->outer, error);
+
+  g_object_unref (td->outer);
+  g_bytes_unref (td->message);
+  g_free (td);
 }
 
 static void
@@ -247,13 +269,13 @@ dispatch_reply (MsCdpConnection       *self,
     }
   else
     {
-      g_autoptr(GTask) worker = g_task_new (self, NULL, NULL, NULL);
       ThreadedDecode *td = g_new0 (ThreadedDecode, 1);
+      g_autoptr(GTask) worker = g_task_new (NULL, NULL, threaded_decode_done, td);
 
       td->outer = g_steal_pointer (&task);
       td->message = g_bytes_ref (message);
       g_task_set_source_tag (worker, dispatch_reply);
-      g_task_set_task_data (worker, td, (GDestroyNotify) threaded_decode_free);
+      g_task_set_task_data (worker, td, NULL);
       g_task_run_in_thread (worker, threaded_decode_worker);
     }
 }
@@ -406,8 +428,8 @@ event_decode_worker (GTask        *task,
 {
   Inbound *inbound = task_data;
 
-  /* The inbound stays queued (and the connection alive, through the task) until the
-   * task returns to the main context. */
+  /* The inbound stays queued (and the connection alive, through the reference the
+   * callback releases) until the task returns to the main context. */
   inbound->event_root = decode_event (inbound->message);
   g_task_return_boolean (task, TRUE);
 }
@@ -417,12 +439,13 @@ event_decoded_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  MsCdpConnection *self = MS_CDP_CONNECTION (object);
+  MsCdpConnection *self = user_data;   /* the reference taken for the worker */
   Inbound *inbound = g_task_get_task_data (G_TASK (result));
 
   inbound->ready = TRUE;
   self->n_threaded_events++;
   drain_inbox (self);
+  g_object_unref (self);
 }
 
 static void
@@ -439,7 +462,7 @@ on_message (SoupWebsocketConnection *ws,
       !inbound->scan.has_id && inbound->scan.has_method &&
       g_bytes_get_size (message) >= THREADED_PARSE_THRESHOLD)
     {
-      g_autoptr(GTask) worker = g_task_new (self, NULL, event_decoded_cb, NULL);
+      g_autoptr(GTask) worker = g_task_new (NULL, NULL, event_decoded_cb, g_object_ref (self));
 
       inbound->ready = FALSE;
       g_task_set_source_tag (worker, on_message);

@@ -33,7 +33,9 @@ typedef enum
   MS_CDP_TARGET_STATE_CLOSED,
 } MsCdpTargetState;
 
-/* 256 MiB: what Chromium itself may send in one message. */
+/* 256 MiB: what Chromium itself may send in one message. The limit holds for a whole
+ * message, however many frames it comes in; a larger one closes the connection with
+ * MS_CDP_ERROR_TOO_LARGE as soon as a frame header announces it. */
 #define MS_CDP_MAX_MESSAGE_SIZE (256u * 1024u * 1024u)
 /* A 41.7 MB profile took the browser 13.5 s to build; leave ample room. */
 #define MS_CDP_DEFAULT_TIMEOUT_SECONDS 120

@@ -34,45 +34,6 @@ typedef struct
   gint64  count;
 } MsCdpDomCounter;
 
-/* Memory.SamplingProfileNode: stack is leaf first, as the browser sends it. */
-typedef struct
-{
-  guint64  size;
-  guint64  total;
-  GStrv    stack;
-} MsCdpSample;
-
-/* Memory.Module */
-typedef struct
-{
-  char    *name;
-  char    *uuid;
-  guint64  base_address;
-  guint64  size;
-} MsCdpModule;
-
-#define MS_TYPE_CDP_SAMPLING_PROFILE (ms_cdp_sampling_profile_get_type ())
-typedef struct _MsCdpSamplingProfile MsCdpSamplingProfile;
-
-/* Memory.SamplingProfile */
-struct _MsCdpSamplingProfile
-{
-  /*< private >*/
-  gatomicrefcount ref_count;
-  /*< public >*/
-  GArray *samples;  /* MsCdpSample */
-  GArray *modules;  /* MsCdpModule */
-};
-
-GType                 ms_cdp_sampling_profile_get_type (void) G_GNUC_CONST;
-MsCdpSamplingProfile *ms_cdp_sampling_profile_ref      (MsCdpSamplingProfile *self);
-void                  ms_cdp_sampling_profile_unref    (MsCdpSamplingProfile *self);
-/* From the "profile" member's value. MS_CDP_ERROR_WRONG_SHAPE naming the member
- * (e.g. "samples[3].size: negative number -8"). */
-MsCdpSamplingProfile *ms_cdp_sampling_profile_new_from_json (JsonObject *profile,
-                                                             GError    **error);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsCdpSamplingProfile, ms_cdp_sampling_profile_unref)
-
 /* Result parsers, public so fixtures and tests can feed them a "result" object directly. */
 gboolean   ms_cdp_dom_counters_from_json   (JsonObject        *result,
                                             MsCdpDomCounters  *counters,
@@ -154,13 +115,8 @@ typedef enum
 
 const char *ms_cdp_profile_source_to_method (MsCdpProfileSource source);
 
-void      ms_cdp_memory_get_sampling_profile_async  (MsCdpConnection *conn, MsCdpProfileSource source,
-                                                     GCancellable *cancellable,
-                                                     GAsyncReadyCallback callback, gpointer user_data);
-MsCdpSamplingProfile *ms_cdp_memory_get_sampling_profile_finish (MsCdpConnection *conn,
-                                                                 GAsyncResult *result,
-                                                                 GError **error);
-/* The whole reply undecoded, for the analysis layer's fast reader. */
+/* The whole reply undecoded: profiles are read by the analysis layer's reader
+ * (ms_profile_new_from_bytes()), off the main thread. */
 void      ms_cdp_memory_get_sampling_profile_raw_async  (MsCdpConnection *conn, MsCdpProfileSource source,
                                                          GCancellable *cancellable,
                                                          GAsyncReadyCallback callback, gpointer user_data);

@@ -714,11 +714,11 @@ ms_cli_context_connect (MsCliContext       *self,
   ms_cdp_discovery_list_targets_async (discovery, self->cancellable, on_targets_listed, self);
 }
 
-MsSession *
-ms_cli_context_new_session (MsCliContext *self)
+MsLiveTarget *
+ms_cli_context_new_live_target (MsCliContext *self)
 {
-  MsCdpEndpoint *endpoint;
-  MsSession *session;
+  g_autoptr(GError) error = NULL;
+  MsLiveTarget *target;
 
   if (self->ws_text != NULL && self->target_selector != NULL)
     {
@@ -726,16 +726,22 @@ ms_cli_context_new_session (MsCliContext *self)
       return NULL;
     }
 
-  /* From --ws, only the host and port: the session connects to the URL's path there. */
-  endpoint = ms_cli_context_get_endpoint (self);
-  if (endpoint == NULL)
+  /* Parsed here first for the option's name in the message and the remote warning. */
+  if (ms_cli_context_get_endpoint (self) == NULL)
     return NULL;
 
-  session = ms_session_new (endpoint, self->ws_text ? self->ws_text : self->target_selector);
-  ms_session_set_timeout (session, self->timeout);
-  ms_session_set_reconnect_window (session, self->timeout);
+  target = ms_live_target_new_for_endpoint (self->ws_text ? self->ws_text :
+                                            self->endpoint_text ? self->endpoint_text :
+                                            MS_CLI_DEFAULT_ENDPOINT, &error);
+  if (target == NULL)
+    {
+      ms_cli_context_fail (self, error);
+      return NULL;
+    }
+  ms_live_target_set_timeout (target, self->timeout);
+  ms_live_target_set_reconnect_window (target, self->timeout);
 
-  return session;
+  return target;
 }
 
 /* Output */

@@ -13,7 +13,7 @@
 #include "ms-cdp-connection.h"
 #include "ms-cdp-discovery.h"
 #include "ms-cdp-endpoint.h"
-#include "ms-session.h"
+#include "ms-live-target.h"
 
 G_BEGIN_DECLS
 
@@ -107,10 +107,10 @@ void             ms_cli_context_connect            (MsCliContext        *self,
                                                     MsCliConnectedFunc   callback,
                                                     gpointer             user_data);
 MsCdpConnection *ms_cli_context_get_connection     (MsCliContext        *self);
-/* An MsSession for the target the global options name (--ws, else --target, else the
- * first page), --timeout as its call timeout and reconnect window. NULL after reporting
- * the error. */
-MsSession       *ms_cli_context_new_session        (MsCliContext        *self);
+/* A live target for the endpoint the global options name (--ws, else --endpoint), with
+ * --timeout as its call timeout and reconnect window; connect it to
+ * ms_cli_context_get_target_selector(). NULL after reporting the error. */
+MsLiveTarget    *ms_cli_context_new_live_target    (MsCliContext        *self);
 /* The target connected to, or NULL when --ws was used. */
 MsCdpTarget     *ms_cli_context_get_target         (MsCliContext        *self);
 /* The target's URL, else the WebSocket URL, for messages. */

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ms-browser-launcher.h"
 #include "ms-export.h"
 #include "ms-flame-tree.h"
 #include "ms-size-histogram.h"
@@ -26,8 +25,6 @@
 #include "ms-cli-recording.h"
 
 #define DEMO_PAGE_NAME "leaky-page.html"
-/* How the page's target is found among the browser's: a substring of its URL. */
-#define DEMO_PAGE_SELECTOR "/demo/" DEMO_PAGE_NAME
 #define DEMO_OUTPUT "demo.memscope"
 #define DEMO_DEFAULT_DURATION 10
 #define DEMO_PROFILE_INTERVAL 2
@@ -36,58 +33,18 @@
 #define DEMO_ALARM_MIN_BYTES (4 * 1024 * 1024)
 #define DEMO_TOP_STACKS 5
 #define DEMO_ALARM_FRAMES 3
-/* How long to look for the page's target once the browser is up. */
-#define TARGET_POLL_MS 100
 
 typedef struct
 {
   MsCliContext      *ctx;
-  MsBrowserLauncher *launcher;
-  MsCdpEndpoint     *endpoint;
-  MsCdpDiscovery    *discovery;
+  MsLiveTarget      *target;
   MsCliRecording    *recording;
-  GCancellable      *launch_cancellable;
   char              *page_url;
   char              *output;
   int                duration;
   gboolean           keep_browser;
-  guint              deadline_id;
-  guint              poll_id;
-  gint64             poll_deadline_us;
-  gboolean           timed_out;
-  gboolean           browser_started;
-  gboolean           stopping_browser;
   gboolean           waiting_for_ctrl_c;
 } Demo;
-
-static void look_for_page (Demo *self);
-
-/* The demo page: $MEMSCOPE_DATADIR, the source tree this was built from, the
- * installed data. */
-static char *
-find_demo_page (GError **error)
-{
-  const char *env = g_getenv ("MEMSCOPE_DATADIR");
-  const char *dirs[] = { env, MS_CLI_SOURCE_DATADIR, MS_CLI_INSTALL_DATADIR };
-  g_autoptr(GString) tried = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *path = NULL;
-
-      if (dirs[i] == NULL || *dirs[i] == '\0')
-        continue;
-      path = g_build_filename (dirs[i], "demo", DEMO_PAGE_NAME, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-      g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", path);
-    }
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "the demo page is not installed (tried %s); set MEMSCOPE_DATADIR to the folder "
-               "holding demo/" DEMO_PAGE_NAME, tried->str);
-  return NULL;
-}
 
 /* The report */
 
@@ -298,9 +255,9 @@ on_recorded (MsCliRecording *recording,
     }
 
   if (self->keep_browser && !ms_cli_context_get_interrupted (self->ctx) &&
-      ms_browser_launcher_is_running (self->launcher))
+      ms_live_target_get_browser_pid (self->target) != 0)
     {
-      g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
+      g_autofree char *where = ms_live_target_describe (self->target);
 
       printf ("\nThe browser keeps running with its DevTools at %s; press Ctrl-C to stop it.\n",
               where);
@@ -313,161 +270,28 @@ on_recorded (MsCliRecording *recording,
   ms_cli_context_exit (self->ctx, MS_CLI_EXIT_OK);
 }
 
+/* While recording, the recording notices and ends with an error. */
 static void
-on_exited (MsBrowserLauncher *launcher,
-           int                wait_status,
-           gpointer           user_data)
+on_target_state (MsLiveTarget *target,
+                 GParamSpec   *pspec,
+                 Demo         *self)
 {
-  Demo *self = user_data;
-
-  /* While recording, the session notices and the recording ends with an error. */
-  if (self->waiting_for_ctrl_c && !self->stopping_browser)
+  if (self->waiting_for_ctrl_c && ms_live_target_get_state (target) == MS_LIVE_TARGET_STATE_LOST)
     ms_cli_context_exit (self->ctx, MS_CLI_EXIT_OK);
 }
 
 static void
-start_recording (Demo *self)
+setup_recorder (MsRecorder *recorder,
+                gpointer    user_data)
 {
-  g_autoptr(MsSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-  MsRecorder *recorder;
+  Demo *self = user_data;
 
-  session = ms_session_new (self->endpoint, DEMO_PAGE_SELECTOR);
-  ms_session_set_timeout (session, ms_cli_context_get_timeout (self->ctx));
-  /* A browser of our own that closes does not come back. */
-  ms_session_set_reconnect_window (session, 0);
-
-  self->recording = ms_cli_recording_new (self->ctx, session);
-  ms_cli_recording_set_duration (self->recording, self->duration);
-  recorder = ms_cli_recording_get_recorder (self->recording);
   ms_recorder_set_sampling_interval (recorder, DEMO_SAMPLING_INTERVAL);
   ms_recorder_set_profile_interval (recorder, DEMO_PROFILE_INTERVAL);
   ms_recorder_set_counter_interval (recorder, DEMO_COUNTER_INTERVAL);
   ms_allocation_alarm_arm_bytes (ms_recorder_get_alarm (recorder), DEMO_ALARM_MIN_BYTES);
-
-  if (!ms_cli_recording_set_output (self->recording, self->output, &error))
-    {
-      ms_cli_context_fail (self->ctx, error);
-      return;
-    }
-
   if (isatty (STDERR_FILENO))
     fprintf (stderr, "Recording %s for %d s…\n", self->page_url, self->duration);
-  ms_cli_recording_start (self->recording, on_recorded, self);
-}
-
-static gboolean
-on_poll (gpointer user_data)
-{
-  Demo *self = user_data;
-
-  self->poll_id = 0;
-  look_for_page (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_targets (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Demo *self = user_data;
-  g_autoptr(GPtrArray) targets = NULL;
-  g_autoptr(MsCdpTarget) target = NULL;
-  g_autoptr(GError) error = NULL;
-
-  targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
-  if (!ms_cli_context_release (self->ctx))
-    return;
-
-  if (targets == NULL)
-    {
-      ms_cli_context_fail (self->ctx, error);
-      return;
-    }
-
-  target = ms_cdp_target_list_find (targets, DEMO_PAGE_SELECTOR, NULL);
-  if (target != NULL)
-    {
-      start_recording (self);
-      return;
-    }
-
-  if (g_get_monotonic_time () > self->poll_deadline_us)
-    {
-      ms_cli_context_failf (self->ctx, "the browser did not open %s within %u s", self->page_url,
-                            ms_cli_context_get_timeout (self->ctx));
-      return;
-    }
-
-  self->poll_id = g_timeout_add (TARGET_POLL_MS, on_poll, self);
-}
-
-/* The page's target can appear a moment after the DevTools port. */
-static void
-look_for_page (Demo *self)
-{
-  ms_cli_context_hold (self->ctx);
-  ms_cdp_discovery_list_targets_async (self->discovery, ms_cli_context_get_cancellable (self->ctx),
-                                       on_targets, self);
-}
-
-static void
-on_browser_started (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Demo *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  self->endpoint = ms_browser_launcher_start_finish (MS_BROWSER_LAUNCHER (object), result, &error);
-  g_clear_handle_id (&self->deadline_id, g_source_remove);
-  if (!ms_cli_context_release (self->ctx))
-    return;
-
-  if (self->endpoint == NULL)
-    {
-      if (self->timed_out)
-        ms_cli_context_failf (self->ctx, "the browser did not open its DevTools port within %u s",
-                              ms_cli_context_get_timeout (self->ctx));
-      else
-        ms_cli_context_fail (self->ctx, error);
-      return;
-    }
-
-  self->browser_started = TRUE;
-  self->discovery = ms_cdp_discovery_new (self->endpoint);
-  ms_cdp_discovery_set_timeout (self->discovery, ms_cli_context_get_timeout (self->ctx));
-  self->poll_deadline_us = g_get_monotonic_time () +
-                           ms_cli_context_get_timeout (self->ctx) * G_USEC_PER_SEC;
-  look_for_page (self);
-}
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  Demo *self = user_data;
-
-  self->deadline_id = 0;
-  self->timed_out = TRUE;
-  g_cancellable_cancel (self->launch_cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_context_cancelled (GCancellable *cancellable,
-                      gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-static void
-on_interrupt_early (MsCliContext *ctx,
-                    gpointer      user_data)
-{
-  ms_cli_context_failf (ctx, "interrupted before recording started");
 }
 
 int
@@ -495,7 +319,6 @@ ms_cli_demo (MsCliContext *ctx,
       "Where to write the session (default " DEMO_OUTPUT " in the current folder)", "FILE" },
     { NULL }
   };
-  gulong cancelled_id;
   int status;
 
   self.duration = DEMO_DEFAULT_DURATION;
@@ -519,7 +342,7 @@ ms_cli_demo (MsCliContext *ctx,
     return ms_cli_context_usage_error (ctx, "--duration: %d is not a positive number of seconds",
                                        self.duration);
 
-  page = find_demo_page (&error);
+  page = ms_live_target_find_demo_page (&error);
   if (page == NULL)
     {
       ms_cli_context_fail (ctx, error);
@@ -538,37 +361,22 @@ ms_cli_demo (MsCliContext *ctx,
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     headless = TRUE;
 
-  self.launcher = ms_browser_launcher_new ();
-  ms_browser_launcher_set_headless (self.launcher, headless);
-  ms_browser_launcher_set_url (self.launcher, self.page_url);
-  if (browser != NULL)
-    ms_browser_launcher_set_browser (self.launcher, browser);
-  g_signal_connect (self.launcher, "exited", G_CALLBACK (on_exited), &self);
+  self.target = ms_live_target_new_for_launch (self.page_url, headless, browser);
+  ms_live_target_set_timeout (self.target, ms_cli_context_get_timeout (ctx));
+  g_signal_connect (self.target, "notify::state", G_CALLBACK (on_target_state), &self);
 
-  /* The launcher's own wait is fixed; --timeout bounds it too. */
-  self.launch_cancellable = g_cancellable_new ();
-  cancelled_id = g_cancellable_connect (ms_cli_context_get_cancellable (ctx),
-                                        G_CALLBACK (on_context_cancelled),
-                                        g_object_ref (self.launch_cancellable), g_object_unref);
-  self.deadline_id = g_timeout_add_seconds (ms_cli_context_get_timeout (ctx), on_deadline, &self);
-
-  ms_cli_context_set_interrupt_func (ctx, on_interrupt_early, &self);
-  ms_cli_context_hold (ctx);
-  ms_browser_launcher_start_async (self.launcher, self.launch_cancellable, on_browser_started,
-                                   &self);
+  self.recording = ms_cli_recording_new (ctx, self.target);
+  ms_cli_recording_set_duration (self.recording, self.duration);
+  if (!ms_cli_recording_set_output (self.recording, self.output, &error))
+    ms_cli_context_fail (ctx, error);
+  else
+    ms_cli_recording_start (self.recording, setup_recorder, on_recorded, &self);
   status = ms_cli_context_run (ctx);
 
-  g_clear_handle_id (&self.deadline_id, g_source_remove);
-  g_clear_handle_id (&self.poll_id, g_source_remove);
-  g_cancellable_disconnect (ms_cli_context_get_cancellable (ctx), cancelled_id);
   g_clear_pointer (&self.recording, ms_cli_recording_free);
-  g_signal_handlers_disconnect_by_data (self.launcher, &self);
-  self.stopping_browser = TRUE;
-  ms_browser_launcher_stop (self.launcher);
-  g_clear_object (&self.launcher);
-  g_clear_object (&self.discovery);
-  g_clear_object (&self.launch_cancellable);
-  g_clear_pointer (&self.endpoint, ms_cdp_endpoint_unref);
+  g_signal_handlers_disconnect_by_data (self.target, &self);
+  /* Stops the browser. */
+  g_clear_object (&self.target);
   g_free (self.page_url);
   g_free (self.output);
 

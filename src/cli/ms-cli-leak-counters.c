@@ -10,11 +10,11 @@
 #include <stdio.h>
 
 #include "ms-cli-commands.h"
-#include "ms-cli-leak.h"
 
 typedef struct
 {
   MsCliContext *ctx;
+  MsLiveTarget *target;
   gboolean      json;
 } LeakCounters;
 
@@ -32,7 +32,7 @@ print_counters (LeakCounters *self,
       json_object_set_string_member (object, "timestamp", timestamp);
       for (guint i = 0; i < counters->len; i++)
         {
-          const MsCliCounter *counter = &g_array_index (counters, MsCliCounter, i);
+          const MsCdpDomCounter *counter = &g_array_index (counters, MsCdpDomCounter, i);
 
           json_object_set_int_member (object, counter->name, counter->count);
         }
@@ -43,7 +43,7 @@ print_counters (LeakCounters *self,
 
   for (guint i = 0; i < counters->len; i++)
     {
-      const MsCliCounter *counter = &g_array_index (counters, MsCliCounter, i);
+      const MsCdpDomCounter *counter = &g_array_index (counters, MsCdpDomCounter, i);
 
       printf ("%-40s  %12" G_GINT64_FORMAT "\n", counter->name, counter->count);
     }
@@ -51,15 +51,15 @@ print_counters (LeakCounters *self,
 }
 
 static void
-on_snapshot (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_counted (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   LeakCounters *self = user_data;
   g_autoptr(GArray) counters = NULL;
   g_autoptr(GError) error = NULL;
 
-  counters = ms_cli_leak_snapshot_finish (MS_CDP_CONNECTION (object), result, &error);
+  counters = ms_live_target_count_leaks_finish (MS_LIVE_TARGET (object), result, &error);
   if (!ms_cli_context_release (self->ctx))
     return;
 
@@ -74,12 +74,26 @@ on_snapshot (GObject      *object,
 }
 
 static void
-on_connected (MsCliContext *ctx,
+on_connected (GObject      *object,
+              GAsyncResult *result,
               gpointer      user_data)
 {
-  ms_cli_context_hold (ctx);
-  ms_cli_leak_snapshot_async (ms_cli_context_get_connection (ctx), FALSE,
-                              ms_cli_context_get_cancellable (ctx), on_snapshot, user_data);
+  LeakCounters *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = ms_live_target_connect_finish (MS_LIVE_TARGET (object), result, &error);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+  if (!ok)
+    {
+      ms_cli_context_fail (self->ctx, error);
+      return;
+    }
+
+  ms_cli_context_hold (self->ctx);
+  ms_live_target_count_leaks_async (self->target, ms_cli_context_get_cancellable (self->ctx),
+                                    on_counted, self);
 }
 
 int
@@ -87,7 +101,8 @@ ms_cli_leak_counters (MsCliContext *ctx,
                       GStrv         args)
 {
   g_auto(GStrv) owned_args = args;
-  LeakCounters self = { ctx, FALSE };
+  g_autoptr(MsLiveTarget) target = NULL;
+  LeakCounters self = { ctx, NULL, FALSE };
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &self.json,
       "Print one JSON object: timestamp and one member per counter", NULL },
@@ -105,7 +120,14 @@ ms_cli_leak_counters (MsCliContext *ctx,
   if (owned_args[1] != NULL)
     return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
 
-  ms_cli_context_connect (ctx, on_connected, &self);
+  target = ms_cli_context_new_live_target (ctx);
+  if (target == NULL)
+    return ms_cli_context_run (ctx);
+
+  self.target = target;
+  ms_cli_context_hold (ctx);
+  ms_live_target_connect_async (target, ms_cli_context_get_target_selector (ctx),
+                                ms_cli_context_get_cancellable (ctx), on_connected, &self);
 
   return ms_cli_context_run (ctx);
 }

@@ -28,6 +28,11 @@ typedef struct
   gboolean        symbolize;
   char           *symbol_path;
   GError         *error;
+  /* The recorder's settings */
+  int             sampling_interval;
+  gboolean        suppress_randomness;
+  guint           source;
+  int             every;
 } Record;
 
 static const char *const source_names[] = { "since-start", "all-time", "browser", NULL };
@@ -93,6 +98,19 @@ on_recorded (MsCliRecording *recording,
   finish (self);
 }
 
+static void
+setup_recorder (MsRecorder *recorder,
+                gpointer    user_data)
+{
+  Record *self = user_data;
+
+  ms_recorder_set_sampling_interval (recorder, self->sampling_interval);
+  ms_recorder_set_suppress_randomness (recorder, self->suppress_randomness);
+  ms_recorder_set_source (recorder, self->source);
+  ms_recorder_set_profile_interval (recorder, self->every);
+  ms_recorder_set_counter_interval (recorder, 1);
+}
+
 int
 ms_cli_record (MsCliContext *ctx,
                GStrv         args)
@@ -101,22 +119,17 @@ ms_cli_record (MsCliContext *ctx,
   g_autofree char *output = NULL;
   g_autofree char *source = NULL;
   g_autofree char *symbol_path = NULL;
-  g_autoptr(MsSession) session = NULL;
+  g_autoptr(MsLiveTarget) target = NULL;
   g_autoptr(GError) error = NULL;
   Record self = { ctx };
-  int sampling_interval = 0;
-  gboolean suppress_randomness = FALSE;
   int duration = 0;
-  int every = 0;
-  guint source_index = MS_CDP_PROFILE_SINCE_START;
-  MsRecorder *recorder;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "The recording to write (required); an existing file is only replaced when it is a "
       "Memscope session or recording", "FILE" },
-    { "sampling-interval", 0, 0, G_OPTION_ARG_INT, &sampling_interval,
+    { "sampling-interval", 0, 0, G_OPTION_ARG_INT, &self.sampling_interval,
       "Average bytes between samples (default: the browser's)", "BYTES" },
-    { "suppress-randomness", 0, 0, G_OPTION_ARG_NONE, &suppress_randomness,
+    { "suppress-randomness", 0, 0, G_OPTION_ARG_NONE, &self.suppress_randomness,
       "Sample at exact intervals instead of randomly (reproducible, but biased)", NULL },
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration,
       "Stop after S seconds (default: at Ctrl-C)", "S" },
@@ -125,7 +138,7 @@ ms_cli_record (MsCliContext *ctx,
       "all-time (the renderer's, since it started) or browser (the browser process's, since "
       "it started)",
       "since-start|all-time|browser" },
-    { "every", 0, 0, G_OPTION_ARG_INT, &every,
+    { "every", 0, 0, G_OPTION_ARG_INT, &self.every,
       "Take a profile every S seconds (default: once, at the end)", "S" },
     { "symbolize", 0, 0, G_OPTION_ARG_NONE, &self.symbolize,
       "At the end, symbolize the last profile and report on stderr which modules were "
@@ -154,32 +167,26 @@ ms_cli_record (MsCliContext *ctx,
     return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
   if (output == NULL || *output == '\0')
     return ms_cli_context_usage_error (ctx, "missing -o FILE: the session file to write");
-  if (sampling_interval < 0)
+  if (self.sampling_interval < 0)
     return ms_cli_context_usage_error (ctx, "--sampling-interval: %d is not a positive number "
-                                       "of bytes", sampling_interval);
+                                       "of bytes", self.sampling_interval);
   if (duration < 0)
     return ms_cli_context_usage_error (ctx, "--duration: %d is negative", duration);
-  if (every < 0)
-    return ms_cli_context_usage_error (ctx, "--every: %d is negative", every);
-  if (source != NULL && !ms_cli_parse_format (source, source_names, &source_index))
+  if (self.every < 0)
+    return ms_cli_context_usage_error (ctx, "--every: %d is negative", self.every);
+  if (source != NULL && !ms_cli_parse_format (source, source_names, &self.source))
     return ms_cli_context_usage_error (ctx, "--source: “%s” is not one of since-start, "
                                        "all-time, browser", source);
   if (symbol_path != NULL && !self.symbolize)
     return ms_cli_context_usage_error (ctx, "--symbol-path is for --symbolize");
 
-  session = ms_cli_context_new_session (ctx);
-  if (session == NULL)
+  target = ms_cli_context_new_live_target (ctx);
+  if (target == NULL)
     return MS_CLI_EXIT_ERROR;
 
-  self.recording = ms_cli_recording_new (ctx, session);
+  self.recording = ms_cli_recording_new (ctx, target);
   self.symbol_path = symbol_path;
   ms_cli_recording_set_duration (self.recording, duration);
-  recorder = ms_cli_recording_get_recorder (self.recording);
-  ms_recorder_set_sampling_interval (recorder, sampling_interval);
-  ms_recorder_set_suppress_randomness (recorder, suppress_randomness);
-  ms_recorder_set_source (recorder, source_index);
-  ms_recorder_set_profile_interval (recorder, every);
-  ms_recorder_set_counter_interval (recorder, 1);
 
   /* Before connecting: a file that is not ours is refused without touching the browser. */
   if (!ms_cli_recording_set_output (self.recording, output, &error))
@@ -189,7 +196,7 @@ ms_cli_record (MsCliContext *ctx,
     }
   else
     {
-      ms_cli_recording_start (self.recording, on_recorded, &self);
+      ms_cli_recording_start (self.recording, setup_recorder, on_recorded, &self);
       status = ms_cli_context_run (ctx);
     }
 

@@ -1,4 +1,5 @@
-/* ms-cli-recording.c: one MsRecorder run from the command line, for `record` and `demo`
+/* ms-cli-recording.c: one MsRecorder run from the command line, for `record`, `watch`
+ * and `demo`
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,11 +17,14 @@
 struct _MsCliRecording
 {
   MsCliContext           *ctx;
-  MsSession              *session;
-  MsRecorder             *recorder;
+  MsLiveTarget           *target;
+  MsSession              *session;         /* once attached */
+  MsRecorder             *recorder;        /* once attached */
   char                   *output;
+  GFile                  *output_file;
   guint                   duration;
 
+  MsCliRecordingSetupFunc setup_func;
   MsCliRecordingDoneFunc  done_func;
   gpointer                done_data;
 
@@ -40,14 +44,12 @@ struct _MsCliRecording
 
 MsCliRecording *
 ms_cli_recording_new (MsCliContext *ctx,
-                      MsSession    *session)
+                      MsLiveTarget *target)
 {
   MsCliRecording *self = g_new0 (MsCliRecording, 1);
 
   self->ctx = ctx;
-  self->session = g_object_ref (session);
-  self->recorder = ms_recorder_new (session);
-  self->show_progress = isatty (STDERR_FILENO);
+  self->target = g_object_ref (target);
 
   return self;
 }
@@ -60,14 +62,23 @@ ms_cli_recording_free (MsCliRecording *self)
 
   g_clear_handle_id (&self->duration_id, g_source_remove);
   g_clear_handle_id (&self->progress_id, g_source_remove);
-  g_signal_handlers_disconnect_by_data (self->recorder, self);
-  g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->recorder != NULL)
+    g_signal_handlers_disconnect_by_data (self->recorder, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->recorder);
-  ms_session_close (self->session);
   g_clear_object (&self->session);
+  g_clear_object (&self->target);
+  g_clear_object (&self->output_file);
   g_clear_error (&self->ended_error);
   g_free (self->output);
   g_free (self);
+}
+
+MsLiveTarget *
+ms_cli_recording_get_live_target (MsCliRecording *self)
+{
+  return self->target;
 }
 
 MsRecorder *
@@ -90,12 +101,15 @@ ms_cli_recording_set_output (MsCliRecording  *self,
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
 
-  /* Every counters reading and profile is appended to the recording as it arrives. */
-  if (!ms_recorder_set_output (self->recorder, file, 5, error))
+  /* Checked now; once the recorder exists, every counters reading and profile is
+   * appended to the recording as it arrives. */
+  if (!ms_recorder_check_output (file, error))
     return FALSE;
 
+  g_set_object (&self->output_file, file);
   g_free (self->output);
   self->output = g_strdup (path);
+  self->show_progress = isatty (STDERR_FILENO);
 
   return TRUE;
 }
@@ -214,7 +228,7 @@ on_stopped (GObject      *object,
       error = g_error_copy (self->ended_error);
     }
 
-  if (error != NULL)
+  if (error != NULL && self->output != NULL)
     {
       if (self->saved)
         g_prefix_error (&error, "%s holds what was recorded until then: ", self->output);
@@ -312,7 +326,7 @@ on_interrupt (MsCliContext *ctx,
     }
 
   /* Sampling may be starting in the browser: stop it as soon as it has. */
-  if (ms_recorder_get_state (self->recorder) == MS_RECORDER_STATE_STARTING)
+  if (self->recorder != NULL && ms_recorder_get_state (self->recorder) == MS_RECORDER_STATE_STARTING)
     {
       self->stop_requested = TRUE;
       return;
@@ -361,15 +375,15 @@ on_started (GObject      *object,
 }
 
 static void
-on_session_connected (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+on_target_connected (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   MsCliRecording *self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  ok = ms_session_connect_finish (MS_SESSION (object), result, &error);
+  ok = ms_live_target_connect_finish (MS_LIVE_TARGET (object), result, &error);
   if (!ms_cli_context_release (self->ctx))
     return;
 
@@ -379,6 +393,22 @@ on_session_connected (GObject      *object,
       return;
     }
 
+  self->session = g_object_ref (ms_live_target_get_session (self->target));
+  self->recorder = g_object_ref (ms_live_target_new_recording (self->target));
+  if (self->setup_func != NULL)
+    self->setup_func (self->recorder, self->done_data);
+  /* Profiles are saved as they arrive; with one profile at the end, the counters
+   * in between are saved every few seconds. */
+  if (self->output_file != NULL &&
+      !ms_recorder_set_output (self->recorder, self->output_file, 5, &error))
+    {
+      ms_cli_context_fail (self->ctx, error);
+      return;
+    }
+
+  g_signal_connect (self->recorder, "profile", G_CALLBACK (on_profile), self);
+  g_signal_connect (self->recorder, "warning", G_CALLBACK (on_warning), self);
+  g_signal_connect (self->recorder, "saved", G_CALLBACK (on_saved), self);
   g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
   ms_cli_context_hold (self->ctx);
   ms_recorder_start_async (self->recorder, ms_cli_context_get_cancellable (self->ctx),
@@ -386,21 +416,20 @@ on_session_connected (GObject      *object,
 }
 
 void
-ms_cli_recording_start (MsCliRecording         *self,
-                        MsCliRecordingDoneFunc  done,
-                        gpointer                user_data)
+ms_cli_recording_start (MsCliRecording          *self,
+                        MsCliRecordingSetupFunc  setup,
+                        MsCliRecordingDoneFunc   done,
+                        gpointer                 user_data)
 {
+  self->setup_func = setup;
   self->done_func = done;
   self->done_data = user_data;
 
-  g_signal_connect (self->recorder, "profile", G_CALLBACK (on_profile), self);
-  g_signal_connect (self->recorder, "warning", G_CALLBACK (on_warning), self);
-  g_signal_connect (self->recorder, "saved", G_CALLBACK (on_saved), self);
-
   ms_cli_context_set_interrupt_func (self->ctx, on_interrupt, self);
   ms_cli_context_hold (self->ctx);
-  ms_session_connect_async (self->session, ms_cli_context_get_cancellable (self->ctx),
-                            on_session_connected, self);
+  ms_live_target_connect_async (self->target, ms_cli_context_get_target_selector (self->ctx),
+                                ms_cli_context_get_cancellable (self->ctx),
+                                on_target_connected, self);
 }
 
 /* Summary */

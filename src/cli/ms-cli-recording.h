@@ -1,14 +1,15 @@
-/* ms-cli-recording.h: one MsRecorder run from the command line, for `record` and `demo`
+/* ms-cli-recording.h: one MsRecorder run from the command line, for `record`, `watch`
+ * and `demo`
  *
- * Connects the session, starts sampling, and stops at --duration, at Ctrl-C or when
+ * Connects the live target, starts sampling, and stops at --duration, at Ctrl-C or when
  * the browser goes away; stopping always sends Memory.stopSampling and waits for the
- * last save. Progress goes to stderr when it is a terminal.
+ * last save. Progress goes to stderr when it is a terminal and there is a file.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "ms-recorder.h"
+#include "ms-live-target.h"
 
 #include "ms-cli-context.h"
 
@@ -23,17 +24,23 @@ typedef void (*MsCliRecordingDoneFunc) (MsCliRecording *recording,
                                         const GError   *error,
                                         gpointer        user_data);
 
-/* Takes a reference on @session; the recorder is made at once, to be configured. */
+/* Called with the new recorder once the target is attached, to configure it. */
+typedef void (*MsCliRecordingSetupFunc)        (MsRecorder             *recorder,
+                                                gpointer                user_data);
+
+/* Takes a reference on @target. */
 MsCliRecording *ms_cli_recording_new            (MsCliContext           *ctx,
-                                                 MsSession              *session);
+                                                 MsLiveTarget           *target);
 void            ms_cli_recording_free           (MsCliRecording         *self);
 
+MsLiveTarget   *ms_cli_recording_get_live_target (MsCliRecording        *self);
+/* NULL until the target is attached. */
 MsRecorder     *ms_cli_recording_get_recorder   (MsCliRecording         *self);
 /* 0: until Ctrl-C. */
 void            ms_cli_recording_set_duration   (MsCliRecording         *self,
                                                  guint                   seconds);
-/* The recorder's output; refuses (with the recorder's message) to replace a file that
- * is not a Memscope session. */
+/* The recorder's output; refuses at once (with the recorder's message) to replace a
+ * file that is not a Memscope session. Without one nothing is saved. */
 gboolean        ms_cli_recording_set_output     (MsCliRecording         *self,
                                                  const char             *path,
                                                  GError                **error);
@@ -41,9 +48,11 @@ const char     *ms_cli_recording_get_output     (MsCliRecording         *self);
 /* Whether the output file was written at least once. */
 gboolean        ms_cli_recording_get_saved      (MsCliRecording         *self);
 
-/* Connects and records; @done runs at the end unless the command failed before
- * sampling started (the context then reports why and exits 2). */
+/* Connects (to the --target the context names), calls @setup, and records; @done runs
+ * at the end unless the command failed before sampling started (the context then
+ * reports why and exits 2). */
 void            ms_cli_recording_start          (MsCliRecording         *self,
+                                                 MsCliRecordingSetupFunc setup,
                                                  MsCliRecordingDoneFunc  done,
                                                  gpointer                user_data);
 

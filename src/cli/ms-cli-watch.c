@@ -1,7 +1,8 @@
 /* ms-cli-watch.c: `memscope-cli watch`, an allocation alarm on a live target
  *
- * Samples while armed, checks each new profile against the alarm (MsRecorder does),
- * prints each alarm with its size and top frames, and exits 3 if any fired.
+ * A recording without a file (the same driver as `record`): samples while armed,
+ * checks each new profile against the alarm (MsRecorder does), prints each alarm with
+ * its size and top frames, and exits 3 if any fired.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,35 +12,29 @@
 
 #include <stdio.h>
 
-#include "ms-recorder.h"
-#include "ms-session.h"
-
 #include "ms-cli-commands.h"
+#include "ms-cli-recording.h"
 
 #define N_TOP_FRAMES 8
 
 typedef struct
 {
-  MsCliContext *ctx;
-  MsSession    *session;
-  MsRecorder   *recorder;
-  gint64        min_bytes;
-  int           min_blocks;
-  int           bytes_per_block;
-  int           ignore;
-  int           duration;
-  int           every;
-  guint         duration_id;
-  guint         n_alarms;
-  gboolean      started;
-  gboolean      stopping;
+  MsCliContext   *ctx;
+  MsCliRecording *recording;
+  gint64          min_bytes;
+  int             min_blocks;
+  int             bytes_per_block;
+  int             ignore;
+  int             duration;
+  int             every;
+  guint           n_alarms;
 } Watch;
 
 static void
-print_alarm (Watch                 *self,
+print_alarm (MsRecorder            *recorder,
              const MsRecordedAlarm *alarm)
 {
-  GPtrArray *profiles = ms_recorder_get_profiles (self->recorder);
+  GPtrArray *profiles = ms_recorder_get_profiles (recorder);
   g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (alarm->time_us / G_USEC_PER_SEC);
   g_autoptr(GDateTime) time = g_date_time_add (seconds, alarm->time_us % G_USEC_PER_SEC);
   g_autofree char *timestamp = ms_cli_format_timestamp (time);
@@ -76,139 +71,39 @@ on_alarm (MsRecorder            *recorder,
   Watch *self = user_data;
 
   self->n_alarms++;
-  print_alarm (self, alarm);
+  print_alarm (recorder, alarm);
 }
 
 static void
-on_warning (MsRecorder   *recorder,
-            const GError *error,
-            gpointer      user_data)
+setup_recorder (MsRecorder *recorder,
+                gpointer    user_data)
 {
   Watch *self = user_data;
+  MsAllocationAlarm *alarm = ms_recorder_get_alarm (recorder);
 
-  ms_cli_context_warn (self->ctx, "warning: %s", error->message);
-}
-
-static void
-on_stopped (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Watch *self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = ms_recorder_stop_finish (MS_RECORDER (object), result, &error);
-  if (!ms_cli_context_release (self->ctx))
-    return;
-
-  if (!ok)
-    {
-      ms_cli_context_fail_prefixed (self->ctx, error, "stopping");
-      return;
-    }
-
-  ms_cli_context_exit (self->ctx, self->n_alarms > 0 ? MS_CLI_EXIT_ALARM : MS_CLI_EXIT_OK);
-}
-
-static void
-stop (Watch *self)
-{
-  if (self->stopping)
-    return;
-
-  self->stopping = TRUE;
-  g_clear_handle_id (&self->duration_id, g_source_remove);
-  ms_cli_context_hold (self->ctx);
-  /* Not the context's cancellable: sampling must stop even when the user interrupts. */
-  ms_recorder_stop_async (self->recorder, NULL, on_stopped, self);
-}
-
-static gboolean
-on_duration_over (gpointer user_data)
-{
-  Watch *self = user_data;
-
-  self->duration_id = 0;
-  stop (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_started (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Watch *self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = ms_recorder_start_finish (MS_RECORDER (object), result, &error);
-  if (!ms_cli_context_release (self->ctx))
-    return;
-
-  if (!ok)
-    {
-      ms_cli_context_fail_prefixed (self->ctx, error, "starting to sample");
-      return;
-    }
-
-  self->started = TRUE;
-  if (self->duration > 0)
-    self->duration_id = g_timeout_add_seconds (self->duration, on_duration_over, self);
-}
-
-static void
-on_session_connected (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  Watch *self = user_data;
-  g_autoptr(GError) error = NULL;
-  MsAllocationAlarm *alarm;
-  gboolean ok;
-
-  ok = ms_session_connect_finish (MS_SESSION (object), result, &error);
-  if (!ms_cli_context_release (self->ctx))
-    return;
-
-  if (!ok)
-    {
-      ms_cli_context_fail (self->ctx, error);
-      return;
-    }
-
-  self->recorder = ms_recorder_new (self->session);
-  ms_recorder_set_profile_interval (self->recorder, self->every);
-  ms_recorder_set_counter_interval (self->recorder, 0);
-  alarm = ms_recorder_get_alarm (self->recorder);
+  ms_recorder_set_profile_interval (recorder, self->every);
+  ms_recorder_set_counter_interval (recorder, 0);
   if (self->min_bytes > 0)
     ms_allocation_alarm_arm_bytes (alarm, self->min_bytes);
   else
     ms_allocation_alarm_arm_blocks (alarm, self->min_blocks, self->bytes_per_block);
   ms_allocation_alarm_ignore (alarm, self->ignore);
-  g_signal_connect (self->recorder, "alarm", G_CALLBACK (on_alarm), self);
-  g_signal_connect (self->recorder, "warning", G_CALLBACK (on_warning), self);
-
-  ms_cli_context_hold (self->ctx);
-  ms_recorder_start_async (self->recorder, ms_cli_context_get_cancellable (self->ctx),
-                           on_started, self);
+  g_signal_connect (recorder, "alarm", G_CALLBACK (on_alarm), self);
 }
 
 static void
-on_interrupt (MsCliContext *ctx,
-              gpointer      user_data)
+on_watched (MsCliRecording *recording,
+            const GError   *error,
+            gpointer        user_data)
 {
   Watch *self = user_data;
 
-  if (!self->started)
+  if (error != NULL)
     {
-      ms_cli_context_failf (ctx, "interrupted before sampling started");
+      ms_cli_context_fail (self->ctx, error);
       return;
     }
-
-  stop (self);
+  ms_cli_context_exit (self->ctx, self->n_alarms > 0 ? MS_CLI_EXIT_ALARM : MS_CLI_EXIT_OK);
 }
 
 int
@@ -233,6 +128,7 @@ ms_cli_watch (MsCliContext *ctx,
       "Seconds between profiles (default 1)", "S" },
     { NULL }
   };
+  g_autoptr(MsLiveTarget) target = NULL;
   guint64 bytes = 0;
   int status;
 
@@ -271,23 +167,18 @@ ms_cli_watch (MsCliContext *ctx,
                                        self.every);
   self.min_bytes = bytes;
 
-  self.session = ms_cli_context_new_session (ctx);
-  if (self.session == NULL)
+  target = ms_cli_context_new_live_target (ctx);
+  if (target == NULL)
     return MS_CLI_EXIT_ERROR;
 
-  ms_cli_context_set_interrupt_func (ctx, on_interrupt, &self);
-  ms_cli_context_hold (ctx);
-  ms_session_connect_async (self.session, ms_cli_context_get_cancellable (ctx),
-                            on_session_connected, &self);
+  self.recording = ms_cli_recording_new (ctx, target);
+  ms_cli_recording_set_duration (self.recording, self.duration);
+  ms_cli_recording_start (self.recording, setup_recorder, on_watched, &self);
   status = ms_cli_context_run (ctx);
 
-  g_clear_handle_id (&self.duration_id, g_source_remove);
-  if (self.recorder != NULL)
-    g_signal_handlers_disconnect_by_data (self.recorder, &self);
-  g_clear_object (&self.recorder);
-  if (self.session != NULL)
-    ms_session_close (self.session);
-  g_clear_object (&self.session);
+  if (ms_cli_recording_get_recorder (self.recording) != NULL)
+    g_signal_handlers_disconnect_by_data (ms_cli_recording_get_recorder (self.recording), &self);
+  g_clear_pointer (&self.recording, ms_cli_recording_free);
 
   return status;
 }

@@ -8,195 +8,69 @@
 
 #define G_LOG_DOMAIN "ms-ui"
 
-#include "ms-cdp-memory.h"
 #include "ms-window-private.h"
 
-#define DEMO_PAGE_NAME "leaky-page.html"
-#define SESSION_TIMEOUT_S 15
-#define TARGET_WAIT_S 30
-#define TARGET_POLL_MS 150
-/* A launched browser shows our page first; after this long any page will do. */
-#define TARGET_ANY_PAGE_AFTER_US (3 * G_USEC_PER_SEC)
+/* The launch (its page may take long to show), each call, the handshake. */
+#define LAUNCH_TIMEOUT_S 30
+#define CONNECT_TIMEOUT_S 15
 
-char *
-ms_window_find_demo_page (GError **error)
+/* What the live target is doing, on the busy page; the rest is update_state's. */
+static void
+on_live_state (MsLiveTarget *live,
+               GParamSpec   *pspec,
+               MsWindow     *self)
 {
-  const char *env = g_getenv ("MEMSCOPE_DATADIR");
-  const char *dirs[] = { env, MS_UI_SOURCE_DATADIR, MS_UI_INSTALL_DATADIR };
-  g_autoptr(GString) tried = g_string_new (NULL);
+  g_autofree char *where = ms_live_target_describe (live);
 
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+  switch (ms_live_target_get_state (live))
     {
-      g_autofree char *path = NULL;
-
-      if (dirs[i] == NULL || *dirs[i] == '\0')
-        continue;
-      path = g_build_filename (dirs[i], "demo", DEMO_PAGE_NAME, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-      g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", path);
+    case MS_LIVE_TARGET_STATE_LAUNCHING:
+      ms_window_set_busy (self, "Starting the Browser", where);
+      break;
+    case MS_LIVE_TARGET_STATE_CONNECTING:
+      ms_window_set_busy (self, "Connecting", where);
+      break;
+    case MS_LIVE_TARGET_STATE_LOST:
+      ms_window_show_error (self, "Connection lost", ms_live_target_get_last_error (live));
+      ms_window_update_state (self);
+      break;
+    default:
+      ms_window_update_state (self);
     }
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "the demo page is not installed (tried %s)", tried->str);
-  return NULL;
-}
-
-/* Connecting a session to one target */
-
-static void
-on_session_state (MsSession  *session,
-                  GParamSpec *pspec,
-                  MsWindow   *self)
-{
-  MsSessionState state = ms_session_get_state (session);
-
-  if (state == MS_SESSION_STATE_FAILED && ms_session_get_error (session) != NULL)
-    ms_window_show_error (self, "Connection lost", ms_session_get_error (session));
-  ms_window_update_state (self);
 }
 
 static void
-on_session_connected (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+on_live_connected (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(MsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean ok = ms_live_target_connect_finish (MS_LIVE_TARGET (object), result, &error);
 
-  if (!ms_session_connect_finish (MS_SESSION (object), result, &error))
+  if (MS_LIVE_TARGET (object) != self->live)
+    return;
+  if (!ok)
     {
-      if (MS_SESSION (object) == self->session)
-        {
-          ms_window_show_error (self, "Could not connect", error);
-          ms_window_close_live (self);
-          ms_window_show_page (self, "empty");
-        }
+      ms_window_end_live (self, "Could not connect", error);
       return;
     }
-  if (MS_SESSION (object) != self->session)
-    return;
-
-  g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
   ms_window_show_page (self, "session");
   ms_window_start_recording (self);
 }
 
 static void
-connect_session (MsWindow   *self,
-                 const char *target_selector,
-                 gboolean    own_browser)
+take_live (MsWindow     *self,
+           MsLiveTarget *live)
 {
-  g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
-
+  ms_window_close_live (self);
   g_clear_object (&self->opened_file);
   g_clear_object (&self->opened_gfile);
-  self->session = ms_session_new (self->endpoint, target_selector);
-  ms_session_set_timeout (self->session, SESSION_TIMEOUT_S);
-  /* A browser of our own that closes does not come back. */
-  if (own_browser)
-    ms_session_set_reconnect_window (self->session, 0);
-
-  ms_window_set_busy (self, "Connecting", where);
-  ms_session_connect_async (self->session, self->cancellable, on_session_connected,
-                            g_object_ref (self));
+  self->live = g_object_ref (live);
+  g_signal_connect (live, "notify::state", G_CALLBACK (on_live_state), self);
 }
 
 /* Launching */
-
-static void poll_launched_targets (MsWindow *self);
-
-static gboolean
-on_target_poll (gpointer user_data)
-{
-  MsWindow *self = user_data;
-
-  self->target_poll_id = 0;
-  poll_launched_targets (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_launched_targets (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(MsWindow) self = user_data;
-  g_autoptr(GPtrArray) targets = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MsCdpTarget) target = NULL;
-
-  targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
-  if (MS_CDP_DISCOVERY (object) != self->discovery)
-    return;
-  if (targets == NULL)
-    {
-      ms_window_show_error (self, "Could not list the browser's pages", error);
-      ms_window_close_live (self);
-      ms_window_show_page (self, "empty");
-      return;
-    }
-
-  target = ms_cdp_target_list_find (targets, self->page_url, NULL);
-  if (target == NULL &&
-      g_get_monotonic_time () + TARGET_WAIT_S * G_USEC_PER_SEC - self->target_deadline_us >
-        TARGET_ANY_PAGE_AFTER_US)
-    target = ms_cdp_target_list_find (targets, NULL, NULL);
-
-  if (target != NULL)
-    {
-      connect_session (self, ms_cdp_target_get_id (target), TRUE);
-      return;
-    }
-
-  if (g_get_monotonic_time () > self->target_deadline_us)
-    {
-      ms_window_toast (self, "The browser opened no page within %d s", TARGET_WAIT_S);
-      ms_window_close_live (self);
-      ms_window_show_page (self, "empty");
-      return;
-    }
-
-  self->target_poll_id = g_timeout_add (TARGET_POLL_MS, on_target_poll, self);
-}
-
-static void
-poll_launched_targets (MsWindow *self)
-{
-  ms_cdp_discovery_list_targets_async (self->discovery, self->cancellable, on_launched_targets,
-                                       g_object_ref (self));
-}
-
-static void
-on_browser_started (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(MsWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  MsCdpEndpoint *endpoint;
-
-  endpoint = ms_browser_launcher_start_finish (MS_BROWSER_LAUNCHER (object), result, &error);
-  if (MS_BROWSER_LAUNCHER (object) != self->launcher)
-    {
-      g_clear_pointer (&endpoint, ms_cdp_endpoint_unref);
-      return;
-    }
-  if (endpoint == NULL)
-    {
-      ms_window_show_error (self, "Could not launch the browser", error);
-      ms_window_close_live (self);
-      ms_window_show_page (self, "empty");
-      return;
-    }
-
-  self->endpoint = endpoint;
-  self->discovery = ms_cdp_discovery_new (self->endpoint);
-  ms_cdp_discovery_set_timeout (self->discovery, SESSION_TIMEOUT_S);
-  self->target_deadline_us = g_get_monotonic_time () + TARGET_WAIT_S * G_USEC_PER_SEC;
-  adw_status_page_set_title (self->busy_page, "Waiting for the Page");
-  poll_launched_targets (self);
-}
 
 void
 ms_window_launch (MsWindow   *self,
@@ -204,13 +78,14 @@ ms_window_launch (MsWindow   *self,
                   gboolean    headless)
 {
   g_autofree char *demo_url = NULL;
+  g_autoptr(MsLiveTarget) live = NULL;
 
   g_return_if_fail (MS_IS_WINDOW (self));
 
   if (url == NULL || *url == '\0')
     {
       g_autoptr(GError) error = NULL;
-      g_autofree char *page = ms_window_find_demo_page (&error);
+      g_autofree char *page = ms_live_target_find_demo_page (&error);
 
       if (page == NULL)
         {
@@ -220,16 +95,11 @@ ms_window_launch (MsWindow   *self,
       url = demo_url = g_filename_to_uri (page, NULL, NULL);
     }
 
-  ms_window_close_live (self);
-  self->launcher = ms_browser_launcher_new ();
-  ms_browser_launcher_set_url (self->launcher, url);
-  ms_browser_launcher_set_headless (self->launcher, headless);
-  g_free (self->page_url);
-  self->page_url = g_strdup (url);
-
-  ms_window_set_busy (self, "Starting the Browser", url);
-  ms_browser_launcher_start_async (self->launcher, self->cancellable, on_browser_started,
-                                   g_object_ref (self));
+  live = ms_live_target_new_for_launch (url, headless, NULL);
+  ms_live_target_set_timeout (live, LAUNCH_TIMEOUT_S);
+  take_live (self, live);
+  ms_live_target_connect_async (live, NULL, self->cancellable, on_live_connected,
+                                g_object_ref (self));
 }
 
 void
@@ -263,9 +133,30 @@ on_target_activated (MsWindow      *self,
 {
   const char *id = g_object_get_data (G_OBJECT (row), "ms-target-id");
 
-  if (id == NULL || self->endpoint == NULL)
+  if (id == NULL || self->live == NULL)
     return;
-  connect_session (self, id, FALSE);
+  ms_live_target_connect_async (self->live, id, self->cancellable, on_live_connected,
+                                g_object_ref (self));
+}
+
+static GtkWidget *
+target_row_new (MsCdpTarget *target)
+{
+  const char *title = ms_cdp_target_get_title (target);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", ms_cdp_target_get_target_type (target),
+                                               ms_cdp_target_get_url (target));
+  GtkWidget *row = adw_action_row_new ();
+
+  /* Titles and URLs are the page's: never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 title && *title ? title : ms_cdp_target_get_url (target));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  g_object_set_data_full (G_OBJECT (row), "ms-target-id",
+                          g_strdup (ms_cdp_target_get_id (target)), g_free);
+  return row;
 }
 
 static void
@@ -277,75 +168,47 @@ on_targets_listed (GObject      *object,
   g_autoptr(GPtrArray) targets = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *where = NULL;
+  g_autofree char *escaped = NULL;
 
-  targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
-  if (MS_CDP_DISCOVERY (object) != self->discovery)
+  targets = ms_live_target_list_targets_finish (MS_LIVE_TARGET (object), result, &error);
+  if (MS_LIVE_TARGET (object) != self->live)
     return;
   if (targets == NULL)
     {
-      ms_window_show_error (self, "Could not list targets", error);
-      ms_window_close_live (self);
-      ms_window_show_page (self, "empty");
+      ms_window_end_live (self, "Could not list targets", error);
       return;
     }
 
   ms_window_clear_list (self->targets_list);
+  for (guint i = 0; i < targets->len; i++)
+    gtk_list_box_append (self->targets_list, target_row_new (g_ptr_array_index (targets, i)));
 
-  /* Pages first: they are what the Memory domain is for; workers and browser UI after. */
-  for (guint i = 0; i < 2 * targets->len; i++)
-    {
-      MsCdpTarget *target = g_ptr_array_index (targets, i % targets->len);
-      gboolean is_page = g_strcmp0 (ms_cdp_target_get_target_type (target), "page") == 0;
-      const char *title = ms_cdp_target_get_title (target);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", ms_cdp_target_get_target_type (target),
-                                                   ms_cdp_target_get_url (target));
-      GtkWidget *row;
-
-      if (is_page != (i < targets->len))
-        continue;
-
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     title && *title ? title : ms_cdp_target_get_url (target));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-      g_object_set_data_full (G_OBJECT (row), "ms-target-id",
-                              g_strdup (ms_cdp_target_get_id (target)), g_free);
-      gtk_list_box_append (self->targets_list, row);
-    }
-
-  where = ms_cdp_endpoint_to_string (self->endpoint);
+  /* Status page descriptions are markup. */
+  where = ms_live_target_describe (self->live);
+  escaped = g_markup_escape_text (where, -1);
   adw_status_page_set_description (self->targets_page, targets->len
-                                   ? where : "The browser has no targets");
+                                   ? escaped : "The browser has no targets");
   ms_window_show_page (self, "targets");
 }
 
 void
-ms_window_connect_to (MsWindow      *self,
-                      MsCdpEndpoint *endpoint)
+ms_window_connect_to (MsWindow     *self,
+                      MsLiveTarget *live)
 {
-  g_autofree char *where = ms_cdp_endpoint_to_string (endpoint);
+  g_autofree char *where = ms_live_target_describe (live);
 
-  ms_window_close_live (self);
-  self->endpoint = ms_cdp_endpoint_ref (endpoint);
-  self->discovery = ms_cdp_discovery_new (endpoint);
-  ms_cdp_discovery_set_timeout (self->discovery, SESSION_TIMEOUT_S);
+  ms_live_target_set_timeout (live, CONNECT_TIMEOUT_S);
+  take_live (self, live);
   ms_window_set_busy (self, "Looking for Targets", where);
-  ms_cdp_discovery_list_targets_async (self->discovery, self->cancellable, on_targets_listed,
-                                       g_object_ref (self));
+  ms_live_target_list_targets_async (live, self->cancellable, on_targets_listed,
+                                     g_object_ref (self));
 }
 
 static void
-on_remote_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    MsWindow         *self)
+on_remote_confirmed (MsWindow *self,
+                     gpointer  data)
 {
-  MsCdpEndpoint *endpoint = g_object_get_data (G_OBJECT (dialog), "ms-endpoint");
-
-  if (g_str_equal (response, "connect"))
-    ms_window_connect_to (self, endpoint);
+  ms_window_connect_to (self, data);
 }
 
 static void
@@ -355,42 +218,29 @@ connect_action (GtkWidget  *widget,
 {
   MsWindow *self = MS_WINDOW (widget);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MsCdpEndpoint) endpoint = NULL;
+  g_autoptr(MsLiveTarget) live = NULL;
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->endpoint_row))));
-  GtkWidget *dialog;
+  g_autofree char *where = NULL;
+  g_autofree char *body = NULL;
 
-  endpoint = ms_cdp_endpoint_parse (text, &error);
-  if (endpoint == NULL)
+  live = ms_live_target_new_for_endpoint (text, &error);
+  if (live == NULL)
     {
       ms_window_show_error (self, "Invalid endpoint", error);
       return;
     }
-
-  if (ms_cdp_endpoint_is_loopback (endpoint))
+  if (!ms_live_target_is_remote (live))
     {
-      ms_window_connect_to (self, endpoint);
+      ms_window_connect_to (self, live);
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Connect to Another Computer?", NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  "%s is not this computer. The DevTools protocol is "
-                                  "unencrypted and unauthenticated: anyone on the way can "
-                                  "read the page's memory, and the browser runs whatever "
-                                  "the connection asks.",
-                                  ms_cdp_endpoint_get_host (endpoint));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", "_Cancel",
-                                    "connect", "C_onnect",
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "connect",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "ms-endpoint",
-                          ms_cdp_endpoint_ref (endpoint), (GDestroyNotify) ms_cdp_endpoint_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remote_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  where = ms_live_target_describe (live);
+  body = g_strdup_printf ("%s is not this computer. The DevTools protocol is unencrypted and "
+                          "unauthenticated: anyone on the way can read the page's memory, and "
+                          "the browser runs whatever the connection asks.", where);
+  ms_window_confirm (self, "Connect to Another Computer?", body, "connect", "C_onnect",
+                     on_remote_confirmed, g_steal_pointer (&live), g_object_unref);
 }
 
 static void
@@ -413,11 +263,10 @@ cancel_action (GtkWidget  *widget,
 /* Recording */
 
 static void
-on_discard_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     MsWindow         *self)
+on_discard_confirmed (MsWindow *self,
+                      gpointer  data)
 {
-  if (g_str_equal (response, "discard") && self->session != NULL)
+  if (self->live != NULL)
     ms_window_start_recording (self);
 }
 
@@ -440,37 +289,20 @@ toggle_recording_action (GtkWidget  *widget,
                          GVariant   *param)
 {
   MsWindow *self = MS_WINDOW (widget);
-  MsRecorderState state = self->recorder ? ms_recorder_get_state (self->recorder)
-                                         : MS_RECORDER_STATE_IDLE;
+  MsLiveTargetState state = self->live ? ms_live_target_get_state (self->live)
+                                       : MS_LIVE_TARGET_STATE_IDLE;
 
-  if (state == MS_RECORDER_STATE_RECORDING || state == MS_RECORDER_STATE_STARTING)
+  if (state == MS_LIVE_TARGET_STATE_RECORDING)
     ms_window_stop_recording (self);
-  else if (self->session != NULL)
-    {
-      GtkWidget *dialog;
-
-      if (self->recording_saved || self->recorder == NULL ||
-          ms_recorder_get_profiles (self->recorder)->len == 0)
-        {
-          ms_window_start_recording (self);
-          return;
-        }
-
-      /* A new recording replaces the stopped one. */
-      dialog = adw_message_dialog_new (GTK_WINDOW (self), "Discard the Recording?",
-                                       "Recording again replaces the current recording, "
-                                       "which has not been saved.");
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "cancel", "_Cancel",
-                                        "discard", "_Discard and Record",
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                                  ADW_RESPONSE_DESTRUCTIVE);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-      g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
-      gtk_window_present (GTK_WINDOW (dialog));
-    }
+  else if (state != MS_LIVE_TARGET_STATE_CONNECTED)
+    return;
+  else if (self->recording_saved || self->recorder == NULL ||
+           ms_recorder_get_profiles (self->recorder)->len == 0)
+    ms_window_start_recording (self);
+  else
+    ms_window_confirm (self, "Discard the Recording?",
+                       "Recording again replaces the current recording, which has not been saved.",
+                       "discard", "_Discard and Record", on_discard_confirmed, NULL, NULL);
 }
 
 static void
@@ -551,9 +383,8 @@ on_saved (GObject      *object,
   else
     {
       g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *escaped = g_markup_escape_text (name, -1);
 
-      ms_window_toast (self, "Saved as %s", escaped);
+      ms_window_toast (self, "Saved as %s", name);
       if (self->opened_file == NULL)
         self->recording_saved = TRUE;
     }
@@ -597,40 +428,59 @@ save_as_action (GtkWidget  *widget,
 
 /* The Memory domain's one-shot commands */
 
-static MsCdpConnection *
-get_connection (MsWindow *self)
+/* By MsLiveCommand. */
+static const char *const command_done[] = {
+  "JavaScript memory purged",
+  "Moderate memory-pressure notification sent",
+  "Critical memory-pressure notification sent",
+  "Memory-pressure notifications suppressed",
+  "Memory-pressure notifications allowed",
+};
+
+typedef struct
 {
-  if (self->session == NULL || ms_session_get_state (self->session) != MS_SESSION_STATE_CONNECTED)
-    return NULL;
-  return ms_session_get_connection (self->session);
-}
+  MsWindow      *self;
+  MsLiveCommand  command;
+} SentCommand;
 
 static void
-on_purged (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_command_sent (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  g_autoptr(MsWindow) self = user_data;
+  SentCommand *sent = user_data;
+  g_autoptr(MsWindow) self = sent->self;
+  MsLiveCommand command = sent->command;
   g_autoptr(GError) error = NULL;
 
-  if (!ms_cdp_memory_forcibly_purge_javascript_memory_finish (MS_CDP_CONNECTION (object),
-                                                              result, &error))
-    ms_window_show_error (self, "Could not purge", error);
+  g_free (sent);
+  if (!ms_live_target_send_finish (MS_LIVE_TARGET (object), result, &error))
+    ms_window_show_error (self, "The browser refused", error);
   else
-    ms_window_toast (self, "JavaScript memory purged");
+    ms_window_toast (self, "%s", command_done[command]);
 }
 
 static void
-on_purge_response (AdwMessageDialog *dialog,
-                   const char       *response,
-                   MsWindow         *self)
+send_command (MsWindow      *self,
+              MsLiveCommand  command)
 {
-  MsCdpConnection *conn = get_connection (self);
+  SentCommand *sent;
 
-  if (!g_str_equal (response, "purge") || conn == NULL)
+  G_STATIC_ASSERT (G_N_ELEMENTS (command_done) == MS_LIVE_COMMAND_ALLOW_PRESSURE + 1);
+
+  if (self->live == NULL)
     return;
-  ms_cdp_memory_forcibly_purge_javascript_memory_async (conn, self->cancellable, on_purged,
-                                                        g_object_ref (self));
+  sent = g_new (SentCommand, 1);
+  sent->self = g_object_ref (self);
+  sent->command = command;
+  ms_live_target_send_async (self->live, command, self->cancellable, on_command_sent, sent);
+}
+
+static void
+on_purge_confirmed (MsWindow *self,
+                    gpointer  data)
+{
+  send_command (self, MS_LIVE_COMMAND_PURGE);
 }
 
 static void
@@ -638,22 +488,22 @@ purge_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
 {
-  MsWindow *self = MS_WINDOW (widget);
-  GtkWidget *dialog;
+  ms_window_confirm (MS_WINDOW (widget), "Purge JavaScript Memory?",
+                     "This destroys the page's scripts: the page stops working until it is "
+                     "reloaded.", "purge", "_Purge", on_purge_confirmed, NULL, NULL);
+}
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Purge JavaScript Memory?",
-                                   "This destroys the page's scripts: the page stops "
-                                   "working until it is reloaded.");
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", "_Cancel",
-                                    "purge", "_Purge",
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "purge",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_purge_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+static void
+pressure_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  const char *level = g_variant_get_string (param, NULL);
+
+  if (g_str_equal (level, "moderate"))
+    send_command (MS_WINDOW (widget), MS_LIVE_COMMAND_PRESSURE_MODERATE);
+  else if (g_str_equal (level, "critical"))
+    send_command (MS_WINDOW (widget), MS_LIVE_COMMAND_PRESSURE_CRITICAL);
 }
 
 static void
@@ -665,8 +515,7 @@ on_leak_counters (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) counters = NULL;
 
-  counters = ms_cdp_memory_get_dom_counters_for_leak_detection_finish (MS_CDP_CONNECTION (object),
-                                                                      result, &error);
+  counters = ms_live_target_count_leaks_finish (MS_LIVE_TARGET (object), result, &error);
   if (counters == NULL)
     {
       ms_window_show_error (self, "Could not count objects", error);
@@ -674,7 +523,6 @@ on_leak_counters (GObject      *object,
     }
 
   ms_window_clear_list (self->leak_list);
-
   for (guint i = 0; i < counters->len; i++)
     {
       const MsCdpDomCounter *counter = &g_array_index (counters, MsCdpDomCounter, i);
@@ -691,65 +539,15 @@ on_leak_counters (GObject      *object,
 }
 
 static void
-on_prepared_for_leaks (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(MsWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ms_cdp_memory_prepare_for_leak_detection_finish (MS_CDP_CONNECTION (object), result, &error))
-    {
-      ms_window_show_error (self, "Could not prepare for leak detection", error);
-      return;
-    }
-  ms_cdp_memory_get_dom_counters_for_leak_detection_async (MS_CDP_CONNECTION (object),
-                                                           self->cancellable, on_leak_counters,
-                                                           g_object_ref (self));
-}
-
-static void
 leak_counters_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
 {
   MsWindow *self = MS_WINDOW (widget);
-  MsCdpConnection *conn = get_connection (self);
 
-  if (conn == NULL)
-    return;
-  ms_cdp_memory_prepare_for_leak_detection_async (conn, self->cancellable, on_prepared_for_leaks,
-                                                  g_object_ref (self));
-}
-
-static void
-on_pressure_sent (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(MsWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ms_cdp_memory_simulate_pressure_notification_finish (MS_CDP_CONNECTION (object), result,
-                                                            &error))
-    ms_window_show_error (self, "Could not simulate memory pressure", error);
-  else
-    ms_window_toast (self, "Memory-pressure notification sent");
-}
-
-static void
-pressure_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *param)
-{
-  MsWindow *self = MS_WINDOW (widget);
-  MsCdpConnection *conn = get_connection (self);
-  MsCdpPressureLevel level;
-
-  if (conn == NULL || !ms_cdp_pressure_level_from_string (g_variant_get_string (param, NULL), &level))
-    return;
-  ms_cdp_memory_simulate_pressure_notification_async (conn, level, self->cancellable,
-                                                      on_pressure_sent, g_object_ref (self));
+  if (self->live != NULL)
+    ms_live_target_count_leaks_async (self->live, self->cancellable, on_leak_counters,
+                                      g_object_ref (self));
 }
 
 void

@@ -4,9 +4,7 @@
  */
 #pragma once
 
-#include "ms-browser-launcher.h"
-#include "ms-cdp-discovery.h"
-#include "ms-session.h"
+#include "ms-live-target.h"
 #include "ms-session-file.h"
 #include "ms-size-histogram.h"
 #include "ms-window.h"
@@ -43,16 +41,10 @@ struct _MsWindow
   GtkListBox           *alarms_list;
   GtkListBox           *leak_list;
 
-  /* Live side: what we launched or connected to */
-  GCancellable         *cancellable;     /* launching, discovery, connecting */
-  MsBrowserLauncher    *launcher;
-  MsCdpEndpoint        *endpoint;
-  MsCdpDiscovery       *discovery;
-  MsSession            *session;
+  /* Live side: the page we launched or connected to, and its recording */
+  GCancellable         *cancellable;     /* launching, connecting, commands */
+  MsLiveTarget         *live;
   MsRecorder           *recorder;
-  char                 *page_url;        /* what the launched browser opened */
-  gint64                target_deadline_us;
-  guint                 target_poll_id;
 
   /* What is shown: the latest profile's views, built off the main thread */
   GCancellable         *view_cancellable;
@@ -72,18 +64,35 @@ void ms_window_clear_list        (GtkListBox     *list);
 void ms_window_show_error        (MsWindow       *self,
                                   const char     *prefix,
                                   const GError   *error);
+/* Toast titles are markup: the text is escaped here. */
 void ms_window_toast             (MsWindow       *self,
                                   const char     *format,
                                   ...) G_GNUC_PRINTF (2, 3);
+/* The error, then back to the start page without the live target. */
+void ms_window_end_live          (MsWindow       *self,
+                                  const char     *prefix,
+                                  const GError   *error);
+typedef void (*MsWindowConfirmedFunc) (MsWindow *self,
+                                       gpointer  data);
+/* Asks before something that cannot be undone; @callback runs on @response_id only.
+ * @data lives as long as the dialog. */
+void ms_window_confirm           (MsWindow              *self,
+                                  const char            *heading,
+                                  const char            *body,
+                                  const char            *response_id,
+                                  const char            *response_label,
+                                  MsWindowConfirmedFunc  callback,
+                                  gpointer               data,
+                                  GDestroyNotify         destroy_data);
 void ms_window_set_busy          (MsWindow       *self,
                                   const char     *title,
                                   const char     *description);
 void ms_window_show_page         (MsWindow       *self,
                                   const char     *name);
 void ms_window_update_state      (MsWindow       *self);
-/* Drops the live session: stops recording, closes the socket, stops our browser. */
+/* Drops the live target: stops recording, closes the socket, stops our browser. */
 void ms_window_close_live        (MsWindow       *self);
-/* Starts recording on the connected session with the window's settings. */
+/* Starts recording on the connected live target with the window's settings. */
 void ms_window_start_recording   (MsWindow       *self);
 void ms_window_stop_recording    (MsWindow       *self);
 /* Top down or bottom up, as chosen above the flame graph. */
@@ -95,7 +104,8 @@ void ms_window_show_alarm        (MsWindow       *self,
 
 /* ms-window-actions.c */
 void ms_window_class_init_actions (GtkWidgetClass *widget_class);
+/* Takes @live (an endpoint's) and shows its targets to pick from. */
 void ms_window_connect_to         (MsWindow       *self,
-                                   MsCdpEndpoint  *endpoint);
+                                   MsLiveTarget   *live);
 
 G_END_DECLS

@@ -25,6 +25,7 @@ ms_window_toast (MsWindow   *self,
                  ...)
 {
   g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
   AdwToast *toast;
   va_list args;
 
@@ -32,7 +33,9 @@ ms_window_toast (MsWindow   *self,
   text = g_strdup_vprintf (format, args);
   va_end (args);
 
-  toast = adw_toast_new (text);
+  /* Toast titles are markup in libadwaita 1.2. */
+  toast = adw_toast_new ("");
+  adw_toast_set_title (toast, escaped = g_markup_escape_text (text, -1));
   adw_toast_set_timeout (toast, 5);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -42,14 +45,78 @@ ms_window_show_error (MsWindow     *self,
                       const char   *prefix,
                       const GError *error)
 {
-  g_autofree char *escaped = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_debug ("%s: %s", prefix, error->message);
-  /* Toast titles are markup. */
-  escaped = g_markup_escape_text (error->message, -1);
-  ms_window_toast (self, "%s: %s", prefix, escaped);
+  ms_window_toast (self, "%s: %s", prefix, error->message);
+}
+
+void
+ms_window_end_live (MsWindow     *self,
+                    const char   *prefix,
+                    const GError *error)
+{
+  ms_window_show_error (self, prefix, error);
+  ms_window_close_live (self);
+  ms_window_show_page (self, "empty");
+}
+
+typedef struct
+{
+  MsWindowConfirmedFunc callback;
+  gpointer              data;
+  GDestroyNotify        destroy_data;
+  char                 *response_id;
+} Confirmation;
+
+static void
+confirmation_free (Confirmation *confirmation)
+{
+  if (confirmation->destroy_data != NULL)
+    confirmation->destroy_data (confirmation->data);
+  g_free (confirmation->response_id);
+  g_free (confirmation);
+}
+
+static void
+on_confirm_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     MsWindow         *self)
+{
+  Confirmation *confirmation = g_object_get_data (G_OBJECT (dialog), "ms-confirmation");
+
+  if (g_str_equal (response, confirmation->response_id))
+    confirmation->callback (self, confirmation->data);
+}
+
+void
+ms_window_confirm (MsWindow              *self,
+                   const char            *heading,
+                   const char            *body,
+                   const char            *response_id,
+                   const char            *response_label,
+                   MsWindowConfirmedFunc  callback,
+                   gpointer               data,
+                   GDestroyNotify         destroy_data)
+{
+  Confirmation *confirmation = g_new0 (Confirmation, 1);
+  AdwMessageDialog *dialog;
+
+  confirmation->callback = callback;
+  confirmation->data = data;
+  confirmation->destroy_data = destroy_data;
+  confirmation->response_id = g_strdup (response_id);
+
+  /* Heading and body are plain text (their use-markup is off by default). */
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", response_id, response_label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response_id, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "ms-confirmation", confirmation,
+                          (GDestroyNotify) confirmation_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Rows only: the placeholder is a child of the list too, and stays. */
@@ -81,8 +148,11 @@ ms_window_set_busy (MsWindow   *self,
                     const char *title,
                     const char *description)
 {
+  g_autofree char *escaped = description ? g_markup_escape_text (description, -1) : NULL;
+
   adw_status_page_set_title (self->busy_page, title);
-  adw_status_page_set_description (self->busy_page, description);
+  /* A description is markup; URLs and file names are not. */
+  adw_status_page_set_description (self->busy_page, escaped);
   ms_window_show_page (self, "busy");
 }
 
@@ -105,14 +175,96 @@ recorder_state_text (MsRecorderState state)
     }
 }
 
+static const char *
+live_state_text (MsWindow *self)
+{
+  MsSession *session = ms_live_target_get_session (self->live);
+
+  switch (ms_live_target_get_state (self->live))
+    {
+    case MS_LIVE_TARGET_STATE_LAUNCHING:
+    case MS_LIVE_TARGET_STATE_CONNECTING:
+      return "Connecting…";
+    case MS_LIVE_TARGET_STATE_CONNECTED:
+    case MS_LIVE_TARGET_STATE_RECORDING:
+      return recorder_state_text (self->recorder ? ms_recorder_get_state (self->recorder)
+                                                 : MS_RECORDER_STATE_IDLE);
+    case MS_LIVE_TARGET_STATE_LOST:
+      if (session != NULL && ms_session_get_state (session) == MS_SESSION_STATE_RECONNECTING)
+        return "Reconnecting…";
+      if (session != NULL && ms_session_get_state (session) == MS_SESSION_STATE_CRASHED)
+        return "Renderer crashed";
+      return "Disconnected";
+    case MS_LIVE_TARGET_STATE_IDLE:
+    case MS_LIVE_TARGET_STATE_FAILED:
+    default:
+      return "Disconnected";
+    }
+}
+
+/* "State — page" for the header and the status line. */
+static char *
+describe_shown (MsWindow *self)
+{
+  MsCdpTarget *target;
+  const char *what;
+
+  if (self->opened_file != NULL && self->opened_gfile != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (self->opened_gfile);
+
+      return g_strdup_printf ("%s (read-only)", name);
+    }
+  if (self->live == NULL)
+    return NULL;
+
+  target = ms_live_target_get_target (self->live);
+  what = target ? ms_cdp_target_get_title (target) : NULL;
+  if (what == NULL || *what == '\0')
+    what = target ? ms_cdp_target_get_url (target) : "";
+  return g_strdup_printf ("%s — %s", live_state_text (self), what);
+}
+
+static void
+update_status_line (MsWindow   *self,
+                    const char *subtitle,
+                    gboolean    recording)
+{
+  g_autoptr(GString) status = g_string_new (subtitle);
+
+  if (subtitle == NULL)
+    {
+      gtk_label_set_text (self->session_status, "");
+      return;
+    }
+  if (self->recorder != NULL)
+    {
+      guint n_profiles = ms_recorder_get_profiles (self->recorder)->len;
+      guint n_alarms = ms_recorder_get_alarms (self->recorder)->len;
+      gint64 start = ms_recorder_get_start_time (self->recorder);
+
+      g_string_append_printf (status, " · %u profile%s · %u alarm%s", n_profiles,
+                              n_profiles == 1 ? "" : "s", n_alarms, n_alarms == 1 ? "" : "s");
+      if (start > 0 && recording)
+        g_string_append_printf (status, " · %" G_GINT64_FORMAT " s",
+                                (g_get_real_time () - start) / G_USEC_PER_SEC);
+    }
+  else if (self->opened_file != NULL)
+    g_string_append_printf (status, " · %u profiles · %u counter readings",
+                            ms_session_file_get_n_profiles (self->opened_file),
+                            ms_session_file_get_n_counters (self->opened_file));
+  gtk_label_set_text (self->session_status, status->str);
+}
+
 void
 ms_window_update_state (MsWindow *self)
 {
+  MsLiveTargetState lstate = self->live ? ms_live_target_get_state (self->live)
+                                        : MS_LIVE_TARGET_STATE_IDLE;
   MsRecorderState rstate = self->recorder ? ms_recorder_get_state (self->recorder)
                                           : MS_RECORDER_STATE_IDLE;
-  MsSessionState sstate = self->session ? ms_session_get_state (self->session)
-                                        : MS_SESSION_STATE_IDLE;
-  gboolean connected = sstate == MS_SESSION_STATE_CONNECTED;
+  gboolean connected = lstate == MS_LIVE_TARGET_STATE_CONNECTED ||
+                       lstate == MS_LIVE_TARGET_STATE_RECORDING;
   gboolean recording = rstate == MS_RECORDER_STATE_RECORDING ||
                        rstate == MS_RECORDER_STATE_STARTING;
   gboolean transition = rstate == MS_RECORDER_STATE_STARTING ||
@@ -121,9 +273,10 @@ ms_window_update_state (MsWindow *self)
                             rstate != MS_RECORDER_STATE_STOPPING &&
                             rstate != MS_RECORDER_STATE_IDLE;
   const char *page = gtk_stack_get_visible_child_name (self->main_stack);
-  g_autofree char *subtitle = NULL;
+  g_autofree char *subtitle = describe_shown (self);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->record_button), self->session != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_button),
+                          connected || lstate == MS_LIVE_TARGET_STATE_LOST);
   adw_button_content_set_label (self->record_button_content, recording ? "_Stop" : "_Record");
   adw_button_content_set_use_underline (self->record_button_content, TRUE);
   adw_button_content_set_icon_name (self->record_button_content,
@@ -144,69 +297,10 @@ ms_window_update_state (MsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel",
                                  page == NULL || !g_str_equal (page, "session"));
 
-  if (self->opened_file != NULL && self->opened_gfile != NULL)
-    {
-      g_autofree char *name = g_file_get_basename (self->opened_gfile);
-
-      subtitle = g_strdup_printf ("%s (read-only)", name);
-    }
-  else if (self->session != NULL)
-    {
-      MsCdpTarget *target = ms_session_get_target (self->session);
-      const char *what = target ? ms_cdp_target_get_title (target) : NULL;
-      const char *state;
-
-      if (what == NULL || *what == '\0')
-        what = target ? ms_cdp_target_get_url (target) : "";
-      switch (sstate)
-        {
-        case MS_SESSION_STATE_RECONNECTING:
-          state = "Reconnecting…";
-          break;
-        case MS_SESSION_STATE_CRASHED:
-          state = "Renderer crashed";
-          break;
-        case MS_SESSION_STATE_FAILED:
-        case MS_SESSION_STATE_CLOSED:
-          state = "Disconnected";
-          break;
-        case MS_SESSION_STATE_CONNECTING:
-          state = "Connecting…";
-          break;
-        default:
-          state = recorder_state_text (rstate);
-        }
-      subtitle = g_strdup_printf ("%s — %s", state, what);
-    }
-
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle ? subtitle : "");
-
   /* The same, with what was recorded, below the views: in a wide window the header bar
    * shows the view switcher instead of the subtitle. */
-  if (subtitle != NULL)
-    {
-      g_autoptr(GString) status = g_string_new (subtitle);
-
-      if (self->recorder != NULL)
-        {
-          guint n_profiles = ms_recorder_get_profiles (self->recorder)->len;
-          guint n_alarms = ms_recorder_get_alarms (self->recorder)->len;
-          gint64 start = ms_recorder_get_start_time (self->recorder);
-
-          g_string_append_printf (status, " · %u profile%s · %u alarm%s", n_profiles,
-                                  n_profiles == 1 ? "" : "s", n_alarms, n_alarms == 1 ? "" : "s");
-          if (start > 0 && recording)
-            g_string_append_printf (status, " · %" G_GINT64_FORMAT " s",
-                                    (g_get_real_time () - start) / G_USEC_PER_SEC);
-        }
-      else if (self->opened_file != NULL)
-        g_string_append_printf (status, " · %u profiles · %u counter readings",
-                                ms_session_file_get_n_profiles (self->opened_file),
-                                ms_session_file_get_n_counters (self->opened_file));
-      gtk_label_set_text (self->session_status, status->str);
-    }
-  else
-    gtk_label_set_text (self->session_status, "");
+  update_status_line (self, subtitle, recording);
 }
 
 /* Views of one profile, built off the main thread */
@@ -349,8 +443,9 @@ ms_window_show_alarm (MsWindow           *self,
     g_string_append_printf (stack, "%s%s", i ? " ← " : "", frames[i]);
 
   row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  /* Frames are the browser's text ("std::vector<int>"): never markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), stack->len ? stack->str : "(no frames)");
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
   adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "dialog-warning-symbolic");
@@ -420,6 +515,7 @@ on_recorder_alarm (MsRecorder            *recorder,
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *bytes = g_format_size_full (alarm->size, G_FORMAT_SIZE_IEC_UNITS);
   g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
 
   if (alarm->profile_index < profiles->len)
     {
@@ -452,7 +548,9 @@ on_recorder_alarm (MsRecorder            *recorder,
     title = g_strdup_printf ("Alarm: a %s allocation appeared", bytes);
   else
     title = g_strdup_printf ("%u alarms, the latest a %s allocation", self->n_toasted_alarms, bytes);
-  adw_toast_set_title (self->alarm_toast, title);
+  /* Only figures, but toast titles are markup: escaped like every other. */
+  escaped = g_markup_escape_text (title, -1);
+  adw_toast_set_title (self->alarm_toast, escaped);
   ms_window_update_state (self);
 }
 
@@ -488,7 +586,9 @@ on_recording_started (GObject      *object,
 void
 ms_window_start_recording (MsWindow *self)
 {
-  g_return_if_fail (self->session != NULL);
+  MsRecorder *recorder;
+
+  g_return_if_fail (self->live != NULL);
 
   if (self->recorder != NULL)
     {
@@ -497,7 +597,10 @@ ms_window_start_recording (MsWindow *self)
     }
   clear_views (self);
 
-  self->recorder = ms_recorder_new (self->session);
+  recorder = ms_live_target_new_recording (self->live);
+  if (recorder == NULL)
+    return;
+  self->recorder = g_object_ref (recorder);
   self->recording_saved = FALSE;
   ms_recorder_set_sampling_interval (self->recorder, SAMPLING_INTERVAL);
   ms_recorder_set_profile_interval (self->recorder, PROFILE_INTERVAL);
@@ -546,25 +649,18 @@ ms_window_close_live (MsWindow *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_clear_handle_id (&self->target_poll_id, g_source_remove);
 
   if (self->recorder != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->recorder, self);
       g_clear_object (&self->recorder);
     }
-  if (self->session != NULL)
+  if (self->live != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      ms_session_close (self->session);
-      g_clear_object (&self->session);
-    }
-  g_clear_object (&self->discovery);
-  g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
-  if (self->launcher != NULL)
-    {
-      ms_browser_launcher_stop_async (self->launcher, NULL, NULL, NULL);
-      g_clear_object (&self->launcher);
+      g_signal_handlers_disconnect_by_data (self->live, self);
+      /* Stops sampling in the browser, then the browser if it is ours. */
+      ms_live_target_disconnect_async (self->live, NULL, NULL, NULL);
+      g_clear_object (&self->live);
     }
   ms_window_update_state (self);
 }
@@ -817,26 +913,21 @@ ms_window_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   if (self->view_cancellable != NULL)
     g_cancellable_cancel (self->view_cancellable);
-  g_clear_handle_id (&self->target_poll_id, g_source_remove);
 
   if (self->recorder != NULL)
     g_signal_handlers_disconnect_by_data (self->recorder, self);
-  if (self->session != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      ms_session_close (self->session);
-    }
   g_clear_object (&self->recorder);
-  g_clear_object (&self->session);
-  g_clear_object (&self->discovery);
-  g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
-  g_clear_object (&self->launcher);   /* stops the browser */
+  if (self->live != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->live, self);
+      ms_live_target_disconnect_async (self->live, NULL, NULL, NULL);
+      g_clear_object (&self->live);
+    }
   g_clear_object (&self->opened_file);
   g_clear_object (&self->opened_gfile);
   g_clear_object (&self->shown_profile);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->view_cancellable);
-  g_clear_pointer (&self->page_url, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
 
@@ -909,7 +1000,7 @@ ms_window_init (MsWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  page = ms_window_find_demo_page (NULL);
+  page = ms_live_target_find_demo_page (NULL);
   if (page != NULL)
     {
       g_autofree char *uri = g_filename_to_uri (page, NULL, NULL);
@@ -943,6 +1034,14 @@ ms_window_get_recorder (MsWindow *self)
   g_return_val_if_fail (MS_IS_WINDOW (self), NULL);
 
   return self->recorder;
+}
+
+MsLiveTarget *
+ms_window_get_live_target (MsWindow *self)
+{
+  g_return_val_if_fail (MS_IS_WINDOW (self), NULL);
+
+  return self->live;
 }
 
 MsFlameGraph *

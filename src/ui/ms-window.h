@@ -9,7 +9,7 @@
 #include "ms-counter-chart.h"
 #include "ms-flame-graph.h"
 #include "ms-histogram-view.h"
-#include "ms-recorder.h"
+#include "ms-live-target.h"
 
 G_BEGIN_DECLS
 
@@ -38,10 +38,10 @@ gboolean         ms_window_save_to_file_finish (MsWindow            *self,
 void             ms_window_set_launch_url     (MsWindow       *self,
                                                const char     *url);
 MsRecorder      *ms_window_get_recorder       (MsWindow       *self);
+/* What the window launched or connected to, or NULL. */
+MsLiveTarget    *ms_window_get_live_target    (MsWindow       *self);
 MsFlameGraph    *ms_window_get_flame_graph    (MsWindow       *self);
 MsCounterChart  *ms_window_get_counter_chart  (MsWindow       *self);
 MsHistogramView *ms_window_get_histogram_view (MsWindow       *self);
-/* Finds the bundled demo page: $MEMSCOPE_DATADIR, the source tree, the installed data. */
-char            *ms_window_find_demo_page     (GError        **error);
 
 G_END_DECLS

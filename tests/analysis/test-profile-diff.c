@@ -240,7 +240,7 @@ check_svg (GBytes   *ba,
   g_auto(TestProfile) ta = { 0, };
   g_auto(TestProfile) tb = { 0, };
   g_autoptr(GHashTable) fa = NULL, fb = NULL, paths = NULL;
-  g_autoptr(GHashTable) drawn = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) drawn = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) frames = NULL;
   g_autofree char *svg = write_diff_svg (diff);

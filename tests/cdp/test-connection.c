@@ -501,43 +501,6 @@ test_wrong_shape_counters (Fixture *f, gconstpointer data)
     }
 }
 
-static const ShapeCase profile_shapes[] = {
-  { "{}", "profile: missing (expected an object)" },
-  { "{\"profile\":{\"samples\":[],\"modules\":{}}}", "modules: expected an array, got an object" },
-  { "{\"profile\":{\"modules\":[]}}", "samples: missing" },
-  { "{\"profile\":{\"samples\":[{\"size\":-8,\"total\":8,\"stack\":[]}],\"modules\":[]}}",
-    "samples[0].size: negative number -8" },
-  { "{\"profile\":{\"samples\":[{\"size\":8,\"total\":8,\"stack\":[\"a\",3]}],\"modules\":[]}}",
-    "samples[0].stack[1]: expected a string, got a number" },
-  { "{\"profile\":{\"samples\":[{\"size\":8,\"stack\":[]}],\"modules\":[]}}",
-    "samples[0].total: missing" },
-  { "{\"profile\":{\"samples\":[],\"modules\":[{\"name\":\"a\",\"uuid\":\"b\",\"baseAddress\":\"0xzz\",\"size\":1}]}}",
-    "modules[0].baseAddress: “0xzz” is not an address" },
-};
-
-static void
-test_wrong_shape_profile (Fixture *f, gconstpointer data)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (profile_shapes); i++)
-    {
-      const ShapeCase *c = &profile_shapes[i];
-      g_autoptr(GError) error = NULL;
-      g_autoptr(MsCdpSamplingProfile) profile = NULL;
-
-      f->peer->responder = reply_shape_case;
-      f->peer->responder_data = (gpointer) c;
-      ms_cdp_memory_get_sampling_profile_async (f->conn, MS_CDP_PROFILE_SINCE_START, NULL,
-                                                got_result, f);
-      cdp_test_wait_for_result (&f->result);
-      profile = ms_cdp_memory_get_sampling_profile_finish (f->conn, f->result, &error);
-      g_clear_object (&f->result);
-      g_assert_null (profile);
-      g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE);
-      if (strstr (error->message, c->substring) == NULL)
-        g_error ("“%s” does not contain “%s”", error->message, c->substring);
-    }
-}
-
 static void
 reply_never (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params, gpointer data)
 {
@@ -729,51 +692,28 @@ test_fixtures_typed (Fixture *f, gconstpointer data)
     g_clear_object (&f->result);
   }
 
-  /* Profiles: compare every sample and module with an independent json-glib walk. */
+  /* Profiles: the whole reply, undecoded (the analysis layer reads it; the bad shapes
+   * are tested there), with the fixture's profile intact. */
   for (guint p = 0; p < G_N_ELEMENTS (profiles); p++)
     {
-      g_autoptr(MsCdpSamplingProfile) profile = NULL;
-      JsonObject *eprofile;
-      JsonArray *esamples, *emodules;
+      g_autoptr(GBytes) raw = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *reply;
 
       expected = fixture_result (profiles[p].fixture);
-      eprofile = json_object_get_object_member (expected, "profile");
-      esamples = json_object_get_array_member (eprofile, "samples");
-      emodules = json_object_get_array_member (eprofile, "modules");
-
-      ms_cdp_memory_get_sampling_profile_async (f->conn, profiles[p].source, NULL, got_result, f);
+      ms_cdp_memory_get_sampling_profile_raw_async (f->conn, profiles[p].source, NULL, got_result, f);
       cdp_test_wait_for_result (&f->result);
-      profile = ms_cdp_memory_get_sampling_profile_finish (f->conn, f->result, &error);
+      raw = ms_cdp_memory_get_sampling_profile_raw_finish (f->conn, f->result, &error);
       g_assert_no_error (error);
       g_clear_object (&f->result);
       g_assert_cmpstr (f->peer->last_method, ==, ms_cdp_profile_source_to_method (profiles[p].source));
 
-      g_assert_cmpuint (profile->samples->len, ==, json_array_get_length (esamples));
-      for (guint i = 0; i < profile->samples->len; i++)
-        {
-          MsCdpSample *s = &g_array_index (profile->samples, MsCdpSample, i);
-          JsonObject *e = json_array_get_object_element (esamples, i);
-          JsonArray *estack = json_object_get_array_member (e, "stack");
-
-          g_assert_cmpuint (s->size, ==, (guint64) json_object_get_int_member (e, "size"));
-          g_assert_cmpuint (s->total, ==, (guint64) json_object_get_int_member (e, "total"));
-          g_assert_cmpuint (g_strv_length (s->stack), ==, json_array_get_length (estack));
-          for (guint j = 0; s->stack[j]; j++)
-            g_assert_cmpstr (s->stack[j], ==, json_array_get_string_element (estack, j));
-        }
-
-      g_assert_cmpuint (profile->modules->len, ==, json_array_get_length (emodules));
-      for (guint i = 0; i < profile->modules->len; i++)
-        {
-          MsCdpModule *m = &g_array_index (profile->modules, MsCdpModule, i);
-          JsonObject *e = json_array_get_object_element (emodules, i);
-
-          g_assert_cmpstr (m->name, ==, json_object_get_string_member (e, "name"));
-          g_assert_cmpstr (m->uuid, ==, json_object_get_string_member (e, "uuid"));
-          g_assert_cmpuint (m->base_address, ==,
-                            g_ascii_strtoull (json_object_get_string_member (e, "baseAddress") + 2, NULL, 16));
-          g_assert_cmpuint (m->size, ==, (guint64) json_object_get_int_member (e, "size"));
-        }
+      json_parser_load_from_data (parser, g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), &error);
+      g_assert_no_error (error);
+      reply = json_node_get_object (json_parser_get_root (parser));
+      g_assert_true (json_node_equal (json_object_get_member (json_object_get_object_member (reply, "result"),
+                                                              "profile"),
+                                      json_object_get_member (expected, "profile")));
       g_clear_pointer (&expected, json_object_unref);
     }
 }
@@ -869,7 +809,6 @@ main (int   argc,
   ADD ("close-while-pending", test_close_while_pending);
   ADD ("bad-replies", test_bad_replies);
   ADD ("wrong-shape-counters", test_wrong_shape_counters);
-  ADD ("wrong-shape-profile", test_wrong_shape_profile);
   ADD ("timeout", test_timeout);
   ADD ("cancel", test_cancel);
   ADD ("target-crashed", test_target_crashed);

@@ -59,21 +59,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     MsCdpDomCounters counters;
     g_autoptr(GError) e1 = NULL;
     g_autoptr(GError) e2 = NULL;
-    g_autoptr(GError) e3 = NULL;
     g_autoptr(GArray) list = NULL;
-    JsonNode *profile;
 
     if (!ms_cdp_dom_counters_from_json (result, &counters, &e1))
       g_assert_nonnull (e1);
     list = ms_cdp_dom_counter_list_from_json (result, &e2);
     g_assert_true ((list == NULL) == (e2 != NULL));
-    profile = json_object_get_member (result, "profile");
-    if (profile != NULL && JSON_NODE_HOLDS_OBJECT (profile))
-      {
-        g_autoptr(MsCdpSamplingProfile) p =
-          ms_cdp_sampling_profile_new_from_json (json_node_get_object (profile), &e3);
-        g_assert_true ((p == NULL) == (e3 != NULL));
-      }
   }
 
   return 0;

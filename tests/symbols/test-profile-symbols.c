@@ -362,7 +362,9 @@ test_fixture_libc (void)
   if (g_strcmp0 (libc_build_id, libc->build_id) != 0)
     {
       g_autofree char *reason = g_strdup_printf ("The fixture's libc.so.6 has build-id %s, "
-                                                 "this machine's %s has %s",
+                                                 "this machine's %s has %s (the installed libc "
+                                                 "is checked by /memscope/symbols-browser/"
+                                                 "installed-chromium)",
                                                  libc->build_id, libc_path, libc_build_id);
 
       g_test_skip (reason);
@@ -507,7 +509,9 @@ test_fixture_chromium (void)
   if (g_strcmp0 (installed_build_id, chromium->build_id) != 0)
     {
       g_autofree char *reason = g_strdup_printf ("The fixture's Chromium has build-id %s, "
-                                                 CHROMIUM_PATH " has %s",
+                                                 CHROMIUM_PATH " has %s (the installed Chromium "
+                                                 "is checked by /memscope/symbols-browser/"
+                                                 "installed-chromium)",
                                                  chromium->build_id, installed_build_id);
 
       g_test_skip (reason);

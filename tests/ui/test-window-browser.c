@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -40,6 +43,26 @@ has_target_rows (gpointer user_data)
   MsWindow *window = user_data;
 
   return gtk_list_box_get_row_at_index (window->targets_list, 0) != NULL;
+}
+
+/* The pressure command was answered: its marker is in the recording. */
+static gboolean
+has_pressure_marker (gpointer user_data)
+{
+  GArray *markers = ms_recorder_get_markers (user_data);
+
+  for (guint i = 0; i < markers->len; i++)
+    if (g_str_equal (g_array_index (markers, MsRecordedMarker, i).kind, "pressure-moderate"))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+process_gone (gpointer user_data)
+{
+  GPid pid = GPOINTER_TO_INT (user_data);
+
+  return kill (pid, 0) != 0 && errno == ESRCH;
 }
 
 static gboolean
@@ -127,12 +150,18 @@ test_launch_and_record (void)
   /* The Tools page: leak-detection counters into the table, memory pressure. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.leak-counters", NULL));
   g_assert_true (ms_test_wait_for (has_leak_counters, window, 60));
+  /* Counting objects left its marker; pressure has none yet. */
+  g_assert_cmpstr (g_array_index (ms_recorder_get_markers (recorder), MsRecordedMarker, 0).kind,
+                   ==, "leak-counters");
+  g_assert_false (has_pressure_marker (recorder));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pressure", "s", "moderate"));
+  g_assert_true (ms_test_wait_for (has_pressure_marker, recorder, 30));
 
   /* Stop through the header bar's action. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-recording", NULL));
   g_assert_true (ms_test_wait_for (has_stopped, recorder, 60));
-  g_assert_true (ms_session_get_state (window->session) == MS_SESSION_STATE_CONNECTED);
+  g_assert_cmpint (ms_live_target_get_state (ms_window_get_live_target (window)), ==,
+                   MS_LIVE_TARGET_STATE_CONNECTED);
 
   /* A stopped recording can be saved. */
   {
@@ -169,7 +198,7 @@ test_launch_and_record (void)
   /* A second window connects to the same browser through the endpoint entry and the
    * target list, and records too. */
   {
-    g_autofree char *where = ms_cdp_endpoint_to_string (window->endpoint);
+    g_autofree char *where = ms_live_target_describe (ms_window_get_live_target (window));
     MsWindow *second = ms_window_new (NULL);
     GtkListBoxRow *row;
 
@@ -189,7 +218,14 @@ test_launch_and_record (void)
   }
 
   /* Closing the window stops the browser it launched. */
-  gtk_window_destroy (GTK_WINDOW (window));
+  {
+    GPid pid = ms_live_target_get_browser_pid (ms_window_get_live_target (window));
+
+    g_assert_cmpint (pid, >, 0);
+    g_assert_false (process_gone (GINT_TO_POINTER (pid)));
+    gtk_window_destroy (GTK_WINDOW (window));
+    g_assert_true (ms_test_wait_for (process_gone, GINT_TO_POINTER (pid), 30));
+  }
 }
 
 int

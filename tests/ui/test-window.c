@@ -6,7 +6,10 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
+
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "ms-session-file.h"
 #include "ms-ui-test-util.h"
@@ -27,17 +30,59 @@ read_fixture (const char *name)
   return g_bytes_new_take (data, len);
 }
 
+/* The fixture's DOM counter @name, read with json-glib. */
+static double
+fixture_counter (const char *name)
+{
+  g_autoptr(GBytes) bytes = read_fixture ("getDOMCounters.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                              &error);
+  g_assert_no_error (error);
+  return json_object_get_int_member (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                    "result"), name);
+}
+
+/* Every label's text under @widget, as shown (markup already applied). */
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, texts);
+}
+
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_labels (widget, texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_str_equal (g_ptr_array_index (texts, i), text))
+      return TRUE;
+  return FALSE;
+}
+
 /* A session file of two profiles of the fixture, three counter readings, one alarm. */
 static GFile *
-write_session (const char *dir)
+write_session_named (const char *dir,
+                     const char *name)
 {
   g_autoptr(MsSessionFile) session = ms_session_file_new ();
   g_autoptr(GBytes) profile = read_fixture ("getSamplingProfile.json");
   g_autoptr(GBytes) counters = read_fixture ("getDOMCounters.json");
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (dir, "fixture.memscope", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
   GFile *file = g_file_new_for_path (path);
-  const char *stack[] = { "posix_memalign", "main", NULL };
+  /* Frames are the browser's text: never markup. */
+  const char *stack[] = { "posix_memalign", "std::vector<int>&", "main", NULL };
 
   for (guint i = 0; i < 2; i++)
     {
@@ -57,6 +102,12 @@ write_session (const char *dir)
   g_assert_no_error (error);
 
   return file;
+}
+
+static GFile *
+write_session (const char *dir)
+{
+  return write_session_named (dir, "fixture.memscope");
 }
 
 typedef struct
@@ -97,46 +148,114 @@ has_tree (gpointer user_data)
   return ms_flame_graph_get_tree (ms_window_get_flame_graph (user_data)) != NULL;
 }
 
+/* Independently of the library: the fixture's samples, read with json-glib. */
+typedef struct
+{
+  guint   n_samples;
+  guint64 total;         /* sum of "total" */
+  guint64 max_stack;     /* the longest stack */
+} FixtureFigures;
+
+static void
+read_fixture_figures (FixtureFigures *figures)
+{
+  g_autoptr(GBytes) bytes = read_fixture ("getSamplingProfile.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *samples;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                              &error);
+  g_assert_no_error (error);
+  samples = json_object_get_array_member (
+              json_object_get_object_member (
+                json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                               "result"), "profile"), "samples");
+  memset (figures, 0, sizeof *figures);
+  figures->n_samples = json_array_get_length (samples);
+  for (guint i = 0; i < figures->n_samples; i++)
+    {
+      JsonObject *sample = json_array_get_object_element (samples, i);
+
+      figures->total += json_object_get_int_member (sample, "total");
+      figures->max_stack = MAX (figures->max_stack,
+                                json_array_get_length (json_object_get_array_member (sample, "stack")));
+    }
+}
+
+/* The histogram shows every sample and every estimated byte, in some bucket. */
+static void
+assert_histogram_holds (MsSizeHistogram      *histogram,
+                        const FixtureFigures *figures)
+{
+  guint64 n = 0, bytes = 0;
+
+  g_assert_nonnull (histogram);
+  for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
+    {
+      guint64 estimated_bytes = 0;
+
+      n += ms_size_histogram_get_bucket (histogram, i, NULL, NULL, &estimated_bytes);
+      bytes += estimated_bytes;
+    }
+  g_assert_cmpuint (n, ==, figures->n_samples);
+  g_assert_cmpuint (bytes, ==, figures->total);
+}
+
 static void
 test_open_session (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("memscope-ui-XXXXXX", &error);
   g_autoptr(GFile) file = NULL;
-  g_autoptr(MsProfile) profile = ms_test_load_fixture_profile ();
-  g_autoptr(MsFlameTree) expected = NULL;
-  MsFlameTreeOptions options;
+  g_autofree char *samples_text = NULL;
+  FixtureFigures figures;
   MsWindow *window;
   MsFlameTree *tree;
   MsCounterSeries *series;
 
   g_assert_no_error (error);
   file = write_session (dir);
+  read_fixture_figures (&figures);
+  g_assert_cmpuint (figures.n_samples, >, 0);
 
   window = ms_window_new (NULL);
   gtk_window_present (GTK_WINDOW (window));
   ms_window_open_file (window, file);
   g_assert_true (ms_test_wait_for (has_tree, window, 20));
 
-  /* The last profile, as a top-down tree of symbols. */
-  ms_flame_tree_options_init (&options);
-  expected = ms_flame_tree_new (profile, &options);
+  /* The last profile: every sampled byte under the root. */
   tree = ms_flame_graph_get_tree (ms_window_get_flame_graph (window));
-  g_assert_cmpuint (ms_flame_tree_get_n_nodes (tree), ==, ms_flame_tree_get_n_nodes (expected));
-  g_assert_cmpuint (ms_flame_tree_get_node (tree, 0)->total_bytes, ==,
-                    ms_flame_tree_get_node (expected, 0)->total_bytes);
+  g_assert_cmpuint (ms_flame_tree_get_node (tree, 0)->total_bytes, ==, figures.total);
+  g_assert_cmpint (ms_flame_tree_get_direction (tree), ==, MS_FLAME_DIRECTION_TOP_DOWN);
+  /* The line above the graph: profile 2 of 2, the fixture's number of samples. */
+  samples_text = g_strdup_printf ("· %u samples ·", figures.n_samples);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->flame_status), "Profile 2 at "));
+  g_assert_nonnull (strstr (gtk_label_get_text (window->flame_status), samples_text));
 
-  /* Its histogram, and the counters. */
-  g_assert_nonnull (ms_histogram_view_get_histogram (ms_window_get_histogram_view (window)));
+  /* Its histogram, and the counters: three readings of the fixture's values. */
+  assert_histogram_holds (ms_histogram_view_get_histogram (ms_window_get_histogram_view (window)),
+                          &figures);
   series = ms_counter_chart_get_series (ms_window_get_counter_chart (window));
   g_assert_nonnull (series);
   g_assert_cmpuint (ms_counter_series_get_n_points (series, "nodes"), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      gint64 time;
+      double value;
 
-  /* Bottom up: the same profile again, the allocating frames at the root's children. */
+      ms_counter_series_get_point (series, "nodes", i, &time, &value);
+      g_assert_cmpint (time, ==, T0 + i * G_USEC_PER_SEC);
+      g_assert_cmpfloat (value, ==, fixture_counter ("nodes"));
+    }
+  /* The alarm, its frames shown literally. */
+  g_assert_true (shows_text (GTK_WIDGET (window->alarms_list), "posix_memalign ← std::vector<int>& ← main"));
+
+  /* Bottom up: the same profile again, the same bytes at the root. */
   gtk_drop_down_set_selected (window->flame_direction, 1);
   g_assert_true (ms_test_wait_for (is_bottom_up, window, 20));
   g_assert_cmpuint (ms_flame_tree_get_node (ms_flame_graph_get_tree (window->flame_graph), 0)->total_bytes,
-                    ==, ms_flame_tree_get_node (expected, 0)->total_bytes);
+                    ==, figures.total);
   gtk_drop_down_set_selected (window->flame_direction, 0);
 
   /* Read-only: nothing is recording. */
@@ -174,7 +293,7 @@ is_on_empty_page (gpointer user_data)
 {
   MsWindow *window = user_data;
 
-  return window->discovery == NULL &&
+  return ms_window_get_live_target (window) == NULL &&
          g_str_equal (gtk_stack_get_visible_child_name (window->main_stack), "empty");
 }
 
@@ -185,12 +304,32 @@ is_showing_empty_page (gpointer user_data)
          ms_counter_chart_get_series (ms_window_get_counter_chart (user_data)) == NULL;
 }
 
+static gboolean
+is_back_on_empty_page (gpointer user_data)
+{
+  return g_str_equal (gtk_stack_get_visible_child_name (MS_WINDOW (user_data)->main_stack), "empty");
+}
+
+/* A toast whose title starts with @prefix is shown. */
+static gboolean
+shows_toast (MsWindow   *window,
+             const char *prefix)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_labels (GTK_WIDGET (window->toast_overlay), texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (texts, i), prefix))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_open_bad_file (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("memscope-ui-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "bad.memscope", NULL);
+  g_autofree char *path = g_build_filename (dir, "Q&A bad.memscope", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   MsWindow *window;
 
@@ -200,13 +339,129 @@ test_open_bad_file (void)
   window = ms_window_new (NULL);
   gtk_window_present (GTK_WINDOW (window));
   ms_window_open_file (window, file);
-  ms_test_settle (500);
-  /* Nothing shown; the error went to a toast. */
+  /* Busy with the file, its name shown as it is; then back, the error in a toast. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "busy");
+  g_assert_true (shows_text (GTK_WIDGET (window->busy_page), "Q&A bad.memscope"));
+  g_assert_true (ms_test_wait_for (is_back_on_empty_page, window, 20));
+  g_assert_true (shows_toast (window, "Could not open the session: "));
   g_assert_true (is_showing_empty_page (window));
   gtk_window_destroy (GTK_WINDOW (window));
 
   g_unlink (path);
   g_rmdir (dir);
+}
+
+/* A file name with markup characters shows as it is, everywhere (a markup error would
+ * be a fatal warning). */
+static void
+test_markup_file_name (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-ui-XXXXXX", &error);
+  g_autoptr(GFile) file = write_session_named (dir, "Q&A.memscope");
+  MsWindow *window = ms_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  ms_window_open_file (window, file);
+  g_assert_true (shows_text (GTK_WIDGET (window->busy_page), "Q&A.memscope"));
+  g_assert_true (ms_test_wait_for (has_tree, window, 20));
+  ms_test_settle (100);
+  g_assert_true (shows_text (GTK_WIDGET (window->switcher_title), "Q&A.memscope (read-only)"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->session_status),
+                                   "Q&A.memscope (read-only) · 2 profiles · 3 counter readings"));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_cmpint (g_unlink (g_file_peek_path (file)), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* The launch action with a URL holding markup characters; the browser is a script that
+ * fails, so nothing is launched for real. */
+static void
+test_markup_launch_url (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-ui-XXXXXX", &error);
+  g_autofree char *script = g_build_filename (dir, "failing-browser", NULL);
+  MsWindow *window;
+
+  g_file_set_contents (script, "#!/bin/sh\necho 'no <display> & no luck'\nexit 3\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+  g_setenv ("MEMSCOPE_BROWSER", script, TRUE);
+
+  window = ms_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  ms_window_set_launch_url (window, "https://x/?a=1&b=2");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.launch", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "busy");
+  g_assert_true (shows_text (GTK_WIDGET (window->busy_page), "https://x/?a=1&b=2"));
+  g_assert_true (ms_test_wait_for (is_back_on_empty_page, window, 30));
+  g_assert_true (shows_toast (window, "Could not connect: "));
+  g_assert_null (ms_window_get_live_target (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_unsetenv ("MEMSCOPE_BROWSER");
+  g_assert_cmpint (g_unlink (script), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static GtkWindow *
+find_file_chooser (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
+          gtk_window_get_transient_for (toplevel) == parent)
+        return toplevel;
+    }
+  return NULL;
+}
+
+/* win.open and win.save-as ask for a file; cancelled, nothing changes. */
+static void
+test_file_actions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-ui-XXXXXX", &error);
+  g_autoptr(GFile) file = write_session (dir);
+  MsWindow *window = ms_window_new (NULL);
+  GtkWindow *chooser;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
+  chooser = find_file_chooser (GTK_WINDOW (window));
+  g_assert_nonnull (chooser);
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Open a Session");
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_OPEN);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  ms_test_settle (100);
+  g_assert_null (find_file_chooser (GTK_WINDOW (window)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
+
+  /* Nothing to save yet: the action is off. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL);
+  g_assert_null (find_file_chooser (GTK_WINDOW (window)));
+
+  ms_window_open_file (window, file);
+  g_assert_true (ms_test_wait_for (has_tree, window, 20));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL));
+  chooser = find_file_chooser (GTK_WINDOW (window));
+  g_assert_nonnull (chooser);
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Save the Session");
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SAVE);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  ms_test_settle (100);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_cmpint (g_unlink (g_file_peek_path (file)), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 static AdwMessageDialog *
@@ -246,13 +501,13 @@ test_connect_remote_asks (void)
   gtk_window_close (GTK_WINDOW (dialog));
   ms_test_settle (100);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
-  g_assert_null (window->discovery);
+  g_assert_null (ms_window_get_live_target (window));
 
   /* A loopback endpoint is not asked about: it goes looking for targets at once. */
   gtk_editable_set_text (GTK_EDITABLE (window->endpoint_row), "127.0.0.1:1");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL));
   g_assert_null (find_message_dialog (GTK_WINDOW (window)));
-  g_assert_nonnull (window->discovery);
+  g_assert_nonnull (ms_window_get_live_target (window));
   /* Nothing listens there: back to the start, the error in a toast. */
   g_assert_true (ms_test_wait_for (is_on_empty_page, window, 20));
 
@@ -269,6 +524,9 @@ main (int   argc,
   g_test_add_func ("/memscope/ui/window/open-session", test_open_session);
   g_test_add_func ("/memscope/ui/window/open-bad-file", test_open_bad_file);
   g_test_add_func ("/memscope/ui/window/connect-remote-asks", test_connect_remote_asks);
+  g_test_add_func ("/memscope/ui/window/markup-file-name", test_markup_file_name);
+  g_test_add_func ("/memscope/ui/window/markup-launch-url", test_markup_launch_url);
+  g_test_add_func ("/memscope/ui/window/file-actions", test_file_actions);
 
   return g_test_run ();
 }
