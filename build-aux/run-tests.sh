@@ -53,11 +53,13 @@ done
 # in a reused build folder is never counted again.
 run_meson_test () {
   local stage="$1" dir="$2"; shift 2
-  local log="$dir/meson-logs/$stage.json"
-  rm -f "$log"
+  # meson names the log STAGE.json, or STAGE-SETUP.json under --setup.
+  rm -f "$dir/meson-logs/$stage".json "$dir/meson-logs/$stage"-*.json
   meson test -C "$dir" --logbase "$stage" --print-errorlogs "$@"
   local status=$?
-  if [ ! -f "$log" ]; then
+  local log
+  log=$(ls "$dir/meson-logs/$stage".json "$dir/meson-logs/$stage"-*.json 2>/dev/null | head -n 1)
+  if [ -z "$log" ]; then
     fail "$stage: meson test wrote no log (exit status $status)"
     return
   fi
