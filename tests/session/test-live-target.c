@@ -224,7 +224,22 @@ teardown (Fixture       *f,
   /* A result holds its source object. */
   g_clear_object (&f->result);
   if (f->target != NULL)
-    g_assert_finalize_object (g_steal_pointer (&f->target));
+    {
+      /* An operation the target cancelled (a discovery request when the browser died,
+       * a stop in flight) holds it until its callback runs on this context: let those
+       * finish, then the target must be gone. */
+      GObject *weak = G_OBJECT (g_steal_pointer (&f->target));
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      g_object_add_weak_pointer (weak, (gpointer *) &weak);
+      g_object_unref (weak);
+      while (weak != NULL && g_get_monotonic_time () < deadline)
+        {
+          if (!g_main_context_iteration (NULL, FALSE))
+            g_usleep (1000);
+        }
+      g_assert_null (weak);
+    }
   g_clear_object (&f->cancel_on_list);
   g_clear_pointer (&f->peer, cdp_test_peer_free);
   g_clear_pointer (&f->states, g_array_unref);
