@@ -1133,12 +1133,20 @@ Reader::parse_module (ondemand::value    v,
                       ok = false;
                   if (ok)
                     {
-                      std::string digits (s);
-                      char *endp = NULL;
+                      /* digits by hand (all checked above): the strtoull family
+                       * reports through errno, seen set after a good parse */
+                      base = 0;
+                      for (char c : s)
+                        {
+                          guint digit = c - '0';
 
-                      errno = 0;
-                      base = g_ascii_strtoull (digits.c_str (), &endp, 10);
-                      ok = errno == 0 && *endp == '\0';
+                          if (base > (G_MAXUINT64 - digit) / 10)
+                            {
+                              ok = false;
+                              break;
+                            }
+                          base = base * 10 + digit;
+                        }
                     }
                 }
               if (!ok)
