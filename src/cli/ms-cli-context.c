@@ -424,6 +424,28 @@ ms_cli_context_release (MsCliContext *self)
   return !self->exited;
 }
 
+/* Ends a live target's connect that was started with the context held: TRUE when
+ * the command goes on; FALSE when it was interrupted meanwhile or the connection
+ * failed (then reported, with the command's exit status). */
+gboolean
+ms_cli_context_connect_finish (MsCliContext *self,
+                               MsLiveTarget *target,
+                               GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = ms_live_target_connect_finish (target, result, &error);
+  if (!ms_cli_context_release (self))
+    return FALSE;
+  if (!ok)
+    {
+      ms_cli_context_fail (self, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ms_cli_context_is_running (MsCliContext *self)
 {

@@ -125,6 +125,9 @@ void             ms_cli_context_set_interrupt_func (MsCliContext        *self,
  * FALSE once the command has exited: the callback must then only clean up. */
 void             ms_cli_context_hold               (MsCliContext        *self);
 gboolean         ms_cli_context_release            (MsCliContext        *self);
+gboolean         ms_cli_context_connect_finish     (MsCliContext        *self,
+                                                    MsLiveTarget        *target,
+                                                    GAsyncResult        *result);
 gboolean         ms_cli_context_is_running         (MsCliContext        *self);
 
 /* Runs the main loop until ms_cli_context_exit() and returns the exit status. */

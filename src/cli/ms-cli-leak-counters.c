@@ -79,17 +79,9 @@ on_connected (GObject      *object,
               gpointer      user_data)
 {
   LeakCounters *self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
 
-  ok = ms_live_target_connect_finish (MS_LIVE_TARGET (object), result, &error);
-  if (!ms_cli_context_release (self->ctx))
+  if (!ms_cli_context_connect_finish (self->ctx, MS_LIVE_TARGET (object), result))
     return;
-  if (!ok)
-    {
-      ms_cli_context_fail (self->ctx, error);
-      return;
-    }
 
   ms_cli_context_hold (self->ctx);
   ms_live_target_count_leaks_async (self->target, ms_cli_context_get_cancellable (self->ctx),

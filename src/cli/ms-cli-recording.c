@@ -381,17 +381,9 @@ on_target_connected (GObject      *object,
 {
   MsCliRecording *self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean ok;
 
-  ok = ms_live_target_connect_finish (MS_LIVE_TARGET (object), result, &error);
-  if (!ms_cli_context_release (self->ctx))
+  if (!ms_cli_context_connect_finish (self->ctx, MS_LIVE_TARGET (object), result))
     return;
-
-  if (!ok)
-    {
-      ms_cli_context_fail (self->ctx, error);
-      return;
-    }
 
   self->session = g_object_ref (ms_live_target_get_session (self->target));
   self->recorder = g_object_ref (ms_live_target_new_recording (self->target));
