@@ -257,14 +257,14 @@ record (const char *path,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(MsSession) session = NULL;
+  g_autoptr(MsTargetConnection) session = NULL;
   g_autoptr(MsRecorder) recorder = NULL;
   MsCdpEndpoint *endpoint = ms_cdp_endpoint_new ("127.0.0.1", run->port, NULL);
 
-  session = ms_session_new (endpoint, NULL);
-  ms_session_connect_async (session, NULL, got_result, run);
+  session = ms_target_connection_new (endpoint, NULL);
+  ms_target_connection_connect_async (session, NULL, got_result, run);
   wait_result (run);
-  if (!ms_session_connect_finish (session, run->result, &error))
+  if (!ms_target_connection_connect_finish (session, run->result, &error))
     g_error ("connect: %s", error->message);
   g_clear_object (&run->result);
 

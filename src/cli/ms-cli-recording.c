@@ -18,7 +18,7 @@ struct _MsCliRecording
 {
   MsCliContext           *ctx;
   MsLiveTarget           *target;
-  MsSession              *session;         /* once attached */
+  MsTargetConnection              *session;         /* once attached */
   MsRecorder             *recorder;        /* once attached */
   char                   *output;
   GFile                  *output_file;
@@ -266,29 +266,29 @@ on_duration_over (gpointer user_data)
 }
 
 static void
-on_session_state (MsSession  *session,
+on_session_state (MsTargetConnection  *session,
                   GParamSpec *pspec,
                   gpointer    user_data)
 {
   MsCliRecording *self = user_data;
-  const GError *why = ms_session_get_error (session);
+  const GError *why = ms_target_connection_get_error (session);
 
-  switch (ms_session_get_state (session))
+  switch (ms_target_connection_get_state (session))
     {
-    case MS_SESSION_STATE_RECONNECTING:
+    case MS_TARGET_CONNECTION_STATE_RECONNECTING:
       clear_progress (self);
       ms_cli_context_warn (self->ctx, "warning: lost the connection (%s); trying to reconnect for "
                            "up to %u s", why ? why->message : "closed",
                            ms_cli_context_get_timeout (self->ctx));
       break;
 
-    case MS_SESSION_STATE_CRASHED:
+    case MS_TARGET_CONNECTION_STATE_CRASHED:
       clear_progress (self);
       ms_cli_context_warn (self->ctx, "warning: the page crashed (%s); waiting for it to be "
                            "reloaded", why ? why->message : "no reason given");
       break;
 
-    case MS_SESSION_STATE_FAILED:
+    case MS_TARGET_CONNECTION_STATE_FAILED:
       if (!self->started || self->stopping || self->ended_error != NULL)
         break;
       self->ended_error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
@@ -297,17 +297,17 @@ on_session_state (MsSession  *session,
       stop (self);
       break;
 
-    case MS_SESSION_STATE_CONNECTED:
-      if (ms_session_get_n_reconnects (session) > 0)
+    case MS_TARGET_CONNECTION_STATE_CONNECTED:
+      if (ms_target_connection_get_n_reconnects (session) > 0)
         {
           clear_progress (self);
           ms_cli_context_warn (self->ctx, "reconnected; sampling again");
         }
       break;
 
-    case MS_SESSION_STATE_IDLE:
-    case MS_SESSION_STATE_CONNECTING:
-    case MS_SESSION_STATE_CLOSED:
+    case MS_TARGET_CONNECTION_STATE_IDLE:
+    case MS_TARGET_CONNECTION_STATE_CONNECTING:
+    case MS_TARGET_CONNECTION_STATE_CLOSED:
     default:
       break;
     }

@@ -35,7 +35,7 @@ struct _MsLiveTarget
   MsBrowserLauncher   *launcher;
   MsCdpEndpoint       *endpoint;
   MsCdpDiscovery      *discovery;
-  MsSession           *session;
+  MsTargetConnection           *session;
   MsRecorder          *recorder;
 
   MsLiveTargetState    state;
@@ -135,27 +135,27 @@ set_recorder (MsLiveTarget *self,
 }
 
 static void
-on_session_state (MsSession    *session,
+on_session_state (MsTargetConnection    *session,
                   GParamSpec   *pspec,
                   MsLiveTarget *self)
 {
-  switch (ms_session_get_state (session))
+  switch (ms_target_connection_get_state (session))
     {
-    case MS_SESSION_STATE_CONNECTED:
+    case MS_TARGET_CONNECTION_STATE_CONNECTED:
       set_last_error (self, NULL);
       sync_attached_state (self);
       break;
 
-    case MS_SESSION_STATE_RECONNECTING:
-    case MS_SESSION_STATE_CRASHED:
-    case MS_SESSION_STATE_FAILED:
-      set_last_error (self, ms_session_get_error (session));
+    case MS_TARGET_CONNECTION_STATE_RECONNECTING:
+    case MS_TARGET_CONNECTION_STATE_CRASHED:
+    case MS_TARGET_CONNECTION_STATE_FAILED:
+      set_last_error (self, ms_target_connection_get_error (session));
       set_state (self, MS_LIVE_TARGET_STATE_LOST);
       break;
 
-    case MS_SESSION_STATE_IDLE:
-    case MS_SESSION_STATE_CONNECTING:
-    case MS_SESSION_STATE_CLOSED:
+    case MS_TARGET_CONNECTION_STATE_IDLE:
+    case MS_TARGET_CONNECTION_STATE_CONNECTING:
+    case MS_TARGET_CONNECTION_STATE_CLOSED:
     default:
       break;
     }
@@ -181,7 +181,7 @@ drop_live (MsLiveTarget        *self,
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
-      ms_session_close (self->session);
+      ms_target_connection_close (self->session);
     }
   if (self->launcher != NULL && ms_browser_launcher_is_running (self->launcher))
     {
@@ -373,7 +373,7 @@ ms_live_target_set_timeout (MsLiveTarget *self,
   if (self->discovery != NULL)
     ms_cdp_discovery_set_timeout (self->discovery, seconds);
   if (self->session != NULL)
-    ms_session_set_timeout (self->session, seconds);
+    ms_target_connection_set_timeout (self->session, seconds);
 }
 
 guint
@@ -391,7 +391,7 @@ ms_live_target_set_reconnect_window (MsLiveTarget *self,
 
   self->reconnect_window = seconds;
   if (self->session != NULL)
-    ms_session_set_reconnect_window (self->session, seconds);
+    ms_target_connection_set_reconnect_window (self->session, seconds);
 }
 
 gboolean
@@ -429,7 +429,7 @@ MsCdpTarget *
 ms_live_target_get_target (MsLiveTarget *self)
 {
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  return self->session ? ms_session_get_target (self->session) : NULL;
+  return self->session ? ms_target_connection_get_target (self->session) : NULL;
 }
 
 const char *
@@ -438,7 +438,7 @@ ms_live_target_get_browser_version (MsLiveTarget *self)
   MsCdpBrowserVersion *version;
 
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  version = self->session ? ms_session_get_browser_version (self->session) : NULL;
+  version = self->session ? ms_target_connection_get_browser_version (self->session) : NULL;
   return version ? ms_cdp_browser_version_get_browser (version) : NULL;
 }
 
@@ -456,7 +456,7 @@ ms_live_target_get_last_error (MsLiveTarget *self)
   return self->last_error;
 }
 
-MsSession *
+MsTargetConnection *
 ms_live_target_get_session (MsLiveTarget *self)
 {
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
@@ -516,15 +516,15 @@ on_session_connected (GObject      *object,
   g_autoptr(MsLiveTarget) self = user_data;
   GError *error = NULL;
 
-  if (!ms_session_connect_finish (MS_SESSION (object), result, &error))
+  if (!ms_target_connection_connect_finish (MS_TARGET_CONNECTION (object), result, &error))
     {
-      if (MS_SESSION (object) == self->session)
+      if (MS_TARGET_CONNECTION (object) == self->session)
         connect_return (self, error);
       else
         g_clear_error (&error);
       return;
     }
-  if (MS_SESSION (object) != self->session || self->connect_task == NULL)
+  if (MS_TARGET_CONNECTION (object) != self->session || self->connect_task == NULL)
     return;
 
   g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
@@ -536,10 +536,10 @@ attach (MsLiveTarget *self,
         const char   *selector)
 {
   g_clear_object (&self->session);
-  self->session = ms_session_new (self->endpoint, selector);
-  ms_session_set_timeout (self->session, self->timeout);
-  ms_session_set_reconnect_window (self->session, self->reconnect_window);
-  ms_session_connect_async (self->session, self->connect_cancellable, on_session_connected,
+  self->session = ms_target_connection_new (self->endpoint, selector);
+  ms_target_connection_set_timeout (self->session, self->timeout);
+  ms_target_connection_set_reconnect_window (self->session, self->reconnect_window);
+  ms_target_connection_connect_async (self->session, self->connect_cancellable, on_session_connected,
                             g_object_ref (self));
 }
 
@@ -930,8 +930,8 @@ get_connection (MsLiveTarget  *self,
 {
   MsCdpConnection *conn = NULL;
 
-  if (self->session != NULL && ms_session_get_state (self->session) == MS_SESSION_STATE_CONNECTED)
-    conn = ms_session_get_connection (self->session);
+  if (self->session != NULL && ms_target_connection_get_state (self->session) == MS_TARGET_CONNECTION_STATE_CONNECTED)
+    conn = ms_target_connection_get_connection (self->session);
   if (conn == NULL)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "not connected to a page");
   return conn;

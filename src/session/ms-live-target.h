@@ -9,7 +9,7 @@
 #pragma once
 
 #include "ms-recorder.h"
-#include "ms-session.h"
+#include "ms-target-connection.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +25,7 @@ G_DECLARE_FINAL_TYPE (MsLiveTarget, ms_live_target, MS, LIVE_TARGET, GObject)
  * @MS_LIVE_TARGET_STATE_CONNECTED: attached; commands can be sent
  * @MS_LIVE_TARGET_STATE_RECORDING: attached and the recorder is running
  * @MS_LIVE_TARGET_STATE_LOST: the connection went away after it was up (the session
- *   may still be reconnecting: see ms_session_get_state()); the last error says why
+ *   may still be reconnecting: see ms_target_connection_get_state()); the last error says why
  * @MS_LIVE_TARGET_STATE_FAILED: launching or connecting failed; the last error says why
  */
 typedef enum
@@ -105,7 +105,7 @@ MsRecorder        *ms_live_target_get_recorder        (MsLiveTarget        *self
 /* Why the state is FAILED or LOST. */
 const GError      *ms_live_target_get_last_error      (MsLiveTarget        *self);
 /* The attachment (reconnects, crashes), NULL before connecting. */
-MsSession         *ms_live_target_get_session         (MsLiveTarget        *self);
+MsTargetConnection         *ms_live_target_get_session         (MsLiveTarget        *self);
 /* The launched browser's process id while it runs, else 0. */
 GPid               ms_live_target_get_browser_pid     (MsLiveTarget        *self);
 

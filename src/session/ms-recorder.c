@@ -24,7 +24,7 @@ struct _MsRecorder
 {
   GObject             parent_instance;
 
-  MsSession          *session;
+  MsTargetConnection          *session;
   MsAllocationAlarm  *alarm;
   GCancellable       *cancellable;     /* polling; cancelled on stop and dispose */
 
@@ -249,11 +249,11 @@ on_alarm_fired (MsAllocationAlarm *alarm,
 }
 
 MsRecorder *
-ms_recorder_new (MsSession *session)
+ms_recorder_new (MsTargetConnection *session)
 {
   MsRecorder *self;
 
-  g_return_val_if_fail (MS_IS_SESSION (session), NULL);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (session), NULL);
 
   self = g_object_new (MS_TYPE_RECORDER, NULL);
   self->session = g_object_ref (session);
@@ -261,7 +261,7 @@ ms_recorder_new (MsSession *session)
   return self;
 }
 
-MsSession *
+MsTargetConnection *
 ms_recorder_get_session (MsRecorder *self)
 {
   g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
@@ -678,11 +678,11 @@ static gboolean
 counter_tick (gpointer data)
 {
   MsRecorder *self = data;
-  MsCdpConnection *conn = ms_session_get_connection (self->session);
+  MsCdpConnection *conn = ms_target_connection_get_connection (self->session);
 
   /* A slow browser: skip a tick rather than pile up calls. */
   if (conn == NULL || self->counters_in_flight ||
-      ms_session_get_state (self->session) != MS_SESSION_STATE_CONNECTED)
+      ms_target_connection_get_state (self->session) != MS_TARGET_CONNECTION_STATE_CONNECTED)
     return G_SOURCE_CONTINUE;
 
   self->counters_in_flight = TRUE;
@@ -804,7 +804,7 @@ take_profile_async (MsRecorder          *self,
                     gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  MsCdpConnection *conn = ms_session_get_connection (self->session);
+  MsCdpConnection *conn = ms_target_connection_get_connection (self->session);
   ProfileFetch *fetch = g_new0 (ProfileFetch, 1);
 
   g_task_set_source_tag (task, take_profile_async);
@@ -812,7 +812,7 @@ take_profile_async (MsRecorder          *self,
 
   if (conn == NULL)
     {
-      const GError *why = ms_session_get_error (self->session);
+      const GError *why = ms_target_connection_get_error (self->session);
 
       if (why != NULL)
         g_task_return_error (task, g_error_copy (why));
@@ -876,7 +876,7 @@ profile_tick (gpointer data)
 
   /* While reconnecting, or while the last profile is still being written (a slow
    * disk: never queue reply after reply in memory), try again a little later. */
-  if (ms_session_get_state (self->session) != MS_SESSION_STATE_CONNECTED ||
+  if (ms_target_connection_get_state (self->session) != MS_TARGET_CONNECTION_STATE_CONNECTED ||
       (self->appender != NULL && ms_recording_appender_get_n_pending_profiles (self->appender) > 0))
     {
       schedule_profile (self);
@@ -915,8 +915,8 @@ start_polling (MsRecorder *self)
 static void
 record_metadata (MsRecorder *self)
 {
-  MsCdpBrowserVersion *version = ms_session_get_browser_version (self->session);
-  MsCdpTarget *target = ms_session_get_target (self->session);
+  MsCdpBrowserVersion *version = ms_target_connection_get_browser_version (self->session);
+  MsCdpTarget *target = ms_target_connection_get_target (self->session);
   g_autoptr(JsonObject) sampling = json_object_new ();
 
   if (version != NULL)
@@ -1007,14 +1007,14 @@ resume_sampling_cb (GObject      *object,
 /* A new connection (the browser restarted the target, or the socket dropped) has
  * no sampler running: start it again and compare new profiles among themselves. */
 static void
-on_reconnected (MsSession  *session,
+on_reconnected (MsTargetConnection  *session,
                 MsRecorder *self)
 {
   if (self->state != MS_RECORDER_STATE_RECORDING)
     return;
 
   ms_allocation_alarm_reset (self->alarm);
-  ms_cdp_memory_start_sampling_async (ms_session_get_connection (session), self->sampling_interval,
+  ms_cdp_memory_start_sampling_async (ms_target_connection_get_connection (session), self->sampling_interval,
                                       self->suppress_randomness, self->cancellable,
                                       resume_sampling_cb, g_object_ref (self));
 }
@@ -1040,8 +1040,8 @@ ms_recorder_start_async (MsRecorder          *self,
       return;
     }
 
-  conn = ms_session_get_connection (self->session);
-  if (conn == NULL || ms_session_get_state (self->session) != MS_SESSION_STATE_CONNECTED)
+  conn = ms_target_connection_get_connection (self->session);
+  if (conn == NULL || ms_target_connection_get_state (self->session) != MS_TARGET_CONNECTION_STATE_CONNECTED)
     {
       g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
                                "Cannot record: not connected to a target");
@@ -1146,7 +1146,7 @@ send_stop_sampling (GTask *task)
 {
   MsRecorder *self = g_task_get_source_object (task);
   StopData *data = g_task_get_task_data (task);
-  MsCdpConnection *conn = ms_session_get_connection (self->session);
+  MsCdpConnection *conn = ms_target_connection_get_connection (self->session);
 
   if (conn == NULL)
     {

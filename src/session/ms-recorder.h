@@ -9,7 +9,7 @@
 #include "ms-counter-series.h"
 #include "ms-profile.h"
 #include "ms-session-file.h"
-#include "ms-session.h"
+#include "ms-target-connection.h"
 
 G_BEGIN_DECLS
 
@@ -63,8 +63,8 @@ typedef struct
   char   *detail;          /* or NULL */
 } MsRecordedMarker;
 
-MsRecorder        *ms_recorder_new                    (MsSession           *session);
-MsSession         *ms_recorder_get_session            (MsRecorder          *self);
+MsRecorder        *ms_recorder_new                    (MsTargetConnection           *session);
+MsTargetConnection         *ms_recorder_get_session            (MsRecorder          *self);
 MsRecorderState    ms_recorder_get_state              (MsRecorder          *self);
 
 /* Settings; change them before start. */

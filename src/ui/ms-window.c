@@ -178,7 +178,7 @@ recorder_state_text (MsRecorderState state)
 static const char *
 live_state_text (MsWindow *self)
 {
-  MsSession *session = ms_live_target_get_session (self->live);
+  MsTargetConnection *session = ms_live_target_get_session (self->live);
 
   switch (ms_live_target_get_state (self->live))
     {
@@ -190,9 +190,9 @@ live_state_text (MsWindow *self)
       return recorder_state_text (self->recorder ? ms_recorder_get_state (self->recorder)
                                                  : MS_RECORDER_STATE_IDLE);
     case MS_LIVE_TARGET_STATE_LOST:
-      if (session != NULL && ms_session_get_state (session) == MS_SESSION_STATE_RECONNECTING)
+      if (session != NULL && ms_target_connection_get_state (session) == MS_TARGET_CONNECTION_STATE_RECONNECTING)
         return "Reconnecting…";
-      if (session != NULL && ms_session_get_state (session) == MS_SESSION_STATE_CRASHED)
+      if (session != NULL && ms_target_connection_get_state (session) == MS_TARGET_CONNECTION_STATE_CRASHED)
         return "Renderer crashed";
       return "Disconnected";
     case MS_LIVE_TARGET_STATE_IDLE:

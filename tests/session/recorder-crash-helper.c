@@ -68,7 +68,7 @@ main (int argc, char *argv[])
   GAsyncResult *result = NULL;
   CdpTestPeer *peer;
   MsCdpEndpoint *endpoint;
-  MsSession *session;
+  MsTargetConnection *session;
   MsRecorder *recorder;
 
   if (argc != 2)
@@ -82,10 +82,10 @@ main (int argc, char *argv[])
   peer = cdp_test_peer_new ();
   peer->responder = responder;
   endpoint = ms_cdp_endpoint_new ("127.0.0.1", peer->port, NULL);
-  session = ms_session_new (endpoint, NULL);
-  ms_session_connect_async (session, NULL, got_result, &result);
+  session = ms_target_connection_new (endpoint, NULL);
+  ms_target_connection_connect_async (session, NULL, got_result, &result);
   cdp_test_wait_for_result (&result);
-  if (!ms_session_connect_finish (session, result, &error))
+  if (!ms_target_connection_connect_finish (session, result, &error))
     g_error ("connect: %s", error->message);
   g_clear_object (&result);
 

@@ -23,7 +23,7 @@ typedef struct
 {
   CdpTestPeer   *peer;
   MsCdpEndpoint *endpoint;
-  MsSession     *session;
+  MsTargetConnection     *session;
   MsRecorder    *recorder;
   GAsyncResult  *result;
   GHashTable    *calls;            /* method -> count */
@@ -195,11 +195,11 @@ fixture_setup (Fixture       *f,
   f->peer->responder = responder;
   f->peer->responder_data = f;
   f->endpoint = ms_cdp_endpoint_new ("127.0.0.1", f->peer->port, NULL);
-  f->session = ms_session_new (f->endpoint, NULL);
-  ms_session_set_reconnect_window (f->session, 10);
-  ms_session_connect_async (f->session, NULL, got_result, f);
+  f->session = ms_target_connection_new (f->endpoint, NULL);
+  ms_target_connection_set_reconnect_window (f->session, 10);
+  ms_target_connection_connect_async (f->session, NULL, got_result, f);
   cdp_test_wait_for_result (&f->result);
-  g_assert_true (ms_session_connect_finish (f->session, f->result, &error));
+  g_assert_true (ms_target_connection_connect_finish (f->session, f->result, &error));
   g_assert_no_error (error);
   g_clear_object (&f->result);
 
@@ -387,7 +387,7 @@ test_reconnect_restarts_sampling (Fixture *f, gconstpointer data)
   start (f);
   soup_websocket_connection_close (f->peer->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
   run_until (f, restarted_sampling);
-  g_assert_cmpint (ms_session_get_state (f->session), ==, MS_SESSION_STATE_CONNECTED);
+  g_assert_cmpint (ms_target_connection_get_state (f->session), ==, MS_TARGET_CONNECTION_STATE_CONNECTED);
   g_assert_true (stop (f, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_calls (f, "Memory.stopSampling"), ==, 1);

@@ -1,4 +1,4 @@
-/* test-session.c: MsSession attaching, losing and finding its target again
+/* test-target-connection.c: MsTargetConnection attaching, losing and finding its target again
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +8,7 @@
 
 #include "ms-cdp-error.h"
 #include "ms-cdp-memory.h"
-#include "ms-session.h"
+#include "ms-target-connection.h"
 
 #include "cdp-test-peer.h"
 
@@ -16,7 +16,7 @@ typedef struct
 {
   CdpTestPeer   *peer;
   MsCdpEndpoint *endpoint;
-  MsSession     *session;
+  MsTargetConnection     *session;
   GAsyncResult  *result;
   guint          n_reconnected;
 } Fixture;
@@ -31,7 +31,7 @@ got_result (GObject      *object,
 }
 
 static void
-on_reconnected (MsSession *session,
+on_reconnected (MsTargetConnection *session,
                 Fixture   *f)
 {
   f->n_reconnected++;
@@ -50,8 +50,8 @@ fixture_setup (Fixture       *f,
   f->peer = cdp_test_peer_new ();
   f->peer->responder = reply_ok;
   f->endpoint = ms_cdp_endpoint_new ("127.0.0.1", f->peer->port, NULL);
-  f->session = ms_session_new (f->endpoint, data);
-  ms_session_set_reconnect_window (f->session, 5);
+  f->session = ms_target_connection_new (f->endpoint, data);
+  ms_target_connection_set_reconnect_window (f->session, 5);
   g_signal_connect (f->session, "reconnected", G_CALLBACK (on_reconnected), f);
 }
 
@@ -71,20 +71,20 @@ connect_session (Fixture  *f,
 {
   gboolean ok;
 
-  ms_session_connect_async (f->session, NULL, got_result, f);
+  ms_target_connection_connect_async (f->session, NULL, got_result, f);
   cdp_test_wait_for_result (&f->result);
-  ok = ms_session_connect_finish (f->session, f->result, error);
+  ok = ms_target_connection_connect_finish (f->session, f->result, error);
   g_clear_object (&f->result);
   return ok;
 }
 
 static void
 wait_for_state (Fixture        *f,
-                MsSessionState  state)
+                MsTargetConnectionState  state)
 {
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-  while (ms_session_get_state (f->session) != state)
+  while (ms_target_connection_get_state (f->session) != state)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
@@ -97,9 +97,9 @@ assert_call_works (Fixture *f)
   g_autoptr(GError) error = NULL;
   MsCdpDomCounters counters;
 
-  ms_cdp_memory_get_dom_counters_async (ms_session_get_connection (f->session), NULL, got_result, f);
+  ms_cdp_memory_get_dom_counters_async (ms_target_connection_get_connection (f->session), NULL, got_result, f);
   cdp_test_wait_for_result (&f->result);
-  g_assert_true (ms_cdp_memory_get_dom_counters_finish (ms_session_get_connection (f->session),
+  g_assert_true (ms_cdp_memory_get_dom_counters_finish (ms_target_connection_get_connection (f->session),
                                                         f->result, &counters, &error));
   g_clear_object (&f->result);
   g_assert_no_error (error);
@@ -113,10 +113,10 @@ test_connect (Fixture *f, gconstpointer data)
 
   g_assert_true (connect_session (f, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (ms_session_get_state (f->session), ==, MS_SESSION_STATE_CONNECTED);
-  g_assert_cmpstr (ms_cdp_browser_version_get_browser (ms_session_get_browser_version (f->session)),
+  g_assert_cmpint (ms_target_connection_get_state (f->session), ==, MS_TARGET_CONNECTION_STATE_CONNECTED);
+  g_assert_cmpstr (ms_cdp_browser_version_get_browser (ms_target_connection_get_browser_version (f->session)),
                    ==, "Chrome/156.0.8078.79");
-  g_assert_cmpstr (ms_cdp_target_get_id (ms_session_get_target (f->session)), ==, "TEST");
+  g_assert_cmpstr (ms_cdp_target_get_id (ms_target_connection_get_target (f->session)), ==, "TEST");
   assert_call_works (f);
 }
 
@@ -127,10 +127,10 @@ test_reconnect (Fixture *f, gconstpointer data)
 
   g_assert_true (connect_session (f, &error));
   soup_websocket_connection_close (f->peer->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "restart");
-  wait_for_state (f, MS_SESSION_STATE_RECONNECTING);
-  wait_for_state (f, MS_SESSION_STATE_CONNECTED);
+  wait_for_state (f, MS_TARGET_CONNECTION_STATE_RECONNECTING);
+  wait_for_state (f, MS_TARGET_CONNECTION_STATE_CONNECTED);
   g_assert_cmpuint (f->n_reconnected, ==, 1);
-  g_assert_cmpuint (ms_session_get_n_reconnects (f->session), ==, 1);
+  g_assert_cmpuint (ms_target_connection_get_n_reconnects (f->session), ==, 1);
   assert_call_works (f);
 }
 
@@ -140,17 +140,17 @@ test_give_up (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   const GError *failure;
 
-  ms_session_set_reconnect_window (f->session, 1);
+  ms_target_connection_set_reconnect_window (f->session, 1);
   g_assert_true (connect_session (f, &error));
 
   /* The browser goes away for good: its port closes. */
   soup_websocket_connection_close (f->peer->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
   soup_server_disconnect (f->peer->server);
-  wait_for_state (f, MS_SESSION_STATE_FAILED);
-  failure = ms_session_get_error (f->session);
+  wait_for_state (f, MS_TARGET_CONNECTION_STATE_FAILED);
+  failure = ms_target_connection_get_error (f->session);
   g_assert_nonnull (failure);
   g_assert_nonnull (strstr (failure->message, "Gave up reconnecting"));
-  g_assert_null (ms_session_get_connection (f->session));
+  g_assert_null (ms_target_connection_get_connection (f->session));
   g_assert_cmpuint (f->n_reconnected, ==, 0);
 }
 
@@ -161,11 +161,11 @@ test_crash_and_reload (Fixture *f, gconstpointer data)
 
   g_assert_true (connect_session (f, &error));
   cdp_test_peer_send_text (f->peer, "{\"method\":\"Inspector.targetCrashed\",\"params\":{}}");
-  wait_for_state (f, MS_SESSION_STATE_CRASHED);
-  g_assert_error (ms_session_get_error (f->session), MS_CDP_ERROR, MS_CDP_ERROR_TARGET_CRASHED);
+  wait_for_state (f, MS_TARGET_CONNECTION_STATE_CRASHED);
+  g_assert_error (ms_target_connection_get_error (f->session), MS_CDP_ERROR, MS_CDP_ERROR_TARGET_CRASHED);
 
   cdp_test_peer_send_text (f->peer, "{\"method\":\"Inspector.targetReloadedAfterCrash\",\"params\":{}}");
-  wait_for_state (f, MS_SESSION_STATE_CONNECTED);
+  wait_for_state (f, MS_TARGET_CONNECTION_STATE_CONNECTED);
   assert_call_works (f);
 }
 
@@ -183,7 +183,7 @@ test_foreign_debugger_url (Fixture *f, gconstpointer data)
   g_assert_true (connect_session (f, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (f->peer->n_handshakes, >, handshakes_before);
-  g_assert_cmpstr (ms_cdp_connection_get_url (ms_session_get_connection (f->session)), ==,
+  g_assert_cmpstr (ms_cdp_connection_get_url (ms_target_connection_get_connection (f->session)), ==,
                    f->peer->ws_url);
   assert_call_works (f);
 }
@@ -196,7 +196,7 @@ test_target_not_found (Fixture *f, gconstpointer data)
   g_assert_false (connect_session (f, &error));
   g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "no-such-page"));
-  g_assert_cmpint (ms_session_get_state (f->session), ==, MS_SESSION_STATE_FAILED);
+  g_assert_cmpint (ms_target_connection_get_state (f->session), ==, MS_TARGET_CONNECTION_STATE_FAILED);
 }
 
 int
@@ -205,16 +205,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/memscope/session/connect", Fixture, NULL, fixture_setup, test_connect, fixture_teardown);
-  g_test_add ("/memscope/session/connect-by-url", Fixture, "test.html", fixture_setup, test_connect,
+  g_test_add ("/memscope/target-connection/connect", Fixture, NULL, fixture_setup, test_connect, fixture_teardown);
+  g_test_add ("/memscope/target-connection/connect-by-url", Fixture, "test.html", fixture_setup, test_connect,
               fixture_teardown);
-  g_test_add ("/memscope/session/reconnect", Fixture, NULL, fixture_setup, test_reconnect, fixture_teardown);
-  g_test_add ("/memscope/session/give-up", Fixture, NULL, fixture_setup, test_give_up, fixture_teardown);
-  g_test_add ("/memscope/session/crash-and-reload", Fixture, NULL, fixture_setup, test_crash_and_reload,
+  g_test_add ("/memscope/target-connection/reconnect", Fixture, NULL, fixture_setup, test_reconnect, fixture_teardown);
+  g_test_add ("/memscope/target-connection/give-up", Fixture, NULL, fixture_setup, test_give_up, fixture_teardown);
+  g_test_add ("/memscope/target-connection/crash-and-reload", Fixture, NULL, fixture_setup, test_crash_and_reload,
               fixture_teardown);
-  g_test_add ("/memscope/session/foreign-debugger-url", Fixture, NULL, fixture_setup,
+  g_test_add ("/memscope/target-connection/foreign-debugger-url", Fixture, NULL, fixture_setup,
               test_foreign_debugger_url, fixture_teardown);
-  g_test_add ("/memscope/session/target-not-found", Fixture, "no-such-page", fixture_setup,
+  g_test_add ("/memscope/target-connection/target-not-found", Fixture, "no-such-page", fixture_setup,
               test_target_not_found, fixture_teardown);
 
   return g_test_run ();

@@ -1,4 +1,4 @@
-/* test-session-browser.c: recording a real Chromium, and the browser dying under it
+/* test-target-connection-browser.c: recording a real Chromium, and the browser dying under it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -98,7 +98,7 @@ static void
 test_record_then_browser_dies (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MsSession) session = NULL;
+  g_autoptr(MsTargetConnection) session = NULL;
   g_autoptr(MsRecorder) recorder = NULL;
   g_autoptr(GAsyncResult) r = NULL;
   g_autoptr(MsSessionFile) saved = NULL;
@@ -110,11 +110,11 @@ test_record_then_browser_dies (void)
   guint profiles_before_death;
   gint64 deadline;
 
-  session = ms_session_new (endpoint, "leak.html");
-  ms_session_set_reconnect_window (session, 3);
-  ms_session_connect_async (session, NULL, got_result, &slot);
+  session = ms_target_connection_new (endpoint, "leak.html");
+  ms_target_connection_set_reconnect_window (session, 3);
+  ms_target_connection_connect_async (session, NULL, got_result, &slot);
   r = wait_result (&slot);
-  g_assert_true (ms_session_connect_finish (session, r, &error));
+  g_assert_true (ms_target_connection_connect_finish (session, r, &error));
   g_assert_no_error (error);
   g_clear_object (&r);
 
@@ -152,13 +152,13 @@ test_record_then_browser_dies (void)
   kill (ms_browser_launcher_get_pid (launcher), SIGKILL);
 
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (ms_session_get_state (session) != MS_SESSION_STATE_FAILED)
+  while (ms_target_connection_get_state (session) != MS_TARGET_CONNECTION_STATE_FAILED)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
     }
-  g_assert_nonnull (ms_session_get_error (session));
-  g_test_message ("session: %s", ms_session_get_error (session)->message);
+  g_assert_nonnull (ms_target_connection_get_error (session));
+  g_test_message ("session: %s", ms_target_connection_get_error (session)->message);
 
   /* Stopping reports that sampling could not be stopped, but keeps and saves everything. */
   ms_recorder_stop_async (recorder, NULL, got_result, &slot);
@@ -184,7 +184,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/memscope/session-browser/record-then-browser-dies", test_record_then_browser_dies);
+  g_test_add_func ("/memscope/target-connection-browser/record-then-browser-dies", test_record_then_browser_dies);
 
   start_browser ();
   ret = g_test_run ();

@@ -1,4 +1,4 @@
-/* ms-session.c
+/* ms-target-connection.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,12 +7,12 @@
 #include "config.h"
 
 #include "ms-cdp-error.h"
-#include "ms-session.h"
+#include "ms-target-connection.h"
 
 #define RECONNECT_FIRST_DELAY_MS 250
 #define RECONNECT_MAX_DELAY_MS   2000
 
-struct _MsSession
+struct _MsTargetConnection
 {
   GObject              parent_instance;
 
@@ -26,7 +26,7 @@ struct _MsSession
   GError              *error;
   GCancellable        *cancellable;   /* internal work: reconnect attempts */
 
-  MsSessionState       state;
+  MsTargetConnectionState       state;
   guint                timeout;
   guint                reconnect_window;
   guint                n_reconnects;
@@ -50,11 +50,11 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-G_DEFINE_FINAL_TYPE (MsSession, ms_session, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (MsTargetConnection, ms_target_connection, G_TYPE_OBJECT)
 
 static void
-set_state (MsSession      *self,
-           MsSessionState  state)
+set_state (MsTargetConnection      *self,
+           MsTargetConnectionState  state)
 {
   if (self->state == state)
     return;
@@ -63,7 +63,7 @@ set_state (MsSession      *self,
 }
 
 static void
-drop_connection (MsSession *self)
+drop_connection (MsTargetConnection *self)
 {
   if (self->conn != NULL)
     {
@@ -74,21 +74,21 @@ drop_connection (MsSession *self)
 }
 
 static void
-ms_session_dispose (GObject *object)
+ms_target_connection_dispose (GObject *object)
 {
-  MsSession *self = (MsSession *)object;
+  MsTargetConnection *self = (MsTargetConnection *)object;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   drop_connection (self);
 
-  G_OBJECT_CLASS (ms_session_parent_class)->dispose (object);
+  G_OBJECT_CLASS (ms_target_connection_parent_class)->dispose (object);
 }
 
 static void
-ms_session_finalize (GObject *object)
+ms_target_connection_finalize (GObject *object)
 {
-  MsSession *self = (MsSession *)object;
+  MsTargetConnection *self = (MsTargetConnection *)object;
 
   g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
   g_clear_pointer (&self->selector, g_free);
@@ -99,16 +99,16 @@ ms_session_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
 
-  G_OBJECT_CLASS (ms_session_parent_class)->finalize (object);
+  G_OBJECT_CLASS (ms_target_connection_parent_class)->finalize (object);
 }
 
 static void
-ms_session_get_property (GObject    *object,
+ms_target_connection_get_property (GObject    *object,
                          guint       prop_id,
                          GValue     *value,
                          GParamSpec *pspec)
 {
-  MsSession *self = MS_SESSION (object);
+  MsTargetConnection *self = MS_TARGET_CONNECTION (object);
 
   switch (prop_id)
     {
@@ -122,17 +122,17 @@ ms_session_get_property (GObject    *object,
 }
 
 static void
-ms_session_class_init (MsSessionClass *klass)
+ms_target_connection_class_init (MsTargetConnectionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = ms_session_dispose;
-  object_class->finalize = ms_session_finalize;
-  object_class->get_property = ms_session_get_property;
+  object_class->dispose = ms_target_connection_dispose;
+  object_class->finalize = ms_target_connection_finalize;
+  object_class->get_property = ms_target_connection_get_property;
 
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL,
-                       MS_TYPE_SESSION_STATE, MS_SESSION_STATE_IDLE,
+                       MS_TYPE_TARGET_CONNECTION_STATE, MS_TARGET_CONNECTION_STATE_IDLE,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -145,22 +145,22 @@ ms_session_class_init (MsSessionClass *klass)
 }
 
 static void
-ms_session_init (MsSession *self)
+ms_target_connection_init (MsTargetConnection *self)
 {
   self->timeout = MS_CDP_DEFAULT_TIMEOUT_SECONDS;
   self->reconnect_window = 30;
   self->cancellable = g_cancellable_new ();
 }
 
-MsSession *
-ms_session_new (MsCdpEndpoint *endpoint,
+MsTargetConnection *
+ms_target_connection_new (MsCdpEndpoint *endpoint,
                 const char    *target_selector)
 {
-  MsSession *self;
+  MsTargetConnection *self;
 
   g_return_val_if_fail (endpoint != NULL, NULL);
 
-  self = g_object_new (MS_TYPE_SESSION, NULL);
+  self = g_object_new (MS_TYPE_TARGET_CONNECTION, NULL);
   self->endpoint = ms_cdp_endpoint_ref (endpoint);
   self->selector = g_strdup (target_selector);
   self->discovery = ms_cdp_discovery_new (endpoint);
@@ -168,17 +168,17 @@ ms_session_new (MsCdpEndpoint *endpoint,
 }
 
 MsCdpEndpoint *
-ms_session_get_endpoint (MsSession *self)
+ms_target_connection_get_endpoint (MsTargetConnection *self)
 {
-  g_return_val_if_fail (MS_IS_SESSION (self), NULL);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), NULL);
   return self->endpoint;
 }
 
 void
-ms_session_set_timeout (MsSession *self,
+ms_target_connection_set_timeout (MsTargetConnection *self,
                         guint      seconds)
 {
-  g_return_if_fail (MS_IS_SESSION (self));
+  g_return_if_fail (MS_IS_TARGET_CONNECTION (self));
   g_return_if_fail (seconds > 0);
 
   self->timeout = seconds;
@@ -188,17 +188,17 @@ ms_session_set_timeout (MsSession *self,
 }
 
 guint
-ms_session_get_timeout (MsSession *self)
+ms_target_connection_get_timeout (MsTargetConnection *self)
 {
-  g_return_val_if_fail (MS_IS_SESSION (self), 0);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), 0);
   return self->timeout;
 }
 
 void
-ms_session_set_reconnect_window (MsSession *self,
+ms_target_connection_set_reconnect_window (MsTargetConnection *self,
                                  guint      seconds)
 {
-  g_return_if_fail (MS_IS_SESSION (self));
+  g_return_if_fail (MS_IS_TARGET_CONNECTION (self));
   self->reconnect_window = seconds;
 }
 
@@ -218,7 +218,7 @@ attach_got_targets (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  MsSession *self = g_task_get_source_object (task);
+  MsTargetConnection *self = g_task_get_source_object (task);
   g_autoptr(GPtrArray) targets = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ws_url = NULL;
@@ -261,7 +261,7 @@ attach_got_version (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  MsSession *self = g_task_get_source_object (task);
+  MsTargetConnection *self = g_task_get_source_object (task);
   g_autoptr(MsCdpBrowserVersion) version = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -280,7 +280,7 @@ attach_got_version (GObject      *object,
 static void
 on_connection_state (MsCdpConnection *conn,
                      GParamSpec      *pspec,
-                     MsSession       *self);
+                     MsTargetConnection       *self);
 
 static void
 attach_got_connection (GObject      *object,
@@ -288,7 +288,7 @@ attach_got_connection (GObject      *object,
                        gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  MsSession *self = g_task_get_source_object (task);
+  MsTargetConnection *self = g_task_get_source_object (task);
   g_autoptr(MsCdpConnection) conn = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -308,7 +308,7 @@ attach_got_connection (GObject      *object,
 }
 
 static void
-attach_async (MsSession           *self,
+attach_async (MsTargetConnection           *self,
               GCancellable        *cancellable,
               GAsyncReadyCallback  callback,
               gpointer             user_data)
@@ -337,7 +337,7 @@ attach_async (MsSession           *self,
 }
 
 static gboolean
-attach_finish (MsSession     *self,
+attach_finish (MsTargetConnection     *self,
                GAsyncResult  *result,
                GError       **error)
 {
@@ -350,65 +350,65 @@ connect_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  MsSession *self = MS_SESSION (object);
+  MsTargetConnection *self = MS_TARGET_CONNECTION (object);
   GError *error = NULL;
 
   if (!attach_finish (self, result, &error))
     {
       g_clear_error (&self->error);
       self->error = g_error_copy (error);
-      set_state (self, MS_SESSION_STATE_FAILED);
+      set_state (self, MS_TARGET_CONNECTION_STATE_FAILED);
       g_task_return_error (task, error);
       return;
     }
 
-  set_state (self, MS_SESSION_STATE_CONNECTED);
+  set_state (self, MS_TARGET_CONNECTION_STATE_CONNECTED);
   g_task_return_boolean (task, TRUE);
 }
 
 void
-ms_session_connect_async (MsSession           *self,
+ms_target_connection_connect_async (MsTargetConnection           *self,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
 
-  g_return_if_fail (MS_IS_SESSION (self));
+  g_return_if_fail (MS_IS_TARGET_CONNECTION (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_session_connect_async);
+  g_task_set_source_tag (task, ms_target_connection_connect_async);
 
-  if (self->state != MS_SESSION_STATE_IDLE)
+  if (self->state != MS_TARGET_CONNECTION_STATE_IDLE)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
                                "The session was already connected once");
       return;
     }
 
-  set_state (self, MS_SESSION_STATE_CONNECTING);
+  set_state (self, MS_TARGET_CONNECTION_STATE_CONNECTING);
   attach_async (self, cancellable, connect_cb, g_steal_pointer (&task));
 }
 
 gboolean
-ms_session_connect_finish (MsSession     *self,
+ms_target_connection_connect_finish (MsTargetConnection     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (MS_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void schedule_reconnect (MsSession *self);
+static void schedule_reconnect (MsTargetConnection *self);
 
 static void
 reconnect_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  MsSession *self = MS_SESSION (object);
+  MsTargetConnection *self = MS_TARGET_CONNECTION (object);
   g_autoptr(GError) error = NULL;
 
   if (!attach_finish (self, result, &error))
@@ -423,7 +423,7 @@ reconnect_cb (GObject      *object,
       if (g_get_monotonic_time () >= self->reconnect_deadline)
         {
           g_prefix_error (&self->error, "Gave up reconnecting after %u s: ", self->reconnect_window);
-          set_state (self, MS_SESSION_STATE_FAILED);
+          set_state (self, MS_TARGET_CONNECTION_STATE_FAILED);
           return;
         }
       schedule_reconnect (self);
@@ -432,14 +432,14 @@ reconnect_cb (GObject      *object,
 
   g_clear_error (&self->error);
   self->n_reconnects++;
-  set_state (self, MS_SESSION_STATE_CONNECTED);
+  set_state (self, MS_TARGET_CONNECTION_STATE_CONNECTED);
   g_signal_emit (self, signals[RECONNECTED], 0);
 }
 
 static gboolean
 reconnect_timeout_cb (gpointer data)
 {
-  MsSession *self = data;
+  MsTargetConnection *self = data;
 
   self->reconnect_source = 0;
   attach_async (self, self->cancellable, reconnect_cb, NULL);
@@ -447,7 +447,7 @@ reconnect_timeout_cb (gpointer data)
 }
 
 static void
-schedule_reconnect (MsSession *self)
+schedule_reconnect (MsTargetConnection *self)
 {
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   self->reconnect_source = g_timeout_add (self->reconnect_delay, reconnect_timeout_cb, self);
@@ -457,27 +457,27 @@ schedule_reconnect (MsSession *self)
 static void
 on_connection_state (MsCdpConnection *conn,
                      GParamSpec      *pspec,
-                     MsSession       *self)
+                     MsTargetConnection       *self)
 {
   const GError *failure = ms_cdp_connection_get_failure (conn);
 
   switch (ms_cdp_connection_get_state (conn))
     {
     case MS_CDP_TARGET_STATE_CONNECTED:
-      if (self->state == MS_SESSION_STATE_CRASHED)
-        set_state (self, MS_SESSION_STATE_CONNECTED);
+      if (self->state == MS_TARGET_CONNECTION_STATE_CRASHED)
+        set_state (self, MS_TARGET_CONNECTION_STATE_CONNECTED);
       break;
 
     case MS_CDP_TARGET_STATE_CRASHED:
       g_clear_error (&self->error);
       if (failure != NULL)
         self->error = g_error_copy (failure);
-      set_state (self, MS_SESSION_STATE_CRASHED);
+      set_state (self, MS_TARGET_CONNECTION_STATE_CRASHED);
       break;
 
     case MS_CDP_TARGET_STATE_DETACHED:
     case MS_CDP_TARGET_STATE_CLOSED:
-      if (self->state == MS_SESSION_STATE_CLOSED)
+      if (self->state == MS_TARGET_CONNECTION_STATE_CLOSED)
         break;
       g_clear_error (&self->error);
       if (failure != NULL)
@@ -485,10 +485,10 @@ on_connection_state (MsCdpConnection *conn,
       drop_connection (self);
       if (self->reconnect_window == 0)
         {
-          set_state (self, MS_SESSION_STATE_FAILED);
+          set_state (self, MS_TARGET_CONNECTION_STATE_FAILED);
           break;
         }
-      set_state (self, MS_SESSION_STATE_RECONNECTING);
+      set_state (self, MS_TARGET_CONNECTION_STATE_RECONNECTING);
       self->reconnect_deadline = g_get_monotonic_time () + (gint64) self->reconnect_window * G_USEC_PER_SEC;
       self->reconnect_delay = RECONNECT_FIRST_DELAY_MS;
       schedule_reconnect (self);
@@ -500,55 +500,55 @@ on_connection_state (MsCdpConnection *conn,
     }
 }
 
-MsSessionState
-ms_session_get_state (MsSession *self)
+MsTargetConnectionState
+ms_target_connection_get_state (MsTargetConnection *self)
 {
-  g_return_val_if_fail (MS_IS_SESSION (self), MS_SESSION_STATE_FAILED);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), MS_TARGET_CONNECTION_STATE_FAILED);
   return self->state;
 }
 
 MsCdpConnection *
-ms_session_get_connection (MsSession *self)
+ms_target_connection_get_connection (MsTargetConnection *self)
 {
-  g_return_val_if_fail (MS_IS_SESSION (self), NULL);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), NULL);
   return self->conn;
 }
 
 MsCdpBrowserVersion *
-ms_session_get_browser_version (MsSession *self)
+ms_target_connection_get_browser_version (MsTargetConnection *self)
 {
-  g_return_val_if_fail (MS_IS_SESSION (self), NULL);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), NULL);
   return self->version;
 }
 
 MsCdpTarget *
-ms_session_get_target (MsSession *self)
+ms_target_connection_get_target (MsTargetConnection *self)
 {
-  g_return_val_if_fail (MS_IS_SESSION (self), NULL);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), NULL);
   return self->target;
 }
 
 const GError *
-ms_session_get_error (MsSession *self)
+ms_target_connection_get_error (MsTargetConnection *self)
 {
-  g_return_val_if_fail (MS_IS_SESSION (self), NULL);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), NULL);
   return self->error;
 }
 
 guint
-ms_session_get_n_reconnects (MsSession *self)
+ms_target_connection_get_n_reconnects (MsTargetConnection *self)
 {
-  g_return_val_if_fail (MS_IS_SESSION (self), 0);
+  g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), 0);
   return self->n_reconnects;
 }
 
 void
-ms_session_close (MsSession *self)
+ms_target_connection_close (MsTargetConnection *self)
 {
-  g_return_if_fail (MS_IS_SESSION (self));
+  g_return_if_fail (MS_IS_TARGET_CONNECTION (self));
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
-  set_state (self, MS_SESSION_STATE_CLOSED);
+  set_state (self, MS_TARGET_CONNECTION_STATE_CLOSED);
   drop_connection (self);
 }
