@@ -385,7 +385,7 @@ on_target_connected (GObject      *object,
   if (!ms_cli_context_connect_finish (self->ctx, MS_LIVE_TARGET (object), result))
     return;
 
-  self->session = g_object_ref (ms_live_target_get_session (self->target));
+  self->session = g_object_ref (ms_live_target_get_connection (self->target));
   self->recorder = g_object_ref (ms_live_target_new_recording (self->target));
   if (self->setup_func != NULL)
     self->setup_func (self->recorder, self->done_data);

@@ -457,7 +457,7 @@ ms_live_target_get_last_error (MsLiveTarget *self)
 }
 
 MsTargetConnection *
-ms_live_target_get_session (MsLiveTarget *self)
+ms_live_target_get_connection (MsLiveTarget *self)
 {
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
   return self->session;

@@ -105,7 +105,7 @@ MsRecorder        *ms_live_target_get_recorder        (MsLiveTarget        *self
 /* Why the state is FAILED or LOST. */
 const GError      *ms_live_target_get_last_error      (MsLiveTarget        *self);
 /* The attachment (reconnects, crashes), NULL before connecting. */
-MsTargetConnection         *ms_live_target_get_session         (MsLiveTarget        *self);
+MsTargetConnection *ms_live_target_get_connection      (MsLiveTarget        *self);
 /* The launched browser's process id while it runs, else 0. */
 GPid               ms_live_target_get_browser_pid     (MsLiveTarget        *self);
 

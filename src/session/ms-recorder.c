@@ -262,7 +262,7 @@ ms_recorder_new (MsTargetConnection *session)
 }
 
 MsTargetConnection *
-ms_recorder_get_session (MsRecorder *self)
+ms_recorder_get_connection (MsRecorder *self)
 {
   g_return_val_if_fail (MS_IS_RECORDER (self), NULL);
   return self->session;

@@ -63,8 +63,8 @@ typedef struct
   char   *detail;          /* or NULL */
 } MsRecordedMarker;
 
-MsRecorder        *ms_recorder_new                    (MsTargetConnection           *session);
-MsTargetConnection         *ms_recorder_get_session            (MsRecorder          *self);
+MsRecorder        *ms_recorder_new                    (MsTargetConnection  *connection);
+MsTargetConnection *ms_recorder_get_connection         (MsRecorder          *self);
 MsRecorderState    ms_recorder_get_state              (MsRecorder          *self);
 
 /* Settings; change them before start. */

@@ -178,7 +178,7 @@ recorder_state_text (MsRecorderState state)
 static const char *
 live_state_text (MsWindow *self)
 {
-  MsTargetConnection *session = ms_live_target_get_session (self->live);
+  MsTargetConnection *session = ms_live_target_get_connection (self->live);
 
   switch (ms_live_target_get_state (self->live))
     {
