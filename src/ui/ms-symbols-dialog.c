@@ -138,6 +138,9 @@ module_cell_text (MsSymbolModuleReport *report,
                               ms_symbol_module_report_get_n_offsets (report));
     case 3:
     default:
+      /* Where it was not found, the symbolizer's account of where it looked */
+      if (status != MS_SYMBOL_MODULE_SYMBOLIZED && ms_symbol_module_report_get_detail (report) != NULL)
+        return g_strdup (ms_symbol_module_report_get_detail (report));
       if (source >= G_N_ELEMENTS (source_text))
         return g_strdup ("?");
       if (path == NULL)
@@ -175,7 +178,7 @@ bind_cell (GtkSignalListItemFactory *factory,
 static void
 add_columns (MsSymbolsDialog *self)
 {
-  const char *titles[] = { N_("Module"), N_("Build ID"), N_("Frames"), N_("From") };
+  const char *titles[] = { N_("Module"), N_("Build ID"), N_("Frames"), N_("From, or Where It Looked") };
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
