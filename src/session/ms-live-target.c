@@ -1,13 +1,31 @@
 /* ms-live-target.c: a browser page to inspect, from "launch" or "connect" to a recording
  *
- * Launch → (wait for the page) → attach → record, and the one-shot commands. The
- * window and memscope-cli only start these steps and show what the state says.
+ * What happens when the user presses Launch (or Connect), all in this file:
+ *
+ *   ms_live_target_connect_async()
+ *     launch()                 LAUNCHING: start the browser (MsBrowserLauncher) with
+ *                              its DevTools port, bounded by on_launch_deadline()
+ *     on_browser_started()     CONNECTING: poll the targets (poll_targets(),
+ *                              on_launched_targets()) until our page shows, any page
+ *                              after ANY_PAGE_AFTER_US, an error after the timeout
+ *     attach()                 an MsTargetConnection to that page: version, targets,
+ *                              WebSocket (a Connect starts here, from its endpoint)
+ *     connect_return()         CONNECTED, or FAILED with the last error (IDLE when
+ *                              cancelled; a browser this started is stopped)
+ *   ms_live_target_new_recording() then ms_recorder_start_async()   RECORDING
+ *   ms_live_target_send_async(), _count_leaks_async()  the one-shot commands, each
+ *                              leaving a marker in the recording
+ *   ms_live_target_disconnect_async()  stop the recorder, close, stop the browser
+ *
+ * The window and memscope-cli only start these steps and show what the state says.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ms-session"
 
 #include "config.h"
+
+#include <glib/gi18n.h>
 
 #include "ms-browser-launcher.h"
 #include "ms-cdp-error.h"
@@ -68,6 +86,55 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (MsLiveTarget, ms_live_target, G_TYPE_OBJECT)
+
+/* Every _async starts its task the same way, and every _finish checks it the same way. */
+static GTask *
+new_task (MsLiveTarget        *self,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data,
+          gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
+
+/* @result as the task an _async of @self with @source_tag made, else NULL (a
+ * programming error, reported as a critical). */
+static GTask *
+finishing_task (MsLiveTarget *self,
+                GAsyncResult *result,
+                gpointer      source_tag)
+{
+  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return G_TASK (result);
+}
+
+static gboolean
+finish_boolean (MsLiveTarget  *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  GTask *task = finishing_task (self, result, source_tag);
+
+  return task != NULL && g_task_propagate_boolean (task, error);
+}
+
+static gpointer
+finish_pointer (MsLiveTarget  *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  GTask *task = finishing_task (self, result, source_tag);
+
+  return task != NULL ? g_task_propagate_pointer (task, error) : NULL;
+}
 
 /* State */
 
@@ -721,8 +788,7 @@ ms_live_target_connect_async (MsLiveTarget        *self,
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_connect_async);
+  task = new_task (self, cancellable, callback, user_data, ms_live_target_connect_async);
 
   if (self->state != MS_LIVE_TARGET_STATE_IDLE && self->state != MS_LIVE_TARGET_STATE_FAILED)
     {
@@ -763,10 +829,7 @@ ms_live_target_connect_finish (MsLiveTarget  *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, ms_live_target_connect_async, error);
 }
 
 /* Listing */
@@ -811,8 +874,7 @@ ms_live_target_list_targets_async (MsLiveTarget        *self,
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_list_targets_async);
+  task = new_task (self, cancellable, callback, user_data, ms_live_target_list_targets_async);
   if (self->discovery == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
@@ -828,10 +890,7 @@ ms_live_target_list_targets_finish (MsLiveTarget  *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, ms_live_target_list_targets_async, error);
 }
 
 /* Disconnecting */
@@ -877,8 +936,7 @@ ms_live_target_disconnect_async (MsLiveTarget        *self,
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_disconnect_async);
+  task = new_task (self, cancellable, callback, user_data, ms_live_target_disconnect_async);
 
   if (self->connect_task != NULL)
     connect_return (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -897,10 +955,7 @@ ms_live_target_disconnect_finish (MsLiveTarget  *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, ms_live_target_disconnect_async, error);
 }
 
 /* Recording */
@@ -924,17 +979,29 @@ ms_live_target_new_recording (MsLiveTarget *self)
 
 /* One-shot commands */
 
-static MsCdpConnection *
-get_connection (MsLiveTarget  *self,
-                GError       **error)
+/* A task for a call on the attached page, and the connection to make it on; NULL
+ * when not attached (the task has returned that error then). */
+static GTask *
+new_call_task (MsLiveTarget         *self,
+               GCancellable         *cancellable,
+               GAsyncReadyCallback   callback,
+               gpointer              user_data,
+               gpointer              source_tag,
+               MsCdpConnection     **conn)
 {
-  MsCdpConnection *conn = NULL;
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data, source_tag);
 
-  if (self->session != NULL && ms_target_connection_get_state (self->session) == MS_TARGET_CONNECTION_STATE_CONNECTED)
-    conn = ms_target_connection_get_connection (self->session);
-  if (conn == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "not connected to a page");
-  return conn;
+  *conn = NULL;
+  if (self->session != NULL &&
+      ms_target_connection_get_state (self->session) == MS_TARGET_CONNECTION_STATE_CONNECTED)
+    *conn = ms_target_connection_get_connection (self->session);
+  if (*conn == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("not connected to a page"));
+      return NULL;
+    }
+  return g_steal_pointer (&task);
 }
 
 /* What the user did, in the recording when one runs. */
@@ -1036,24 +1103,17 @@ ms_live_target_send_async (MsLiveTarget        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   MsCdpConnection *conn;
+  GTask *task;
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
   g_return_if_fail (command <= MS_LIVE_COMMAND_ALLOW_PRESSURE);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_send_async);
+  task = new_call_task (self, cancellable, callback, user_data, ms_live_target_send_async, &conn);
+  if (task == NULL)
+    return;
   g_task_set_task_data (task, GUINT_TO_POINTER (command), NULL);
-
-  conn = get_connection (self, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  send_command (conn, command, g_steal_pointer (&task));
+  send_command (conn, command, task);
 }
 
 gboolean
@@ -1061,10 +1121,7 @@ ms_live_target_send_finish (MsLiveTarget  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, ms_live_target_send_async, error);
 }
 
 static void
@@ -1156,26 +1213,20 @@ ms_live_target_count_leaks_async (MsLiveTarget        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(JsonObject) params = json_object_new ();
-  GError *error = NULL;
   MsCdpConnection *conn;
+  GTask *task;
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_count_leaks_async);
-
-  conn = get_connection (self, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  task = new_call_task (self, cancellable, callback, user_data, ms_live_target_count_leaks_async,
+                        &conn);
+  if (task == NULL)
+    return;
   json_object_set_string_member (params, "expression", EXPOSE_GC_CHECK);
   json_object_set_boolean_member (params, "returnByValue", TRUE);
   ms_cdp_connection_call_async (conn, "Runtime.evaluate", params, 0, cancellable,
-                                on_expose_gc_checked, g_steal_pointer (&task));
+                                on_expose_gc_checked, task);
 }
 
 GArray *
@@ -1183,8 +1234,105 @@ ms_live_target_count_leaks_finish (MsLiveTarget  *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return finish_pointer (self, result, ms_live_target_count_leaks_async, error);
+}
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+/* Reading the page's DOM counters */
+
+static void
+on_dom_counters (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsCdpDomCounters counters;
+  GError *error = NULL;
+
+  if (!ms_cdp_memory_get_dom_counters_finish (MS_CDP_CONNECTION (object), result, &counters, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_memdup2 (&counters, sizeof counters), g_free);
+}
+
+void
+ms_live_target_get_dom_counters_async (MsLiveTarget        *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  MsCdpConnection *conn;
+  GTask *task;
+
+  g_return_if_fail (MS_IS_LIVE_TARGET (self));
+
+  task = new_call_task (self, cancellable, callback, user_data,
+                        ms_live_target_get_dom_counters_async, &conn);
+  if (task != NULL)
+    ms_cdp_memory_get_dom_counters_async (conn, cancellable, on_dom_counters, task);
+}
+
+gboolean
+ms_live_target_get_dom_counters_finish (MsLiveTarget      *self,
+                                        GAsyncResult      *result,
+                                        MsCdpDomCounters  *counters,
+                                        GError           **error)
+{
+  g_autofree MsCdpDomCounters *read = NULL;
+
+  g_return_val_if_fail (counters != NULL, FALSE);
+
+  read = finish_pointer (self, result, ms_live_target_get_dom_counters_async, error);
+  if (read == NULL)
+    return FALSE;
+  *counters = *read;
+  return TRUE;
+}
+
+/* The browser's version, from its endpoint */
+
+static void
+on_version (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsCdpBrowserVersion *version;
+  GError *error = NULL;
+
+  version = ms_cdp_discovery_get_version_finish (MS_CDP_DISCOVERY (object), result, &error);
+  if (version == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, version, g_object_unref);
+}
+
+void
+ms_live_target_get_version_async (MsLiveTarget        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MS_IS_LIVE_TARGET (self));
+
+  task = new_task (self, cancellable, callback, user_data, ms_live_target_get_version_async);
+  if (self->discovery == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("the browser is not running"));
+      return;
+    }
+  ms_cdp_discovery_get_version_async (self->discovery, cancellable, on_version,
+                                      g_steal_pointer (&task));
+}
+
+MsCdpBrowserVersion *
+ms_live_target_get_version_finish (MsLiveTarget  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_pointer (self, result, ms_live_target_get_version_async, error);
 }

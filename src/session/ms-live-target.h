@@ -168,4 +168,25 @@ GArray            *ms_live_target_count_leaks_finish  (MsLiveTarget        *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+/* Memory.getDOMCounters: documents, nodes and listeners now (no marker: it changes
+ * nothing). G_IO_ERROR_NOT_CONNECTED when not attached. */
+void               ms_live_target_get_dom_counters_async  (MsLiveTarget        *self,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+gboolean           ms_live_target_get_dom_counters_finish (MsLiveTarget        *self,
+                                                           GAsyncResult        *result,
+                                                           MsCdpDomCounters    *counters,
+                                                           GError             **error);
+
+/* The browser's /json/version, without attaching to a page (launches nothing:
+ * G_IO_ERROR_NOT_CONNECTED when a launch has not started its browser yet). */
+void               ms_live_target_get_version_async   (MsLiveTarget        *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+MsCdpBrowserVersion *ms_live_target_get_version_finish (MsLiveTarget       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ms-cdp-error.h"
 #include "ms-target-connection.h"
 
@@ -205,12 +207,76 @@ ms_target_connection_set_reconnect_window (MsTargetConnection *self,
 /* Attaching: version → targets → ws URL → connection. One chain serves the first
  * connection and every reconnect. */
 
+/* libsoup's WebSocket handshake has its own, fixed timeout: ours bounds it too. */
 typedef struct
 {
-  gboolean reconnect;
-} AttachData;
+  GCancellable *handshake_cancellable;  /* the attach's, or the deadline */
+  GCancellable *attach_cancellable;
+  gulong        attach_cancelled_id;
+  guint         deadline_id;
+  gboolean      timed_out;
+} Handshake;
+
+static void
+handshake_stop (Handshake *handshake)
+{
+  g_clear_handle_id (&handshake->deadline_id, g_source_remove);
+  if (handshake->attach_cancellable != NULL)
+    g_cancellable_disconnect (handshake->attach_cancellable, handshake->attach_cancelled_id);
+  handshake->attach_cancelled_id = 0;
+}
+
+static void
+handshake_free (Handshake *handshake)
+{
+  handshake_stop (handshake);
+  g_clear_object (&handshake->attach_cancellable);
+  g_clear_object (&handshake->handshake_cancellable);
+  g_free (handshake);
+}
+
+static gboolean
+on_handshake_deadline (gpointer user_data)
+{
+  Handshake *handshake = user_data;
+
+  handshake->deadline_id = 0;
+  handshake->timed_out = TRUE;
+  g_cancellable_cancel (handshake->handshake_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_attach_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
 
 static void attach_got_connection (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* Opens the WebSocket within the timeout; attach_got_connection() takes over @task. */
+static void
+open_websocket (MsTargetConnection *self,
+                GTask              *task,
+                const char         *ws_url)
+{
+  Handshake *handshake = g_new0 (Handshake, 1);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  handshake->handshake_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      handshake->attach_cancellable = g_object_ref (cancellable);
+      handshake->attach_cancelled_id =
+        g_cancellable_connect (cancellable, G_CALLBACK (on_attach_cancelled),
+                               g_object_ref (handshake->handshake_cancellable), g_object_unref);
+    }
+  handshake->deadline_id = g_timeout_add_seconds (self->timeout, on_handshake_deadline, handshake);
+  g_task_set_task_data (task, handshake, (GDestroyNotify) handshake_free);
+  ms_cdp_connection_new_async (ws_url, handshake->handshake_cancellable, attach_got_connection,
+                               task);
+}
 
 static void
 attach_got_targets (GObject      *object,
@@ -251,8 +317,7 @@ attach_got_targets (GObject      *object,
   if (self->target_id == NULL)
     self->target_id = g_strdup (ms_cdp_target_get_id (target));
 
-  ms_cdp_connection_new_async (ws_url, g_task_get_cancellable (task),
-                               attach_got_connection, g_object_ref (task));
+  open_websocket (self, g_object_ref (task), ws_url);
 }
 
 static void
@@ -292,7 +357,19 @@ attach_got_connection (GObject      *object,
   g_autoptr(MsCdpConnection) conn = NULL;
   g_autoptr(GError) error = NULL;
 
+  Handshake *handshake = g_task_get_task_data (task);
+
   conn = ms_cdp_connection_new_finish (result, &error);
+  handshake_stop (handshake);
+  if (conn == NULL && handshake->timed_out)
+    {
+      g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
+
+      g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_TIMED_OUT,
+                               _("%s did not complete the WebSocket handshake within %u s"),
+                               where, self->timeout);
+      return;
+    }
   if (conn == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -329,7 +406,7 @@ attach_async (MsTargetConnection           *self,
           g_object_unref (task);
           return;
         }
-      ms_cdp_connection_new_async (ws_url, cancellable, attach_got_connection, task);
+      open_websocket (self, task, ws_url);
       return;
     }
 
