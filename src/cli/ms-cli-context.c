@@ -44,17 +44,6 @@ struct _MsCliContext
   gpointer            interrupt_data;
 
   MsCdpEndpoint      *endpoint;
-  MsCdpDiscovery     *discovery;
-  MsCdpTarget        *target;
-  MsCdpConnection    *connection;
-
-  /* Connecting */
-  MsCliConnectedFunc  connected_func;
-  gpointer            connected_data;
-  GCancellable       *connect_cancellable;
-  guint               connect_deadline_id;
-  guint               connect_timed_out : 1;
-  char               *connect_url;
 };
 
 MsCliContext *
@@ -78,19 +67,9 @@ ms_cli_context_free (MsCliContext *self)
 
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
-  g_clear_handle_id (&self->connect_deadline_id, g_source_remove);
-
-  if (self->connection != NULL)
-    ms_cdp_connection_close (self->connection);
-
-  g_clear_object (&self->connection);
-  g_clear_object (&self->target);
-  g_clear_object (&self->discovery);
   g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
-  g_clear_object (&self->connect_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->loop, g_main_loop_unref);
-  g_free (self->connect_url);
   g_free (self->endpoint_text);
   g_free (self->ws_text);
   g_free (self->target_selector);
@@ -403,8 +382,6 @@ ms_cli_context_exit (MsCliContext *self,
   self->exited = TRUE;
   self->status = status;
   g_cancellable_cancel (self->cancellable);
-  if (self->connect_cancellable != NULL)
-    g_cancellable_cancel (self->connect_cancellable);
   g_main_loop_quit (self->loop);
 }
 
@@ -491,8 +468,6 @@ ms_cli_context_run (MsCliContext *self)
     g_main_loop_run (self->loop);
 
   /* Let cancelled and failed operations call back while their state still exists. */
-  if (self->connection != NULL)
-    ms_cdp_connection_close (self->connection);
   while (self->n_holds > 0)
     g_main_context_iteration (NULL, TRUE);
 
@@ -535,207 +510,6 @@ ms_cli_context_get_endpoint (MsCliContext *self)
   return self->endpoint;
 }
 
-MsCdpDiscovery *
-ms_cli_context_get_discovery (MsCliContext *self)
-{
-  MsCdpEndpoint *endpoint;
-
-  if (self->discovery != NULL)
-    return self->discovery;
-
-  endpoint = ms_cli_context_get_endpoint (self);
-  if (endpoint == NULL)
-    return NULL;
-
-  self->discovery = ms_cdp_discovery_new (endpoint);
-  ms_cdp_discovery_set_timeout (self->discovery, self->timeout);
-
-  return self->discovery;
-}
-
-MsCdpConnection *
-ms_cli_context_get_connection (MsCliContext *self)
-{
-  return self->connection;
-}
-
-MsCdpTarget *
-ms_cli_context_get_target (MsCliContext *self)
-{
-  return self->target;
-}
-
-const char *
-ms_cli_context_describe_target (MsCliContext *self)
-{
-  if (self->target != NULL && ms_cdp_target_get_url (self->target) != NULL)
-    return ms_cdp_target_get_url (self->target);
-
-  return self->connect_url;
-}
-
-static gboolean
-on_connect_deadline (gpointer user_data)
-{
-  MsCliContext *self = user_data;
-
-  self->connect_deadline_id = 0;
-  self->connect_timed_out = TRUE;
-  g_cancellable_cancel (self->connect_cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_connection_new (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  MsCliContext *self = user_data;
-  g_autoptr(MsCdpConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-
-  connection = ms_cdp_connection_new_finish (result, &error);
-  g_clear_handle_id (&self->connect_deadline_id, g_source_remove);
-
-  if (!ms_cli_context_release (self))
-    {
-      if (connection != NULL)
-        ms_cdp_connection_close (connection);
-      return;
-    }
-
-  if (connection == NULL)
-    {
-      if (self->connect_timed_out)
-        {
-          g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
-
-          ms_cli_context_failf (self, "%s did not complete the WebSocket handshake within %u s",
-                                where, self->timeout);
-        }
-      else
-        {
-          g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
-
-          /* The client's messages usually name the address already. */
-          if (strstr (error->message, where) != NULL)
-            ms_cli_context_fail (self, error);
-          else
-            ms_cli_context_fail_prefixed (self, error, "cannot connect to %s", self->connect_url);
-        }
-      return;
-    }
-
-  ms_cdp_connection_set_timeout (connection, self->timeout);
-  self->connection = g_steal_pointer (&connection);
-  self->connected_func (self, self->connected_data);
-}
-
-static void
-open_websocket (MsCliContext *self,
-                const char   *ws_url)
-{
-  g_free (self->connect_url);
-  self->connect_url = g_strdup (ws_url);
-
-  /* libsoup's handshake has its own, fixed timeout; --timeout is the user's word. */
-  g_clear_object (&self->connect_cancellable);
-  self->connect_cancellable = g_cancellable_new ();
-  self->connect_deadline_id = g_timeout_add_seconds (self->timeout, on_connect_deadline, self);
-
-  ms_cli_context_hold (self);
-  ms_cdp_connection_new_async (ws_url, self->connect_cancellable, on_connection_new, self);
-}
-
-static void
-on_targets_listed (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  MsCliContext *self = user_data;
-  g_autoptr(GPtrArray) targets = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ws_url = NULL;
-
-  targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
-  if (!ms_cli_context_release (self))
-    return;
-
-  if (targets == NULL)
-    {
-      ms_cli_context_fail (self, error);
-      return;
-    }
-
-  self->target = ms_cdp_target_list_find (targets, self->target_selector, &error);
-  if (self->target == NULL)
-    {
-      g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
-
-      ms_cli_context_fail_prefixed (self, error, "%s", where);
-      return;
-    }
-
-  ws_url = ms_cdp_discovery_target_ws_url (self->discovery, self->target, &error);
-  if (ws_url == NULL)
-    {
-      ms_cli_context_fail_prefixed (self, error, "target %s (%s)",
-                                    ms_cdp_target_get_id (self->target),
-                                    ms_cdp_target_get_url (self->target));
-      return;
-    }
-
-  open_websocket (self, ws_url);
-}
-
-void
-ms_cli_context_connect (MsCliContext       *self,
-                        MsCliConnectedFunc  callback,
-                        gpointer            user_data)
-{
-  MsCdpEndpoint *endpoint;
-  MsCdpDiscovery *discovery;
-
-  g_return_if_fail (self->connection == NULL);
-
-  self->connected_func = callback;
-  self->connected_data = user_data;
-
-  endpoint = ms_cli_context_get_endpoint (self);
-  if (endpoint == NULL)
-    return;
-
-  if (self->ws_text != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *ws_url = NULL;
-
-      if (self->target_selector != NULL)
-        {
-          ms_cli_context_failf (self, "give either --ws or --target, not both");
-          return;
-        }
-
-      /* Rebuilt from the endpoint so that only its host and port are ever used. */
-      ws_url = ms_cdp_endpoint_ws_url (endpoint, ms_cdp_endpoint_get_ws_path (endpoint), &error);
-      if (ws_url == NULL)
-        {
-          ms_cli_context_fail_prefixed (self, error, "--ws “%s”", self->ws_text);
-          return;
-        }
-      open_websocket (self, ws_url);
-      return;
-    }
-
-  discovery = ms_cli_context_get_discovery (self);
-  if (discovery == NULL)
-    return;
-
-  ms_cli_context_hold (self);
-  ms_cdp_discovery_list_targets_async (discovery, self->cancellable, on_targets_listed, self);
-}
-
 MsLiveTarget *
 ms_cli_context_new_live_target (MsCliContext *self)
 {
@@ -763,6 +537,22 @@ ms_cli_context_new_live_target (MsCliContext *self)
   ms_live_target_set_timeout (target, self->timeout);
   ms_live_target_set_reconnect_window (target, self->timeout);
 
+  return target;
+}
+
+MsLiveTarget *
+ms_cli_context_connect_live_target (MsCliContext        *self,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  MsLiveTarget *target = ms_cli_context_new_live_target (self);
+
+  if (target == NULL)
+    return NULL;
+
+  ms_cli_context_hold (self);
+  ms_live_target_connect_async (target, self->target_selector, self->cancellable, callback,
+                                user_data);
   return target;
 }
 

@@ -9,8 +9,6 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "ms-cdp-memory.h"
-
 #include "ms-cli-commands.h"
 
 /* Below this, the browser spends more time answering than the page runs. */
@@ -20,6 +18,7 @@
 typedef struct
 {
   MsCliContext *ctx;
+  MsLiveTarget *target;
   gboolean      json;
   double        interval;
   int           count;
@@ -82,7 +81,7 @@ on_counters (GObject      *object,
   MsCdpDomCounters counters;
   gboolean ok;
 
-  ok = ms_cdp_memory_get_dom_counters_finish (MS_CDP_CONNECTION (object), result, &counters, &error);
+  ok = ms_live_target_get_dom_counters_finish (MS_LIVE_TARGET (object), result, &counters, &error);
   if (!ms_cli_context_release (self->ctx))
     return;
 
@@ -108,16 +107,19 @@ static void
 take_sample (Counters *self)
 {
   ms_cli_context_hold (self->ctx);
-  ms_cdp_memory_get_dom_counters_async (ms_cli_context_get_connection (self->ctx),
-                                        ms_cli_context_get_cancellable (self->ctx),
-                                        on_counters, self);
+  ms_live_target_get_dom_counters_async (self->target, ms_cli_context_get_cancellable (self->ctx),
+                                         on_counters, self);
 }
 
 static void
-on_connected (MsCliContext *ctx,
+on_connected (GObject      *object,
+              GAsyncResult *result,
               gpointer      user_data)
 {
-  take_sample (user_data);
+  Counters *self = user_data;
+
+  if (ms_cli_context_connect_finish (self->ctx, MS_LIVE_TARGET (object), result))
+    take_sample (self);
 }
 
 static void
@@ -133,7 +135,8 @@ ms_cli_counters (MsCliContext *ctx,
                  GStrv         args)
 {
   g_auto(GStrv) owned_args = args;
-  Counters self = { ctx, FALSE, -1.0, COUNT_UNSET, 0, 0, FALSE };
+  g_autoptr(MsLiveTarget) target = NULL;
+  Counters self = { ctx, NULL, FALSE, -1.0, COUNT_UNSET, 0, 0, FALSE };
   const GOptionEntry entries[] = {
     { "interval", 0, 0, G_OPTION_ARG_DOUBLE, &self.interval,
       "Take a sample every S seconds (default 1) until Ctrl-C or --count", "S" },
@@ -169,7 +172,8 @@ ms_cli_counters (MsCliContext *ctx,
     self.interval = 1.0;
 
   ms_cli_context_set_interrupt_func (ctx, on_interrupt, &self);
-  ms_cli_context_connect (ctx, on_connected, &self);
+  target = ms_cli_context_connect_live_target (ctx, on_connected, &self);
+  self.target = target;
   status = ms_cli_context_run (ctx);
 
   g_clear_handle_id (&self.timer_id, g_source_remove);

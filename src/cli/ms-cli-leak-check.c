@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-cli-commands.h"
 #include "ms-cli-leak.h"
 
@@ -31,13 +33,15 @@ typedef struct
 typedef struct
 {
   MsCliContext *ctx;
+  MsLiveTarget *target;
   char         *action;
   int           iterations;
   int           warmup;
   GArray       *budgets;      /* Budget */
   guint         n_run;        /* actions run so far, warm-up included */
-  GArray       *before;       /* MsCliCounter */
+  GArray       *before;       /* MsCdpDomCounter: the DOM counters, then the leak counters */
   GArray       *after;
+  GArray       *taking;       /* the snapshot under way */
   gboolean      progress;
 } LeakCheck;
 
@@ -137,6 +141,21 @@ find_budget (LeakCheck  *self,
   return NULL;
 }
 
+static const MsCdpDomCounter *
+find_counter (GArray     *counters,
+              const char *name)
+{
+  for (guint i = 0; i < counters->len; i++)
+    {
+      const MsCdpDomCounter *counter = &g_array_index (counters, MsCdpDomCounter, i);
+
+      if (g_str_equal (counter->name, name))
+        return counter;
+    }
+
+  return NULL;
+}
+
 static char *
 list_counter_names (GArray *counters)
 {
@@ -146,7 +165,7 @@ list_counter_names (GArray *counters)
     {
       if (i > 0)
         g_string_append (names, ", ");
-      g_string_append (names, g_array_index (counters, MsCliCounter, i).name);
+      g_string_append (names, g_array_index (counters, MsCdpDomCounter, i).name);
     }
 
   return g_string_free (g_steal_pointer (&names), FALSE);
@@ -163,8 +182,8 @@ report (LeakCheck *self)
 
   for (guint i = 0; i < self->after->len; i++)
     {
-      const MsCliCounter *after = &g_array_index (self->after, MsCliCounter, i);
-      const MsCliCounter *before = ms_cli_counters_find (self->before, after->name);
+      const MsCdpDomCounter *after = &g_array_index (self->after, MsCdpDomCounter, i);
+      const MsCdpDomCounter *before = find_counter (self->before, after->name);
       const Budget *budget = find_budget (self, after->name);
       g_autofree char *budget_text = NULL;
       gboolean exceeded;
@@ -201,27 +220,6 @@ report (LeakCheck *self)
 }
 
 static void
-on_after (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  LeakCheck *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  self->after = ms_cli_leak_snapshot_finish (MS_CDP_CONNECTION (object), result, &error);
-  if (!ms_cli_context_release (self->ctx))
-    return;
-
-  if (self->after == NULL)
-    {
-      ms_cli_context_fail_prefixed (self->ctx, error, "after the iterations");
-      return;
-    }
-
-  report (self);
-}
-
-static void
 on_action_done (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -248,35 +246,21 @@ on_action_done (GObject      *object,
   run_next (self);
 }
 
+/* The baseline is in: check the budgets' names against it, then run the action. */
 static void
-on_before (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_before (LeakCheck *self)
 {
-  LeakCheck *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  self->before = ms_cli_leak_snapshot_finish (MS_CDP_CONNECTION (object), result, &error);
-  if (!ms_cli_context_release (self->ctx))
-    return;
-
-  if (self->before == NULL)
-    {
-      ms_cli_context_fail (self->ctx, error);
-      return;
-    }
-
   /* A misspelt budget would otherwise pass silently. */
   for (guint i = 0; i < self->budgets->len; i++)
     {
       const Budget *budget = &g_array_index (self->budgets, Budget, i);
 
-      if (ms_cli_counters_find (self->before, budget->name) == NULL)
+      if (find_counter (self->before, budget->name) == NULL)
         {
           g_autofree char *names = list_counter_names (self->before);
 
-          ms_cli_context_failf (self->ctx, "--max-growth: the browser has no counter named %s; "
-                                "it has %s", budget->name, names);
+          ms_cli_context_failf (self->ctx, _("--max-growth: the browser has no counter named %s; "
+                                "it has %s"), budget->name, names);
           return;
         }
     }
@@ -285,16 +269,101 @@ on_before (GObject      *object,
 }
 
 static void
+snapshot_failed (LeakCheck    *self,
+                 const GError *error)
+{
+  g_clear_pointer (&self->taking, g_array_unref);
+  if (self->before == NULL)
+    ms_cli_context_fail (self->ctx, error);
+  else
+    ms_cli_context_fail_prefixed (self->ctx, error, _("after the iterations"));
+}
+
+static void
+insert_counter (GArray     *counters,
+                guint       index,
+                const char *name,
+                gint64      count)
+{
+  MsCdpDomCounter counter = { g_strdup (name), count };
+
+  g_array_insert_val (counters, index, counter);
+}
+
+static void
+on_dom_counted (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  LeakCheck *self = user_data;
+  g_autoptr(GError) error = NULL;
+  MsCdpDomCounters dom;
+  gboolean ok;
+
+  ok = ms_live_target_get_dom_counters_finish (MS_LIVE_TARGET (object), result, &dom, &error);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+  if (!ok)
+    {
+      snapshot_failed (self, error);
+      return;
+    }
+
+  /* The DOM counters first, under their protocol names. */
+  insert_counter (self->taking, 0, "documents", dom.documents);
+  insert_counter (self->taking, 1, "nodes", dom.nodes);
+  insert_counter (self->taking, 2, "jsEventListeners", dom.js_event_listeners);
+  if (self->before == NULL)
+    {
+      self->before = g_steal_pointer (&self->taking);
+      on_before (self);
+      return;
+    }
+  self->after = g_steal_pointer (&self->taking);
+  report (self);
+}
+
+static void
+on_leaks_counted (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  LeakCheck *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->taking = ms_live_target_count_leaks_finish (MS_LIVE_TARGET (object), result, &error);
+  if (!ms_cli_context_release (self->ctx))
+    return;
+  if (self->taking == NULL)
+    {
+      snapshot_failed (self, error);
+      return;
+    }
+
+  ms_cli_context_hold (self->ctx);
+  ms_live_target_get_dom_counters_async (self->target, ms_cli_context_get_cancellable (self->ctx),
+                                         on_dom_counted, self);
+}
+
+/* After a full garbage collection: the leak counters, then the DOM counters. */
+static void
+take_snapshot (LeakCheck *self)
+{
+  ms_cli_context_hold (self->ctx);
+  ms_live_target_count_leaks_async (self->target, ms_cli_context_get_cancellable (self->ctx),
+                                    on_leaks_counted, self);
+}
+
+static void
 run_next (LeakCheck *self)
 {
-  MsCdpConnection *conn = ms_cli_context_get_connection (self->ctx);
-  GCancellable *cancellable = ms_cli_context_get_cancellable (self->ctx);
+  MsTargetConnection *connection = ms_live_target_get_connection (self->target);
+  MsCdpConnection *conn = ms_target_connection_get_connection (connection);
   guint total = self->warmup + self->iterations;
 
   if (self->n_run == (guint) self->warmup && self->before == NULL)
     {
-      ms_cli_context_hold (self->ctx);
-      ms_cli_leak_snapshot_async (conn, TRUE, cancellable, on_before, self);
+      take_snapshot (self);
       return;
     }
 
@@ -302,8 +371,7 @@ run_next (LeakCheck *self)
     {
       if (self->progress)
         fprintf (stderr, "\n");
-      ms_cli_context_hold (self->ctx);
-      ms_cli_leak_snapshot_async (conn, TRUE, cancellable, on_after, self);
+      take_snapshot (self);
       return;
     }
 
@@ -316,15 +384,29 @@ run_next (LeakCheck *self)
       fflush (stderr);
     }
 
+  /* The page may have gone away (and the connection be looking for it again). */
+  if (conn == NULL)
+    {
+      const GError *error = ms_target_connection_get_error (connection);
+
+      ms_cli_context_failf (self->ctx, "%s", error ? error->message : _("not connected to a page"));
+      return;
+    }
+
   ms_cli_context_hold (self->ctx);
-  ms_cli_evaluate_async (conn, self->action, FALSE, cancellable, on_action_done, self);
+  ms_cli_evaluate_async (conn, self->action, FALSE, ms_cli_context_get_cancellable (self->ctx),
+                         on_action_done, self);
 }
 
 static void
-on_connected (MsCliContext *ctx,
+on_connected (GObject      *object,
+              GAsyncResult *result,
               gpointer      user_data)
 {
-  run_next (user_data);
+  LeakCheck *self = user_data;
+
+  if (ms_cli_context_connect_finish (self->ctx, MS_LIVE_TARGET (object), result))
+    run_next (self);
 }
 
 int
@@ -335,7 +417,8 @@ ms_cli_leak_check (MsCliContext *ctx,
   g_auto(GStrv) max_growth = NULL;
   g_autofree char *action = NULL;
   g_autoptr(GError) error = NULL;
-  LeakCheck self = { ctx, NULL, DEFAULT_ITERATIONS, DEFAULT_WARMUP };
+  g_autoptr(MsLiveTarget) target = NULL;
+  LeakCheck self = { ctx, NULL, NULL, DEFAULT_ITERATIONS, DEFAULT_WARMUP };
   const GOptionEntry entries[] = {
     { "action", 0, 0, G_OPTION_ARG_STRING, &action,
       "JavaScript run in the page on each iteration; a returned promise is awaited "
@@ -390,9 +473,11 @@ ms_cli_leak_check (MsCliContext *ctx,
   self.action = action;
   self.progress = isatty (STDERR_FILENO);
 
-  ms_cli_context_connect (ctx, on_connected, &self);
+  target = ms_cli_context_connect_live_target (ctx, on_connected, &self);
+  self.target = target;
   status = ms_cli_context_run (ctx);
 
+  g_clear_pointer (&self.taking, g_array_unref);
   g_clear_pointer (&self.before, g_array_unref);
   g_clear_pointer (&self.after, g_array_unref);
   g_clear_pointer (&self.budgets, g_array_unref);
