@@ -278,7 +278,7 @@ test_no_warning_on_loopback (void)
 
 static const char *const commands[] = {
   "targets", "counters", "leak-counters", "purge", "pressure", "suppress-pressure",
-  "leak-check", "watch", "record", "export", "diff", "launch", "demo",
+  "leak-check", "watch", "record", "export", "diff", "snapshots", "launch", "demo",
 };
 
 /* Every option each command's --help lists must be in the summary of `--help`, and
