@@ -741,6 +741,7 @@ on_opened (GObject      *object,
   MsWindow *self = MS_WINDOW (object);
   OpenedSession *opened = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  MsAlarmList *alarms;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -758,14 +759,13 @@ on_opened (GObject      *object,
   else
     gtk_label_set_text (self->flame_status, "This session holds no profile");
 
-  for (guint i = 0; i < ms_session_file_get_n_alarm_events (opened->session_file); i++)
+  alarms = ms_session_file_get_alarms (opened->session_file);
+  for (guint i = 0; i < ms_alarm_list_get_n_events (alarms); i++)
     {
-      gint64 time_us;
-      guint64 size;
-      const char * const *stack = ms_session_file_get_alarm_event (opened->session_file, i,
-                                                                   &time_us, &size, NULL);
+      const MsAlarmEvent *alarm = ms_alarm_list_get_event (alarms, i);
 
-      ms_window_show_alarm (self, time_us, size, stack);
+      ms_window_show_alarm (self, alarm->time_us, alarm->size,
+                            (const char * const *) alarm->stack);
     }
 
   ms_window_show_page (self, "session");
