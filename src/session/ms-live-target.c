@@ -53,7 +53,7 @@ struct _MsLiveTarget
   MsBrowserLauncher   *launcher;
   MsCdpEndpoint       *endpoint;
   MsCdpDiscovery      *discovery;
-  MsTargetConnection           *session;
+  MsTargetConnection  *connection;
   MsRecorder          *recorder;
 
   MsLiveTargetState    state;
@@ -202,11 +202,11 @@ set_recorder (MsLiveTarget *self,
 }
 
 static void
-on_session_state (MsTargetConnection    *session,
-                  GParamSpec   *pspec,
-                  MsLiveTarget *self)
+on_connection_state (MsTargetConnection *connection,
+                     GParamSpec         *pspec,
+                     MsLiveTarget       *self)
 {
-  switch (ms_target_connection_get_state (session))
+  switch (ms_target_connection_get_state (connection))
     {
     case MS_TARGET_CONNECTION_STATE_CONNECTED:
       set_last_error (self, NULL);
@@ -216,7 +216,7 @@ on_session_state (MsTargetConnection    *session,
     case MS_TARGET_CONNECTION_STATE_RECONNECTING:
     case MS_TARGET_CONNECTION_STATE_CRASHED:
     case MS_TARGET_CONNECTION_STATE_FAILED:
-      set_last_error (self, ms_target_connection_get_error (session));
+      set_last_error (self, ms_target_connection_get_error (connection));
       set_state (self, MS_LIVE_TARGET_STATE_LOST);
       break;
 
@@ -245,10 +245,10 @@ drop_live (MsLiveTarget        *self,
   g_clear_handle_id (&self->launch_deadline_id, g_source_remove);
   if (self->connect_cancellable != NULL)
     g_cancellable_cancel (self->connect_cancellable);
-  if (self->session != NULL)
+  if (self->connection != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      ms_target_connection_close (self->session);
+      g_signal_handlers_disconnect_by_data (self->connection, self);
+      ms_target_connection_close (self->connection);
     }
   if (self->launcher != NULL && ms_browser_launcher_is_running (self->launcher))
     {
@@ -277,7 +277,7 @@ ms_live_target_dispose (GObject *object)
   if (self->recorder != NULL)
     g_signal_handlers_disconnect_by_data (self->recorder, self);
   g_clear_object (&self->recorder);
-  g_clear_object (&self->session);
+  g_clear_object (&self->connection);
   g_clear_object (&self->launcher);
   g_clear_object (&self->discovery);
 
@@ -439,8 +439,8 @@ ms_live_target_set_timeout (MsLiveTarget *self,
   self->timeout = seconds;
   if (self->discovery != NULL)
     ms_cdp_discovery_set_timeout (self->discovery, seconds);
-  if (self->session != NULL)
-    ms_target_connection_set_timeout (self->session, seconds);
+  if (self->connection != NULL)
+    ms_target_connection_set_timeout (self->connection, seconds);
 }
 
 guint
@@ -457,8 +457,8 @@ ms_live_target_set_reconnect_window (MsLiveTarget *self,
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
   self->reconnect_window = seconds;
-  if (self->session != NULL)
-    ms_target_connection_set_reconnect_window (self->session, seconds);
+  if (self->connection != NULL)
+    ms_target_connection_set_reconnect_window (self->connection, seconds);
 }
 
 gboolean
@@ -496,7 +496,7 @@ MsCdpTarget *
 ms_live_target_get_target (MsLiveTarget *self)
 {
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  return self->session ? ms_target_connection_get_target (self->session) : NULL;
+  return self->connection ? ms_target_connection_get_target (self->connection) : NULL;
 }
 
 const char *
@@ -505,7 +505,7 @@ ms_live_target_get_browser_version (MsLiveTarget *self)
   MsCdpBrowserVersion *version;
 
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  version = self->session ? ms_target_connection_get_browser_version (self->session) : NULL;
+  version = self->connection ? ms_target_connection_get_browser_version (self->connection) : NULL;
   return version ? ms_cdp_browser_version_get_browser (version) : NULL;
 }
 
@@ -527,7 +527,7 @@ MsTargetConnection *
 ms_live_target_get_connection (MsLiveTarget *self)
 {
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  return self->session;
+  return self->connection;
 }
 
 GPid
@@ -576,25 +576,25 @@ connect_return (MsLiveTarget *self,
 }
 
 static void
-on_session_connected (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+on_connection_connected (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   g_autoptr(MsLiveTarget) self = user_data;
   GError *error = NULL;
 
   if (!ms_target_connection_connect_finish (MS_TARGET_CONNECTION (object), result, &error))
     {
-      if (MS_TARGET_CONNECTION (object) == self->session)
+      if (MS_TARGET_CONNECTION (object) == self->connection)
         connect_return (self, error);
       else
         g_clear_error (&error);
       return;
     }
-  if (MS_TARGET_CONNECTION (object) != self->session || self->connect_task == NULL)
+  if (MS_TARGET_CONNECTION (object) != self->connection || self->connect_task == NULL)
     return;
 
-  g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect (self->connection, "notify::state", G_CALLBACK (on_connection_state), self);
   connect_return (self, NULL);
 }
 
@@ -602,11 +602,11 @@ static void
 attach (MsLiveTarget *self,
         const char   *selector)
 {
-  g_clear_object (&self->session);
-  self->session = ms_target_connection_new (self->endpoint, selector);
-  ms_target_connection_set_timeout (self->session, self->timeout);
-  ms_target_connection_set_reconnect_window (self->session, self->reconnect_window);
-  ms_target_connection_connect_async (self->session, self->connect_cancellable, on_session_connected,
+  g_clear_object (&self->connection);
+  self->connection = ms_target_connection_new (self->endpoint, selector);
+  ms_target_connection_set_timeout (self->connection, self->timeout);
+  ms_target_connection_set_reconnect_window (self->connection, self->reconnect_window);
+  ms_target_connection_connect_async (self->connection, self->connect_cancellable, on_connection_connected,
                             g_object_ref (self));
 }
 
@@ -967,11 +967,11 @@ ms_live_target_new_recording (MsLiveTarget *self)
 
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
 
-  if (self->session == NULL ||
+  if (self->connection == NULL ||
       (self->state != MS_LIVE_TARGET_STATE_CONNECTED && self->state != MS_LIVE_TARGET_STATE_RECORDING))
     return NULL;
 
-  recorder = ms_recorder_new (self->session);
+  recorder = ms_recorder_new (self->connection);
   set_recorder (self, recorder);
   sync_attached_state (self);
   return self->recorder;
@@ -992,9 +992,9 @@ new_call_task (MsLiveTarget         *self,
   g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data, source_tag);
 
   *conn = NULL;
-  if (self->session != NULL &&
-      ms_target_connection_get_state (self->session) == MS_TARGET_CONNECTION_STATE_CONNECTED)
-    *conn = ms_target_connection_get_connection (self->session);
+  if (self->connection != NULL &&
+      ms_target_connection_get_state (self->connection) == MS_TARGET_CONNECTION_STATE_CONNECTED)
+    *conn = ms_target_connection_get_connection (self->connection);
   if (*conn == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,

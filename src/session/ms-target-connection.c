@@ -16,26 +16,26 @@
 
 struct _MsTargetConnection
 {
-  GObject              parent_instance;
+  GObject                  parent_instance;
 
-  MsCdpEndpoint       *endpoint;
-  char                *selector;
-  MsCdpDiscovery      *discovery;
-  MsCdpConnection     *conn;
-  MsCdpBrowserVersion *version;
-  MsCdpTarget         *target;
-  char                *target_id;     /* the target we attached to, sought again on reconnect */
-  GError              *error;
-  GCancellable        *cancellable;   /* internal work: reconnect attempts */
+  MsCdpEndpoint           *endpoint;
+  char                    *selector;
+  MsCdpDiscovery          *discovery;
+  MsCdpConnection         *conn;
+  MsCdpBrowserVersion     *version;
+  MsCdpTarget             *target;
+  char                    *target_id;     /* the target we attached to, sought again on reconnect */
+  GError                  *error;
+  GCancellable            *cancellable;   /* internal work: reconnect attempts */
 
-  MsTargetConnectionState       state;
-  guint                timeout;
-  guint                reconnect_window;
-  guint                n_reconnects;
-  gint64               reconnect_deadline;
-  guint                reconnect_delay;
-  guint                reconnect_source;
-  gulong               conn_state_handler;
+  MsTargetConnectionState  state;
+  guint                    timeout;
+  guint                    reconnect_window;
+  guint                    n_reconnects;
+  gint64                   reconnect_deadline;
+  guint                    reconnect_delay;
+  guint                    reconnect_source;
+  gulong                   conn_state_handler;
 };
 
 enum {
@@ -106,9 +106,9 @@ ms_target_connection_finalize (GObject *object)
 
 static void
 ms_target_connection_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
-                         GParamSpec *pspec)
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
 {
   MsTargetConnection *self = MS_TARGET_CONNECTION (object);
 
@@ -156,7 +156,7 @@ ms_target_connection_init (MsTargetConnection *self)
 
 MsTargetConnection *
 ms_target_connection_new (MsCdpEndpoint *endpoint,
-                const char    *target_selector)
+                          const char    *target_selector)
 {
   MsTargetConnection *self;
 
@@ -178,7 +178,7 @@ ms_target_connection_get_endpoint (MsTargetConnection *self)
 
 void
 ms_target_connection_set_timeout (MsTargetConnection *self,
-                        guint      seconds)
+                                  guint               seconds)
 {
   g_return_if_fail (MS_IS_TARGET_CONNECTION (self));
   g_return_if_fail (seconds > 0);
@@ -198,7 +198,7 @@ ms_target_connection_get_timeout (MsTargetConnection *self)
 
 void
 ms_target_connection_set_reconnect_window (MsTargetConnection *self,
-                                 guint      seconds)
+                                           guint               seconds)
 {
   g_return_if_fail (MS_IS_TARGET_CONNECTION (self));
   self->reconnect_window = seconds;
@@ -253,7 +253,9 @@ on_attach_cancelled (GCancellable *cancellable,
   g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
-static void attach_got_connection (GObject *object, GAsyncResult *result, gpointer user_data);
+static void attach_got_connection (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
 
 /* Opens the WebSocket within the timeout; attach_got_connection() takes over @task. */
 static void
@@ -343,9 +345,9 @@ attach_got_version (GObject      *object,
 }
 
 static void
-on_connection_state (MsCdpConnection *conn,
-                     GParamSpec      *pspec,
-                     MsTargetConnection       *self);
+on_connection_state (MsCdpConnection    *conn,
+                     GParamSpec         *pspec,
+                     MsTargetConnection *self);
 
 static void
 attach_got_connection (GObject      *object,
@@ -385,7 +387,7 @@ attach_got_connection (GObject      *object,
 }
 
 static void
-attach_async (MsTargetConnection           *self,
+attach_async (MsTargetConnection  *self,
               GCancellable        *cancellable,
               GAsyncReadyCallback  callback,
               gpointer             user_data)
@@ -414,9 +416,9 @@ attach_async (MsTargetConnection           *self,
 }
 
 static gboolean
-attach_finish (MsTargetConnection     *self,
-               GAsyncResult  *result,
-               GError       **error)
+attach_finish (MsTargetConnection  *self,
+               GAsyncResult        *result,
+               GError             **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -444,10 +446,10 @@ connect_cb (GObject      *object,
 }
 
 void
-ms_target_connection_connect_async (MsTargetConnection           *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+ms_target_connection_connect_async (MsTargetConnection  *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -468,9 +470,9 @@ ms_target_connection_connect_async (MsTargetConnection           *self,
 }
 
 gboolean
-ms_target_connection_connect_finish (MsTargetConnection     *self,
-                           GAsyncResult  *result,
-                           GError       **error)
+ms_target_connection_connect_finish (MsTargetConnection  *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
 {
   g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -532,9 +534,9 @@ schedule_reconnect (MsTargetConnection *self)
 }
 
 static void
-on_connection_state (MsCdpConnection *conn,
-                     GParamSpec      *pspec,
-                     MsTargetConnection       *self)
+on_connection_state (MsCdpConnection    *conn,
+                     GParamSpec         *pspec,
+                     MsTargetConnection *self)
 {
   const GError *failure = ms_cdp_connection_get_failure (conn);
 
