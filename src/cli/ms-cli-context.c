@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 
 #include "ms-cdp-error.h"
 
@@ -105,7 +106,7 @@ parse_ws_option (const char  *option_name,
   if (!g_str_has_prefix (value, "ws://"))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--ws: “%s” is not a ws:// URL", value);
+                   _("--ws: “%s” is not a ws:// URL"), value);
       return FALSE;
     }
 
@@ -127,7 +128,7 @@ parse_target_option (const char  *option_name,
   if (*value == '\0')
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--target: empty target id or URL");
+                           _("--target: empty target id or URL"));
       return FALSE;
     }
 
@@ -149,7 +150,7 @@ parse_timeout_option (const char  *option_name,
   if (!g_ascii_string_to_unsigned (value, 10, 1, MS_CLI_MAX_TIMEOUT_SECONDS, &seconds, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--timeout: “%s” is not a whole number of seconds between 1 and %u",
+                   _("--timeout: “%s” is not a whole number of seconds between 1 and %u"),
                    value, MS_CLI_MAX_TIMEOUT_SECONDS);
       return FALSE;
     }
@@ -161,15 +162,16 @@ parse_timeout_option (const char  *option_name,
 
 static const GOptionEntry connection_entries[] = {
   { "endpoint", 0, 0, G_OPTION_ARG_CALLBACK, parse_endpoint_option,
-    "DevTools endpoint: HOST:PORT, http://HOST:PORT or a DevToolsActivePort file "
-    "(default " MS_CLI_DEFAULT_ENDPOINT ")", "HOST:PORT" },
+    /* The default written out (a macro cannot be translated): MS_CLI_DEFAULT_ENDPOINT. */
+    N_("DevTools endpoint: HOST:PORT, http://HOST:PORT or a DevToolsActivePort file "
+       "(default 127.0.0.1:9222)"), "HOST:PORT" },
   { "ws", 0, 0, G_OPTION_ARG_CALLBACK, parse_ws_option,
-    "Connect to this target WebSocket directly instead of discovering targets", "URL" },
+    N_("Connect to this target WebSocket directly instead of discovering targets"), "URL" },
   { "target", 0, 0, G_OPTION_ARG_CALLBACK, parse_target_option,
-    "Target id, or a substring of its URL (default: the first page)", "ID|URL-SUBSTRING" },
+    N_("Target id, or a substring of its URL (default: the first page)"), "ID|URL-SUBSTRING" },
   /* Keep it last: MS_CLI_OPTIONS_TIMEOUT uses the tail of this array. */
   { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, parse_timeout_option,
-    "Longest wait for any answer, in seconds (default 30)", "SECONDS" },
+    N_("Longest wait for any answer, in seconds (default 30)"), "SECONDS" },
   { NULL }
 };
 
@@ -215,7 +217,9 @@ ms_cli_context_parse_options (MsCliContext        *self,
   g_set_prgname (prgname);
 
   option_context = g_option_context_new (parameter_string);
-  group = g_option_group_new (command, summary, "Show this command's options", self, NULL);
+  group = g_option_group_new (command, summary, _("Show this command's options"), self, NULL);
+  /* The entries' descriptions are N_() marked; summary and description come translated. */
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   if (entries != NULL)
     g_option_group_add_entries (group, entries);
   g_option_group_add_entries (group, ms_cli_context_get_global_entries (options));
@@ -232,7 +236,7 @@ ms_cli_context_parse_options (MsCliContext        *self,
 
   if (self->ws_text != NULL && self->endpoint_text != NULL)
     {
-      ms_cli_context_usage_error (self, "give either --endpoint or --ws, not both");
+      ms_cli_context_usage_error (self, _("give either --endpoint or --ws, not both"));
       return FALSE;
     }
 
@@ -446,7 +450,7 @@ on_signal (gpointer user_data)
   if (self->interrupted || self->interrupt_func == NULL)
     {
       self->interrupted = TRUE;
-      ms_cli_context_failf (self, "interrupted");
+      ms_cli_context_failf (self, _("interrupted"));
       return G_SOURCE_CONTINUE;
     }
 
@@ -492,7 +496,8 @@ ms_cli_context_get_endpoint (MsCliContext *self)
   self->endpoint = ms_cdp_endpoint_parse (text, &error);
   if (self->endpoint == NULL)
     {
-      ms_cli_context_failf (self, "%s “%s”: %s",
+      /* Translators: an option (--ws or --endpoint), what the user gave, why it is wrong. */
+      ms_cli_context_failf (self, _("%s “%s”: %s"),
                             self->ws_text ? "--ws" : "--endpoint", text, error->message);
       return NULL;
     }
@@ -502,8 +507,8 @@ ms_cli_context_get_endpoint (MsCliContext *self)
       g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
 
       /* The DevTools protocol has no authentication: whoever reaches the port owns the browser. */
-      ms_cli_context_warn (self, "warning: %s is not a loopback address; the DevTools protocol "
-                           "is unencrypted and unauthenticated", where);
+      ms_cli_context_warn (self, _("warning: %s is not a loopback address; the DevTools "
+                                   "protocol is unencrypted and unauthenticated"), where);
       self->warned_remote = TRUE;
     }
 
@@ -518,7 +523,7 @@ ms_cli_context_new_live_target (MsCliContext *self)
 
   if (self->ws_text != NULL && self->target_selector != NULL)
     {
-      ms_cli_context_failf (self, "give either --ws or --target, not both");
+      ms_cli_context_failf (self, _("give either --ws or --target, not both"));
       return NULL;
     }
 

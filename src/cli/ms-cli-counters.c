@@ -9,6 +9,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-cli-commands.h"
 
 /* Below this, the browser spends more time answering than the page runs. */
@@ -139,32 +141,33 @@ ms_cli_counters (MsCliContext *ctx,
   Counters self = { ctx, NULL, FALSE, -1.0, COUNT_UNSET, 0, 0, FALSE };
   const GOptionEntry entries[] = {
     { "interval", 0, 0, G_OPTION_ARG_DOUBLE, &self.interval,
-      "Take a sample every S seconds (default 1) until Ctrl-C or --count", "S" },
+      N_("Take a sample every S seconds (default 1) until Ctrl-C or --count"), "S" },
     { "count", 0, 0, G_OPTION_ARG_INT, &self.count,
-      "Stop after N samples (default 1 without --interval; 0 means no limit)", "N" },
+      N_("Stop after N samples (default 1 without --interval; 0 means no limit)"), "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &self.json,
-      "Print one JSON object per sample per line: timestamp, documents, nodes, "
-      "jsEventListeners", NULL },
+      N_("Print one JSON object per sample per line: timestamp, documents, nodes, "
+         "jsEventListeners"), NULL },
     { NULL }
   };
   int status;
 
   if (!ms_cli_context_parse_options (ctx, "counters", "",
-                                     "Print the DOM counters of a target (Memory.getDOMCounters).",
+                                     _("Print the DOM counters of a target "
+                                       "(Memory.getDOMCounters)."),
                                      NULL, entries, MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
 
   if (self.interval != -1.0 && (!isfinite (self.interval) || self.interval < MIN_INTERVAL_SECONDS ||
                                 self.interval > MS_CLI_MAX_TIMEOUT_SECONDS))
-    return ms_cli_context_usage_error (ctx, "--interval: %g is not a number of seconds between "
-                                       "%g and %d", self.interval, MIN_INTERVAL_SECONDS,
-                                       MS_CLI_MAX_TIMEOUT_SECONDS);
+    return ms_cli_context_usage_error (ctx, _("--interval: %g is not a number of seconds "
+                                              "between %g and %d"), self.interval,
+                                       MIN_INTERVAL_SECONDS, MS_CLI_MAX_TIMEOUT_SECONDS);
 
   if (self.count < 0 && self.count != COUNT_UNSET)
-    return ms_cli_context_usage_error (ctx, "--count: %d is negative", self.count);
+    return ms_cli_context_usage_error (ctx, _("--count: %d is negative"), self.count);
 
   if (self.count == COUNT_UNSET)
     self.count = self.interval == -1.0 ? 1 : 0;

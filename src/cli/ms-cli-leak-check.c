@@ -88,7 +88,7 @@ parse_budgets (const char  *text,
       if (equals == NULL)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--max-growth: expected NAME=COUNT, got “%s”", items[i]);
+                       _("--max-growth: expected NAME=COUNT, got “%s”"), items[i]);
           return FALSE;
         }
 
@@ -96,14 +96,16 @@ parse_budgets (const char  *text,
       if (!is_counter_name (name))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--max-growth: “%s” is not a counter name in “%s”", name, items[i]);
+                       _("--max-growth: “%s” is not a counter name in “%s”"), name,
+                       items[i]);
           return FALSE;
         }
 
       if (!g_ascii_string_to_unsigned (equals + 1, 10, 0, G_MAXINT64, &max_growth, NULL))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--max-growth: “%s” is not a whole number of %s in “%s”",
+                       /* Translators: what the user gave, a counter's name, the whole item. */
+                       _("--max-growth: “%s” is not a whole number of %s in “%s”"),
                        equals + 1, name, items[i]);
           return FALSE;
         }
@@ -113,7 +115,7 @@ parse_budgets (const char  *text,
           if (g_str_equal (g_array_index (budgets, Budget, j).name, name))
             {
               g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--max-growth: %s is given twice", name);
+                           _("--max-growth: %s is given twice"), name);
               return FALSE;
             }
         }
@@ -176,9 +178,11 @@ report (LeakCheck *self)
 {
   g_autoptr(GString) failures = g_string_new (NULL);
 
-  printf ("%d iterations of the action after %d warm-up runs\n", self->iterations, self->warmup);
+  /* Translators: the measured runs, then the runs before the baseline. */
+  printf (_("%d iterations of the action after %d warm-up runs\n"), self->iterations,
+          self->warmup);
   printf ("%-40s  %10s  %10s  %10s  %13s  %10s\n",
-          "counter", "before", "after", "delta", "per-iteration", "budget");
+          _("counter"), _("before"), _("after"), _("delta"), _("per-iteration"), _("budget"));
 
   for (guint i = 0; i < self->after->len; i++)
     {
@@ -196,25 +200,31 @@ report (LeakCheck *self)
                            : g_strdup ("-");
 
       printf ("%-40s  %10" G_GINT64_FORMAT "  %10" G_GINT64_FORMAT "  %+10" G_GINT64_FORMAT
-              "  %+13.2f  %10s%s\n",
+              "  %+13.2f  %10s%s%s\n",
               after->name, before ? before->count : 0, after->count, delta,
-              (double) delta / self->iterations, budget_text, exceeded ? "  EXCEEDED" : "");
+              (double) delta / self->iterations, budget_text, exceeded ? "  " : "",
+              exceeded ? _("EXCEEDED") : "");
 
       if (exceeded)
-        g_string_append_printf (failures, "%s%s grew by %" G_GINT64_FORMAT " (budget %"
-                                G_GINT64_FORMAT ")", failures->len ? ", " : "",
-                                after->name, delta, budget->max_growth);
+        {
+          if (failures->len > 0)
+            g_string_append (failures, ", ");
+          /* Translators: a counter's name, its growth, and the growth allowed. */
+          g_string_append_printf (failures, _("%s grew by %lld (budget %lld)"), after->name,
+                                  (long long) delta, (long long) budget->max_growth);
+        }
     }
 
   if (failures->len > 0)
     {
-      printf ("FAIL: %s\n", failures->str);
+      /* Translators: the counters that grew past their budgets. */
+      printf (_("FAIL: %s\n"), failures->str);
       fflush (stdout);
       ms_cli_context_exit (self->ctx, MS_CLI_EXIT_CHECK_FAILED);
       return;
     }
 
-  printf ("PASS: no counter grew past its budget\n");
+  printf (_("PASS: no counter grew past its budget\n"));
   fflush (stdout);
   ms_cli_context_exit (self->ctx, MS_CLI_EXIT_OK);
 }
@@ -235,9 +245,9 @@ on_action_done (GObject      *object,
   if (value == NULL)
     {
       if (self->n_run < (guint) self->warmup)
-        ms_cli_context_fail_prefixed (self->ctx, error, "warm-up run %u", self->n_run + 1);
+        ms_cli_context_fail_prefixed (self->ctx, error, _("warm-up run %u"), self->n_run + 1);
       else
-        ms_cli_context_fail_prefixed (self->ctx, error, "iteration %u",
+        ms_cli_context_fail_prefixed (self->ctx, error, _("iteration %u"),
                                       self->n_run - self->warmup + 1);
       return;
     }
@@ -378,9 +388,18 @@ run_next (LeakCheck *self)
   if (self->progress)
     {
       if (self->n_run < (guint) self->warmup)
-        fprintf (stderr, "\rwarm-up %u/%d   ", self->n_run + 1, self->warmup);
+        {
+          fputc ('\r', stderr);
+          fprintf (stderr, _("warm-up %u/%d"), self->n_run + 1, self->warmup);
+          fputs ("   ", stderr);
+        }
       else
-        fprintf (stderr, "\riteration %u/%d   ", self->n_run - self->warmup + 1, self->iterations);
+        {
+          fputc ('\r', stderr);
+          fprintf (stderr, _("iteration %u/%d"), self->n_run - self->warmup + 1,
+                   self->iterations);
+          fputs ("   ", stderr);
+        }
       fflush (stderr);
     }
 
@@ -421,40 +440,43 @@ ms_cli_leak_check (MsCliContext *ctx,
   LeakCheck self = { ctx, NULL, NULL, DEFAULT_ITERATIONS, DEFAULT_WARMUP };
   const GOptionEntry entries[] = {
     { "action", 0, 0, G_OPTION_ARG_STRING, &action,
-      "JavaScript run in the page on each iteration; a returned promise is awaited "
-      "(required)", "JS" },
+      N_("JavaScript run in the page on each iteration; a returned promise is awaited "
+         "(required)"), "JS" },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &self.iterations,
-      "Measured runs of the action (default 5)", "N" },
+      N_("Measured runs of the action (default 5)"), "N" },
     { "warmup", 0, 0, G_OPTION_ARG_INT, &self.warmup,
-      "Runs before the baseline, for caches and lazy set-up (default 1)", "N" },
+      N_("Runs before the baseline, for caches and lazy set-up (default 1)"), "N" },
     { "max-growth", 0, 0, G_OPTION_ARG_STRING_ARRAY, &max_growth,
-      "Largest allowed growth over all iterations, per counter: documents, nodes, "
-      "jsEventListeners or a live_* counter (default " DEFAULT_BUDGETS ")", "NAME=N,..." },
+      /* The default written out (a macro cannot be translated): DEFAULT_BUDGETS. */
+      N_("Largest allowed growth over all iterations, per counter: documents, nodes, "
+         "jsEventListeners or a live_* counter (default "
+         "documents=0,nodes=0,jsEventListeners=0)"), "NAME=N,..." },
     { NULL }
   };
   int status;
 
   if (!ms_cli_context_parse_options (ctx, "leak-check", "",
-                                     "Run an action repeatedly in a page and check that its DOM "
-                                     "and leak-detection counters do not grow.",
-                                     "Counters are taken after a full garbage collection "
-                                     "(Memory.prepareForLeakDetection) before and after the "
-                                     "iterations; the browser must run with "
-                                     "--js-flags=--expose-gc (“memscope-cli launch” adds it).\n"
-                                     "Exit status: 0 within budget, 1 a counter grew past its "
-                                     "budget, 2 an error.",
+                                     _("Run an action repeatedly in a page and check that its "
+                                       "DOM and leak-detection counters do not grow."),
+                                     _("Counters are taken after a full garbage collection "
+                                       "(Memory.prepareForLeakDetection) before and after the "
+                                       "iterations; the browser must run with "
+                                       "--js-flags=--expose-gc (“memscope-cli launch” adds "
+                                       "it).\n"
+                                       "Exit status: 0 within budget, 1 a counter grew past its "
+                                       "budget, 2 an error."),
                                      entries, MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
   if (action == NULL || *action == '\0')
-    return ms_cli_context_usage_error (ctx, "missing --action JS: the JavaScript to repeat");
+    return ms_cli_context_usage_error (ctx, _("missing --action JS: the JavaScript to repeat"));
   if (self.iterations < 1 || self.iterations > MAX_ITERATIONS)
-    return ms_cli_context_usage_error (ctx, "--iterations: %d is not between 1 and %d",
+    return ms_cli_context_usage_error (ctx, _("--iterations: %d is not between 1 and %d"),
                                        self.iterations, MAX_ITERATIONS);
   if (self.warmup < 0 || self.warmup > MAX_ITERATIONS)
-    return ms_cli_context_usage_error (ctx, "--warmup: %d is not between 0 and %d",
+    return ms_cli_context_usage_error (ctx, _("--warmup: %d is not between 0 and %d"),
                                        self.warmup, MAX_ITERATIONS);
 
   self.budgets = g_array_new (FALSE, FALSE, sizeof (Budget));

@@ -158,6 +158,13 @@ start_time (MsSessionFile *session,
 
 /* Printing */
 
+static double
+seconds_since (const Row *row,
+               gint64     start_us)
+{
+  return (double) (row->time_us - start_us) / G_USEC_PER_SEC;
+}
+
 static char *
 format_wall_clock (gint64 time_us)
 {
@@ -190,7 +197,7 @@ format_cells (const Row *row,
               char      *cells[N_COLS])
 {
   cells[COL_INDEX] = g_strdup_printf ("%u", index + 1);
-  cells[COL_SECONDS] = g_strdup_printf ("%.3f", (double) (row->time_us - start_us) / G_USEC_PER_SEC);
+  cells[COL_SECONDS] = g_strdup_printf ("%.3f", seconds_since (row, start_us));
   cells[COL_TIME] = format_wall_clock (row->time_us);
   cells[COL_SAMPLES] = g_strdup_printf ("%u", row->n_samples);
   cells[COL_BYTES] = g_strdup_printf ("%" G_GUINT64_FORMAT, row->total_bytes);
@@ -280,8 +287,7 @@ print_json (GArray       *rows,
       g_autofree char *timestamp = format_wall_clock (row->time_us);
 
       json_object_set_int_member (object, "index", i + 1);
-      json_object_set_double_member (object, "seconds",
-                                     (double) (row->time_us - start_us) / G_USEC_PER_SEC);
+      json_object_set_double_member (object, "seconds", seconds_since (row, start_us));
       json_object_set_int_member (object, "timeUs", row->time_us);
       json_object_set_string_member (object, "timestamp", timestamp);
       json_object_set_int_member (object, "samples", row->n_samples);

@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-cli-commands.h"
 
 typedef struct
@@ -22,7 +24,8 @@ static void
 print_text (Targets   *self,
             GPtrArray *targets)
 {
-  printf ("%s (protocol %s, V8 %s)\n",
+  /* Translators: the browser, e.g. "Chrome/156.0.8078.79", then two version numbers. */
+  printf (_("%s (protocol %s, V8 %s)\n"),
           ms_cdp_browser_version_get_browser (self->version),
           ms_cdp_browser_version_get_protocol_version (self->version),
           ms_cdp_browser_version_get_v8_version (self->version));
@@ -145,19 +148,19 @@ ms_cli_targets (MsCliContext *ctx,
   g_autoptr(MsLiveTarget) target = NULL;
   Targets self = { ctx, NULL, FALSE, NULL };
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &self.json, "Print one JSON object", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &self.json, N_("Print one JSON object"), NULL },
     { NULL }
   };
   int status;
 
   if (!ms_cli_context_parse_options (ctx, "targets", "",
-                                     "Print the browser version and its targets: id, type, URL "
-                                     "and title, one per line.",
+                                     _("Print the browser version and its targets: id, type, "
+                                       "URL and title, one per line."),
                                      NULL, entries, MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
 
   /* Only the endpoint: no page is attached to. */
   target = ms_cli_context_new_live_target (ctx);

@@ -421,9 +421,10 @@ ms_live_target_find_demo_page (GError **error)
       g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", path);
     }
 
+  /* Translators: the files tried, comma-separated. */
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "the demo page is not installed (tried %s); set MEMSCOPE_DATADIR to the folder "
-               "holding demo/" DEMO_PAGE_NAME, tried->str);
+               _("the demo page is not installed (tried %s); set MEMSCOPE_DATADIR to the folder "
+                 "holding demo/%s"), tried->str, DEMO_PAGE_NAME);
   return NULL;
 }
 
@@ -606,8 +607,8 @@ attach (MsLiveTarget *self,
   self->connection = ms_target_connection_new (self->endpoint, selector);
   ms_target_connection_set_timeout (self->connection, self->timeout);
   ms_target_connection_set_reconnect_window (self->connection, self->reconnect_window);
-  ms_target_connection_connect_async (self->connection, self->connect_cancellable, on_connection_connected,
-                            g_object_ref (self));
+  ms_target_connection_connect_async (self->connection, self->connect_cancellable,
+                                      on_connection_connected, g_object_ref (self));
 }
 
 /* Connecting: a launched browser's page */
@@ -658,11 +659,16 @@ on_launched_targets (GObject      *object,
 
   if (g_get_monotonic_time () > self->page_deadline_us)
     {
-      connect_return (self, g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND,
-                                         "the browser did not open %s within %u s",
-                                         self->selector ? self->selector
-                                         : self->launch_url ? self->launch_url : "a page",
-                                         self->timeout));
+      const char *page = self->selector ? self->selector : self->launch_url;
+
+      if (page != NULL)
+        /* Translators: a URL (or a target id), then a number of seconds. */
+        error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND,
+                             _("the browser did not open %s within %u s"), page, self->timeout);
+      else
+        error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND,
+                             _("the browser did not open a page within %u s"), self->timeout);
+      connect_return (self, error);
       return;
     }
   self->poll_id = g_timeout_add (TARGET_POLL_MS, on_poll_again, self);
@@ -681,15 +687,15 @@ on_browser_exited (MsBrowserLauncher *launcher,
                    MsLiveTarget      *self)
 {
   g_autoptr(GError) error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                                         "the browser exited");
+                                         _("the browser exited"));
 
   if (self->connect_task != NULL)
     {
       /* While starting, the launcher reports it with the browser's last words. */
       if (self->state != MS_LIVE_TARGET_STATE_LAUNCHING)
         connect_return (self, g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                                           "the browser exited while Memscope was connecting "
-                                           "to its page"));
+                                           _("the browser exited while Memscope was "
+                                             "connecting to its page")));
       return;
     }
   if (self->state == MS_LIVE_TARGET_STATE_CONNECTED || self->state == MS_LIVE_TARGET_STATE_RECORDING)
@@ -722,7 +728,7 @@ on_browser_started (GObject      *object,
         {
           g_clear_error (&error);
           error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
-                               "the browser did not open its DevTools port within %u s",
+                               _("the browser did not open its DevTools port within %u s"),
                                self->timeout);
         }
       connect_return (self, error);
@@ -793,13 +799,13 @@ ms_live_target_connect_async (MsLiveTarget        *self,
   if (self->state != MS_LIVE_TARGET_STATE_IDLE && self->state != MS_LIVE_TARGET_STATE_FAILED)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               "already connecting or connected");
+                               _("already connecting or connected"));
       return;
     }
   if (self->ws_url != NULL && target != NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "give either a ws:// URL or a target, not both");
+                               _("give either a ws:// URL or a target, not both"));
       return;
     }
 
@@ -878,7 +884,7 @@ ms_live_target_list_targets_async (MsLiveTarget        *self,
   if (self->discovery == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               "the browser is not running");
+                               _("the browser is not running"));
       return;
     }
   ms_cdp_discovery_list_targets_async (self->discovery, cancellable, on_targets_listed,
@@ -940,7 +946,7 @@ ms_live_target_disconnect_async (MsLiveTarget        *self,
 
   if (self->connect_task != NULL)
     connect_return (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                               "disconnected while connecting"));
+                                               _("disconnected while connecting")));
   if (self->recorder != NULL && self->state == MS_LIVE_TARGET_STATE_RECORDING)
     {
       ms_recorder_stop_async (self->recorder, cancellable, on_recorder_stopped,
@@ -1155,7 +1161,8 @@ on_prepared_for_leaks (GObject      *object,
 
   if (!ms_cdp_memory_prepare_for_leak_detection_finish (MS_CDP_CONNECTION (object), result, &error))
     {
-      g_prefix_error (&error, "preparing for leak detection: ");
+      /* Translators: followed by the browser's error message. */
+      g_prefix_error (&error, _("preparing for leak detection: "));
       g_task_return_error (task, error);
       return;
     }
@@ -1183,7 +1190,9 @@ on_expose_gc_checked (GObject      *object,
   reply = ms_cdp_connection_call_finish (MS_CDP_CONNECTION (object), result, &error);
   if (reply == NULL)
     {
-      g_prefix_error (&error, "cannot check that the browser runs with --js-flags=--expose-gc: ");
+      /* Translators: followed by the browser's error message. */
+      g_prefix_error (&error,
+                      _("cannot check that the browser runs with --js-flags=--expose-gc: "));
       g_task_return_error (task, error);
       return;
     }
@@ -1196,9 +1205,10 @@ on_expose_gc_checked (GObject      *object,
       !json_object_get_boolean_member (value, "value"))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "the browser does not run with --js-flags=--expose-gc, without "
-                               "which Memory.prepareForLeakDetection crashes the page; start "
-                               "it from Memscope (Launch, or memscope-cli launch) or add that flag");
+                               _("the browser does not run with --js-flags=--expose-gc, without "
+                                 "which Memory.prepareForLeakDetection crashes the page; start "
+                                 "it from Memscope (Launch, or memscope-cli launch) or add that "
+                                 "flag"));
       return;
     }
 
@@ -1248,7 +1258,8 @@ on_dom_counters (GObject      *object,
   MsCdpDomCounters counters;
   GError *error = NULL;
 
-  if (!ms_cdp_memory_get_dom_counters_finish (MS_CDP_CONNECTION (object), result, &counters, &error))
+  if (!ms_cdp_memory_get_dom_counters_finish (MS_CDP_CONNECTION (object), result, &counters,
+                                              &error))
     {
       g_task_return_error (task, error);
       return;

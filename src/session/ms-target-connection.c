@@ -461,7 +461,7 @@ ms_target_connection_connect_async (MsTargetConnection  *self,
   if (self->state != MS_TARGET_CONNECTION_STATE_IDLE)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               "The session was already connected once");
+                               _("The connection was already made once"));
       return;
     }
 
@@ -501,7 +501,9 @@ reconnect_cb (GObject      *object,
 
       if (g_get_monotonic_time () >= self->reconnect_deadline)
         {
-          g_prefix_error (&self->error, "Gave up reconnecting after %u s: ", self->reconnect_window);
+          /* Translators: followed by why the last attempt failed. */
+          g_prefix_error (&self->error, _("Gave up reconnecting after %u s: "),
+                          self->reconnect_window);
           set_state (self, MS_TARGET_CONNECTION_STATE_FAILED);
           return;
         }
