@@ -136,6 +136,26 @@ finish_pointer (MsLiveTarget  *self,
   return task != NULL ? g_task_propagate_pointer (task, error) : NULL;
 }
 
+/* A task for a question to the browser's HTTP endpoint; NULL when there is none yet
+ * (a launch whose browser has not started: the task has returned that error then). */
+static GTask *
+new_discovery_task (MsLiveTarget        *self,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data,
+                    gpointer             source_tag)
+{
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data, source_tag);
+
+  if (self->discovery == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("the browser is not running"));
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
 /* State */
 
 static void
@@ -876,19 +896,14 @@ ms_live_target_list_targets_async (MsLiveTarget        *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = new_task (self, cancellable, callback, user_data, ms_live_target_list_targets_async);
-  if (self->discovery == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _("the browser is not running"));
-      return;
-    }
-  ms_cdp_discovery_list_targets_async (self->discovery, cancellable, on_targets_listed,
-                                       g_steal_pointer (&task));
+  task = new_discovery_task (self, cancellable, callback, user_data,
+                             ms_live_target_list_targets_async);
+  if (task != NULL)
+    ms_cdp_discovery_list_targets_async (self->discovery, cancellable, on_targets_listed, task);
 }
 
 GPtrArray *
@@ -1325,19 +1340,14 @@ ms_live_target_get_version_async (MsLiveTarget        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = new_task (self, cancellable, callback, user_data, ms_live_target_get_version_async);
-  if (self->discovery == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _("the browser is not running"));
-      return;
-    }
-  ms_cdp_discovery_get_version_async (self->discovery, cancellable, on_version,
-                                      g_steal_pointer (&task));
+  task = new_discovery_task (self, cancellable, callback, user_data,
+                             ms_live_target_get_version_async);
+  if (task != NULL)
+    ms_cdp_discovery_get_version_async (self->discovery, cancellable, on_version, task);
 }
 
 MsCdpBrowserVersion *
