@@ -261,12 +261,6 @@ ms_cli_context_get_target_selector (MsCliContext *self)
   return self->target_selector;
 }
 
-gboolean
-ms_cli_context_has_ws_url (MsCliContext *self)
-{
-  return self->ws_text != NULL;
-}
-
 const char *
 ms_cli_context_get_ws_url (MsCliContext *self)
 {
@@ -480,8 +474,10 @@ ms_cli_context_run (MsCliContext *self)
 
 /* Connecting */
 
-MsCdpEndpoint *
-ms_cli_context_get_endpoint (MsCliContext *self)
+/* The endpoint the global options name (parsed once), with the non-loopback warning
+ * printed the first time. NULL after reporting the error. */
+static MsCdpEndpoint *
+get_endpoint (MsCliContext *self)
 {
   g_autoptr(GError) error = NULL;
   const char *text;
@@ -528,7 +524,7 @@ ms_cli_context_new_live_target (MsCliContext *self)
     }
 
   /* Parsed here first for the option's name in the message and the remote warning. */
-  if (ms_cli_context_get_endpoint (self) == NULL)
+  if (get_endpoint (self) == NULL)
     return NULL;
 
   target = ms_live_target_new_for_endpoint (self->ws_text ? self->ws_text :

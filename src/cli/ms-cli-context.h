@@ -84,15 +84,11 @@ const char      *ms_cli_context_get_command        (MsCliContext        *self);
 guint            ms_cli_context_get_timeout        (MsCliContext        *self);
 /* --target, or NULL for the first page. */
 const char      *ms_cli_context_get_target_selector (MsCliContext       *self);
-gboolean         ms_cli_context_has_ws_url         (MsCliContext        *self);
 /* --ws, or NULL. */
 const char      *ms_cli_context_get_ws_url         (MsCliContext        *self);
 GCancellable    *ms_cli_context_get_cancellable    (MsCliContext        *self);
 gboolean         ms_cli_context_get_interrupted    (MsCliContext        *self);
 
-/* The endpoint the global options name (parsed once), with the non-loopback warning
- * printed the first time. NULL after reporting the error. */
-MsCdpEndpoint   *ms_cli_context_get_endpoint       (MsCliContext        *self);
 /* A live target for the endpoint the global options name (--ws, else --endpoint), with
  * --timeout as its call timeout and reconnect window; connect it to
  * ms_cli_context_get_target_selector(). NULL after reporting the error. */
