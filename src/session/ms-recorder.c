@@ -592,18 +592,32 @@ start_cost_cycle (MsRecorder *self)
  * than half of it. A cycle then costs the browser T plus the counters' time over
  * T + D: 1.5% at the default when calls take what the last ones took, the rest of
  * the 2% being a margin for those that take longer. With counters of 1 ms a second,
- * D is about 71 T: 0.8 s after a profile of 11 ms, 12.6 minutes after one of 10.7 s. The delay is at least the profile
- * interval and MIN_PROFILE_DELAY_MS, and at most MAX_PROFILE_DELAY_MS. */
+ * D is about 70 T: 0.8 s after a profile of 11 ms, 12.6 minutes after one of
+ * 10.7 s. The delay is at least the profile interval and MIN_PROFILE_DELAY_MS, and
+ * at most MAX_PROFILE_DELAY_MS (an hour: only a profile that takes the browser more
+ * than 50 s could then cost more than the maximum). */
+guint
+ms_recorder_compute_profile_delay_ms (double max_browser_cost,
+                                      double counters_share,
+                                      guint  profile_interval_ms,
+                                      gint64 fetch_us)
+{
+  double target = COST_PLANNING_SHARE * max_browser_cost;
+  double b = MAX (target - counters_share, target / 2);
+  double delay_ms = MAX (fetch_us, 0) / 1000.0 * (1.0 - b) / b;
+  guint floor_ms = MAX (profile_interval_ms, MIN_PROFILE_DELAY_MS);
+
+  g_return_val_if_fail (max_browser_cost > 0.0 && max_browser_cost <= 1.0, floor_ms);
+
+  return (guint) CLAMP (delay_ms, floor_ms, MAX (floor_ms, MAX_PROFILE_DELAY_MS));
+}
+
 static guint
 adaptive_delay_ms (MsRecorder *self,
                    gint64      fetch_us)
 {
-  double target = COST_PLANNING_SHARE * self->max_browser_cost;
-  double b = MAX (target - self->counters_share, target / 2);
-  double delay_ms = fetch_us / 1000.0 * (1.0 - b) / b;
-  guint floor_ms = MAX (self->profile_interval_ms, MIN_PROFILE_DELAY_MS);
-
-  return (guint) CLAMP (delay_ms, floor_ms, MAX (floor_ms, MAX_PROFILE_DELAY_MS));
+  return ms_recorder_compute_profile_delay_ms (self->max_browser_cost, self->counters_share,
+                                               self->profile_interval_ms, fetch_us);
 }
 
 GPtrArray *

@@ -124,6 +124,13 @@ double             ms_recorder_get_max_browser_cost   (MsRecorder          *self
 /* The measured share (0…1) of the browser's time our calls take: the "browser-cost"
  * property, notified when it changes. */
 double             ms_recorder_get_browser_cost       (MsRecorder          *self);
+/* The adaptive refresh's rule alone (the recorder applies it after each profile):
+ * the wait before the next profile after one whose round trip took @fetch_us, when
+ * the DOM counters take @counters_share of the browser's time. */
+guint              ms_recorder_compute_profile_delay_ms (double              max_browser_cost,
+                                                         double              counters_share,
+                                                         guint               profile_interval_ms,
+                                                         gint64              fetch_us);
 
 /* Starts sampling (Memory.startSampling) and the polling. */
 void               ms_recorder_start_async            (MsRecorder          *self,
