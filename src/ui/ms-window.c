@@ -7,6 +7,8 @@
 
 #define G_LOG_DOMAIN "ms-ui"
 
+#include <glib/gi18n.h>
+
 #include "ms-ui-resources.h"
 #include "ms-window-private.h"
 
@@ -248,6 +250,13 @@ update_status_line (MsWindow   *self,
       if (start > 0 && recording)
         g_string_append_printf (status, " · %" G_GINT64_FORMAT " s",
                                 (g_get_real_time () - start) / G_USEC_PER_SEC);
+      if (recording)
+        {
+          g_string_append (status, " · ");
+          /* Translators: the share of the page's time that Memscope's polling takes */
+          g_string_append_printf (status, _("Browser cost %.1f %%"),
+                                  100 * ms_recorder_get_browser_cost (self->recorder));
+        }
     }
   else if (self->opened_file != NULL)
     g_string_append_printf (status, " · %u profiles · %u counter readings",
@@ -612,6 +621,7 @@ ms_window_start_recording (MsWindow *self)
   g_signal_connect (self->recorder, "alarm", G_CALLBACK (on_recorder_alarm), self);
   g_signal_connect (self->recorder, "warning", G_CALLBACK (on_recorder_warning), self);
   g_signal_connect (self->recorder, "notify::state", G_CALLBACK (on_recorder_state), self);
+  g_signal_connect (self->recorder, "notify::browser-cost", G_CALLBACK (on_recorder_state), self);
 
   ms_counter_chart_set_series (self->counter_chart,
                                ms_recorder_get_counter_series (self->recorder));
