@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-cdp-memory.h"
 
 #include "ms-cli-leak.h"
@@ -35,6 +37,7 @@ evaluation_free (Evaluation *evaluation)
   g_free (evaluation);
 }
 
+/* The exception's first line, or NULL when the details hold no text. */
 static char *
 describe_exception (JsonObject *details)
 {
@@ -54,7 +57,7 @@ describe_exception (JsonObject *details)
     text = json_object_get_string_member (details, "text");
 
   if (text == NULL)
-    return g_strdup ("an exception");
+    return NULL;
 
   /* The stack trace follows on the next lines; the first says what happened. */
   newline = strchr (text, '\n');
@@ -111,7 +114,12 @@ on_evaluated (GObject      *object,
       g_autofree char *description =
         describe_exception (json_object_get_object_member (reply, "exceptionDetails"));
 
-      exception = g_strdup_printf ("“%s” threw %s", evaluation->expression, description);
+      if (description != NULL)
+        /* Translators: the first %s is JavaScript code, the second the exception's message,
+         * "ReferenceError: x is not defined". */
+        exception = g_strdup_printf (_("“%s” threw %s"), evaluation->expression, description);
+      else
+        exception = g_strdup_printf (_("“%s” threw an exception"), evaluation->expression);
     }
 
   if (!evaluation->by_value)
@@ -322,7 +330,8 @@ on_expose_gc_checked (GObject      *object,
   if (value == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               "cannot check that the browser runs with --js-flags=--expose-gc: %s",
+                               _("cannot check that the browser runs with "
+                                 "--js-flags=--expose-gc: %s"),
                                error->message);
       return;
     }
@@ -333,9 +342,10 @@ on_expose_gc_checked (GObject      *object,
       /* Without the flag, prepareForLeakDetection kills the renderer and every later call
        * on the target hangs: refuse instead. */
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "the browser does not run with --js-flags=--expose-gc, without "
-                               "which Memory.prepareForLeakDetection crashes the page; start it "
-                               "with “memscope-cli launch” or add that flag");
+                               "%s",
+                               _("the browser does not run with --js-flags=--expose-gc, without "
+                                 "which Memory.prepareForLeakDetection crashes the page; start "
+                                 "it with “memscope-cli launch” or add that flag"));
       return;
     }
 
