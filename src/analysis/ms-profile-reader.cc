@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -1220,12 +1221,13 @@ bool
 Reader::parse_cdp_error (ondemand::value v)
 {
   ondemand::object object;
-  std::string message = "(no message)";
+  std::string message = _("(no message)");
   int64_t code = 0;
   error_code e;
 
   if (v.get_object ().get (object))
-    return fail (MS_ANALYSIS_ERROR_CDP_ERROR, member_path (root_path, _("error")), "the browser answered with an error instead of a profile");
+    return fail (MS_ANALYSIS_ERROR_CDP_ERROR, member_path (root_path, "error"),
+                 _("the browser answered with an error instead of a profile"));
 
   for (auto field : object)
     {
@@ -1248,9 +1250,10 @@ Reader::parse_cdp_error (ondemand::value v)
         }
     }
 
-  return fail (MS_ANALYSIS_ERROR_CDP_ERROR, member_path (root_path, _("error")),
-               "the browser answered with error %" G_GINT64_FORMAT " instead of a profile: %s",
-               (gint64)code, message.c_str ());
+  /* Translators: an error code, then the browser's message (in English). */
+  return fail (MS_ANALYSIS_ERROR_CDP_ERROR, member_path (root_path, "error"),
+               _("the browser answered with error %" PRId64 " instead of a profile: %s"),
+               (int64_t) code, message.c_str ());
 }
 
 bool
@@ -1279,8 +1282,13 @@ Reader::parse_container (ondemand::object   obj,
           std::string here = path.str ();
 
           if (have_profile && profile_path != here)
-            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("a second profile besides %s"),
-                         profile_path.empty () ? "the top-level one" : profile_path.c_str ());
+            {
+              if (profile_path.empty ())
+                return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path,
+                             _("a second profile besides the top-level one"));
+              return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("a second profile besides %s"),
+                           profile_path.c_str ());
+            }
           if (*seen)
             return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("member \"%s\" appears twice"), is_samples ? "samples" : "modules");
           *seen = true;
