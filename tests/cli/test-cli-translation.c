@@ -31,7 +31,7 @@ static const Case cases[] = {
     "\nDen Speicher eines Browsers der Chromium-Familie über das DevTools-Protokoll "
     "untersuchen.\n" },
   { "help-commands", "de", "C.UTF-8", { "--help" }, CLI_EXIT_OK, TRUE,
-    "\nBefehle:\n  targets [--json]\n      Die Browserversion und ihre Ziele ausgeben\n" },
+    "\nBefehle:\n  targets [--json]\n      Die Version des Browsers und seine Ziele ausgeben\n" },
   { "help-command-summary", "de", "C.UTF-8", { "--help" }, CLI_EXIT_OK, TRUE,
     "  launch [--headless] [--url URL] [--browser PATH]\n"
     "      Einen Browser bereit zur Untersuchung starten und seinen Endpunkt ausgeben\n" },
