@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-cli-leak.h"
 
 #define OBJECT_GROUP "memscope-cli"
@@ -105,7 +107,7 @@ on_evaluated (GObject      *object,
       g_autofree char *description =
         describe_exception (json_object_get_object_member (reply, "exceptionDetails"));
 
-      exception = g_strdup_printf ("“%s” threw %s", evaluation->expression, description);
+      exception = g_strdup_printf (_("“%s” threw %s"), evaluation->expression, description);
     }
 
   if (!evaluation->by_value)
