@@ -52,6 +52,7 @@ struct _MsSnapshotTimeline
 
   Source       *source;
   MsRecorder   *recorder;      /* live: its "profile" signal grows the strip */
+  MsCounterChart *chart;       /* whose range selection restricts the strip */
   GCancellable *scan_cancellable;
   PangoLayout  *layout;
 };
@@ -528,6 +529,34 @@ ms_snapshot_timeline_clear_time_range (MsSnapshotTimeline *self)
   changed (self);
 }
 
+static void
+on_chart_selection_changed (MsCounterChart     *chart,
+                            MsSnapshotTimeline *self)
+{
+  gint64 start, end;
+
+  if (ms_counter_chart_get_selection (chart, &start, &end))
+    ms_snapshot_timeline_set_time_range (self, start, end);
+  else
+    ms_snapshot_timeline_clear_time_range (self);
+}
+
+void
+ms_snapshot_timeline_bind_counter_chart (MsSnapshotTimeline *self,
+                                         MsCounterChart     *chart)
+{
+  g_return_if_fail (MS_IS_SNAPSHOT_TIMELINE (self));
+  g_return_if_fail (chart == NULL || MS_IS_COUNTER_CHART (chart));
+
+  if (self->chart != NULL)
+    g_signal_handlers_disconnect_by_data (self->chart, self);
+  g_set_object (&self->chart, chart);
+  if (chart == NULL)
+    return;
+  g_signal_connect (chart, "selection-changed", G_CALLBACK (on_chart_selection_changed), self);
+  on_chart_selection_changed (chart, self);
+}
+
 /* Loading a profile */
 
 typedef struct
@@ -925,6 +954,9 @@ ms_snapshot_timeline_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->recorder, self);
   g_clear_object (&self->recorder);
   g_clear_pointer (&self->source, source_unref);
+  if (self->chart != NULL)
+    g_signal_handlers_disconnect_by_data (self->chart, self);
+  g_clear_object (&self->chart);
   g_clear_object (&self->layout);
 
   G_OBJECT_CLASS (ms_snapshot_timeline_parent_class)->dispose (object);

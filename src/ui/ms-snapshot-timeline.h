@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "ms-counter-chart.h"
 #include "ms-profile.h"
 #include "ms-recorder.h"
 #include "ms-session-file.h"
@@ -63,6 +64,11 @@ void       ms_snapshot_timeline_clear_time_range  (MsSnapshotTimeline *self);
 gboolean   ms_snapshot_timeline_get_visible       (MsSnapshotTimeline *self,
                                                    guint              *first,
                                                    guint              *n);
+
+/* Follows @chart's range selection (a drag on it): only the snapshots in the range are
+ * shown; a cleared selection shows them all. NULL stops following. */
+void       ms_snapshot_timeline_bind_counter_chart (MsSnapshotTimeline *self,
+                                                    MsCounterChart     *chart);
 
 /* Loads snapshot @index's profile off the main thread (from the file, or the
  * recorder's memory). */
