@@ -277,7 +277,13 @@ ms_counter_chart_get_growth (MsCounterChart *self,
     }
   if (g == NULL)
     return compute_growth (self->series, name, start, end, per_minute);
-  g->ok = compute_growth (self->series, name, start, end, &slope);
+  /* Over everything, the series fits its own ring in one pass (a live chart does this
+   * at every reading); a selection needs the readings in it alone. */
+  if (!self->has_selection)
+    g->ok = ms_counter_series_get_growth_rate (self->series, name,
+                                               (gint64)((guint64)last - (guint64)start), &slope);
+  else
+    g->ok = compute_growth (self->series, name, start, end, &slope);
   g->per_minute = slope;
   g->n_points = n_points;
   g->last_time = last;

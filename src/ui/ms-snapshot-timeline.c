@@ -747,6 +747,40 @@ draw_bar (MsSnapshotTimeline *self,
     }
 }
 
+/* More profiles than pixels: one bar per pixel column, as high as the largest profile
+ * in it, then the peak, the baseline and the selection drawn on top at their places. */
+static void
+draw_dense (MsSnapshotTimeline *self,
+            cairo_t            *cr,
+            guint               first,
+            guint               n,
+            int                 width,
+            double              plot_top,
+            double              plot_height,
+            guint64             max)
+{
+  double w = (double)width / n;
+  guint special[3] = { self->peak, self->compare, self->selected };
+
+  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
+  for (int column = 0; column < width; column++)
+    {
+      guint from = first + (guint)((guint64)column * n / width);
+      guint to = first + (guint)((guint64)(column + 1) * n / width);
+      guint64 top = 0;
+      double h;
+
+      for (guint i = from; i < MAX (to, from + 1) && i < first + n; i++)
+        top = MAX (top, get (self, i)->total_bytes);
+      h = MAX (max ? (double)top / max * plot_height : 0, 1);
+      cairo_rectangle (cr, column, plot_top + plot_height - h, 1, h);
+    }
+  cairo_fill (cr);
+  for (guint k = 0; k < G_N_ELEMENTS (special); k++)
+    if (special[k] != MS_SNAPSHOT_TIMELINE_NONE && special[k] >= first && special[k] < first + n)
+      draw_bar (self, cr, special[k], (special[k] - first) * w, w, plot_top, plot_height, max);
+}
+
 static void
 draw_selection (MsSnapshotTimeline *self,
                 cairo_t            *cr,
@@ -795,8 +829,11 @@ ms_snapshot_timeline_snapshot (GtkWidget   *widget,
   for (guint i = first; i < first + n; i++)
     max = MAX (max, get (self, i)->total_bytes);
   bar_geometry (self, n, &w);
-  for (guint i = first; i < first + n; i++)
-    draw_bar (self, cr, i, (i - first) * w, w, plot_top, plot_height, max);
+  if (w >= 2)
+    for (guint i = first; i < first + n; i++)
+      draw_bar (self, cr, i, (i - first) * w, w, plot_top, plot_height, max);
+  else
+    draw_dense (self, cr, first, n, width, plot_top, plot_height, max);
   if (self->selected != MS_SNAPSHOT_TIMELINE_NONE && self->selected >= first &&
       self->selected < first + n)
     draw_selection (self, cr, (self->selected - first) * w, w, plot_top, plot_height, &fg);
