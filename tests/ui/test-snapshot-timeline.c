@@ -9,23 +9,11 @@
 #include <glib/gstdio.h>
 
 #include "ms-counter-chart.h"
-#include "ms-recording-writer.h"
 #include "ms-snapshot-timeline.h"
 #include "ms-ui-test-input.h"
+#include "ms-ui-test-recording.h"
 
-#define T0 (G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC)
-#define N_PROFILES 8
-#define N_SECONDS 80
-#define MAX_SAMPLES 5
 #define NONE MS_SNAPSHOT_TIMELINE_NONE
-
-typedef struct
-{
-  gint64  time_us;
-  guint   n_samples;
-  guint64 size[MAX_SAMPLES];
-  guint64 total[MAX_SAMPLES];
-} TestProfile;
 
 typedef struct
 {
@@ -37,89 +25,6 @@ typedef struct
   GtkWidget     *chart;
   GtkWidget     *timeline;
 } Fixture;
-
-/* Profile @i: 1 to 5 samples of power-of-two sizes; the totals rise, peak at 5, fall. */
-static void
-make_profile (guint        i,
-              TestProfile *p)
-{
-  static const guint scale[N_PROFILES] = { 1, 3, 2, 5, 4, 9, 6, 2 };
-
-  p->time_us = T0 + i * 10 * G_USEC_PER_SEC + G_USEC_PER_SEC / 2;
-  p->n_samples = 1 + (i * 3) % MAX_SAMPLES;
-  for (guint k = 0; k < p->n_samples; k++)
-    {
-      p->size[k] = (guint64) 16 << ((i + 2 * k) % 12);
-      p->total[k] = p->size[k] * scale[i] * (1 + k);
-    }
-}
-
-static guint64
-sum_totals (const TestProfile *p)
-{
-  guint64 sum = 0;
-
-  for (guint k = 0; k < p->n_samples; k++)
-    sum += p->total[k];
-  return sum;
-}
-
-static GBytes *
-reply_for (const TestProfile *p,
-           guint              i)
-{
-  GString *text = g_string_new (NULL);
-
-  g_string_append_printf (text, "{\"id\":%u,\"result\":{\"profile\":{\"samples\":[", i + 1);
-  for (guint k = 0; k < p->n_samples; k++)
-    g_string_append_printf (text, "%s{\"size\":%" G_GUINT64_FORMAT ",\"total\":%" G_GUINT64_FORMAT
-                            ",\"stack\":[\"0x%x leaf%u\",\"0x20 main\"]}",
-                            k ? "," : "", p->size[k], p->total[k], 0x100 + k, k);
-  g_string_append (text, "],\"modules\":[]}}}");
-  return g_string_free_to_bytes (text);
-}
-
-static double
-nodes_at (guint second)
-{
-  return 100 + 3 * second + second % 4;
-}
-
-static void
-write_recording (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MsRecordingWriter) writer = ms_recording_writer_new (f->path, &error);
-  g_autoptr(JsonObject) target = json_object_new ();
-  guint next = 0;
-
-  g_assert_no_error (error);
-  json_object_set_string_member (target, "url", "http://127.0.0.1/page");
-  g_assert_true (ms_recording_writer_append_metadata (writer, T0, NULL, target, NULL, &error));
-  for (guint s = 0; s <= N_SECONDS; s++)
-    {
-      g_autofree char *text = g_strdup_printf ("{\"id\":7,\"result\":{\"documents\":%u,"
-                                               "\"nodes\":%.0f,\"jsEventListeners\":%u}}",
-                                               1 + s / 20, nodes_at (s), 10 + s / 2);
-      g_autoptr(GBytes) counters = g_bytes_new (text, strlen (text));
-
-      g_assert_true (ms_recording_writer_append_counters (writer, T0 + s * G_USEC_PER_SEC,
-                                                          counters, &error));
-      for (; next < N_PROFILES && f->profiles[next].time_us < T0 + (s + 1) * G_USEC_PER_SEC; next++)
-        {
-          g_autoptr(GBytes) reply = reply_for (&f->profiles[next], next);
-
-          g_assert_true (ms_recording_writer_append_profile (writer, f->profiles[next].time_us,
-                                                             "Memory.getSamplingProfile", reply,
-                                                             f->profiles[next].n_samples,
-                                                             sum_totals (&f->profiles[next]),
-                                                             &error));
-        }
-    }
-  g_assert_true (ms_recording_writer_append_action (writer, T0 + 25 * G_USEC_PER_SEC, "purge", NULL, &error));
-  g_assert_true (ms_recording_writer_close (writer, &error));
-  g_assert_no_error (error);
-}
 
 static void
 fixture_setup (Fixture       *f,
@@ -134,8 +39,8 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
   f->path = g_build_filename (f->dir, "recording.memscope", NULL);
   for (guint i = 0; i < N_PROFILES; i++)
-    make_profile (i, &f->profiles[i]);
-  write_recording (f);
+    ms_test_make_profile (i, &f->profiles[i]);
+  ms_test_write_recording (f->path, f->profiles);
 
   file = g_file_new_for_path (f->path);
   f->session = ms_session_file_new_from_file (file, NULL, &error);
@@ -207,7 +112,7 @@ test_lists_profiles (Fixture       *f,
       g_assert_true (ms_snapshot_timeline_get_snapshot (timeline (f), i, &time_us, &n_samples, &total));
       g_assert_cmpint (time_us, ==, f->profiles[i].time_us);
       g_assert_cmpuint (n_samples, ==, f->profiles[i].n_samples);
-      g_assert_cmpuint (total, ==, sum_totals (&f->profiles[i]));
+      g_assert_cmpuint (total, ==, ms_test_sum_totals (&f->profiles[i]));
     }
   g_assert_false (ms_snapshot_timeline_get_snapshot (timeline (f), N_PROFILES, NULL, NULL, NULL));
   g_assert_true (ms_snapshot_timeline_get_visible (timeline (f), &first, &n));
@@ -222,7 +127,7 @@ test_peak_key (Fixture       *f,
   guint peak = 0;
 
   for (guint i = 1; i < N_PROFILES; i++)
-    if (sum_totals (&f->profiles[i]) > sum_totals (&f->profiles[peak]))
+    if (ms_test_sum_totals (&f->profiles[i]) > ms_test_sum_totals (&f->profiles[peak]))
       peak = i;
   g_assert_cmpuint (ms_snapshot_timeline_get_peak (timeline (f)), ==, peak);
 
@@ -269,7 +174,7 @@ assert_loads_selected (Fixture *f)
   g_assert_true (ms_test_wait_for (is_loaded, &loaded, 10));
   g_assert_no_error (loaded.error);
   g_assert_cmpuint (ms_profile_get_n_samples (loaded.profile), ==, f->profiles[index].n_samples);
-  g_assert_cmpuint (ms_profile_get_total_bytes (loaded.profile), ==, sum_totals (&f->profiles[index]));
+  g_assert_cmpuint (ms_profile_get_total_bytes (loaded.profile), ==, ms_test_sum_totals (&f->profiles[index]));
   g_object_unref (loaded.profile);
 }
 
@@ -413,7 +318,7 @@ test_session_in_memory (Fixture       *f,
 
   for (guint i = 0; i < 3; i++)
     {
-      g_autoptr(GBytes) reply = reply_for (&f->profiles[i], i);
+      g_autoptr(GBytes) reply = ms_test_reply_for (&f->profiles[i], i);
 
       g_assert_true (ms_session_file_add_profile_reply (session, f->profiles[i].time_us,
                                                         "Memory.getSamplingProfile", reply, &error));
@@ -428,7 +333,7 @@ test_session_in_memory (Fixture       *f,
 
       g_assert_true (ms_snapshot_timeline_get_snapshot (timeline (f), i, NULL, &n_samples, &total));
       g_assert_cmpuint (n_samples, ==, f->profiles[i].n_samples);
-      g_assert_cmpuint (total, ==, sum_totals (&f->profiles[i]));
+      g_assert_cmpuint (total, ==, ms_test_sum_totals (&f->profiles[i]));
     }
   click_bar (f, 0, 3, 1);
   g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline (f)), ==, 1);
