@@ -49,19 +49,29 @@ ms_test_sum_totals (const TestProfile *p)
   return sum;
 }
 
-static inline GBytes *
-ms_test_reply_for (const TestProfile *p,
-                   guint              i)
+/* The "result" of Memory.getSamplingProfile for @p. */
+static inline char *
+ms_test_profile_result (const TestProfile *p)
 {
-  GString *text = g_string_new (NULL);
+  GString *text = g_string_new ("{\"profile\":{\"samples\":[");
 
-  g_string_append_printf (text, "{\"id\":%u,\"result\":{\"profile\":{\"samples\":[", i + 1);
   for (guint k = 0; k < p->n_samples; k++)
     g_string_append_printf (text, "%s{\"size\":%" G_GUINT64_FORMAT ",\"total\":%" G_GUINT64_FORMAT
                             ",\"stack\":[\"0x%x leaf%u\",\"0x20 main\"]}",
                             k ? "," : "", p->size[k], p->total[k], 0x100 + k, k);
-  g_string_append (text, "],\"modules\":[]}}}");
-  return g_string_free_to_bytes (text);
+  g_string_append (text, "],\"modules\":[]}}");
+  return g_string_free (text, FALSE);
+}
+
+/* The whole reply message, as a recording keeps it. */
+static inline GBytes *
+ms_test_reply_for (const TestProfile *p,
+                   guint              i)
+{
+  g_autofree char *result = ms_test_profile_result (p);
+  char *text = g_strdup_printf ("{\"id\":%u,\"result\":%s}", i + 1, result);
+
+  return g_bytes_new_take (text, strlen (text));
 }
 
 static inline double
