@@ -324,6 +324,13 @@ test_hover (void)
   text = ms_counter_chart_dup_hover_text (MS_COUNTER_CHART (chart));
   expected = expected_hover_text (hover);
   g_assert_cmpstr (text, ==, expected);
+  /* Assistive technologies get the same: a focusable image described by the crosshair. */
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "DOM counters over time");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       expected);
+  g_assert_true (gtk_widget_get_focusable (chart));
   g_clear_pointer (&text, g_free);
   g_clear_pointer (&expected, g_free);
 
@@ -338,6 +345,10 @@ test_hover (void)
     g_assert_true (ms_counter_chart_get_hover (MS_COUNTER_CHART (chart), &hover));
     g_assert_cmpint (hover, ==, reading_time (shown + 1));
   }
+  expected = expected_hover_text (hover);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       expected);
+  g_clear_pointer (&expected, g_free);
   text = ms_counter_chart_dup_hover_text (MS_COUNTER_CHART (chart));
   expected = expected_hover_text (hover);
   g_assert_cmpstr (text, ==, expected);
@@ -481,6 +492,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The test accessibility backend keeps what the widgets tell assistive technologies. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/memscope/ui/counter-chart/decimate", test_decimate);

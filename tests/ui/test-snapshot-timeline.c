@@ -136,6 +136,27 @@ test_peak_key (Fixture       *f,
   g_assert_true (gtk_widget_has_focus (f->timeline));
   ms_test_key (XK_p, FALSE);
   g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline (f)), ==, peak);
+
+  /* A screen reader hears a slider at the peak, and what it holds. */
+  {
+    g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (f->profiles[peak].time_us / G_USEC_PER_SEC);
+    g_autofree char *clock = g_date_time_format (time, "%H:%M:%S");
+    g_autofree char *size = g_format_size_full (ms_test_sum_totals (&f->profiles[peak]),
+                                                G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *expected = g_strdup_printf ("Profile %u of %u at %s: %s estimated, %u samples (peak)",
+                                                 peak + 1, N_PROFILES, clock, size,
+                                                 f->profiles[peak].n_samples);
+
+    gtk_test_accessible_assert_role (GTK_ACCESSIBLE (f->timeline), GTK_ACCESSIBLE_ROLE_SLIDER);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (f->timeline), GTK_ACCESSIBLE_PROPERTY_VALUE_NOW,
+                                         (double) (peak + 1));
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (f->timeline), GTK_ACCESSIBLE_PROPERTY_VALUE_MAX,
+                                         (double) N_PROFILES);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (f->timeline), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT,
+                                         expected);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (f->timeline), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         "Profiles over time");
+  }
 }
 
 typedef struct
@@ -344,6 +365,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The test accessibility backend keeps what the widgets tell assistive technologies. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
