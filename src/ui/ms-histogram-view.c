@@ -116,12 +116,19 @@ snapshot_diff (MsHistogramView *self,
   static const GdkRGBA grown = { 0.88f, 0.11f, 0.14f, 1.0f };   /* Adwaita red 3 */
   static const GdkRGBA shrunk = { 0.21f, 0.52f, 0.89f, 1.0f };  /* blue 3 */
   double bar_width = (double)width / MS_SIZE_HISTOGRAM_N_BUCKETS;
-  double half = (height - BOTTOM_LABELS_HEIGHT - 2 * TOP_LABEL_HEIGHT) / 2.0;
-  double zero = TOP_LABEL_HEIGHT + half;
+  /* a line saying what the bars are, then room for a value above the highest bar */
+  double half = (height - BOTTOM_LABELS_HEIGHT - 3 * TOP_LABEL_HEIGHT) / 2.0;
+  double zero = 2 * TOP_LABEL_HEIGHT + half;
   guint64 max = 0;
 
   for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
     max = MAX (max, (guint64)ABS (self->bytes_delta[i]));
+
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
+  pango_layout_set_text (self->layout,
+                         _("Change from the baseline profile: grown in red, shrunk in blue"), -1);
+  cairo_move_to (cr, 4, 0);
+  pango_cairo_show_layout (cr, self->layout);
 
   cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.3);
   cairo_set_line_width (cr, 1);
