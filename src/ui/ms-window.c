@@ -420,6 +420,15 @@ show_profile (MsWindow  *self,
   g_task_run_in_thread (task, build_views_thread);
 }
 
+void
+ms_window_show_profile (MsWindow  *self,
+                        MsProfile *profile,
+                        guint      index,
+                        gint64     time_us)
+{
+  show_profile (self, profile, index, time_us);
+}
+
 static void
 clear_views (MsWindow *self)
 {
@@ -431,6 +440,7 @@ clear_views (MsWindow *self)
   gtk_label_set_text (self->flame_status, "Waiting for the first profile…");
   ms_window_clear_list (self->alarms_list);
   ms_window_clear_list (self->leak_list);
+  ms_window_snapshots_clear (self);
 }
 
 /* Alarms */
@@ -504,7 +514,8 @@ on_recorder_profile (MsRecorder *recorder,
   if (index >= profiles->len)
     return;
   recorded = g_ptr_array_index (profiles, index);
-  show_profile (self, recorded->profile, index, recorded->time_us);
+  if (ms_window_snapshots_take_newest (self, index))
+    show_profile (self, recorded->profile, index, recorded->time_us);
   ms_window_update_state (self);
 }
 
@@ -625,6 +636,7 @@ ms_window_start_recording (MsWindow *self)
 
   ms_counter_chart_set_series (self->counter_chart,
                                ms_recorder_get_counter_series (self->recorder));
+  ms_window_snapshots_set_recorder (self, self->recorder);
 
   ms_recorder_start_async (self->recorder, self->cancellable, on_recording_started,
                            g_object_ref (self));
@@ -764,6 +776,7 @@ on_opened (GObject      *object,
   g_set_object (&self->opened_file, opened->session_file);
   g_set_object (&self->opened_gfile, opened->file);
   ms_counter_chart_set_series (self->counter_chart, opened->series);
+  ms_window_snapshots_set_session_file (self, opened->session_file);
   if (opened->views != NULL)
     show_profile_views (self, opened->views);
   else
@@ -988,6 +1001,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_flame_direction_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_alarm_changed);
 
+  ms_window_snapshots_class_init (widget_class);
   ms_window_class_init_actions (widget_class);
 }
 
@@ -1009,6 +1023,7 @@ ms_window_init (MsWindow *self)
     }
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ms_window_snapshots_init (self);
 
   page = ms_live_target_find_demo_page (NULL);
   if (page != NULL)
