@@ -684,17 +684,26 @@ navigate_to (MsFlameGraph *self,
   update_navigation_actions (self);
 }
 
+static gboolean
+step_history (MsFlameGraph *self,
+              int           step)
+{
+  gint64 pos = (gint64) self->history_pos + step;
+
+  if (pos < 0 || pos >= self->history->len)
+    return FALSE;
+  self->history_pos = pos;
+  set_zoom_node (self, g_array_index (self->history, guint, self->history_pos));
+  update_navigation_actions (self);
+  return TRUE;
+}
+
 gboolean
 ms_flame_graph_go_back (MsFlameGraph *self)
 {
   g_return_val_if_fail (MS_IS_FLAME_GRAPH (self), FALSE);
 
-  if (self->history_pos == 0)
-    return FALSE;
-  self->history_pos--;
-  set_zoom_node (self, g_array_index (self->history, guint, self->history_pos));
-  update_navigation_actions (self);
-  return TRUE;
+  return step_history (self, -1);
 }
 
 gboolean
@@ -702,12 +711,7 @@ ms_flame_graph_go_forward (MsFlameGraph *self)
 {
   g_return_val_if_fail (MS_IS_FLAME_GRAPH (self), FALSE);
 
-  if (self->history_pos + 1 >= self->history->len)
-    return FALSE;
-  self->history_pos++;
-  set_zoom_node (self, g_array_index (self->history, guint, self->history_pos));
-  update_navigation_actions (self);
-  return TRUE;
+  return step_history (self, +1);
 }
 
 gboolean
