@@ -939,3 +939,11 @@ ms_flame_view_get_status_label (MsFlameView *self)
 
   return self->status_label;
 }
+
+GtkDropDown *
+ms_flame_view_get_direction_dropdown (MsFlameView *self)
+{
+  g_return_val_if_fail (MS_IS_FLAME_VIEW (self), NULL);
+
+  return self->direction_dropdown;
+}
