@@ -276,14 +276,22 @@ new_crumb (MsFlameView *self,
   const char *label = ms_flame_tree_get_node_label (tree, node);
   g_autofree char *tooltip = ms_flame_graph_dup_node_text (self->graph, node);
   GtkWidget *button;
+  GtkLabel *text;
 
   /* the whole-profile root has no frame's name */
   if (node == 0 && !ms_flame_tree_is_focused (tree))
     label = _("All");
   button = gtk_button_new_with_label (label);
   gtk_button_set_has_frame (GTK_BUTTON (button), FALSE);
-  gtk_label_set_ellipsize (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 28);
+  /* long C++ names shortened in the middle, never below a readable width: the
+   * path scrolls instead */
+  text = GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)));
+  if (g_utf8_strlen (label, -1) > 32)
+    {
+      gtk_label_set_ellipsize (text, PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_width_chars (text, 24);
+      gtk_label_set_max_width_chars (text, 32);
+    }
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Zoom to this frame"), -1);
@@ -329,19 +337,49 @@ update_breadcrumb (MsFlameView *self)
     }
 }
 
-/* The last crumb in sight when the path grows. */
-static void
-on_breadcrumb_upper_changed (GtkAdjustment *adjustment,
-                             GParamSpec    *pspec,
-                             MsFlameView   *self)
+static gboolean
+scroll_breadcrumb_to_end (gpointer user_data)
 {
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  GtkAdjustment *adjustment = user_data;
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                        - gtk_adjustment_get_page_size (adjustment));
+  return G_SOURCE_REMOVE;
+}
+
+/* The last crumb in sight when the path changes: after the layout that emitted this,
+ * where a new value would move nothing until the next one. */
+static void
+on_breadcrumb_adjustment_changed (GtkAdjustment *adjustment,
+                                  MsFlameView   *self)
+{
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, scroll_breadcrumb_to_end, g_object_ref (adjustment),
+                   g_object_unref);
+}
+
+/* The graph is taller than the page: keep the row of @node in sight. */
+static void
+scroll_to_node (MsFlameView *self,
+                guint        node)
+{
+  MsFlameTree *tree = ms_flame_graph_get_tree (self->graph);
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self->graph), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  double row_height = ms_flame_graph_get_row_height (self->graph);
+  double y;
+
+  if (tree == NULL || scroller == NULL || node >= ms_flame_tree_get_n_nodes (tree))
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  y = ms_flame_tree_get_node (tree, node)->depth * row_height;
+  gtk_adjustment_clamp_page (adjustment, MAX (0, y - row_height), y + 2 * row_height);
 }
 
 static void
 on_graph_zoom_changed (MsFlameView *self)
 {
   update_breadcrumb (self);
+  scroll_to_node (self, ms_flame_graph_get_zoom_node (self->graph));
 }
 
 static void
@@ -385,6 +423,7 @@ on_graph_focus_changed (MsFlameView *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "flame.focus-frame", has_target);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "flame.hide-frame", has_target);
+  scroll_to_node (self, ms_flame_graph_get_focus_node (self->graph));
   update_status (self);
 }
 
@@ -705,8 +744,8 @@ connect_parts (MsFlameView *self)
   g_signal_connect_swapped (self->direction_dropdown, "notify::selected", G_CALLBACK (on_direction_selected), self);
   g_signal_connect_swapped (self->value_dropdown, "notify::selected", G_CALLBACK (on_value_selected), self);
   g_signal_connect_swapped (self->label_dropdown, "notify::selected", G_CALLBACK (on_label_mode_selected), self);
-  g_signal_connect (gtk_scrolled_window_get_hadjustment (self->breadcrumb_scroller), "notify::upper",
-                    G_CALLBACK (on_breadcrumb_upper_changed), self);
+  g_signal_connect (gtk_scrolled_window_get_hadjustment (self->breadcrumb_scroller), "changed",
+                    G_CALLBACK (on_breadcrumb_adjustment_changed), self);
 }
 
 static void
@@ -723,6 +762,9 @@ ms_flame_view_init (MsFlameView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Flame graph"), -1);
   ms_flame_graph_set_context_menu (self->graph, self->context_menu);
+  /* the view scrolls to the focused frame, not to the top or end of the whole graph */
+  if (GTK_IS_VIEWPORT (gtk_widget_get_parent (GTK_WIDGET (self->graph))))
+    gtk_viewport_set_scroll_to_focus (GTK_VIEWPORT (gtk_widget_get_parent (GTK_WIDGET (self->graph))), FALSE);
   connect_parts (self);
   on_graph_tree_changed (self);
   on_graph_history_changed (self);
