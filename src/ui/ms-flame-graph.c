@@ -7,6 +7,7 @@
 
 #define G_LOG_DOMAIN "ms-ui"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -52,6 +53,10 @@ struct _MsFlameGraph
   guint         *depth_start; /* max_depth + 2 offsets into by_depth */
   guint         *row_pos;     /* each node's place in by_depth */
 
+  /* A differential graph: per node, estimated bytes now minus at the baseline. */
+  double        *deltas;
+  double         max_delta;   /* the largest |delta|, for the colour scale */
+
   GtkWidget     *context_menu;
 
   /* The rectangles and labels, rebuilt only when the size, tree or zoom change; the
@@ -83,6 +88,7 @@ static GParamSpec *properties[N_PROPS];
 
 static GPtrArray *dup_label_path (MsFlameTree *tree,
                                   guint        node);
+static void       update_accessible (MsFlameGraph *self);
 
 static void
 invalidate (MsFlameGraph *self)
@@ -103,6 +109,7 @@ clear_tree_caches (MsFlameGraph *self)
   g_clear_pointer (&self->depth_start, g_free);
   g_clear_pointer (&self->row_pos, g_free);
   g_clear_pointer (&self->starts, g_free);
+  g_clear_pointer (&self->deltas, g_free);
 }
 
 /* Counting sort of the nodes by depth; stable, so each row stays in pre-order. */
@@ -199,6 +206,16 @@ node_color (MsFlameGraph *self,
   float s = 0.55f + ((hash >> 8) % 30) / 100.0f;
   float v = 0.85f + ((hash >> 16) % 15) / 100.0f;
 
+  /* as flamegraph.pl's difffolded: grown red, shrunk blue, unchanged pale */
+  if (self->deltas != NULL)
+    {
+      float ratio = self->max_delta > 0 ? (float) (fabs (self->deltas[node]) / self->max_delta) : 0;
+
+      h = self->deltas[node] < 0 ? 220 / 360.0f : 0;
+      s = 0.08f + 0.8f * sqrtf (ratio);
+      v = 0.97f;
+    }
+
   gtk_hsv_to_rgb (h, s, v, &rgba->red, &rgba->green, &rgba->blue);
   rgba->alpha = 1.0f;
 }
@@ -216,6 +233,8 @@ ms_flame_graph_dup_node_text (MsFlameGraph *self,
   const MsFlameNode *nodes;
   g_autofree char *size = NULL;
   g_autofree char *samples = NULL;
+  g_autofree char *change = NULL;
+  char *text;
   guint64 root_total;
   double percent;
 
@@ -231,10 +250,58 @@ ms_flame_graph_dup_node_text (MsFlameGraph *self,
 
   /* Translators: a flame graph frame: its name, estimated bytes, share of the
    * profile and number of samples, e.g. "malloc — 1.2 MiB (12.5%), 40 samples" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s — %s (%.1f%%), %s sample",
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s — %s (%.1f%%), %s sample",
                                        "%s — %s (%.1f%%), %s samples",
                                        (gulong) MIN (nodes[node].total_samples, G_MAXULONG)),
                           ms_flame_tree_get_node_label (self->tree, node), size, percent, samples);
+  if (self->deltas == NULL)
+    return text;
+
+  change = g_format_size_full ((guint64) fabs (self->deltas[node]), G_FORMAT_SIZE_IEC_UNITS);
+  /* Translators: a frame of a differential flame graph: its description, then how
+   * much its estimated bytes grew (+) or shrank (−) since the baseline profile,
+   * e.g. "malloc — 1.2 MiB (12.5%), 40 samples; +300.0 KiB since the baseline" */
+  return g_strdup_printf (_("%s; %s%s since the baseline"), text,
+                          self->deltas[node] < 0 ? "−" : "+", change);
+}
+
+/**
+ * ms_flame_graph_set_deltas:
+ * @deltas: (nullable) (array length=n_deltas): one per node of the current tree:
+ *   its estimated bytes minus those of the same path in a baseline profile
+ *
+ * Makes the graph differential (colours by growth), until the next tree.
+ */
+void
+ms_flame_graph_set_deltas (MsFlameGraph *self,
+                           const double *deltas,
+                           guint         n_deltas)
+{
+  g_return_if_fail (MS_IS_FLAME_GRAPH (self));
+  g_return_if_fail (deltas == NULL || (self->tree != NULL && n_deltas == ms_flame_tree_get_n_nodes (self->tree)));
+
+  g_clear_pointer (&self->deltas, g_free);
+  self->max_delta = 0;
+  if (deltas != NULL)
+    {
+      self->deltas = g_memdup2 (deltas, n_deltas * sizeof (double));
+      for (guint i = 0; i < n_deltas; i++)
+        self->max_delta = MAX (self->max_delta, fabs (deltas[i]));
+    }
+  update_accessible (self);
+  invalidate (self);
+}
+
+/* The node's change since the baseline, 0 when the graph is not differential. */
+double
+ms_flame_graph_get_delta (MsFlameGraph *self,
+                          guint         node)
+{
+  g_return_val_if_fail (MS_IS_FLAME_GRAPH (self), 0);
+
+  if (self->deltas == NULL || self->tree == NULL || node >= ms_flame_tree_get_n_nodes (self->tree))
+    return 0;
+  return self->deltas[node];
 }
 
 static GskRenderNode *

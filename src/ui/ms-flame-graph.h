@@ -65,6 +65,12 @@ guint        ms_flame_graph_get_current_match (MsFlameGraph *self);
 guint        ms_flame_graph_go_to_match      (MsFlameGraph *self,
                                               gboolean      forward);
 
+void         ms_flame_graph_set_deltas       (MsFlameGraph *self,
+                                              const double *deltas,
+                                              guint         n_deltas);
+double       ms_flame_graph_get_delta        (MsFlameGraph *self,
+                                              guint         node);
+
 void         ms_flame_graph_set_context_menu (MsFlameGraph *self,
                                               GMenuModel   *model);
 GtkPopover  *ms_flame_graph_get_context_menu (MsFlameGraph *self);

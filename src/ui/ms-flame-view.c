@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-flame-view.h"
+#include "ms-profile-diff.h"
 #include "ms-ui-resources.h"
 
 struct _MsFlameView
@@ -31,6 +32,7 @@ struct _MsFlameView
   GMenuModel        *context_menu;
 
   MsProfile         *profile;
+  MsProfile         *baseline;     /* for a differential graph */
   MsFlameDirection   direction;
   MsLabelMode        label_mode;
   gboolean           merge_recursion;
@@ -54,6 +56,8 @@ enum {
 G_DEFINE_FINAL_TYPE (MsFlameView, ms_flame_view, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
+
+static void update_status (MsFlameView *self);
 
 /* Trees, built off the main thread */
 
@@ -100,8 +104,10 @@ ms_flame_view_clear_tree_options (MsFlameTreeOptions *options)
 typedef struct
 {
   MsProfile          *profile;
+  MsProfile          *baseline;
   MsFlameTreeOptions  options;
   MsFlameTree        *tree;
+  double             *deltas;   /* with a baseline: one per node of @tree */
   guint               generation;
   gboolean            fresh;    /* a new root: zoom and focus start over */
 } BuildData;
@@ -110,9 +116,53 @@ static void
 build_data_free (BuildData *data)
 {
   g_clear_object (&data->profile);
+  g_clear_object (&data->baseline);
+  g_clear_pointer (&data->deltas, g_free);
   g_clear_object (&data->tree);
   ms_flame_view_clear_tree_options (&data->options);
   g_free (data);
+}
+
+/* Each tree node's change: the diff node of the same label path. The diff holds the
+ * union of both profiles' paths, so every node of the later one's tree is there. */
+static double *
+compute_deltas (MsFlameTree   *tree,
+                MsProfileDiff *diff)
+{
+  guint n_nodes, n_diff;
+  const MsFlameNode *nodes = ms_flame_tree_get_nodes (tree, &n_nodes);
+  const MsDiffNode *diff_nodes = ms_profile_diff_get_nodes (diff, &n_diff);
+  g_autoptr(GHashTable) children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree guint *match = g_new (guint, MAX (n_nodes, 1));
+  double *deltas = g_new0 (double, MAX (n_nodes, 1));
+
+  /* (parent, label) of every diff node but the root */
+  for (guint d = 1; d < n_diff; d++)
+    g_hash_table_insert (children,
+                         g_strdup_printf ("%u\x1f%s", diff_nodes[d].parent,
+                                          ms_profile_diff_get_label (diff, diff_nodes[d].label)),
+                         GUINT_TO_POINTER (d));
+
+  match[0] = 0;
+  deltas[0] = n_diff > 0 ? diff_nodes[0].delta_total : 0;
+  for (guint i = 1; i < n_nodes; i++)
+    {
+      guint parent = match[nodes[i].parent];
+      g_autofree char *key = NULL;
+      gpointer value;
+
+      match[i] = G_MAXUINT;
+      if (parent == G_MAXUINT)
+        continue;
+      key = g_strdup_printf ("%u\x1f%s", parent, ms_flame_tree_get_node_label (tree, i));
+      if (g_hash_table_lookup_extended (children, key, NULL, &value))
+        {
+          match[i] = GPOINTER_TO_UINT (value);
+          deltas[i] = diff_nodes[match[i]].delta_total;
+        }
+    }
+
+  return deltas;
 }
 
 static void
@@ -124,17 +174,28 @@ build_tree_thread (GTask        *task,
   BuildData *data = task_data;
 
   data->tree = ms_flame_tree_new (data->profile, &data->options);
+  if (data->baseline != NULL)
+    {
+      g_autoptr(MsProfileDiff) diff = ms_profile_diff_new (data->baseline, data->profile, &data->options,
+                                                           MS_FLAME_VALUE_TOTAL_BYTES, FALSE);
+
+      data->deltas = compute_deltas (data->tree, diff);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
 static void
-show_tree (MsFlameView *self,
-           MsFlameTree *tree,
-           gboolean     fresh)
+show_tree (MsFlameView  *self,
+           MsFlameTree  *tree,
+           const double *deltas,
+           gboolean      fresh)
 {
   if (fresh)
     ms_flame_graph_set_tree (self->graph, NULL);
   ms_flame_graph_set_tree (self->graph, tree);
+  if (deltas != NULL)
+    ms_flame_graph_set_deltas (self->graph, deltas, ms_flame_tree_get_n_nodes (tree));
+  update_status (self);
 }
 
 static void
@@ -150,7 +211,7 @@ on_tree_built (GObject      *object,
   /* a newer profile or other options took over while this one was built */
   if (data->generation != self->build_generation)
     return;
-  show_tree (self, data->tree, data->fresh);
+  show_tree (self, data->tree, data->deltas, data->fresh);
 }
 
 static void
@@ -169,6 +230,7 @@ rebuild (MsFlameView *self,
 
   data = g_new0 (BuildData, 1);
   data->profile = g_object_ref (self->profile);
+  data->baseline = self->baseline ? g_object_ref (self->baseline) : NULL;
   data->generation = self->build_generation;
   data->fresh = fresh;
   ms_flame_view_dup_tree_options (self, &data->options);
@@ -195,6 +257,8 @@ dup_options_summary (MsFlameView *self)
                                              self->hidden->len));
   if (self->merge_recursion)
     g_ptr_array_add (parts, g_strdup (_("Recursion merged")));
+  if (self->baseline != NULL)
+    g_ptr_array_add (parts, g_strdup (_("Against the baseline: red grew, blue shrank")));
   g_ptr_array_add (parts, NULL);
 
   return g_strjoinv (" · ", (char **) parts->pdata);
@@ -568,6 +632,7 @@ ms_flame_view_finalize (GObject *object)
 
   g_clear_object (&self->build_cancellable);
   g_clear_object (&self->profile);
+  g_clear_object (&self->baseline);
   g_clear_pointer (&self->focus, g_free);
   g_clear_pointer (&self->hidden, g_ptr_array_unref);
 
@@ -800,10 +865,7 @@ ms_flame_view_set_profile (MsFlameView *self,
   g_return_if_fail (MS_IS_FLAME_VIEW (self));
   g_return_if_fail (!profile || MS_IS_PROFILE (profile));
 
-  if (!g_set_object (&self->profile, profile))
-    return;
-  rebuild (self, FALSE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+  ms_flame_view_set_diff (self, NULL, profile);
 }
 
 void
@@ -819,6 +881,8 @@ ms_flame_view_set_tree (MsFlameView *self,
   MsProfile *profile = tree ? ms_flame_tree_get_profile (tree) : NULL;
 
   changed = g_set_object (&self->profile, profile);
+  if (g_set_object (&self->baseline, NULL))
+    update_status (self);
   ms_flame_view_dup_tree_options (self, &options);
   if (tree != NULL && ms_flame_tree_was_built_with (tree, &options))
     {
@@ -830,6 +894,42 @@ ms_flame_view_set_tree (MsFlameView *self,
   ms_flame_view_clear_tree_options (&options);
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+}
+
+/**
+ * ms_flame_view_set_diff:
+ * @baseline: (nullable): the earlier profile; %NULL for a plain graph of @profile
+ * @profile: (nullable): the later profile, whose widths are drawn
+ *
+ * A differential flame graph, as flamegraph.pl's difffolded draws one: @profile's
+ * frames, red where the estimated bytes grew since @baseline, blue where they shrank.
+ */
+void
+ms_flame_view_set_diff (MsFlameView *self,
+                        MsProfile   *baseline,
+                        MsProfile   *profile)
+{
+  gboolean changed;
+
+  g_return_if_fail (MS_IS_FLAME_VIEW (self));
+  g_return_if_fail (!baseline || MS_IS_PROFILE (baseline));
+  g_return_if_fail (!profile || MS_IS_PROFILE (profile));
+
+  changed = g_set_object (&self->baseline, baseline);
+  changed |= g_set_object (&self->profile, profile);
+  if (!changed)
+    return;
+  rebuild (self, FALSE);
+  update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+}
+
+MsProfile *
+ms_flame_view_get_baseline (MsFlameView *self)
+{
+  g_return_val_if_fail (MS_IS_FLAME_VIEW (self), NULL);
+
+  return self->baseline;
 }
 
 MsFlameDirection

@@ -23,6 +23,10 @@ MsFlameGraph     *ms_flame_view_get_graph         (MsFlameView      *self);
 MsProfile        *ms_flame_view_get_profile       (MsFlameView      *self);
 void              ms_flame_view_set_profile       (MsFlameView      *self,
                                                    MsProfile        *profile);
+void              ms_flame_view_set_diff          (MsFlameView      *self,
+                                                   MsProfile        *baseline,
+                                                   MsProfile        *profile);
+MsProfile        *ms_flame_view_get_baseline      (MsFlameView      *self);
 /* A tree built elsewhere (off the main thread) from the profile to show: kept when
  * built with the view's options (ms_flame_view_dup_tree_options()), else rebuilt. */
 void              ms_flame_view_set_tree          (MsFlameView      *self,

@@ -13,13 +13,15 @@
 
 #define WIDTH 800
 
-/* Stacks leaf first, as the protocol sends them; "0xADDR name". */
-static const struct
+typedef struct
 {
   guint64     size;
   guint64     total;
   const char *stack;
-} samples[] = {
+} Sample;
+
+/* Stacks leaf first, as the protocol sends them; "0xADDR name". */
+static const Sample samples[] = {
   { 100, 4096, "0x1010 malloc;0x1100 alloc_buf;0x3010 Parse;0x3100 main" },
   { 200, 2048, "0x1010 malloc;0x1200 alloc_str;0x3010 Parse;0x3100 main" },
   { 10, 100, "0x1010 malloc;0x3200 render;0x3100 main" },
@@ -29,6 +31,15 @@ static const struct
   { 10, 100, "0x1010 malloc;0x3200 render;0x3100 main" },
   { 50, 512, "0x1010 malloc;0x1300 grow;0x1300 grow;0x1300 grow;0x3300 layout;0x3100 main" },
   { 30, 300, "0x2010 <unknown>;0x3300 layout;0x3100 main" },
+};
+
+/* An earlier profile for the differential graph: less of some paths, one path gone. */
+static const Sample baseline_samples[] = {
+  { 100, 4096, "0x1010 malloc;0x1100 alloc_buf;0x3010 Parse;0x3100 main" },
+  { 10, 100, "0x1010 malloc;0x3200 render;0x3100 main" },
+  { 10, 100, "0x1010 malloc;0x3200 render;0x3100 main" },
+  { 30, 300, "0x2010 <unknown>;0x3300 layout;0x3100 main" },
+  { 90, 1000, "0x1010 malloc;0x1400 old_path;0x3100 main" },
 };
 
 static const struct
@@ -185,16 +196,17 @@ tnode_path (TNode *node)
 }
 
 static char *
-profile_json (void)
+profile_json (const Sample *table,
+              guint         n_samples)
 {
   g_autoptr(GString) json = g_string_new ("{\"samples\": [");
 
-  for (guint s = 0; s < G_N_ELEMENTS (samples); s++)
+  for (guint s = 0; s < n_samples; s++)
     {
-      g_auto(GStrv) frames = g_strsplit (samples[s].stack, ";", -1);
+      g_auto(GStrv) frames = g_strsplit (table[s].stack, ";", -1);
 
       g_string_append_printf (json, "%s{\"size\": %" G_GUINT64_FORMAT ", \"total\": %" G_GUINT64_FORMAT ", \"stack\": [",
-                              s ? ", " : "", samples[s].size, samples[s].total);
+                              s ? ", " : "", table[s].size, table[s].total);
       for (guint i = 0; frames[i] != NULL; i++)
         g_string_append_printf (json, "%s\"%s\"", i ? ", " : "", frames[i]);
       g_string_append (json, "]}");
@@ -245,7 +257,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *json = profile_json ();
+  g_autofree char *json = profile_json (samples, G_N_ELEMENTS (samples));
   g_autoptr(GError) error = NULL;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
@@ -796,11 +808,91 @@ test_context_menu (Fixture       *fixture,
   g_assert_cmpuint (depth, ==, grow->depth);
 }
 
+/* Estimated bytes of the samples of @table whose top-down symbol path starts with @path. */
+static guint64
+bytes_through (const Sample *table,
+               guint         n_samples,
+               const char   *path)
+{
+  guint64 bytes = 0;
+
+  for (guint s = 0; s < n_samples; s++)
+    {
+      g_auto(GStrv) frames = g_strsplit (table[s].stack, ";", -1);
+      g_autoptr(GString) full = g_string_new (NULL);
+
+      for (guint i = g_strv_length (frames); i > 0; i--)
+        {
+          g_autofree char *label = label_of (frames[i - 1], MS_LABEL_MODE_SYMBOL);
+
+          g_string_append_printf (full, "%s;", label);
+        }
+      if (g_str_has_prefix (full->str, path))
+        bytes += table[s].total;
+    }
+  return bytes;
+}
+
+static gboolean
+has_deltas (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return ms_flame_graph_get_tree (fixture->graph) != NULL
+         && ms_flame_graph_get_delta (fixture->graph, 0) != 0;
+}
+
+static void
+test_diff (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *json = profile_json (baseline_samples, G_N_ELEMENTS (baseline_samples));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) baseline = ms_profile_new_from_data (json, strlen (json), &error);
+  MsFlameTree *tree;
+  guint n_grown = 0;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  ms_flame_view_set_diff (fixture->view, baseline, fixture->profile);
+  g_assert_true (ms_flame_view_get_baseline (fixture->view) == baseline);
+  g_assert_true (ms_test_wait_for (has_deltas, fixture, 10));
+  tree = ms_flame_graph_get_tree (fixture->graph);
+
+  /* every drawn frame: the later bytes of its path minus the earlier */
+  for (guint i = 1; i < ms_flame_tree_get_n_nodes (tree); i++)
+    {
+      g_autofree char *path = graph_path (fixture, i);
+      double want = (double) bytes_through (samples, G_N_ELEMENTS (samples), path)
+                    - (double) bytes_through (baseline_samples, G_N_ELEMENTS (baseline_samples), path);
+
+      g_assert_cmpfloat (ms_flame_graph_get_delta (fixture->graph, i), ==, want);
+      n_grown += want > 0;
+    }
+  g_assert_cmpuint (n_grown, >, 0);
+  g_assert_cmpfloat (ms_flame_graph_get_delta (fixture->graph, 0), ==,
+                     (double) fixture->expected->bytes - (4096 + 100 + 100 + 300 + 1000));
+
+  /* "render" grew by three samples of 100 bytes */
+  for (guint i = 0; i < ms_flame_tree_get_n_nodes (tree); i++)
+    if (g_str_equal (ms_flame_tree_get_node_label (tree, i), "render"))
+      text = ms_flame_graph_dup_node_text (fixture->graph, i);
+  g_assert_nonnull (text);
+  g_assert_true (g_str_has_suffix (text, "; +300 bytes since the baseline"));
+
+  /* a plain profile again: no deltas */
+  ms_flame_view_set_profile (fixture->view, fixture->profile);
+  g_assert_null (ms_flame_view_get_baseline (fixture->view));
+  wait_for_tree (fixture);
+  g_assert_cmpfloat (ms_flame_graph_get_delta (fixture->graph, 1), ==, 0);
+}
+
 static const struct
 {
   const char *name;
   void (*func) (Fixture *fixture, gconstpointer data);
 } cases[] = {
+  { "diff", test_diff },
   { "keyboard-focus-path", test_keyboard_focus_path },
   { "accessible-focus", test_accessible_focus },
   { "breadcrumb", test_breadcrumb },
