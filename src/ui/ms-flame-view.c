@@ -365,13 +365,59 @@ new_crumb (MsFlameView *self,
   return button;
 }
 
-/* One button per frame from the root to the zoomed one. */
+static void
+append_crumb (MsFlameView *self,
+              GtkWidget   *crumb)
+{
+  if (gtk_widget_get_first_child (self->breadcrumb) != NULL)
+    {
+      GtkWidget *separator = g_object_new (GTK_TYPE_LABEL, "label", "›",
+                                           "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                           NULL);
+
+      gtk_widget_add_css_class (separator, "dim-label");
+      gtk_box_append (GTK_BOX (self->breadcrumb), separator);
+    }
+  gtk_box_append (GTK_BOX (self->breadcrumb), crumb);
+}
+
+/* The frames between the root and the last crumbs, as one button that zooms out to
+ * the nearest of them. */
+static GtkWidget *
+new_ellipsis_crumb (MsFlameView *self,
+                    MsFlameTree *tree,
+                    guint        n_hidden,
+                    guint        nearest)
+{
+  GtkWidget *button = gtk_button_new_with_label ("…");
+  g_autofree char *tooltip = NULL;
+
+  /* Translators: a breadcrumb button standing for frames of the zoom path not shown */
+  tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more frame: zoom out to “%s”",
+                                          "%u more frames: zoom out to “%s”", n_hidden),
+                             n_hidden, ms_flame_tree_get_node_label (tree, nearest));
+  gtk_button_set_has_frame (GTK_BUTTON (button), FALSE);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Hidden frames of the path"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
+  g_object_set_data (G_OBJECT (button), "ms-flame-node", GUINT_TO_POINTER (nearest));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_crumb_clicked), self);
+
+  return button;
+}
+
+/* One button per frame from the root to the zoomed one; of a deep path, the root and
+ * the last MAX_CRUMBS, so that a zoom never builds dozens of buttons. */
+#define MAX_CRUMBS 10
+
 static void
 update_breadcrumb (MsFlameView *self)
 {
   MsFlameTree *tree = ms_flame_graph_get_tree (self->graph);
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (guint));
   GtkWidget *child;
+  guint first = 1;
 
   while ((child = gtk_widget_get_first_child (self->breadcrumb)) != NULL)
     gtk_box_remove (GTK_BOX (self->breadcrumb), child);
@@ -382,23 +428,16 @@ update_breadcrumb (MsFlameView *self)
        n = ms_flame_tree_get_node (tree, n)->parent)
     g_array_prepend_val (path, n);
 
-  for (guint i = 0; i < path->len; i++)
+  append_crumb (self, new_crumb (self, tree, g_array_index (path, guint, 0)));
+  if (path->len > MAX_CRUMBS + 2)
     {
-      GtkWidget *crumb = new_crumb (self, tree, g_array_index (path, guint, i));
-
-      if (i > 0)
-        {
-          GtkWidget *separator = g_object_new (GTK_TYPE_LABEL, "label", "›",
-                                               "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                               NULL);
-
-          gtk_widget_add_css_class (separator, "dim-label");
-          gtk_box_append (GTK_BOX (self->breadcrumb), separator);
-        }
-      if (i + 1 == path->len)
-        gtk_widget_add_css_class (crumb, "heading");
-      gtk_box_append (GTK_BOX (self->breadcrumb), crumb);
+      first = path->len - MAX_CRUMBS;
+      append_crumb (self, new_ellipsis_crumb (self, tree, first - 1,
+                                              g_array_index (path, guint, first - 1)));
     }
+  for (guint i = first; i < path->len; i++)
+    append_crumb (self, new_crumb (self, tree, g_array_index (path, guint, i)));
+  gtk_widget_add_css_class (gtk_widget_get_last_child (self->breadcrumb), "heading");
 }
 
 static gboolean
