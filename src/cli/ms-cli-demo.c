@@ -169,16 +169,17 @@ print_top_stacks (MsProfile *profile)
 static void
 print_alarms (MsSessionFile *file)
 {
-  guint n = ms_session_file_get_n_alarm_events (file);
+  MsAlarmList *alarms = ms_session_file_get_alarms (file);
+  guint n = ms_alarm_list_get_n_events (alarms);
 
   printf (_("Allocation alarms (%d bytes or more): %u"), DEMO_ALARM_MIN_BYTES, n);
   printf ("\n");
   for (guint i = 0; i < n; i++)
     {
-      gint64 time_us;
-      guint64 size, total;
-      const char * const *stack = ms_session_file_get_alarm_event (file, i, &time_us, &size,
-                                                                   &total);
+      const MsAlarmEvent *alarm = ms_alarm_list_get_event (alarms, i);
+      gint64 time_us = alarm->time_us;
+      guint64 size = alarm->size, total = alarm->total;
+      const char * const *stack = (const char * const *) alarm->stack;
       g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
       g_autoptr(GDateTime) time = g_date_time_add (seconds, time_us % G_USEC_PER_SEC);
       g_autofree char *timestamp = ms_cli_format_timestamp (time);

@@ -45,6 +45,9 @@ static const MsCliCommand commands[] = {
   { "diff", "diff A B --format folded|svg [--profile-a N] [--profile-b N] "
     "[--frames symbol|address|module] [--normalize] [-o OUT]",
     N_("Compare two profiles (of sessions or raw)"), ms_cli_diff },
+  { "snapshots", "snapshots FILE [--json]",
+    N_("List a recording's profiles: index, time, samples, bytes and DOM counters"),
+    ms_cli_snapshots },
   { "launch", "launch [--headless] [--url URL] [--browser PATH]",
     N_("Start a browser ready for inspection and print its endpoint"), ms_cli_launch },
   { "demo", "demo [--duration S] [--headless] [--keep-browser] [--browser PATH] [-o FILE]",

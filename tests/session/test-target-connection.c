@@ -224,6 +224,44 @@ test_target_not_found (Fixture *f, gconstpointer data)
   gt_signal_logger_assert_no_emissions (f->signals);
 }
 
+/* A server that takes the connection and never answers the handshake: the timeout
+ * bounds the wait, with an error that says so. */
+static void
+test_silent_handshake (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) silent = NULL;
+  g_autoptr(MsCdpEndpoint) endpoint = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ws_url = NULL;
+  g_autofree char *expected = NULL;
+  guint16 port;
+
+  silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (silent, address, FALSE, &error));
+  g_assert_true (g_socket_listen (silent, &error));
+  bound = g_socket_get_local_address (silent, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  ws_url = g_strdup_printf ("ws://127.0.0.1:%u/devtools/page/SILENT", port);
+  endpoint = ms_cdp_endpoint_parse (ws_url, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->session);
+  f->session = ms_target_connection_new (endpoint, ws_url);
+  ms_target_connection_set_timeout (f->session, 1);
+
+  g_assert_false (connect_session (f, &error));
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TIMED_OUT);
+  expected = g_strdup_printf ("127.0.0.1:%u did not complete the WebSocket handshake within 1 s",
+                              port);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpint (ms_target_connection_get_state (f->session), ==, MS_TARGET_CONNECTION_STATE_FAILED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -241,6 +279,8 @@ main (int   argc,
               test_foreign_debugger_url, fixture_teardown);
   g_test_add ("/memscope/target-connection/target-not-found", Fixture, "no-such-page", fixture_setup,
               test_target_not_found, fixture_teardown);
+  g_test_add ("/memscope/target-connection/silent-handshake", Fixture, NULL, fixture_setup,
+              test_silent_handshake, fixture_teardown);
 
   return g_test_run ();
 }
