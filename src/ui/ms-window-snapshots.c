@@ -19,6 +19,8 @@
 #include "ms-snapshot-timeline.h"
 #include "ms-window-private.h"
 
+typedef struct _Load Load;
+
 typedef struct
 {
   MsWindow           *window;        /* unowned: this lives in its data */
@@ -29,13 +31,18 @@ typedef struct
   guint               window_shows;  /* the newest live profile, shown by the window */
   guint               generation;    /* of the latest selection; older loads are dropped */
   gboolean            quiet;         /* the selection is set to what is already shown */
+  gboolean            loading;       /* a profile is being loaded: one at a time */
+  Load               *pending;       /* the load to start when it is done, if any */
   MsSizeHistogram    *diff_before;   /* the histograms of the comparison shown */
   MsSizeHistogram    *diff_after;
 } Snapshots;
 
+static void load_free (Load *load);
+
 static void
 snapshots_free (Snapshots *s)
 {
+  g_clear_pointer (&s->pending, load_free);
   if (s->recorder != NULL)
     g_signal_handlers_disconnect_by_data (s->recorder, s->window);
   g_clear_object (&s->recorder);
@@ -58,7 +65,7 @@ ms_window_get_snapshot_timeline (MsWindow *self)
 
 /* Loading what the timeline selects */
 
-typedef struct
+struct _Load
 {
   MsWindow  *window;
   guint      generation;
@@ -68,7 +75,7 @@ typedef struct
   MsProfile *before;
   MsSizeHistogram *histogram_before;
   MsSizeHistogram *histogram_after;
-} Load;
+};
 
 static void
 load_free (Load *load)
@@ -153,6 +160,42 @@ on_baseline_loaded (GObject      *object,
   g_task_run_in_thread (task, build_diff_thread);
 }
 
+static void on_selected_loaded (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+/* Scrubbing may select faster than profiles load: only the newest selection waits. */
+static void
+start_load (MsWindow *self,
+            Load     *load)
+{
+  Snapshots *s = get_snapshots (self);
+
+  if (s->loading)
+    {
+      g_clear_pointer (&s->pending, load_free);
+      s->pending = load;
+      return;
+    }
+  s->loading = TRUE;
+  ms_snapshot_timeline_load_profile_async (s->timeline, load->index, NULL, on_selected_loaded, load);
+}
+
+static void
+start_pending (MsWindow *self)
+{
+  Snapshots *s = get_snapshots (self);
+
+  if (s == NULL)
+    return;
+  s->loading = FALSE;
+  /* A window being destroyed loads nothing more. */
+  if (gtk_widget_get_parent (GTK_WIDGET (s->timeline)) == NULL)
+    g_clear_pointer (&s->pending, load_free);
+  if (s->pending != NULL)
+    start_load (self, g_steal_pointer (&s->pending));
+}
+
 static void
 on_selected_loaded (GObject      *object,
                     GAsyncResult *result,
@@ -165,7 +208,8 @@ on_selected_loaded (GObject      *object,
   guint compare;
 
   load->after = ms_snapshot_timeline_load_profile_finish (timeline, result, &error);
-  if (!load_is_current (load))
+  start_pending (load->window);
+  if (!load_is_current (load) || gtk_widget_get_parent (GTK_WIDGET (timeline)) == NULL)
     return;
   if (load->after == NULL)
     {
@@ -199,6 +243,7 @@ on_selection_changed (MsWindow *self)
   s->generation++;
   g_clear_object (&s->diff_before);
   g_clear_object (&s->diff_after);
+  g_clear_pointer (&s->pending, load_free);
   if (s->quiet || index == MS_SNAPSHOT_TIMELINE_NONE)
     return;
   if (compare == index)
@@ -213,7 +258,7 @@ on_selection_changed (MsWindow *self)
   load->generation = s->generation;
   load->index = index;
   load->compare = compare;
-  ms_snapshot_timeline_load_profile_async (s->timeline, index, NULL, on_selected_loaded, load);
+  start_load (self, load);
 }
 
 static void

@@ -199,6 +199,13 @@ test_open_and_scrub (void)
   show_flame_then (&t, 3, "Right");
   ms_test_key (XK_End, FALSE);
   show_flame_then (&t, N_PROFILES - 1, "End");
+  /* Keys faster than profiles load: the last one selected is the one shown. */
+  ms_test_key (XK_Home, FALSE);
+  for (guint i = 0; i < 5; i++)
+    ms_test_key (XK_Right, FALSE);
+  show_flame_then (&t, 5, "Home, then Right five times");
+  ms_test_settle (300);
+  g_assert_cmpuint (shown_total (t.window), ==, ms_test_sum_totals (&t.profiles[5]));
   g_assert_cmpuint (peak, !=, N_PROFILES - 1);
   ms_test_key (XK_p, FALSE);
   show_flame_then (&t, peak, "P");
