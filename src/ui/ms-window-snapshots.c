@@ -28,7 +28,7 @@ typedef struct
   GtkToggleButton    *compare_button;
   MsRecorder         *recorder;      /* live: whose markers reach the chart */
   guint               n_markers;     /* of the recorder's, already on the chart */
-  guint               window_shows;  /* the newest live profile, shown by the window */
+  guint               window_shows;  /* the profile the window shows or is loading */
   guint               generation;    /* of the latest selection; older loads are dropped */
   gboolean            quiet;         /* the selection is set to what is already shown */
   gboolean            loading;       /* a profile is being loaded: one at a time */
@@ -248,10 +248,11 @@ on_selection_changed (MsWindow *self)
     return;
   if (compare == index)
     compare = MS_SNAPSHOT_TIMELINE_NONE;
-  /* The newest live profile: the window is showing it already. */
-  if (compare == MS_SNAPSHOT_TIMELINE_NONE && s->recorder != NULL && index == s->window_shows &&
+  /* The window is showing it already (the newest live profile, an opened file's last). */
+  if (compare == MS_SNAPSHOT_TIMELINE_NONE && index == s->window_shows &&
       !ms_histogram_view_get_diff_mode (self->histogram_view))
     return;
+  s->window_shows = index;
 
   load = g_new0 (Load, 1);
   load->window = g_object_ref (self);
@@ -365,6 +366,7 @@ ms_window_snapshots_clear (MsWindow *self)
     g_signal_handlers_disconnect_by_data (s->recorder, self);
   g_clear_object (&s->recorder);
   s->n_markers = 0;
+  s->window_shows = MS_SNAPSHOT_TIMELINE_NONE;
   s->quiet = TRUE;
   ms_snapshot_timeline_clear (s->timeline);
   s->quiet = FALSE;
@@ -394,6 +396,8 @@ ms_window_snapshots_set_session_file (MsWindow      *self,
 
   ms_window_snapshots_clear (self);
   add_file_markers (self, file);
+  n = ms_session_file_get_n_profiles (file);
+  s->window_shows = n > 0 ? n - 1 : MS_SNAPSHOT_TIMELINE_NONE;
   s->quiet = TRUE;
   ms_snapshot_timeline_set_session_file (s->timeline, file);
   n = ms_snapshot_timeline_get_n_snapshots (s->timeline);

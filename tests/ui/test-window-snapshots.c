@@ -184,8 +184,8 @@ test_open_and_scrub (void)
   g_assert_nonnull (timeline);
   g_assert_cmpuint (ms_snapshot_timeline_get_n_snapshots (timeline), ==, N_PROFILES);
   g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline), ==, N_PROFILES - 1);
-  /* The purge the recording holds is a marker on the chart. */
-  g_assert_cmpuint (ms_counter_chart_get_n_markers (ms_window_get_counter_chart (t.window)), ==, 1);
+  /* The purge and the alarm the recording holds are markers on the chart. */
+  g_assert_cmpuint (ms_counter_chart_get_n_markers (ms_window_get_counter_chart (t.window)), ==, 2);
   ms_test_settle (300);
   ms_test_focus_window (GTK_WINDOW (t.window));
 
@@ -258,6 +258,80 @@ test_open_and_scrub (void)
   g_rmdir (dir);
 }
 
+static gboolean
+lists_three (gpointer user_data)
+{
+  return ms_snapshot_timeline_get_n_snapshots (user_data) == 3;
+}
+
+/* A format 1 session: its markers are in "sampling", its profiles measured when opened. */
+static void
+test_session_format1 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("memscope-window-snapshots-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "session.memscope", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(MsSessionFile) session = ms_session_file_new ();
+  g_autoptr(JsonObject) sampling = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  const char *stack[] = { "0x100 leaf0", "0x20 main", NULL };
+  static const char *kinds[] = { "purge", "pressure-critical" };
+  JsonArray *markers = json_array_new ();
+  MsSnapshotTimeline *timeline;
+  Test t = { NULL };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GBytes) reply = NULL;
+      JsonObject *marker = json_object_new ();
+
+      ms_test_make_profile (i, &t.profiles[i]);
+      reply = ms_test_reply_for (&t.profiles[i], i);
+      g_assert_true (ms_session_file_add_profile_reply (session, t.profiles[i].time_us,
+                                                        "Memory.getSamplingProfile", reply, &error));
+      g_assert_no_error (error);
+      if (i < G_N_ELEMENTS (kinds))
+        {
+          json_object_set_int_member (marker, "time", t.profiles[i].time_us + 1000);
+          json_object_set_string_member (marker, "kind", kinds[i]);
+          json_array_add_object_element (markers, marker);
+        }
+      else
+        json_object_unref (marker);
+    }
+  json_object_set_array_member (sampling, "markers", markers);
+  ms_session_file_set_sampling (session, sampling);
+  ms_session_file_add_alarm_event (session, t.profiles[1].time_us, 4096, 8192, stack);
+  g_assert_true (ms_session_file_save (session, file, NULL, &error));
+  g_assert_no_error (error);
+
+  t.window = ms_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (t.window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (t.window));
+  ms_window_open_file (t.window, file);
+  show_flame_then (&t, 2, "opened");
+  timeline = MS_SNAPSHOT_TIMELINE (find_widget (GTK_WIDGET (t.window), MS_TYPE_SNAPSHOT_TIMELINE));
+  g_assert_true (ms_test_wait_for (lists_three, timeline, 20));
+  g_assert_cmpuint (ms_counter_chart_get_n_markers (ms_window_get_counter_chart (t.window)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      guint64 total;
+
+      g_assert_true (ms_snapshot_timeline_get_snapshot (timeline, i, NULL, NULL, &total));
+      g_assert_cmpuint (total, ==, ms_test_sum_totals (&t.profiles[i]));
+    }
+  ms_test_settle (200);
+  ms_test_focus_window (GTK_WINDOW (t.window));
+  gtk_widget_grab_focus (GTK_WIDGET (timeline));
+  ms_test_key (XK_Home, FALSE);
+  show_flame_then (&t, 0, "Home");
+
+  gtk_window_destroy (GTK_WINDOW (t.window));
+  ms_test_settle (100);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,6 +340,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/memscope/ui/window-snapshots/open-and-scrub", test_open_and_scrub);
+  g_test_add_func ("/memscope/ui/window-snapshots/session-format1", test_session_format1);
 
   return g_test_run ();
 }
