@@ -460,10 +460,15 @@ ms_snapshot_timeline_go_to_peak (MsSnapshotTimeline *self)
 
   if (self->peak == MS_SNAPSHOT_TIMELINE_NONE)
     return;
-  /* The peak may lie outside a restricted range: show everything again. */
+  /* The peak may lie outside a restricted range: show everything again (the chart's
+   * selection, when it made the range, goes too). */
   if (self->has_range && (get (self, self->peak)->time_us < self->range_start ||
                           get (self, self->peak)->time_us > self->range_end))
-    ms_snapshot_timeline_clear_time_range (self);
+    {
+      if (self->chart != NULL)
+        ms_counter_chart_clear_selection (self->chart);
+      ms_snapshot_timeline_clear_time_range (self);
+    }
   ms_snapshot_timeline_set_selected (self, self->peak);
 }
 

@@ -23,7 +23,7 @@ typedef struct
   guint64 total[MAX_SAMPLES];
 } TestProfile;
 
-/* Profile @i: 1 to 5 samples of power-of-two sizes; the totals rise, peak at 5, fall. */
+/* Profile @i: 1 to 5 samples of power-of-two sizes; the totals rise and fall. */
 static inline void
 ms_test_make_profile (guint        i,
                       TestProfile *p)

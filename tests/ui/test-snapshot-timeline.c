@@ -312,6 +312,29 @@ test_chart_range (Fixture       *f,
   ms_test_key (XK_Home, FALSE);
   g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline (f)), ==, first);
 
+  /* P goes to the peak; outside the range, the range and the chart's selection go. */
+  {
+    gint64 late = T0 + 45 * G_USEC_PER_SEC;
+    guint peak = 0;
+
+    for (guint i = 1; i < N_PROFILES; i++)
+      if (ms_test_sum_totals (&f->profiles[i]) > ms_test_sum_totals (&f->profiles[peak]))
+        peak = i;
+    g_assert_cmpint (f->profiles[peak].time_us, <, late);
+    ms_counter_chart_set_selection (chart, late, end);
+    g_assert_true (ms_snapshot_timeline_get_visible (timeline (f), &first, &n));
+    g_assert_cmpuint (first, >, peak);
+    gtk_widget_grab_focus (f->timeline);
+    ms_test_key (XK_p, FALSE);
+    g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline (f)), ==, peak);
+    g_assert_false (ms_counter_chart_get_selection (chart, NULL, NULL));
+    g_assert_true (ms_snapshot_timeline_get_visible (timeline (f), &first, &n));
+    g_assert_cmpuint (n, ==, N_PROFILES);
+    ms_counter_chart_set_selection (chart, sel_start, sel_end);
+    g_assert_true (ms_snapshot_timeline_get_visible (timeline (f), &first, &n));
+    g_assert_cmpuint (n, ==, expected_n);
+  }
+
   /* Escape on the chart clears the range: every profile again. */
   gtk_widget_grab_focus (f->chart);
   ms_test_key (XK_Escape, FALSE);

@@ -44,6 +44,23 @@ find_widget (GtkWidget *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static guint64
 shown_total (MsWindow *window)
 {
@@ -210,6 +227,17 @@ test_open_and_scrub (void)
   ms_test_key (XK_p, FALSE);
   show_flame_then (&t, peak, "P");
   save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame.png");
+  /* The button does the same as P. */
+  ms_test_key (XK_Home, FALSE);
+  show_flame_then (&t, 0, "Home");
+  {
+    GtkWidget *button = find_button (GTK_WIDGET (t.window), "Go to _Peak");
+
+    g_assert_nonnull (button);
+    ms_test_click (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0);
+    show_flame_then (&t, peak, "Go to Peak");
+    g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline), ==, peak);
+  }
 
   /* C: the peak is the baseline; Left shows the profile before it, as a difference. */
   ms_test_key (XK_c, FALSE);
