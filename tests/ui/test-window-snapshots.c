@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "ms-counter-chart.h"
+#include "ms-diff-flame-graph.h"
 #include "ms-flame-graph.h"
 #include "ms-histogram-view.h"
 #include "ms-snapshot-timeline.h"
@@ -248,12 +249,28 @@ test_open_and_scrub (void)
                          &t.profiles[peak - 1]);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "histogram");
   save_screenshot (GTK_WIDGET (t.window), "window-snapshots-histogram-diff.png");
+  /* The difference flame graph: from the peak to the profile before it. */
+  {
+    MsDiffFlameGraph *graph = MS_DIFF_FLAME_GRAPH (find_widget (GTK_WIDGET (t.window),
+                                                                MS_TYPE_DIFF_FLAME_GRAPH));
+    MsProfileDiff *diff = ms_diff_flame_graph_get_diff (graph);
+    const MsDiffNode *root;
+
+    g_assert_nonnull (diff);
+    root = ms_profile_diff_get_nodes (diff, NULL);
+    g_assert_cmpfloat (root->a_total, ==, (double) ms_test_sum_totals (&t.profiles[peak]));
+    g_assert_cmpfloat (root->b_total, ==, (double) ms_test_sum_totals (&t.profiles[peak - 1]));
+    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "difference");
+    save_screenshot (GTK_WIDGET (t.window), "window-snapshots-difference.png");
+  }
 
   /* Escape ends the comparison: the plain histogram of the shown profile again. */
   gtk_widget_grab_focus (GTK_WIDGET (timeline));
   ms_test_key (XK_Escape, FALSE);
   g_assert_cmpuint (ms_snapshot_timeline_get_compare (timeline), ==, MS_SNAPSHOT_TIMELINE_NONE);
   g_assert_true (ms_test_wait_for (histogram_plain, t.window, 20));
+  g_assert_null (ms_diff_flame_graph_get_diff (MS_DIFF_FLAME_GRAPH (find_widget (GTK_WIDGET (t.window),
+                                                                                 MS_TYPE_DIFF_FLAME_GRAPH))));
 
   /* A drag over the counters from 15 s to 52 s leaves the profiles taken then. */
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "counters");
