@@ -7,6 +7,7 @@
 
 #include "ms-diff-flame-graph.h"
 #include "ms-ui-test-input.h"
+#include "ms-ui-test-render.h"
 
 typedef struct
 {
@@ -58,25 +59,6 @@ find_node (MsProfileDiff *diff,
   return ms_profile_diff_find_path (diff, path);
 }
 
-static cairo_surface_t *
-render (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
 static void
 test_diff (void)
 {
@@ -105,7 +87,7 @@ test_diff (void)
   width = gtk_widget_get_width (graph);
   row = ms_diff_flame_graph_get_row_height (MS_DIFF_FLAME_GRAPH (graph));
   /* main's children, widest (in the second profile) first. */
-  surface = render (graph);
+  surface = ms_test_render_widget (graph);
   stride = cairo_image_surface_get_stride (surface);
   for (guint k = 0; k < 4; k++)
     {
