@@ -12,6 +12,7 @@
 #include "ms-snapshot-timeline.h"
 #include "ms-ui-test-input.h"
 #include "ms-ui-test-recording.h"
+#include "ms-ui-test-timeline.h"
 
 #define NONE MS_SNAPSHOT_TIMELINE_NONE
 
@@ -159,44 +160,15 @@ test_peak_key (Fixture       *f,
   }
 }
 
-typedef struct
-{
-  MsProfile *profile;
-  GError    *error;
-  gboolean   done;
-} Loaded;
-
-static void
-on_loaded (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Loaded *loaded = user_data;
-
-  loaded->profile = ms_snapshot_timeline_load_profile_finish (MS_SNAPSHOT_TIMELINE (object),
-                                                              result, &loaded->error);
-  loaded->done = TRUE;
-}
-
-static gboolean
-is_loaded (gpointer user_data)
-{
-  return ((Loaded *) user_data)->done;
-}
-
 /* The profile the selection names, loaded off the main thread, holds what was written. */
 static void
 assert_loads_selected (Fixture *f)
 {
   guint index = ms_snapshot_timeline_get_selected (timeline (f));
-  Loaded loaded = { NULL, NULL, FALSE };
+  g_autoptr(MsProfile) profile = ms_test_timeline_load (timeline (f), index);
 
-  ms_snapshot_timeline_load_profile_async (timeline (f), index, NULL, on_loaded, &loaded);
-  g_assert_true (ms_test_wait_for (is_loaded, &loaded, 10));
-  g_assert_no_error (loaded.error);
-  g_assert_cmpuint (ms_profile_get_n_samples (loaded.profile), ==, f->profiles[index].n_samples);
-  g_assert_cmpuint (ms_profile_get_total_bytes (loaded.profile), ==, ms_test_sum_totals (&f->profiles[index]));
-  g_object_unref (loaded.profile);
+  g_assert_cmpuint (ms_profile_get_n_samples (profile), ==, f->profiles[index].n_samples);
+  g_assert_cmpuint (ms_profile_get_total_bytes (profile), ==, ms_test_sum_totals (&f->profiles[index]));
 }
 
 static void
