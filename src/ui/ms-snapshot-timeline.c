@@ -431,6 +431,20 @@ ms_snapshot_timeline_get_selected (MsSnapshotTimeline *self)
   return self->selected;
 }
 
+/* The selection or the baseline, notified only on a change. */
+static void
+set_index (MsSnapshotTimeline *self,
+           guint              *field,
+           guint               index,
+           guint               prop)
+{
+  if (*field == index)
+    return;
+  *field = index;
+  changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
 void
 ms_snapshot_timeline_set_selected (MsSnapshotTimeline *self,
                                    guint               index)
@@ -438,11 +452,7 @@ ms_snapshot_timeline_set_selected (MsSnapshotTimeline *self,
   g_return_if_fail (MS_IS_SNAPSHOT_TIMELINE (self));
   g_return_if_fail (index == MS_SNAPSHOT_TIMELINE_NONE || index < self->snapshots->len);
 
-  if (self->selected == index)
-    return;
-  self->selected = index;
-  changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+  set_index (self, &self->selected, index, PROP_SELECTED);
 }
 
 gboolean
@@ -487,11 +497,7 @@ ms_snapshot_timeline_set_compare (MsSnapshotTimeline *self,
   g_return_if_fail (MS_IS_SNAPSHOT_TIMELINE (self));
   g_return_if_fail (index == MS_SNAPSHOT_TIMELINE_NONE || index < self->snapshots->len);
 
-  if (self->compare == index)
-    return;
-  self->compare = index;
-  changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARE]);
+  set_index (self, &self->compare, index, PROP_COMPARE);
 }
 
 static void
