@@ -368,13 +368,11 @@ add_file_markers (MsWindow      *self,
   JsonObject *sampling = ms_session_file_get_sampling (file);
   JsonArray *markers = NULL;
 
-  for (guint i = 0; i < ms_session_file_get_n_alarm_events (file); i++)
-    {
-      gint64 time_us;
+  MsAlarmList *alarms = ms_session_file_get_alarms (file);
 
-      ms_session_file_get_alarm_event (file, i, &time_us, NULL, NULL);
-      ms_counter_chart_add_marker (self->counter_chart, time_us, MS_CHART_MARKER_ALARM);
-    }
+  for (guint i = 0; i < ms_alarm_list_get_n_events (alarms); i++)
+    ms_counter_chart_add_marker (self->counter_chart, ms_alarm_list_get_event (alarms, i)->time_us,
+                                 MS_CHART_MARKER_ALARM);
   for (guint i = 0; recording != NULL && i < ms_recording_file_get_n_actions (recording); i++)
     {
       gint64 time_us;

@@ -7,7 +7,11 @@
 
 #define G_LOG_DOMAIN "ms-ui"
 
+#include <glib/gi18n.h>
+
+#include "ms-symbols-dialog.h"
 #include "ms-ui-resources.h"
+#include "ms-window-export.h"
 #include "ms-window-private.h"
 
 #define SAMPLING_INTERVAL 32768
@@ -248,6 +252,13 @@ update_status_line (MsWindow   *self,
       if (start > 0 && recording)
         g_string_append_printf (status, " · %" G_GINT64_FORMAT " s",
                                 (g_get_real_time () - start) / G_USEC_PER_SEC);
+      if (recording)
+        {
+          g_string_append (status, " · ");
+          /* Translators: the share of the page's time that Memscope's polling takes */
+          g_string_append_printf (status, _("Browser cost %.1f %%"),
+                                  100 * ms_recorder_get_browser_cost (self->recorder));
+        }
     }
   else if (self->opened_file != NULL)
     g_string_append_printf (status, " · %u profiles · %u counter readings",
@@ -363,7 +374,7 @@ show_profile_views (MsWindow     *self,
   g_set_object (&self->shown_profile, views->profile);
   self->shown_index = views->index;
   self->shown_time_us = views->time_us;
-  ms_flame_graph_set_tree (self->flame_graph, views->tree);
+  ms_flame_view_set_tree (self->flame_view, views->tree);
   ms_histogram_view_set_histogram (self->histogram_view, views->histogram);
 
   status = g_strdup_printf ("Profile %u at %s · %s estimated · %u samples · %u frames deep",
@@ -425,7 +436,7 @@ clear_views (MsWindow *self)
 {
   self->view_generation++;
   g_clear_object (&self->shown_profile);
-  ms_flame_graph_set_tree (self->flame_graph, NULL);
+  ms_flame_view_set_tree (self->flame_view, NULL);
   ms_histogram_view_set_histogram (self->histogram_view, NULL);
   ms_counter_chart_set_series (self->counter_chart, NULL);
   gtk_label_set_text (self->flame_status, "Waiting for the first profile…");
@@ -623,6 +634,7 @@ ms_window_start_recording (MsWindow *self)
   g_signal_connect (self->recorder, "alarm", G_CALLBACK (on_recorder_alarm), self);
   g_signal_connect (self->recorder, "warning", G_CALLBACK (on_recorder_warning), self);
   g_signal_connect (self->recorder, "notify::state", G_CALLBACK (on_recorder_state), self);
+  g_signal_connect (self->recorder, "notify::browser-cost", G_CALLBACK (on_recorder_state), self);
 
   ms_counter_chart_set_series (self->counter_chart,
                                ms_recorder_get_counter_series (self->recorder));
@@ -753,6 +765,7 @@ on_opened (GObject      *object,
   MsWindow *self = MS_WINDOW (object);
   OpenedSession *opened = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  MsAlarmList *alarms;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -771,14 +784,13 @@ on_opened (GObject      *object,
   else
     gtk_label_set_text (self->flame_status, "This session holds no profile");
 
-  for (guint i = 0; i < ms_session_file_get_n_alarm_events (opened->session_file); i++)
+  alarms = ms_session_file_get_alarms (opened->session_file);
+  for (guint i = 0; i < ms_alarm_list_get_n_events (alarms); i++)
     {
-      gint64 time_us;
-      guint64 size;
-      const char * const *stack = ms_session_file_get_alarm_event (opened->session_file, i,
-                                                                   &time_us, &size, NULL);
+      const MsAlarmEvent *alarm = ms_alarm_list_get_event (alarms, i);
 
-      ms_window_show_alarm (self, time_us, size, stack);
+      ms_window_show_alarm (self, alarm->time_us, alarm->size,
+                            (const char * const *) alarm->stack);
     }
 
   ms_window_show_page (self, "session");
@@ -882,30 +894,11 @@ ms_window_save_to_file_async (MsWindow            *self,
 
 /* Template callbacks */
 
-static void
-on_flame_search_changed (MsWindow       *self,
-                         GtkSearchEntry *entry)
-{
-  ms_flame_graph_set_search_text (self->flame_graph, gtk_editable_get_text (GTK_EDITABLE (entry)));
-}
-
 MsFlameDirection
 ms_window_get_flame_direction (MsWindow *self)
 {
   return gtk_drop_down_get_selected (self->flame_direction) == 1 ? MS_FLAME_DIRECTION_BOTTOM_UP
                                                                  : MS_FLAME_DIRECTION_TOP_DOWN;
-}
-
-static void
-on_flame_direction_changed (MsWindow *self)
-{
-  g_autoptr(MsProfile) profile = NULL;
-
-  /* The same profile again, the other way up. */
-  if (self->shown_profile == NULL)
-    return;
-  profile = g_object_ref (self->shown_profile);
-  show_profile (self, profile, self->shown_index, self->shown_time_us);
 }
 
 static void
@@ -957,7 +950,7 @@ ms_window_class_init (MsWindowClass *klass)
 
   ms_ui_register_resource ();
   g_type_ensure (MS_TYPE_COUNTER_CHART);
-  g_type_ensure (MS_TYPE_FLAME_GRAPH);
+  g_type_ensure (MS_TYPE_FLAME_VIEW);
   g_type_ensure (MS_TYPE_HISTOGRAM_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -977,22 +970,19 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, session_status);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, counter_chart);
-  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_graph);
-  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_search);
-  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_direction);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_status);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, histogram_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, alarm_spin);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, alarm_switch);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, alarms_list);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, leak_list);
-  gtk_widget_class_bind_template_callback (widget_class, on_flame_search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_flame_zoom_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_flame_direction_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_alarm_changed);
 
   ms_window_snapshots_class_init (widget_class);
   ms_window_class_init_actions (widget_class);
+  ms_window_class_init_export_actions (widget_class);
+  ms_symbols_dialog_install_action (widget_class);
 }
 
 static void
@@ -1025,6 +1015,10 @@ ms_window_init (MsWindow *self)
     }
 
   ms_window_show_page (self, "empty");
+  self->flame_graph = ms_flame_view_get_graph (self->flame_view);
+  self->flame_search = ms_flame_view_get_search_entry (self->flame_view);
+  self->flame_direction = ms_flame_view_get_direction_dropdown (self->flame_view);
+  g_signal_connect_swapped (self->flame_graph, "notify::zoom-node", G_CALLBACK (on_flame_zoom_changed), self);
   on_flame_zoom_changed (self);
 }
 
