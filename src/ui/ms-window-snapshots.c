@@ -2,7 +2,8 @@
  *
  * The timeline lists every profile of the live recording or the opened file; the
  * profile it selects is loaded off the main thread and shown in the flame graph and the
- * histogram; with a baseline chosen, the histogram shows the difference. The counters
+ * histogram; with a baseline chosen, both show the difference from it (the flame view's
+ * differential flame graph, the histogram's per size class). The counters
  * chart gets the recording's markers, and its range selection restricts the timeline.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,7 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-counter-chart.h"
-#include "ms-diff-flame-graph.h"
+#include "ms-flame-view.h"
 #include "ms-histogram-view.h"
 #include "ms-snapshot-timeline.h"
 #include "ms-window-private.h"
@@ -27,8 +28,6 @@ typedef struct
   MsWindow           *window;        /* unowned: this lives in its data */
   MsSnapshotTimeline *timeline;      /* template children, owned by the window */
   GtkToggleButton    *compare_button;
-  MsDiffFlameGraph   *diff_graph;    /* on the "difference" page */
-  GtkLabel           *diff_caption;
   MsRecorder         *recorder;      /* live: whose markers reach the chart */
   guint               n_markers;     /* of the recorder's, already on the chart */
   guint               window_shows;  /* the profile the window shows or is loading */
@@ -38,6 +37,8 @@ typedef struct
   Load               *pending;       /* the load to start when it is done, if any */
   MsSizeHistogram    *diff_before;   /* the histograms of the comparison shown */
   MsSizeHistogram    *diff_after;
+  MsProfile          *baseline;      /* and its profiles, for the flame view */
+  MsProfile          *compared;
 } Snapshots;
 
 static void load_free (Load *load);
@@ -51,6 +52,8 @@ snapshots_free (Snapshots *s)
   g_clear_object (&s->recorder);
   g_clear_object (&s->diff_before);
   g_clear_object (&s->diff_after);
+  g_clear_object (&s->baseline);
+  g_clear_object (&s->compared);
   g_free (s);
 }
 
@@ -78,8 +81,6 @@ struct _Load
   MsProfile *before;
   MsSizeHistogram *histogram_before;
   MsSizeHistogram *histogram_after;
-  MsProfileDiff   *diff;
-  MsFlameDirection direction;
 };
 
 static void
@@ -90,7 +91,6 @@ load_free (Load *load)
   g_clear_object (&load->before);
   g_clear_object (&load->histogram_before);
   g_clear_object (&load->histogram_after);
-  g_clear_object (&load->diff);
   g_free (load);
 }
 
@@ -104,6 +104,9 @@ load_is_current (Load *load)
   return s != NULL && s->generation == load->generation;
 }
 
+/* The comparison goes on top of what the window shows once it shows the profile
+ * compared: called when the comparison is ready and whenever new views replace the
+ * histogram (the flame view has just taken the new tree then). */
 static void
 apply_diff (MsWindow *self)
 {
@@ -111,6 +114,16 @@ apply_diff (MsWindow *self)
 
   if (s->diff_after != NULL && ms_histogram_view_get_histogram (self->histogram_view) != NULL)
     ms_histogram_view_set_diff (self->histogram_view, s->diff_before, s->diff_after);
+  if (s->compared != NULL && ms_flame_view_get_profile (self->flame_view) == s->compared &&
+      ms_flame_view_get_baseline (self->flame_view) != s->baseline)
+    ms_flame_view_set_diff (self->flame_view, s->baseline, s->compared);
+}
+
+static gboolean
+shows_comparison (MsWindow *self)
+{
+  return ms_histogram_view_get_diff_mode (self->histogram_view) ||
+         ms_flame_view_get_baseline (self->flame_view) != NULL;
 }
 
 static void
@@ -122,39 +135,9 @@ build_diff_thread (GTask        *task,
   Load *load = task_data;
   guint block = MS_SIZE_HISTOGRAM_DEFAULT_BYTES_PER_BLOCK;
 
-  MsFlameTreeOptions options;
-
   load->histogram_before = ms_size_histogram_new_for_profile (load->before, block);
   load->histogram_after = ms_size_histogram_new_for_profile (load->after, block);
-  ms_flame_tree_options_init (&options);
-  options.direction = load->direction;
-  options.label_mode = MS_LABEL_MODE_SYMBOL;
-  load->diff = ms_profile_diff_new (load->before, load->after, &options,
-                                    MS_FLAME_VALUE_TOTAL_BYTES, FALSE);
   g_task_return_boolean (task, TRUE);
-}
-
-static void
-update_diff_caption (MsWindow *self,
-                     guint     before,
-                     guint     after)
-{
-  Snapshots *s = get_snapshots (self);
-  g_autofree char *text = NULL;
-
-  if (before == MS_SNAPSHOT_TIMELINE_NONE)
-    {
-      gtk_label_set_text (s->diff_caption,
-                          _("Choose a baseline with Compare with This (or C, or Ctrl+click in the "
-                            "timeline), then select another profile: paths that grew since the "
-                            "baseline are red, those that shrank blue; widths are the selected "
-                            "profile's"));
-      return;
-    }
-  /* Translators: the difference page's caption, "From profile 2 to profile 5: …" */
-  text = g_strdup_printf (_("From profile %u to profile %u: paths that grew are red, those that "
-                            "shrank blue; widths are profile %u's"), before + 1, after + 1, after + 1);
-  gtk_label_set_text (s->diff_caption, text);
 }
 
 static void
@@ -170,9 +153,9 @@ on_diff_built (GObject      *object,
   s = get_snapshots (load->window);
   g_set_object (&s->diff_before, load->histogram_before);
   g_set_object (&s->diff_after, load->histogram_after);
+  g_set_object (&s->baseline, load->before);
+  g_set_object (&s->compared, load->after);
   apply_diff (load->window);
-  ms_diff_flame_graph_set_diff (s->diff_graph, load->diff);
-  update_diff_caption (load->window, load->compare, load->index);
 }
 
 static void
@@ -281,19 +264,15 @@ on_selection_changed (MsWindow *self)
   s->generation++;
   g_clear_object (&s->diff_before);
   g_clear_object (&s->diff_after);
+  g_clear_object (&s->baseline);
+  g_clear_object (&s->compared);
   g_clear_pointer (&s->pending, load_free);
-  if (compare == index || index == MS_SNAPSHOT_TIMELINE_NONE)
+  if (compare == index)
     compare = MS_SNAPSHOT_TIMELINE_NONE;
-  if (compare == MS_SNAPSHOT_TIMELINE_NONE)
-    {
-      ms_diff_flame_graph_set_diff (s->diff_graph, NULL);
-      update_diff_caption (self, MS_SNAPSHOT_TIMELINE_NONE, index);
-    }
   if (s->quiet || index == MS_SNAPSHOT_TIMELINE_NONE)
     return;
   /* The window is showing it already (the newest live profile, an opened file's last). */
-  if (compare == MS_SNAPSHOT_TIMELINE_NONE && index == s->window_shows &&
-      !ms_histogram_view_get_diff_mode (self->histogram_view))
+  if (compare == MS_SNAPSHOT_TIMELINE_NONE && index == s->window_shows && !shows_comparison (self))
     return;
   s->window_shows = index;
 
@@ -302,7 +281,6 @@ on_selection_changed (MsWindow *self)
   load->generation = s->generation;
   load->index = index;
   load->compare = compare;
-  load->direction = ms_window_get_flame_direction (self);
   start_load (self, load);
 }
 
@@ -461,35 +439,6 @@ ms_window_snapshots_take_newest (MsWindow *self,
   return TRUE;
 }
 
-/* A page of its own beside the flame graph, so that the two are never confused. */
-static void
-add_difference_page (MsWindow  *self,
-                     Snapshots *s)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  AdwViewStackPage *page;
-
-  s->diff_caption = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (s->diff_caption, TRUE);
-  gtk_label_set_xalign (s->diff_caption, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (s->diff_caption), "dim-label");
-  gtk_widget_set_margin_top (GTK_WIDGET (s->diff_caption), 12);
-  gtk_widget_set_margin_start (GTK_WIDGET (s->diff_caption), 18);
-  gtk_widget_set_margin_end (GTK_WIDGET (s->diff_caption), 18);
-  s->diff_graph = MS_DIFF_FLAME_GRAPH (ms_diff_flame_graph_new ());
-  gtk_widget_set_valign (GTK_WIDGET (s->diff_graph), GTK_ALIGN_START);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (s->diff_graph));
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (s->diff_caption));
-  gtk_box_append (GTK_BOX (box), scrolled);
-  page = adw_view_stack_add_titled (self->view_stack, box, "difference", _("Difference"));
-  adw_view_stack_page_set_icon_name (page, "memscope-flame-symbolic");
-  update_diff_caption (self, MS_SNAPSHOT_TIMELINE_NONE, MS_SNAPSHOT_TIMELINE_NONE);
-}
-
 void
 ms_window_snapshots_class_init (GtkWidgetClass *widget_class)
 {
@@ -514,7 +463,6 @@ ms_window_snapshots_init (MsWindow *self)
   peak = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), MS_TYPE_WINDOW,
                                                     "snapshot_peak_button"));
   g_object_set_data_full (G_OBJECT (self), "ms-window-snapshots", s, (GDestroyNotify) snapshots_free);
-  add_difference_page (self, s);
 
   ms_snapshot_timeline_bind_counter_chart (s->timeline, self->counter_chart);
   g_signal_connect_swapped (s->timeline, "notify::selected", G_CALLBACK (on_selection_changed), self);

@@ -13,8 +13,8 @@
 #include <glib/gstdio.h>
 
 #include "ms-counter-chart.h"
-#include "ms-diff-flame-graph.h"
 #include "ms-flame-graph.h"
+#include "ms-flame-view.h"
 #include "ms-histogram-view.h"
 #include "ms-snapshot-timeline.h"
 #include "ms-ui-test-input.h"
@@ -93,6 +93,20 @@ static gboolean
 histogram_plain (gpointer user_data)
 {
   return !histogram_in_diff_mode (user_data);
+}
+
+static gboolean
+flame_view_compares (gpointer user_data)
+{
+  GtkWidget *view = find_widget (user_data, MS_TYPE_FLAME_VIEW);
+
+  return ms_flame_view_get_baseline (MS_FLAME_VIEW (view)) != NULL;
+}
+
+static gboolean
+flame_view_plain (gpointer user_data)
+{
+  return !flame_view_compares (user_data);
 }
 
 static void
@@ -249,19 +263,17 @@ test_open_and_scrub (void)
                          &t.profiles[peak - 1]);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "histogram");
   save_screenshot (GTK_WIDGET (t.window), "window-snapshots-histogram-diff.png");
-  /* The difference flame graph: from the peak to the profile before it. */
+  /* The flame view draws the difference: from the peak to the profile before it. */
+  g_assert_true (ms_test_wait_for (flame_view_compares, t.window, 20));
   {
-    MsDiffFlameGraph *graph = MS_DIFF_FLAME_GRAPH (find_widget (GTK_WIDGET (t.window),
-                                                                MS_TYPE_DIFF_FLAME_GRAPH));
-    MsProfileDiff *diff = ms_diff_flame_graph_get_diff (graph);
-    const MsDiffNode *root;
+    MsFlameView *view = MS_FLAME_VIEW (find_widget (GTK_WIDGET (t.window), MS_TYPE_FLAME_VIEW));
 
-    g_assert_nonnull (diff);
-    root = ms_profile_diff_get_nodes (diff, NULL);
-    g_assert_cmpfloat (root->a_total, ==, (double) ms_test_sum_totals (&t.profiles[peak]));
-    g_assert_cmpfloat (root->b_total, ==, (double) ms_test_sum_totals (&t.profiles[peak - 1]));
-    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "difference");
-    save_screenshot (GTK_WIDGET (t.window), "window-snapshots-difference.png");
+    g_assert_cmpuint (ms_profile_get_total_bytes (ms_flame_view_get_baseline (view)), ==,
+                      ms_test_sum_totals (&t.profiles[peak]));
+    g_assert_cmpuint (ms_profile_get_total_bytes (ms_flame_view_get_profile (view)), ==,
+                      ms_test_sum_totals (&t.profiles[peak - 1]));
+    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "flame");
+    save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame-diff.png");
   }
 
   /* Escape ends the comparison: the plain histogram of the shown profile again. */
@@ -269,8 +281,7 @@ test_open_and_scrub (void)
   ms_test_key (XK_Escape, FALSE);
   g_assert_cmpuint (ms_snapshot_timeline_get_compare (timeline), ==, MS_SNAPSHOT_TIMELINE_NONE);
   g_assert_true (ms_test_wait_for (histogram_plain, t.window, 20));
-  g_assert_null (ms_diff_flame_graph_get_diff (MS_DIFF_FLAME_GRAPH (find_widget (GTK_WIDGET (t.window),
-                                                                                 MS_TYPE_DIFF_FLAME_GRAPH))));
+  g_assert_true (ms_test_wait_for (flame_view_plain, t.window, 20));
 
   /* A drag over the counters from 15 s to 52 s leaves the profiles taken then. */
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "counters");
