@@ -385,6 +385,26 @@ test_growth (void)
       g_test_message ("%s: %.6f/min (expected %.6f)", names[c], per_minute, expected);
       g_assert_cmpfloat (fabs (per_minute - expected), <=, 1e-6 * MAX (1, fabs (expected)));
     }
+  /* The legend says it, as assistive technologies read it without a crosshair. */
+  {
+    static const char *titles[] = { "Documents", "Nodes", "JS event listeners" };
+    static const char *units[] = { "documents/min", "nodes/min", "listeners/min" };
+    g_autoptr(GString) legend = g_string_new (NULL);
+
+    for (guint c = 0; c < 3; c++)
+      {
+        double slope = expected_slope (c, G_MININT64, G_MAXINT64);
+
+        g_string_append_printf (legend, "%s%s: %.0f, ", c ? "; " : "", titles[c],
+                                reading_value (c, N_READINGS - 1));
+        /* one decimal below 10 a minute, none above */
+        g_string_append_printf (legend, fabs (slope) < 10 ? "%s%.1f %s" : "%s%.0f %s",
+                                slope > 0 ? "+" : "\u2212", fabs (slope), units[c]);
+      }
+    g_test_message ("legend: %s", legend->str);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         legend->str);
+  }
   /* Over a selected range only its readings count. */
   ms_counter_chart_set_selection (MS_COUNTER_CHART (chart), from, to);
   for (guint c = 0; c < 3; c++)
