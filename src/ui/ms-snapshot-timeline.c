@@ -696,8 +696,11 @@ ms_snapshot_timeline_load_profile_async (MsSnapshotTimeline  *self,
   g_task_set_source_tag (task, ms_snapshot_timeline_load_profile_async);
   if (self->source == NULL || index >= self->snapshots->len)
     {
+      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64)index + 1);
+
+      /* Translators: %s is a profile's number, from 1 */
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("There is no profile %u"), index + 1);
+                               _("There is no profile %s"), number);
       return;
     }
 

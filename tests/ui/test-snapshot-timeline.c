@@ -356,6 +356,62 @@ test_session_in_memory (Fixture       *f,
   assert_loads_selected (f);
 }
 
+/* Loads that cannot succeed, each with the error it must give. */
+typedef struct
+{
+  const char *name;
+  gboolean    with_file;
+  guint       index;
+  const char *message;
+} LoadError;
+
+static const LoadError load_errors[] = {
+  { "out-of-range", TRUE, N_PROFILES, "There is no profile 9" },
+  { "far-out-of-range", TRUE, G_MAXUINT - 1, "There is no profile 4294967295" },
+  { "none", TRUE, MS_SNAPSHOT_TIMELINE_NONE, "There is no profile 4294967296" },
+  { "no-source", FALSE, 0, "There is no profile 1" },
+};
+
+typedef struct
+{
+  GError   *error;
+  gboolean  done;
+} Failed;
+
+static void
+on_failed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Failed *failed = user_data;
+
+  g_assert_null (ms_snapshot_timeline_load_profile_finish (MS_SNAPSHOT_TIMELINE (object), result,
+                                                           &failed->error));
+  failed->done = TRUE;
+}
+
+static gboolean
+has_failed (gpointer user_data)
+{
+  return ((Failed *) user_data)->done;
+}
+
+static void
+test_load_error (Fixture       *f,
+                 gconstpointer  data)
+{
+  const LoadError *row = data;
+  Failed failed = { NULL, FALSE };
+
+  if (!row->with_file)
+    ms_snapshot_timeline_clear (timeline (f));
+  ms_snapshot_timeline_load_profile_async (timeline (f), row->index, NULL, on_failed, &failed);
+  g_assert_true (ms_test_wait_for (has_failed, &failed, 10));
+  g_assert_error (failed.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (failed.error->message, ==, row->message);
+  g_error_free (failed.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -374,6 +430,13 @@ main (int   argc,
   ADD ("chart-range", test_chart_range);
   ADD ("session-in-memory", test_session_in_memory);
 #undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (load_errors); i++)
+    {
+      g_autofree char *path = g_strconcat ("/memscope/ui/snapshot-timeline/load-error/",
+                                           load_errors[i].name, NULL);
+
+      g_test_add (path, Fixture, &load_errors[i], fixture_setup, test_load_error, fixture_teardown);
+    }
 
   return g_test_run ();
 }
