@@ -31,6 +31,9 @@ static const Sample samples[] = {
   { 10, 100, "0x1010 malloc;0x3200 render;0x3100 main" },
   { 50, 512, "0x1010 malloc;0x1300 grow;0x1300 grow;0x1300 grow;0x3300 layout;0x3100 main" },
   { 30, 300, "0x2010 <unknown>;0x3300 layout;0x3100 main" },
+  /* deeper than the breadcrumb shows whole */
+  { 5, 50, "0x1010 malloc;0x1500 d13;0x1500 d12;0x1500 d11;0x1500 d10;0x1500 d9;0x1500 d8;0x1500 d7;"
+           "0x1500 d6;0x1500 d5;0x1500 d4;0x1500 d3;0x1500 d2;0x1500 d1;0x1500 d0;0x3100 main" },
 };
 
 /* An earlier profile for the differential graph: less of some paths, one path gone. */
@@ -480,6 +483,65 @@ test_breadcrumb (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "All");
 }
 
+/* The deepest frame of the model, its path as labels from the root's child on. */
+static TNode *
+deepest (TNode *node)
+{
+  TNode *best = node;
+
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      TNode *found = deepest (node->children->pdata[i]);
+
+      if (found->depth > best->depth)
+        best = found;
+    }
+  return best;
+}
+
+static void
+test_breadcrumb_deep (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  TNode *leaf = deepest (fixture->expected);
+  g_autofree char *path = tnode_path (leaf);
+  g_auto(GStrv) labels = g_strsplit (path, ";", -1);   /* ends in "" */
+  guint n = g_strv_length (labels) - 1;
+  g_autoptr(GString) want = g_string_new ("All > …");
+  g_autofree char *text = NULL;
+  g_autofree char *zoom_path = NULL;
+  GtkWidget *graph = GTK_WIDGET (fixture->graph);
+
+  /* down the heaviest path is not the deepest: zoom to it by its place in the tree */
+  g_assert_cmpuint (n, >, 12);
+  for (guint i = 0; i < ms_flame_tree_get_n_nodes (ms_flame_graph_get_tree (fixture->graph)); i++)
+    {
+      g_autofree char *p = graph_path (fixture, i);
+
+      if (g_str_equal (p, path))
+        ms_flame_graph_zoom_to_node (fixture->graph, i);
+    }
+
+  /* the root, an ellipsis, the last ten */
+  for (guint i = n - 10; i < n; i++)
+    g_string_append_printf (want, " > %s", labels[i]);
+  text = breadcrumb_text (fixture);
+  g_assert_cmpstr (text, ==, want->str);
+
+  /* the ellipsis zooms out to the nearest frame it stands for */
+  g_signal_emit_by_name (find_crumb (fixture, "…"), "clicked");
+  zoom_path = graph_path (fixture, ms_flame_graph_get_zoom_node (fixture->graph));
+  g_string_truncate (want, 0);
+  for (guint i = 0; i < n - 10; i++)
+    g_string_append_printf (want, "%s;", labels[i]);
+  g_assert_cmpstr (zoom_path, ==, want->str);
+  g_assert_cmpuint (ms_flame_graph_get_focus_node (fixture->graph), ==,
+                    ms_flame_graph_get_zoom_node (fixture->graph));
+  press_key (graph, GDK_KEY_Left, GDK_ALT_MASK);
+  g_free (zoom_path), zoom_path = graph_path (fixture, ms_flame_graph_get_zoom_node (fixture->graph));
+  g_assert_cmpstr (zoom_path, ==, path);
+}
+
 /* Matches of @needle (casefolded substring), counted on the model; bytes of the
  * samples whose path holds a match, straight from the table. */
 static guint
@@ -544,6 +606,25 @@ match_label_set (gpointer user_data)
   return *gtk_label_get_text (ms_flame_view_get_match_label (fixture->view)) != '\0';
 }
 
+/* A key press as the entry's key controllers receive it. */
+static void
+send_key_to_controllers (GtkWidget       *widget,
+                         guint            keyval,
+                         GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+    }
+  g_assert_true (handled);
+}
+
 static void
 test_search_count (Fixture       *fixture,
                    gconstpointer  data)
@@ -554,6 +635,7 @@ test_search_count (Fixture       *fixture,
   g_autofree char *all = g_strdup_printf ("%u frames, %s", n, size);
   g_autofree char *first = g_strdup_printf ("1 of %u frames, %s", n, size);
   g_autofree char *last = g_strdup_printf ("%u of %u frames, %s", n, n, size);
+  g_autofree char *before_last = g_strdup_printf ("%u of %u frames, %s", n - 1, n, size);
   g_autofree char *want_path = tnode_path (first_match (fixture->expected, needle));
   g_autofree char *zoom_path = NULL;
   GtkSearchEntry *entry = ms_flame_view_get_search_entry (fixture->view);
@@ -575,6 +657,10 @@ test_search_count (Fixture       *fixture,
   /* previous from the first wraps to the last */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), "flame.previous-match", NULL));
   g_assert_cmpstr (gtk_label_get_text (label), ==, last);
+
+  /* Shift+Enter in the entry: one further back */
+  send_key_to_controllers (GTK_WIDGET (entry), GDK_KEY_Return, GDK_SHIFT_MASK);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, before_last);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "no such frame");
   g_assert_true (ms_test_wait_for (match_label_set, fixture, 5));
@@ -896,6 +982,7 @@ static const struct
   { "keyboard-focus-path", test_keyboard_focus_path },
   { "accessible-focus", test_accessible_focus },
   { "breadcrumb", test_breadcrumb },
+  { "breadcrumb-deep", test_breadcrumb_deep },
   { "search-count", test_search_count },
   { "copy-stack", test_copy_stack },
   { "metric-switch", test_metric_switch },
