@@ -8,6 +8,7 @@
 #include "ms-live-target.h"
 #include "ms-session-file.h"
 #include "ms-size-histogram.h"
+#include "ms-snapshot-timeline.h"
 #include "ms-window.h"
 
 G_BEGIN_DECLS
@@ -104,6 +105,26 @@ void ms_window_show_alarm        (MsWindow       *self,
                                   gint64          time_us,
                                   guint64         size,
                                   const char * const *frames);
+
+/* Shows @profile (snapshot @index of the recording) in the flame graph and histogram;
+ * the views are built off the main thread. */
+void ms_window_show_profile      (MsWindow       *self,
+                                  MsProfile      *profile,
+                                  guint           index,
+                                  gint64          time_us);
+
+/* ms-window-snapshots.c: the snapshot timeline and what follows it */
+void ms_window_snapshots_class_init    (GtkWidgetClass *widget_class);
+void ms_window_snapshots_init          (MsWindow       *self);
+void ms_window_snapshots_clear         (MsWindow       *self);
+void ms_window_snapshots_set_recorder  (MsWindow       *self,
+                                        MsRecorder     *recorder);
+void ms_window_snapshots_set_session_file (MsWindow    *self,
+                                        MsSessionFile  *file);
+/* Whether the window shows the new live profile @index (not when scrubbed back). */
+gboolean ms_window_snapshots_take_newest (MsWindow     *self,
+                                        guint           index);
+MsSnapshotTimeline *ms_window_get_snapshot_timeline (MsWindow *self);
 
 /* ms-window-actions.c */
 void ms_window_class_init_actions (GtkWidgetClass *widget_class);

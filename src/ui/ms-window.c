@@ -7,6 +7,8 @@
 
 #define G_LOG_DOMAIN "ms-ui"
 
+#include <glib/gi18n.h>
+
 #include "ms-ui-resources.h"
 #include "ms-window-private.h"
 
@@ -248,6 +250,13 @@ update_status_line (MsWindow   *self,
       if (start > 0 && recording)
         g_string_append_printf (status, " · %" G_GINT64_FORMAT " s",
                                 (g_get_real_time () - start) / G_USEC_PER_SEC);
+      if (recording)
+        {
+          g_string_append (status, " · ");
+          /* Translators: the share of the page's time that Memscope's polling takes */
+          g_string_append_printf (status, _("Browser cost %.1f %%"),
+                                  100 * ms_recorder_get_browser_cost (self->recorder));
+        }
     }
   else if (self->opened_file != NULL)
     g_string_append_printf (status, " · %u profiles · %u counter readings",
@@ -411,6 +420,15 @@ show_profile (MsWindow  *self,
   g_task_run_in_thread (task, build_views_thread);
 }
 
+void
+ms_window_show_profile (MsWindow  *self,
+                        MsProfile *profile,
+                        guint      index,
+                        gint64     time_us)
+{
+  show_profile (self, profile, index, time_us);
+}
+
 static void
 clear_views (MsWindow *self)
 {
@@ -422,6 +440,7 @@ clear_views (MsWindow *self)
   gtk_label_set_text (self->flame_status, "Waiting for the first profile…");
   ms_window_clear_list (self->alarms_list);
   ms_window_clear_list (self->leak_list);
+  ms_window_snapshots_clear (self);
 }
 
 /* Alarms */
@@ -495,7 +514,8 @@ on_recorder_profile (MsRecorder *recorder,
   if (index >= profiles->len)
     return;
   recorded = g_ptr_array_index (profiles, index);
-  show_profile (self, recorded->profile, index, recorded->time_us);
+  if (ms_window_snapshots_take_newest (self, index))
+    show_profile (self, recorded->profile, index, recorded->time_us);
   ms_window_update_state (self);
 }
 
@@ -612,9 +632,11 @@ ms_window_start_recording (MsWindow *self)
   g_signal_connect (self->recorder, "alarm", G_CALLBACK (on_recorder_alarm), self);
   g_signal_connect (self->recorder, "warning", G_CALLBACK (on_recorder_warning), self);
   g_signal_connect (self->recorder, "notify::state", G_CALLBACK (on_recorder_state), self);
+  g_signal_connect (self->recorder, "notify::browser-cost", G_CALLBACK (on_recorder_state), self);
 
   ms_counter_chart_set_series (self->counter_chart,
                                ms_recorder_get_counter_series (self->recorder));
+  ms_window_snapshots_set_recorder (self, self->recorder);
 
   ms_recorder_start_async (self->recorder, self->cancellable, on_recording_started,
                            g_object_ref (self));
@@ -741,6 +763,7 @@ on_opened (GObject      *object,
   MsWindow *self = MS_WINDOW (object);
   OpenedSession *opened = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  MsAlarmList *alarms;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -753,19 +776,19 @@ on_opened (GObject      *object,
   g_set_object (&self->opened_file, opened->session_file);
   g_set_object (&self->opened_gfile, opened->file);
   ms_counter_chart_set_series (self->counter_chart, opened->series);
+  ms_window_snapshots_set_session_file (self, opened->session_file);
   if (opened->views != NULL)
     show_profile_views (self, opened->views);
   else
     gtk_label_set_text (self->flame_status, "This session holds no profile");
 
-  for (guint i = 0; i < ms_session_file_get_n_alarm_events (opened->session_file); i++)
+  alarms = ms_session_file_get_alarms (opened->session_file);
+  for (guint i = 0; i < ms_alarm_list_get_n_events (alarms); i++)
     {
-      gint64 time_us;
-      guint64 size;
-      const char * const *stack = ms_session_file_get_alarm_event (opened->session_file, i,
-                                                                   &time_us, &size, NULL);
+      const MsAlarmEvent *alarm = ms_alarm_list_get_event (alarms, i);
 
-      ms_window_show_alarm (self, time_us, size, stack);
+      ms_window_show_alarm (self, alarm->time_us, alarm->size,
+                            (const char * const *) alarm->stack);
     }
 
   ms_window_show_page (self, "session");
@@ -954,6 +977,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, leak_list);
   gtk_widget_class_bind_template_callback (widget_class, on_alarm_changed);
 
+  ms_window_snapshots_class_init (widget_class);
   ms_window_class_init_actions (widget_class);
 }
 
@@ -975,6 +999,7 @@ ms_window_init (MsWindow *self)
     }
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ms_window_snapshots_init (self);
 
   page = ms_live_target_find_demo_page (NULL);
   if (page != NULL)

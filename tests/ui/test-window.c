@@ -277,7 +277,7 @@ test_open_session (void)
     g_assert_no_error (error);
     g_assert_cmpuint (ms_session_file_get_n_profiles (reread), ==, 2);
     g_assert_cmpuint (ms_session_file_get_n_counters (reread), ==, 3);
-    g_assert_cmpuint (ms_session_file_get_n_alarm_events (reread), ==, 1);
+    g_assert_cmpuint (ms_alarm_list_get_n_events (ms_session_file_get_alarms (reread)), ==, 1);
     g_assert_cmpint (g_unlink (copy_path), ==, 0);
   }
 
