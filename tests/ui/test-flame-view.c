@@ -1,4 +1,4 @@
-/* test-flame-view.c: the flame view driven through its keys, actions and controls, on a
+/* test-flame-view.c: the flame view driven by real key presses and clicks (XTEST), actions and controls, on a
  * small profile the test writes, checked against a tree the test computes itself
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ms-flame-view.h"
+#include "ms-ui-test-input.h"
 #include "ms-ui-test-util.h"
 
 #define WIDTH 800
@@ -281,6 +282,7 @@ fixture_setup (Fixture       *fixture,
   gtk_window_present (fixture->window);
   ms_flame_view_set_profile (fixture->view, fixture->profile);
   wait_for_tree (fixture);
+  ms_test_focus_window (fixture->window);
 }
 
 static void
@@ -292,40 +294,27 @@ fixture_teardown (Fixture       *fixture,
   g_clear_pointer (&fixture->expected, tnode_free);
 }
 
-/* A key press as GTK dispatches it to the bindings: the first shortcut of @widget or
- * an ancestor whose trigger is @keyval with exactly @mods runs its action. */
+/* A real key press, through the X server, to @widget, which has the focus (or a
+ * part of it, as an entry's text). */
 static void
 press_key (GtkWidget       *widget,
            guint            keyval,
            GdkModifierType  mods)
 {
-  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
-    {
-      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
+  static const struct { GdkModifierType mask; KeySym key; } modifiers[] = {
+    { GDK_CONTROL_MASK, XK_Control_L }, { GDK_SHIFT_MASK, XK_Shift_L }, { GDK_ALT_MASK, XK_Alt_L },
+  };
 
-      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-        {
-          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
 
-          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-            continue;
-          for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
-            {
-              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
-              GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-              if (GTK_IS_KEYVAL_TRIGGER (trigger)
-                  && gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval
-                  && gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
-                {
-                  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, w,
-                                                               gtk_shortcut_get_arguments (shortcut)));
-                  return;
-                }
-            }
-        }
-    }
-  g_error ("no binding for %s with modifiers %x", gdk_keyval_name (keyval), mods);
+  g_assert_true (focus == widget || (focus != NULL && gtk_widget_is_ancestor (focus, widget)));
+  for (guint i = 0; i < G_N_ELEMENTS (modifiers); i++)
+    if (mods & modifiers[i].mask)
+      ms_test_key_hold (modifiers[i].key, TRUE);
+  ms_test_key (keyval, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (modifiers); i++)
+    if (mods & modifiers[i].mask)
+      ms_test_key_hold (modifiers[i].key, FALSE);
 }
 
 /* Label path of a node of the widget's tree, from the tree's parent links. */
@@ -537,6 +526,7 @@ test_breadcrumb_deep (Fixture       *fixture,
   g_assert_cmpstr (zoom_path, ==, want->str);
   g_assert_cmpuint (ms_flame_graph_get_focus_node (fixture->graph), ==,
                     ms_flame_graph_get_zoom_node (fixture->graph));
+  gtk_widget_grab_focus (graph);
   press_key (graph, GDK_KEY_Left, GDK_ALT_MASK);
   g_free (zoom_path), zoom_path = graph_path (fixture, ms_flame_graph_get_zoom_node (fixture->graph));
   g_assert_cmpstr (zoom_path, ==, path);
@@ -606,25 +596,6 @@ match_label_set (gpointer user_data)
   return *gtk_label_get_text (ms_flame_view_get_match_label (fixture->view)) != '\0';
 }
 
-/* A key press as the entry's key controllers receive it. */
-static void
-send_key_to_controllers (GtkWidget       *widget,
-                         guint            keyval,
-                         GdkModifierType  state)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  gboolean handled = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
-        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
-    }
-  g_assert_true (handled);
-}
-
 static void
 test_search_count (Fixture       *fixture,
                    gconstpointer  data)
@@ -647,7 +618,8 @@ test_search_count (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (label), ==, all);
 
   /* Enter: the first match, zoomed to and focused */
-  g_signal_emit_by_name (entry, "activate");
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  press_key (GTK_WIDGET (entry), GDK_KEY_Return, 0);
   g_assert_cmpstr (gtk_label_get_text (label), ==, first);
   zoom_path = graph_path (fixture, ms_flame_graph_get_zoom_node (fixture->graph));
   g_assert_cmpstr (zoom_path, ==, want_path);
@@ -659,7 +631,7 @@ test_search_count (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (label), ==, last);
 
   /* Shift+Enter in the entry: one further back */
-  send_key_to_controllers (GTK_WIDGET (entry), GDK_KEY_Return, GDK_SHIFT_MASK);
+  press_key (GTK_WIDGET (entry), GDK_KEY_Return, GDK_SHIFT_MASK);
   g_assert_cmpstr (gtk_label_get_text (label), ==, before_last);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "no such frame");
@@ -849,13 +821,34 @@ test_context_menu (Fixture       *fixture,
   MsFlameTree *tree;
   guint depth = 0;
 
+  /* a right click opens it on the frame under the pointer, which takes the focus */
+  {
+    guint64 left = 0;
+    TNode *target = main_node->children->pdata[main_node->children->len - 1];
+    double row_height = ms_flame_graph_get_row_height (fixture->graph);
+    MsTestInput *input = ms_test_input ();
+
+    for (guint i = 0; i + 1 < main_node->children->len; i++)
+      left += ((TNode *) main_node->children->pdata[i])->bytes;
+    ms_test_pointer_move (graph, (left + target->bytes / 2.0) / fixture->expected->bytes * WIDTH,
+                          (target->depth + 0.5) * row_height);
+    input->button (input->display, 3, True, CurrentTime);
+    input->button (input->display, 3, False, CurrentTime);
+    ms_test_input_flush ();
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
+    assert_focus_is (fixture, target);
+    gtk_popover_popdown (menu);
+  }
+
   /* the menu opens on the focused frame with the Menu key and Shift+F10 */
   gtk_widget_grab_focus (graph);
+  ms_flame_graph_set_focus_node (fixture->graph, 0);
   press_key (graph, GDK_KEY_Down, 0);
   press_key (graph, GDK_KEY_Down, 0);
   press_key (graph, GDK_KEY_Menu, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
   gtk_popover_popdown (menu);
+  gtk_widget_grab_focus (graph);
   press_key (graph, GDK_KEY_F10, GDK_SHIFT_MASK);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
 
