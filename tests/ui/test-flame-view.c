@@ -1,5 +1,6 @@
-/* test-flame-view.c: the flame view driven by real key presses and clicks (XTEST), actions and controls, on a
- * small profile the test writes, checked against a tree the test computes itself
+/* test-flame-view.c: the flame view driven by real key presses and clicks (XTEST),
+ * actions and controls, on a small profile the test writes, checked against a tree
+ * the test computes itself
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
