@@ -234,7 +234,7 @@ ms_flame_graph_dup_node_text (MsFlameGraph *self,
   g_autofree char *size = NULL;
   g_autofree char *samples = NULL;
   g_autofree char *change = NULL;
-  char *text;
+  g_autofree char *text = NULL;
   guint64 root_total;
   double percent;
 
@@ -255,7 +255,7 @@ ms_flame_graph_dup_node_text (MsFlameGraph *self,
                                        (gulong) MIN (nodes[node].total_samples, G_MAXULONG)),
                           ms_flame_tree_get_node_label (self->tree, node), size, percent, samples);
   if (self->deltas == NULL)
-    return text;
+    return g_steal_pointer (&text);
 
   change = g_format_size_full ((guint64) fabs (self->deltas[node]), G_FORMAT_SIZE_IEC_UNITS);
   /* Translators: a frame of a differential flame graph: its description, then how

@@ -912,13 +912,13 @@ ms_flame_view_set_tree (MsFlameView *self,
                         MsFlameTree *tree)
 {
   MsFlameTreeOptions options;
+  MsProfile *profile;
   gboolean changed;
 
   g_return_if_fail (MS_IS_FLAME_VIEW (self));
   g_return_if_fail (!tree || MS_IS_FLAME_TREE (tree));
 
-  MsProfile *profile = tree ? ms_flame_tree_get_profile (tree) : NULL;
-
+  profile = tree ? ms_flame_tree_get_profile (tree) : NULL;
   changed = g_set_object (&self->profile, profile);
   if (g_set_object (&self->baseline, NULL))
     update_status (self);
