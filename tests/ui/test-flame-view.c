@@ -473,6 +473,67 @@ test_breadcrumb (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "All");
 }
 
+static MsFlameTree *
+tree_like_the_views (Fixture   *fixture,
+                     MsProfile *profile)
+{
+  MsFlameTreeOptions options;
+  MsFlameTree *tree;
+
+  ms_flame_view_dup_tree_options (fixture->view, &options);
+  tree = ms_flame_tree_new (profile, &options);
+  ms_flame_view_clear_tree_options (&options);
+  return tree;
+}
+
+static void
+assert_breadcrumb (Fixture    *fixture,
+                   const char *want)
+{
+  g_autofree char *text = breadcrumb_text (fixture);
+
+  g_assert_cmpstr (text, ==, want);
+}
+
+/* A live recording hands the view a new tree every few seconds, as the window does:
+ * zoom, history and focus follow their paths into it. */
+static void
+test_live_update (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *json = profile_json (baseline_samples, G_N_ELEMENTS (baseline_samples));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsProfile) earlier = ms_profile_new_from_data (json, strlen (json), &error);
+  g_autoptr(MsFlameTree) same = tree_like_the_views (fixture, fixture->profile);
+  g_autoptr(MsFlameTree) other = NULL;
+  GtkWidget *graph = GTK_WIDGET (fixture->graph);
+  static const guint keys[] = { GDK_KEY_Down, GDK_KEY_Return, GDK_KEY_Down, GDK_KEY_Return,
+                                GDK_KEY_Down, GDK_KEY_Right, GDK_KEY_Return };
+
+  g_assert_no_error (error);
+  other = tree_like_the_views (fixture, earlier);
+  gtk_widget_grab_focus (graph);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    press_key (graph, keys[i], 0);
+  assert_breadcrumb (fixture, "All > main > Parse > alloc_str");
+
+  /* the same stacks again: nothing moves, the new tree is kept as it is */
+  ms_flame_view_set_tree (fixture->view, same);
+  g_assert_true (ms_flame_graph_get_tree (fixture->graph) == same);
+  assert_breadcrumb (fixture, "All > main > Parse > alloc_str");
+  press_key (graph, GDK_KEY_Left, GDK_ALT_MASK);
+  assert_breadcrumb (fixture, "All > main > Parse");
+  press_key (graph, GDK_KEY_Right, GDK_ALT_MASK);
+  assert_breadcrumb (fixture, "All > main > Parse > alloc_str");
+
+  /* stacks without alloc_str: its zoom falls back to the root, Back still leads on */
+  ms_flame_view_set_tree (fixture->view, other);
+  g_assert_true (ms_flame_graph_get_tree (fixture->graph) == other);
+  assert_breadcrumb (fixture, "All");
+  press_key (graph, GDK_KEY_Left, GDK_ALT_MASK);
+  assert_breadcrumb (fixture, "All > main > Parse");
+}
+
 /* The deepest frame of the model, its path as labels from the root's child on. */
 static TNode *
 deepest (TNode *node)
@@ -977,6 +1038,7 @@ static const struct
   { "accessible-focus", test_accessible_focus },
   { "breadcrumb", test_breadcrumb },
   { "breadcrumb-deep", test_breadcrumb_deep },
+  { "live-update", test_live_update },
   { "search-count", test_search_count },
   { "copy-stack", test_copy_stack },
   { "metric-switch", test_metric_switch },
