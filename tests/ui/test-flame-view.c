@@ -226,6 +226,18 @@ profile_json (const Sample *table,
   return g_string_free (g_steal_pointer (&json), FALSE);
 }
 
+static MsProfile *
+new_profile (const Sample *table,
+             guint         n_samples)
+{
+  g_autofree char *json = profile_json (table, n_samples);
+  g_autoptr(GError) error = NULL;
+  MsProfile *profile = ms_profile_new_from_data (json, strlen (json), &error);
+
+  g_assert_no_error (error);
+  return profile;
+}
+
 typedef struct
 {
   GtkWindow    *window;
@@ -262,12 +274,9 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *json = profile_json (samples, G_N_ELEMENTS (samples));
-  g_autoptr(GError) error = NULL;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
-  fixture->profile = ms_profile_new_from_data (json, strlen (json), &error);
-  g_assert_no_error (error);
+  fixture->profile = new_profile (samples, G_N_ELEMENTS (samples));
   fixture->expected = expected_tree (MS_LABEL_MODE_SYMBOL);
 
   fixture->view = MS_FLAME_VIEW (ms_flame_view_new ());
@@ -501,16 +510,13 @@ static void
 test_live_update (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *json = profile_json (baseline_samples, G_N_ELEMENTS (baseline_samples));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MsProfile) earlier = ms_profile_new_from_data (json, strlen (json), &error);
+  g_autoptr(MsProfile) earlier = new_profile (baseline_samples, G_N_ELEMENTS (baseline_samples));
   g_autoptr(MsFlameTree) same = tree_like_the_views (fixture, fixture->profile);
   g_autoptr(MsFlameTree) other = NULL;
   GtkWidget *graph = GTK_WIDGET (fixture->graph);
   static const guint keys[] = { GDK_KEY_Down, GDK_KEY_Return, GDK_KEY_Down, GDK_KEY_Return,
                                 GDK_KEY_Down, GDK_KEY_Right, GDK_KEY_Return };
 
-  g_assert_no_error (error);
   other = tree_like_the_views (fixture, earlier);
   gtk_widget_grab_focus (graph);
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
@@ -987,14 +993,11 @@ static void
 test_diff (Fixture       *fixture,
            gconstpointer  data)
 {
-  g_autofree char *json = profile_json (baseline_samples, G_N_ELEMENTS (baseline_samples));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MsProfile) baseline = ms_profile_new_from_data (json, strlen (json), &error);
+  g_autoptr(MsProfile) baseline = new_profile (baseline_samples, G_N_ELEMENTS (baseline_samples));
   MsFlameTree *tree;
   guint n_grown = 0;
   g_autofree char *text = NULL;
 
-  g_assert_no_error (error);
   ms_flame_view_set_diff (fixture->view, baseline, fixture->profile);
   g_assert_true (ms_flame_view_get_baseline (fixture->view) == baseline);
   g_assert_true (ms_test_wait_for (has_deltas, fixture, 10));
