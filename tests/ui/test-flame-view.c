@@ -681,6 +681,7 @@ test_search_count (Fixture       *fixture,
   GtkLabel *label = ms_flame_view_get_match_label (fixture->view);
 
   g_assert_cmpuint (n, >, 3);
+  g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_ROLE_STATUS));
   gtk_editable_set_text (GTK_EDITABLE (entry), "Alloc");
   g_assert_true (ms_test_wait_for (match_label_set, fixture, 5));
   g_assert_cmpstr (gtk_label_get_text (label), ==, all);
