@@ -9,7 +9,9 @@
 
 #include <glib/gi18n.h>
 
+#include "ms-symbols-dialog.h"
 #include "ms-ui-resources.h"
+#include "ms-window-export.h"
 #include "ms-window-private.h"
 
 #define SAMPLING_INTERVAL 32768
@@ -979,6 +981,8 @@ ms_window_class_init (MsWindowClass *klass)
 
   ms_window_snapshots_class_init (widget_class);
   ms_window_class_init_actions (widget_class);
+  ms_window_class_init_export_actions (widget_class);
+  ms_symbols_dialog_install_action (widget_class);
 }
 
 static void
