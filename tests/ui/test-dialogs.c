@@ -970,12 +970,33 @@ export_fixture_tear_down (ExportFixture *fixture,
 }
 
 static gboolean
-file_exists (gpointer user_data)
+shows_label (GtkWidget  *widget,
+             const char *text)
 {
-  return g_file_query_exists (user_data, NULL);
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
 }
 
-/* Through what the chooser's response runs, waiting for the file it renames into place */
+typedef struct
+{
+  MsWindow *window;
+  char     *toast;
+} ToastWait;
+
+static gboolean
+shows_toast (gpointer user_data)
+{
+  ToastWait *wait = user_data;
+
+  return shows_label (GTK_WIDGET (wait->window), wait->toast);
+}
+
+/* Through what the chooser's response runs; done when its toast names the file */
 static char *
 export_through_response (ExportFixture  *fixture,
                          MsWindowExport  format,
@@ -985,10 +1006,12 @@ export_through_response (ExportFixture  *fixture,
   g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
+  ToastWait wait = { fixture->window, g_strdup_printf ("Exported to %s", path) };
   char *contents = NULL;
 
   ms_window_export_to_file (fixture->window, format, file);
-  g_assert_true (ms_test_wait_for (file_exists, file, 20));
+  g_assert_true (ms_test_wait_for (shows_toast, &wait, 20));
+  g_free (wait.toast);
   g_file_get_contents (path, &contents, length, &error);
   g_assert_no_error (error);
   return contents;
