@@ -334,12 +334,14 @@ typedef struct
   MsSymbolizer *symbolizer;
   char         *path_hint;
   GCancellable *cancellable;
+  MsProfile    *tried;  /* weak: the last profile symbolized, named or not */
 } FollowingSymbols;
 
 static void
 following_symbols_free (FollowingSymbols *following)
 {
   g_cancellable_cancel (following->cancellable);
+  g_clear_weak_pointer (&following->tried);
   g_clear_object (&following->cancellable);
   g_clear_object (&following->symbolizer);
   g_free (following->path_hint);
@@ -373,20 +375,27 @@ on_followed_symbolized (GObject      *object,
   MsFlameGraph *graph = ms_flame_view_get_graph (view);
   MsFlameTree *tree = ms_flame_graph_get_tree (graph);
 
-  if (results == NULL || tree == NULL || ms_flame_tree_get_profile (tree) != MS_PROFILE (object))
+  /* Nothing named, nothing to build again (and no new tree to start over from) */
+  if (results == NULL || tree == NULL || ms_flame_tree_get_profile (tree) != MS_PROFILE (object) ||
+      !profile_has_symbols (MS_PROFILE (object)))
     return;
   rebuild_tree_async (graph, NULL, on_followed_tree_built, NULL);
 }
 
+/* Once the view shows a tree of a profile not yet named: its build, which read the
+ * frames in a thread, is over before the names are written here. */
 static void
-on_view_profile (MsFlameView      *view,
-                 GParamSpec       *pspec,
-                 FollowingSymbols *following)
+on_graph_tree (MsFlameGraph     *graph,
+               GParamSpec       *pspec,
+               FollowingSymbols *following)
 {
-  MsProfile *profile = ms_flame_view_get_profile (view);
+  MsFlameTree *tree = ms_flame_graph_get_tree (graph);
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (graph), MS_TYPE_FLAME_VIEW);
+  MsProfile *profile = tree ? ms_flame_tree_get_profile (tree) : NULL;
 
-  if (profile == NULL || profile_has_symbols (profile))
+  if (profile == NULL || view == NULL || profile == following->tried || profile_has_symbols (profile))
     return;
+  g_set_weak_pointer (&following->tried, profile);
   ms_profile_symbolize_async (profile, following->symbolizer, following->path_hint,
                               following->cancellable, on_followed_symbolized, g_object_ref (view));
 }
@@ -396,15 +405,16 @@ follow_view (MsSymbolsDialog *self,
              MsFlameView     *view)
 {
   FollowingSymbols *following = g_new0 (FollowingSymbols, 1);
+  MsFlameGraph *graph = ms_flame_view_get_graph (view);
 
   following->symbolizer = g_object_ref (self->symbolizer);
   following->path_hint = g_strdup (self->path_hint);
   following->cancellable = g_cancellable_new ();
   /* Replaces (and stops) what an earlier symbolization set up, settings and all */
-  g_signal_handlers_disconnect_matched (view, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_view_profile, NULL);
-  g_object_set_data_full (G_OBJECT (view), "ms-following-symbols", following,
+  g_signal_handlers_disconnect_matched (graph, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_graph_tree, NULL);
+  g_object_set_data_full (G_OBJECT (graph), "ms-following-symbols", following,
                           (GDestroyNotify) following_symbols_free);
-  g_signal_connect (view, "notify::profile", G_CALLBACK (on_view_profile), following);
+  g_signal_connect (graph, "notify::tree", G_CALLBACK (on_graph_tree), following);
 }
 
 static void
