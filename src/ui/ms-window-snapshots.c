@@ -465,7 +465,8 @@ ms_window_snapshots_init (MsWindow *self)
   g_object_set_data_full (G_OBJECT (self), "ms-window-snapshots", s, (GDestroyNotify) snapshots_free);
 
   ms_snapshot_timeline_bind_counter_chart (s->timeline, self->counter_chart);
-  /* The timeline can outlive the window (a scan of the file still running holds it) */
+  /* The timeline can outlive the window for a moment (a scan of the file finishing after
+   * the window closed): its signals must not reach a finalized window. */
   g_signal_connect_object (s->timeline, "notify::selected", G_CALLBACK (on_selection_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (s->timeline, "notify::compare", G_CALLBACK (on_selection_changed), self,
