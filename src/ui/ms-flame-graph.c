@@ -234,7 +234,7 @@ ms_flame_graph_dup_node_text (MsFlameGraph *self,
   g_autofree char *size = NULL;
   g_autofree char *samples = NULL;
   g_autofree char *change = NULL;
-  char *text;
+  g_autofree char *text = NULL;
   guint64 root_total;
   double percent;
 
@@ -255,7 +255,7 @@ ms_flame_graph_dup_node_text (MsFlameGraph *self,
                                        (gulong) MIN (nodes[node].total_samples, G_MAXULONG)),
                           ms_flame_tree_get_node_label (self->tree, node), size, percent, samples);
   if (self->deltas == NULL)
-    return text;
+    return g_steal_pointer (&text);
 
   change = g_format_size_full ((guint64) fabs (self->deltas[node]), G_FORMAT_SIZE_IEC_UNITS);
   /* Translators: a frame of a differential flame graph: its description, then how
@@ -1352,7 +1352,7 @@ ms_flame_graph_set_tree (MsFlameGraph *self,
   g_return_if_fail (MS_IS_FLAME_GRAPH (self));
   g_return_if_fail (!tree || MS_IS_FLAME_TREE (tree));
 
-  g_autoptr(GPtrArray) zoom_path = NULL;
+  g_autoptr(GPtrArray) history_paths = NULL;   /* a label path per history entry */
   g_autoptr(GPtrArray) focus_path = NULL;
   guint zoom = 0;
   guint focus = MS_FLAME_GRAPH_NO_NODE;
@@ -1360,12 +1360,17 @@ ms_flame_graph_set_tree (MsFlameGraph *self,
   if (self->tree == tree)
     return;
 
-  /* A live recording replaces the tree every few seconds: keep the zoom and the
-   * focus on the same call paths when the new tree still has them. */
-  if (self->tree != NULL && tree != NULL && self->zoom_node != 0)
-    zoom_path = dup_label_path (self->tree, self->zoom_node);
-  if (self->tree != NULL && tree != NULL && self->focus_node != MS_FLAME_GRAPH_NO_NODE)
-    focus_path = dup_label_path (self->tree, self->focus_node);
+  /* A live recording replaces the tree every few seconds: keep the zoom, its history
+   * and the focus on the same call paths when the new tree still has them (else the
+   * root). */
+  if (self->tree != NULL && tree != NULL)
+    {
+      history_paths = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+      for (guint i = 0; i < self->history->len; i++)
+        g_ptr_array_add (history_paths, dup_label_path (self->tree, g_array_index (self->history, guint, i)));
+      if (self->focus_node != MS_FLAME_GRAPH_NO_NODE)
+        focus_path = dup_label_path (self->tree, self->focus_node);
+    }
 
   g_set_object (&self->tree, tree);
   clear_tree_caches (self);
@@ -1375,8 +1380,17 @@ ms_flame_graph_set_tree (MsFlameGraph *self,
       compute_starts (self);
     }
 
-  if (zoom_path != NULL)
-    zoom = find_label_path (tree, zoom_path);
+  if (history_paths != NULL)
+    {
+      g_array_set_size (self->history, 0);
+      for (guint i = 0; i < history_paths->len; i++)
+        {
+          guint node = find_label_path (tree, history_paths->pdata[i]);
+
+          g_array_append_val (self->history, node);
+        }
+      zoom = g_array_index (self->history, guint, self->history_pos);
+    }
   if (focus_path != NULL)
     focus = find_label_path (tree, focus_path);
 
@@ -1384,7 +1398,10 @@ ms_flame_graph_set_tree (MsFlameGraph *self,
   self->focus_node = G_MAXUINT - 1;  /* so that the next line notifies */
   set_focus_node (self, focus);
   set_zoom_node (self, zoom);
-  reset_history (self);
+  if (history_paths == NULL)
+    reset_history (self);
+  else
+    update_navigation_actions (self);
   update_matches (self);
   invalidate (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));

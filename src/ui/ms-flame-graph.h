@@ -20,8 +20,8 @@ G_DECLARE_FINAL_TYPE (MsFlameGraph, ms_flame_graph, MS, FLAME_GRAPH, GtkWidget)
 
 GtkWidget   *ms_flame_graph_new              (void);
 MsFlameTree *ms_flame_graph_get_tree         (MsFlameGraph *self);
-/* Replaces the tree; zoom and focus follow their label paths into it when they can,
- * the history restarts there, the search text is kept. */
+/* Replaces the tree; zoom, its history and the focus follow their label paths into it
+ * when they can, the search text is kept. From or to no tree, all start over. */
 void         ms_flame_graph_set_tree         (MsFlameGraph *self,
                                               MsFlameTree  *tree);
 /* The node drawn under (@x, @y) in widget coordinates, or MS_FLAME_GRAPH_NO_NODE. */

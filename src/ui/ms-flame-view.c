@@ -756,9 +756,9 @@ install_properties (GObjectClass *object_class)
   /* an MsLabelMode */
   properties[PROP_LABEL_MODE] =
     g_param_spec_uint ("label-mode", NULL, NULL, 0, MS_LABEL_MODE_MODULE, 0, rw);
-  /* an MsFlameValue: what the widths measure */
+  /* an MsFlameValue, estimated bytes or samples: what the widths measure */
   properties[PROP_VALUE] =
-    g_param_spec_uint ("value", NULL, NULL, 0, MS_FLAME_VALUE_SIZE_BYTES, 0, rw);
+    g_param_spec_uint ("value", NULL, NULL, 0, MS_FLAME_VALUE_SAMPLES, 0, rw);
   properties[PROP_MERGE_RECURSION] =
     g_param_spec_boolean ("merge-recursion", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -912,13 +912,13 @@ ms_flame_view_set_tree (MsFlameView *self,
                         MsFlameTree *tree)
 {
   MsFlameTreeOptions options;
+  MsProfile *profile;
   gboolean changed;
 
   g_return_if_fail (MS_IS_FLAME_VIEW (self));
   g_return_if_fail (!tree || MS_IS_FLAME_TREE (tree));
 
-  MsProfile *profile = tree ? ms_flame_tree_get_profile (tree) : NULL;
-
+  profile = tree ? ms_flame_tree_get_profile (tree) : NULL;
   changed = g_set_object (&self->profile, profile);
   if (g_set_object (&self->baseline, NULL))
     update_status (self);
@@ -1028,12 +1028,14 @@ ms_flame_view_get_value (MsFlameView *self)
   return ms_flame_graph_get_value (self->graph);
 }
 
-/* Only widths change: the tree stays. */
+/* Estimated bytes or samples (the choices the view offers); only widths change,
+ * the tree stays. */
 void
 ms_flame_view_set_value (MsFlameView  *self,
                          MsFlameValue  value)
 {
   g_return_if_fail (MS_IS_FLAME_VIEW (self));
+  g_return_if_fail (value == MS_FLAME_VALUE_TOTAL_BYTES || value == MS_FLAME_VALUE_SAMPLES);
 
   ms_flame_graph_set_value (self->graph, value);
 }

@@ -1,5 +1,6 @@
-/* test-flame-view.c: the flame view driven through its keys, actions and controls, on a
- * small profile the test writes, checked against a tree the test computes itself
+/* test-flame-view.c: the flame view driven by real key presses and clicks (XTEST),
+ * actions and controls, on a small profile the test writes, checked against a tree
+ * the test computes itself
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "ms-flame-view.h"
+#include "ms-ui-test-input.h"
 #include "ms-ui-test-util.h"
 
 #define WIDTH 800
@@ -31,6 +33,9 @@ static const Sample samples[] = {
   { 10, 100, "0x1010 malloc;0x3200 render;0x3100 main" },
   { 50, 512, "0x1010 malloc;0x1300 grow;0x1300 grow;0x1300 grow;0x3300 layout;0x3100 main" },
   { 30, 300, "0x2010 <unknown>;0x3300 layout;0x3100 main" },
+  /* deeper than the breadcrumb shows whole */
+  { 5, 50, "0x1010 malloc;0x1500 d13;0x1500 d12;0x1500 d11;0x1500 d10;0x1500 d9;0x1500 d8;0x1500 d7;"
+           "0x1500 d6;0x1500 d5;0x1500 d4;0x1500 d3;0x1500 d2;0x1500 d1;0x1500 d0;0x3100 main" },
 };
 
 /* An earlier profile for the differential graph: less of some paths, one path gone. */
@@ -221,6 +226,18 @@ profile_json (const Sample *table,
   return g_string_free (g_steal_pointer (&json), FALSE);
 }
 
+static MsProfile *
+new_profile (const Sample *table,
+             guint         n_samples)
+{
+  g_autofree char *json = profile_json (table, n_samples);
+  g_autoptr(GError) error = NULL;
+  MsProfile *profile = ms_profile_new_from_data (json, strlen (json), &error);
+
+  g_assert_no_error (error);
+  return profile;
+}
+
 typedef struct
 {
   GtkWindow    *window;
@@ -257,12 +274,9 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *json = profile_json (samples, G_N_ELEMENTS (samples));
-  g_autoptr(GError) error = NULL;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
-  fixture->profile = ms_profile_new_from_data (json, strlen (json), &error);
-  g_assert_no_error (error);
+  fixture->profile = new_profile (samples, G_N_ELEMENTS (samples));
   fixture->expected = expected_tree (MS_LABEL_MODE_SYMBOL);
 
   fixture->view = MS_FLAME_VIEW (ms_flame_view_new ());
@@ -278,6 +292,7 @@ fixture_setup (Fixture       *fixture,
   gtk_window_present (fixture->window);
   ms_flame_view_set_profile (fixture->view, fixture->profile);
   wait_for_tree (fixture);
+  ms_test_focus_window (fixture->window);
 }
 
 static void
@@ -289,40 +304,27 @@ fixture_teardown (Fixture       *fixture,
   g_clear_pointer (&fixture->expected, tnode_free);
 }
 
-/* A key press as GTK dispatches it to the bindings: the first shortcut of @widget or
- * an ancestor whose trigger is @keyval with exactly @mods runs its action. */
+/* A real key press, through the X server, to @widget, which has the focus (or a
+ * part of it, as an entry's text). */
 static void
 press_key (GtkWidget       *widget,
            guint            keyval,
            GdkModifierType  mods)
 {
-  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
-    {
-      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
+  static const struct { GdkModifierType mask; KeySym key; } modifiers[] = {
+    { GDK_CONTROL_MASK, XK_Control_L }, { GDK_SHIFT_MASK, XK_Shift_L }, { GDK_ALT_MASK, XK_Alt_L },
+  };
 
-      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-        {
-          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
 
-          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-            continue;
-          for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
-            {
-              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
-              GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-              if (GTK_IS_KEYVAL_TRIGGER (trigger)
-                  && gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval
-                  && gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
-                {
-                  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, w,
-                                                               gtk_shortcut_get_arguments (shortcut)));
-                  return;
-                }
-            }
-        }
-    }
-  g_error ("no binding for %s with modifiers %x", gdk_keyval_name (keyval), mods);
+  g_assert_true (focus == widget || (focus != NULL && gtk_widget_is_ancestor (focus, widget)));
+  for (guint i = 0; i < G_N_ELEMENTS (modifiers); i++)
+    if (mods & modifiers[i].mask)
+      ms_test_key_hold (modifiers[i].key, TRUE);
+  ms_test_key (keyval, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (modifiers); i++)
+    if (mods & modifiers[i].mask)
+      ms_test_key_hold (modifiers[i].key, FALSE);
 }
 
 /* Label path of a node of the widget's tree, from the tree's parent links. */
@@ -480,6 +482,124 @@ test_breadcrumb (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "All");
 }
 
+static MsFlameTree *
+tree_like_the_views (Fixture   *fixture,
+                     MsProfile *profile)
+{
+  MsFlameTreeOptions options;
+  MsFlameTree *tree;
+
+  ms_flame_view_dup_tree_options (fixture->view, &options);
+  tree = ms_flame_tree_new (profile, &options);
+  ms_flame_view_clear_tree_options (&options);
+  return tree;
+}
+
+static void
+assert_breadcrumb (Fixture    *fixture,
+                   const char *want)
+{
+  g_autofree char *text = breadcrumb_text (fixture);
+
+  g_assert_cmpstr (text, ==, want);
+}
+
+/* A live recording hands the view a new tree every few seconds, as the window does:
+ * zoom, history and focus follow their paths into it. */
+static void
+test_live_update (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(MsProfile) earlier = new_profile (baseline_samples, G_N_ELEMENTS (baseline_samples));
+  g_autoptr(MsFlameTree) same = tree_like_the_views (fixture, fixture->profile);
+  g_autoptr(MsFlameTree) other = NULL;
+  GtkWidget *graph = GTK_WIDGET (fixture->graph);
+  static const guint keys[] = { GDK_KEY_Down, GDK_KEY_Return, GDK_KEY_Down, GDK_KEY_Return,
+                                GDK_KEY_Down, GDK_KEY_Right, GDK_KEY_Return };
+
+  other = tree_like_the_views (fixture, earlier);
+  gtk_widget_grab_focus (graph);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    press_key (graph, keys[i], 0);
+  assert_breadcrumb (fixture, "All > main > Parse > alloc_str");
+
+  /* the same stacks again: nothing moves, the new tree is kept as it is */
+  ms_flame_view_set_tree (fixture->view, same);
+  g_assert_true (ms_flame_graph_get_tree (fixture->graph) == same);
+  assert_breadcrumb (fixture, "All > main > Parse > alloc_str");
+  press_key (graph, GDK_KEY_Left, GDK_ALT_MASK);
+  assert_breadcrumb (fixture, "All > main > Parse");
+  press_key (graph, GDK_KEY_Right, GDK_ALT_MASK);
+  assert_breadcrumb (fixture, "All > main > Parse > alloc_str");
+
+  /* stacks without alloc_str: its zoom falls back to the root, Back still leads on */
+  ms_flame_view_set_tree (fixture->view, other);
+  g_assert_true (ms_flame_graph_get_tree (fixture->graph) == other);
+  assert_breadcrumb (fixture, "All");
+  press_key (graph, GDK_KEY_Left, GDK_ALT_MASK);
+  assert_breadcrumb (fixture, "All > main > Parse");
+}
+
+/* The deepest frame of the model, its path as labels from the root's child on. */
+static TNode *
+deepest (TNode *node)
+{
+  TNode *best = node;
+
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      TNode *found = deepest (node->children->pdata[i]);
+
+      if (found->depth > best->depth)
+        best = found;
+    }
+  return best;
+}
+
+static void
+test_breadcrumb_deep (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  TNode *leaf = deepest (fixture->expected);
+  g_autofree char *path = tnode_path (leaf);
+  g_auto(GStrv) labels = g_strsplit (path, ";", -1);   /* ends in "" */
+  guint n = g_strv_length (labels) - 1;
+  g_autoptr(GString) want = g_string_new ("All > …");
+  g_autofree char *text = NULL;
+  g_autofree char *zoom_path = NULL;
+  GtkWidget *graph = GTK_WIDGET (fixture->graph);
+
+  /* down the heaviest path is not the deepest: zoom to it by its place in the tree */
+  g_assert_cmpuint (n, >, 12);
+  for (guint i = 0; i < ms_flame_tree_get_n_nodes (ms_flame_graph_get_tree (fixture->graph)); i++)
+    {
+      g_autofree char *p = graph_path (fixture, i);
+
+      if (g_str_equal (p, path))
+        ms_flame_graph_zoom_to_node (fixture->graph, i);
+    }
+
+  /* the root, an ellipsis, the last ten */
+  for (guint i = n - 10; i < n; i++)
+    g_string_append_printf (want, " > %s", labels[i]);
+  text = breadcrumb_text (fixture);
+  g_assert_cmpstr (text, ==, want->str);
+
+  /* the ellipsis zooms out to the nearest frame it stands for */
+  g_signal_emit_by_name (find_crumb (fixture, "…"), "clicked");
+  zoom_path = graph_path (fixture, ms_flame_graph_get_zoom_node (fixture->graph));
+  g_string_truncate (want, 0);
+  for (guint i = 0; i < n - 10; i++)
+    g_string_append_printf (want, "%s;", labels[i]);
+  g_assert_cmpstr (zoom_path, ==, want->str);
+  g_assert_cmpuint (ms_flame_graph_get_focus_node (fixture->graph), ==,
+                    ms_flame_graph_get_zoom_node (fixture->graph));
+  gtk_widget_grab_focus (graph);
+  press_key (graph, GDK_KEY_Left, GDK_ALT_MASK);
+  g_free (zoom_path), zoom_path = graph_path (fixture, ms_flame_graph_get_zoom_node (fixture->graph));
+  g_assert_cmpstr (zoom_path, ==, path);
+}
+
 /* Matches of @needle (casefolded substring), counted on the model; bytes of the
  * samples whose path holds a match, straight from the table. */
 static guint
@@ -554,18 +674,21 @@ test_search_count (Fixture       *fixture,
   g_autofree char *all = g_strdup_printf ("%u frames, %s", n, size);
   g_autofree char *first = g_strdup_printf ("1 of %u frames, %s", n, size);
   g_autofree char *last = g_strdup_printf ("%u of %u frames, %s", n, n, size);
+  g_autofree char *before_last = g_strdup_printf ("%u of %u frames, %s", n - 1, n, size);
   g_autofree char *want_path = tnode_path (first_match (fixture->expected, needle));
   g_autofree char *zoom_path = NULL;
   GtkSearchEntry *entry = ms_flame_view_get_search_entry (fixture->view);
   GtkLabel *label = ms_flame_view_get_match_label (fixture->view);
 
   g_assert_cmpuint (n, >, 3);
+  g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_ROLE_STATUS));
   gtk_editable_set_text (GTK_EDITABLE (entry), "Alloc");
   g_assert_true (ms_test_wait_for (match_label_set, fixture, 5));
   g_assert_cmpstr (gtk_label_get_text (label), ==, all);
 
   /* Enter: the first match, zoomed to and focused */
-  g_signal_emit_by_name (entry, "activate");
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  press_key (GTK_WIDGET (entry), GDK_KEY_Return, 0);
   g_assert_cmpstr (gtk_label_get_text (label), ==, first);
   zoom_path = graph_path (fixture, ms_flame_graph_get_zoom_node (fixture->graph));
   g_assert_cmpstr (zoom_path, ==, want_path);
@@ -575,6 +698,10 @@ test_search_count (Fixture       *fixture,
   /* previous from the first wraps to the last */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), "flame.previous-match", NULL));
   g_assert_cmpstr (gtk_label_get_text (label), ==, last);
+
+  /* Shift+Enter in the entry: one further back */
+  press_key (GTK_WIDGET (entry), GDK_KEY_Return, GDK_SHIFT_MASK);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, before_last);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "no such frame");
   g_assert_true (ms_test_wait_for (match_label_set, fixture, 5));
@@ -763,13 +890,34 @@ test_context_menu (Fixture       *fixture,
   MsFlameTree *tree;
   guint depth = 0;
 
+  /* a right click opens it on the frame under the pointer, which takes the focus */
+  {
+    guint64 left = 0;
+    TNode *target = main_node->children->pdata[main_node->children->len - 1];
+    double row_height = ms_flame_graph_get_row_height (fixture->graph);
+    MsTestInput *input = ms_test_input ();
+
+    for (guint i = 0; i + 1 < main_node->children->len; i++)
+      left += ((TNode *) main_node->children->pdata[i])->bytes;
+    ms_test_pointer_move (graph, (left + target->bytes / 2.0) / fixture->expected->bytes * WIDTH,
+                          (target->depth + 0.5) * row_height);
+    input->button (input->display, 3, True, CurrentTime);
+    input->button (input->display, 3, False, CurrentTime);
+    ms_test_input_flush ();
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
+    assert_focus_is (fixture, target);
+    gtk_popover_popdown (menu);
+  }
+
   /* the menu opens on the focused frame with the Menu key and Shift+F10 */
   gtk_widget_grab_focus (graph);
+  ms_flame_graph_set_focus_node (fixture->graph, 0);
   press_key (graph, GDK_KEY_Down, 0);
   press_key (graph, GDK_KEY_Down, 0);
   press_key (graph, GDK_KEY_Menu, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
   gtk_popover_popdown (menu);
+  gtk_widget_grab_focus (graph);
   press_key (graph, GDK_KEY_F10, GDK_SHIFT_MASK);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
 
@@ -842,18 +990,24 @@ has_deltas (gpointer user_data)
          && ms_flame_graph_get_delta (fixture->graph, 0) != 0;
 }
 
+/* The plain tree of the view's options, without deltas, has replaced the diff. */
+static gboolean
+has_plain_tree (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return is_ready (fixture) && !has_deltas (fixture);
+}
+
 static void
 test_diff (Fixture       *fixture,
            gconstpointer  data)
 {
-  g_autofree char *json = profile_json (baseline_samples, G_N_ELEMENTS (baseline_samples));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MsProfile) baseline = ms_profile_new_from_data (json, strlen (json), &error);
+  g_autoptr(MsProfile) baseline = new_profile (baseline_samples, G_N_ELEMENTS (baseline_samples));
   MsFlameTree *tree;
   guint n_grown = 0;
   g_autofree char *text = NULL;
 
-  g_assert_no_error (error);
   ms_flame_view_set_diff (fixture->view, baseline, fixture->profile);
   g_assert_true (ms_flame_view_get_baseline (fixture->view) == baseline);
   g_assert_true (ms_test_wait_for (has_deltas, fixture, 10));
@@ -883,8 +1037,9 @@ test_diff (Fixture       *fixture,
   /* a plain profile again: no deltas */
   ms_flame_view_set_profile (fixture->view, fixture->profile);
   g_assert_null (ms_flame_view_get_baseline (fixture->view));
-  wait_for_tree (fixture);
-  g_assert_cmpfloat (ms_flame_graph_get_delta (fixture->graph, 1), ==, 0);
+  g_assert_true (ms_test_wait_for (has_plain_tree, fixture, 10));
+  for (guint i = 0; i < ms_flame_tree_get_n_nodes (ms_flame_graph_get_tree (fixture->graph)); i++)
+    g_assert_cmpfloat (ms_flame_graph_get_delta (fixture->graph, i), ==, 0);
 }
 
 static const struct
@@ -896,6 +1051,8 @@ static const struct
   { "keyboard-focus-path", test_keyboard_focus_path },
   { "accessible-focus", test_accessible_focus },
   { "breadcrumb", test_breadcrumb },
+  { "breadcrumb-deep", test_breadcrumb_deep },
+  { "live-update", test_live_update },
   { "search-count", test_search_count },
   { "copy-stack", test_copy_stack },
   { "metric-switch", test_metric_switch },
