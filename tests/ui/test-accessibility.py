@@ -168,7 +168,7 @@ def run(proc):
         return
 
     # The session's page is up when the flame graph's controls are there
-    wait_for(lambda: find(main_window, Atspi.Role.COMBO_BOX, "Direction"))
+    wait_for(lambda: find(main_window, Atspi.Role.COMBO_BOX, "Flame graph direction"))
     time.sleep(0.5)
 
     n, bad = check_names(main_window)
@@ -180,7 +180,7 @@ def run(proc):
         (Atspi.Role.PUSH_BUTTON, "Save the Session As"),
         (Atspi.Role.PUSH_BUTTON, "Main Menu"),
         (Atspi.Role.SPIN_BUTTON, "Alarm threshold in MiB"),
-        (Atspi.Role.COMBO_BOX, "Direction"),
+        (Atspi.Role.COMBO_BOX, "Flame graph direction"),
         (Atspi.Role.ENTRY, "Search frames"),
         (Atspi.Role.PUSH_BUTTON, "Purge…"),
         (Atspi.Role.PUSH_BUTTON, "Count Objects"),
