@@ -32,6 +32,9 @@ struct _MsPreferencesWindow
   GtkSpinButton        *counter_interval_spin;
   GtkSwitch            *alarm_armed_switch;
   AdwComboRow          *alarm_unit_row;
+  AdwActionRow         *alarm_bytes_row;
+  AdwActionRow         *alarm_blocks_row;
+  AdwActionRow         *alarm_block_size_row;
   GtkSpinButton        *alarm_threshold_bytes_spin;
   GtkSpinButton        *alarm_threshold_blocks_spin;
   GtkSpinButton        *alarm_bytes_per_block_spin;
@@ -117,6 +120,30 @@ bind_enum (MsPreferencesWindow *self,
   g_settings_bind_with_mapping (settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
                                 enum_to_position, position_to_enum,
                                 g_object_ref (settings), g_object_unref);
+}
+
+/* A row counts only for one alarm unit: it is sensitive while that unit is chosen. */
+static gboolean
+unit_is (GValue   *value,
+         GVariant *variant,
+         gpointer  user_data)
+{
+  g_value_set_boolean (value, g_str_equal (g_variant_get_string (variant, NULL), user_data));
+  return TRUE;
+}
+
+static void
+bind_unit_rows (MsPreferencesWindow *self)
+{
+  const struct { AdwActionRow *row; const char *unit; } rows[] = {
+    { self->alarm_bytes_row, "bytes" },
+    { self->alarm_blocks_row, "blocks" },
+    { self->alarm_block_size_row, "blocks" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_settings_bind_with_mapping (self->settings, "alarm-unit", rows[i].row, "sensitive",
+                                  G_SETTINGS_BIND_GET, unit_is, NULL, (gpointer) rows[i].unit, NULL);
 }
 
 /* Search directories: a list, rebuilt from the key whenever it changes. */
@@ -273,6 +300,7 @@ bind_settings (MsPreferencesWindow *self)
                      G_SETTINGS_BIND_DEFAULT);
   bind_enum (self, "profile-source", self->profile_source_row);
   bind_enum (self, "alarm-unit", self->alarm_unit_row);
+  bind_unit_rows (self);
 
   g_signal_connect_object (self->settings, "changed::" SEARCH_DIRS_KEY,
                            G_CALLBACK (on_search_dirs_changed), self, G_CONNECT_SWAPPED);
@@ -310,6 +338,9 @@ ms_preferences_window_class_init (MsPreferencesWindowClass *klass)
   BIND (counter_interval_spin);
   BIND (alarm_armed_switch);
   BIND (alarm_unit_row);
+  BIND (alarm_bytes_row);
+  BIND (alarm_blocks_row);
+  BIND (alarm_block_size_row);
   BIND (alarm_threshold_bytes_spin);
   BIND (alarm_threshold_blocks_spin);
   BIND (alarm_bytes_per_block_spin);

@@ -200,6 +200,31 @@ test_preferences_row (gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* Only the rows of the chosen alarm unit can be changed */
+static void
+test_preferences_alarm_unit (void)
+{
+  MsPreferencesWindow *prefs = ms_preferences_window_new (NULL);
+  GSettings *settings = ms_preferences_window_get_settings (prefs);
+  const char *bytes_rows[] = { "alarm_bytes_row", NULL };
+  const char *blocks_rows[] = { "alarm_blocks_row", "alarm_block_size_row", NULL };
+
+  reset_settings (settings);
+  gtk_window_present (GTK_WINDOW (prefs));
+  for (guint unit = 0; unit < 2; unit++)
+    {
+      g_settings_set_string (settings, "alarm-unit", unit == 0 ? "bytes" : "blocks");
+      for (guint i = 0; bytes_rows[i] != NULL; i++)
+        g_assert_cmpint (gtk_widget_get_sensitive (template_child (prefs, MS_TYPE_PREFERENCES_WINDOW,
+                                                                   bytes_rows[i])), ==, unit == 0);
+      for (guint i = 0; blocks_rows[i] != NULL; i++)
+        g_assert_cmpint (gtk_widget_get_sensitive (template_child (prefs, MS_TYPE_PREFERENCES_WINDOW,
+                                                                   blocks_rows[i])), ==, unit == 1);
+    }
+  reset_settings (settings);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 static guint
 count_rows (GtkListBox *list,
             GStrv      *titles)
@@ -1299,6 +1324,7 @@ main (int   argc,
       g_test_add_data_func (path, &pref_rows[i], test_preferences_row);
     }
   g_test_add_func ("/memscope/ui/preferences/search-dirs", test_preferences_search_dirs);
+  g_test_add_func ("/memscope/ui/preferences/alarm-unit-rows", test_preferences_alarm_unit);
   g_test_add_func ("/memscope/ui/preferences/action", test_preferences_action);
   g_test_add_func ("/memscope/ui/shortcuts/both-ways", test_shortcuts_window);
   g_test_add_func ("/memscope/ui/symbols/names-as-nm", test_symbolize);
