@@ -70,6 +70,8 @@ struct _MsSymbolsDialog
   MsProfile      *profile;
   MsSymbolizer   *symbolizer;
   guint           n_modules;
+  /* Where each module's share of the progress ends, in the symbolizer's order */
+  GArray         *module_ends;
   GError         *error;
   gboolean        finished;
 
@@ -138,6 +140,9 @@ module_cell_text (MsSymbolModuleReport *report,
                               ms_symbol_module_report_get_n_offsets (report));
     case 3:
     default:
+      /* Where it was not found, the symbolizer's account of where it looked */
+      if (status != MS_SYMBOL_MODULE_SYMBOLIZED && ms_symbol_module_report_get_detail (report) != NULL)
+        return g_strdup (ms_symbol_module_report_get_detail (report));
       if (source >= G_N_ELEMENTS (source_text))
         return g_strdup ("?");
       if (path == NULL)
@@ -175,7 +180,7 @@ bind_cell (GtkSignalListItemFactory *factory,
 static void
 add_columns (MsSymbolsDialog *self)
 {
-  const char *titles[] = { N_("Module"), N_("Build ID"), N_("Frames"), N_("From") };
+  const char *titles[] = { N_("Module"), N_("Build ID"), N_("Frames"), N_("From, or Where It Looked") };
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
@@ -202,8 +207,12 @@ finish (MsSymbolsDialog *self,
     {
       g_clear_error (&self->error);
       self->error = error;
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
+      /* Cancelled: the dialog is closing, nothing to say */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          adw_status_page_set_description (self->error_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "error");
+        }
     }
   else
     gtk_stack_set_visible_child_name (self->stack, "modules");
@@ -304,37 +313,64 @@ on_symbolized (GObject      *object,
   g_task_run_in_thread (task, build_tree_thread);
 }
 
+static guint
+modules_done (MsSymbolsDialog *self,
+              double           fraction)
+{
+  guint done = 0;
+
+  /* Slightly below a module's end still counts it: the fraction is rounded */
+  while (done < self->module_ends->len &&
+         g_array_index (self->module_ends, double, done) <= fraction + 1e-9)
+    done++;
+  return done;
+}
+
 static void
 on_progress (MsSymbolizer    *symbolizer,
              double           fraction,
              MsSymbolsDialog *self)
 {
-  /* Translators: progress of symbolizing, in percent */
-  g_autofree char *text = g_strdup_printf (_("%.0f %%"), fraction * 100);
+  /* Translators: symbolizing progress: modules done, of all the profile's modules */
+  g_autofree char *text = g_strdup_printf (_("%u of %u modules"), modules_done (self, fraction),
+                                           self->n_modules);
 
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
-static guint
-count_modules_with_frames (MsProfile *profile)
+/* The modules that have frames, in index order (the symbolizer's), each weighing as the
+ * symbolizer's progress weighs it: one for opening the module and one per address
+ * (ms_symbolizer_run(); a caller's address looked up one byte back may fall on
+ * another's, which makes this an estimate off by so little). */
+static void
+measure_modules (MsSymbolsDialog *self)
 {
-  guint n_modules = ms_profile_get_n_modules (profile);
-  g_autofree gboolean *seen = g_new0 (gboolean, MAX (n_modules, 1));
-  guint n = 0;
+  guint n_modules = ms_profile_get_n_modules (self->profile);
+  g_autofree guint *n_frames = g_new0 (guint, MAX (n_modules, 1));
+  double total = 0, end = 0;
 
-  for (guint i = 0; i < ms_profile_get_n_frames (profile); i++)
+  for (guint i = 0; i < ms_profile_get_n_frames (self->profile); i++)
     {
       guint module = MS_PROFILE_NO_MODULE;
 
-      ms_profile_get_frame (profile, i, &module, NULL, NULL, NULL);
-      if (module < n_modules && !seen[module])
-        {
-          seen[module] = TRUE;
-          n++;
-        }
+      ms_profile_get_frame (self->profile, i, &module, NULL, NULL, NULL);
+      if (module < n_modules)
+        n_frames[module]++;
     }
-  return n;
+  self->n_modules = 0;
+  for (guint m = 0; m < n_modules; m++)
+    if (n_frames[m] > 0)
+      {
+        total += n_frames[m] + 1;
+        self->n_modules++;
+      }
+  for (guint m = 0; m < n_modules; m++)
+    if (n_frames[m] > 0)
+      {
+        end += (n_frames[m] + 1) / total;
+        g_array_append_val (self->module_ends, end);
+      }
 }
 
 static MsSymbolizer *
@@ -380,7 +416,7 @@ ms_symbols_dialog_symbolize (MsSymbolsDialog *self,
     }
 
   self->profile = g_object_ref (ms_flame_tree_get_profile (tree));
-  self->n_modules = count_modules_with_frames (self->profile);
+  measure_modules (self);
   description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Looking for the symbols of %u module",
                                               "Looking for the symbols of %u modules", self->n_modules),
                                  self->n_modules);
@@ -486,6 +522,7 @@ ms_symbols_dialog_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->modules);
   g_clear_error (&self->error);
+  g_clear_pointer (&self->module_ends, g_array_unref);
 
   G_OBJECT_CLASS (ms_symbols_dialog_parent_class)->finalize (object);
 }
@@ -526,6 +563,7 @@ ms_symbols_dialog_init (MsSymbolsDialog *self)
 
   self->cancellable = g_cancellable_new ();
   self->modules = g_list_store_new (MS_TYPE_SYMBOLS_MODULE_ITEM);
+  self->module_ends = g_array_new (FALSE, FALSE, sizeof (double));
   add_columns (self);
 }
 

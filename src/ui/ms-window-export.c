@@ -62,6 +62,8 @@ typedef struct
   GBytes         *bytes;  /* ready to write, or NULL: made from the tree */
   MsFlameTree    *tree;
   char           *title;
+  guint           n_frames;  /* drawn since the flame graph's page was shown */
+  gboolean        started;
 } ExportJob;
 
 static void
@@ -136,7 +138,7 @@ render_flame_png (MsFlameGraph  *graph,
   if (renderer == NULL || !gtk_widget_get_mapped (widget) || width <= 0 || height <= 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                           _("the flame graph is not on screen: show its page first"));
+                           _("the flame graph is not on screen: the window is hidden"));
       return NULL;
     }
 
@@ -219,6 +221,45 @@ prepare_job (MsWindow   *self,
   return FALSE;
 }
 
+static void
+start_job (GTask *task)
+{
+  MsWindow *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!prepare_job (self, g_task_get_task_data (task), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_run_in_thread (task, export_thread);
+}
+
+static gboolean
+on_flame_page_shown (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  ExportJob *job = g_task_get_task_data (user_data);
+
+  /* The first frame lays the page out, the next has drawn it. */
+  if (++job->n_frames < 2)
+    return G_SOURCE_CONTINUE;
+  job->started = TRUE;
+  start_job (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The tick callback is gone: drawn, or the window went away first. */
+static void
+on_flame_page_wait_done (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ExportJob *job = g_task_get_task_data (task);
+
+  if (!job->started)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             _("the window closed before the flame graph was drawn"));
+}
+
 void
 ms_window_export_async (MsWindow            *self,
                         MsWindowExport       format,
@@ -229,7 +270,6 @@ ms_window_export_async (MsWindow            *self,
 {
   g_autoptr(GTask) task = NULL;
   ExportJob *job;
-  GError *error = NULL;
 
   g_return_if_fail (MS_IS_WINDOW (self));
   g_return_if_fail (format < G_N_ELEMENTS (formats));
@@ -242,12 +282,20 @@ ms_window_export_async (MsWindow            *self,
   job->file = g_object_ref (file);
   g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
 
-  if (!prepare_job (self, job, &error))
+  /* The PNG is the flame graph as drawn: show its page first when the window shows
+   * another page of the session. */
+  if (format == MS_WINDOW_EXPORT_FLAME_PNG &&
+      ms_flame_graph_get_tree (self->flame_graph) != NULL &&
+      !gtk_widget_get_mapped (GTK_WIDGET (self->flame_graph)) &&
+      gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "session") == 0)
     {
-      g_task_return_error (task, error);
+      adw_view_stack_set_visible_child_name (self->view_stack, "flame");
+      gtk_widget_add_tick_callback (GTK_WIDGET (self->flame_graph), on_flame_page_shown,
+                                    g_steal_pointer (&task), on_flame_page_wait_done);
       return;
     }
-  g_task_run_in_thread (task, export_thread);
+  start_job (task);
 }
 
 gboolean

@@ -682,6 +682,14 @@ test_symbolize (void)
   for (guint i = 0; i < 3; i++)
     g_assert_true (labels_contain (after, expected[i]));
 
+  /* The progress bar ended on the one module the profile's frames are in */
+  {
+    GtkProgressBar *bar = template_child (dialog, MS_TYPE_SYMBOLS_DIALOG, "progress_bar");
+
+    g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), ==, 1.0);
+    g_assert_cmpstr (gtk_progress_bar_get_text (bar), ==, "1 of 1 modules");
+  }
+
   /* The module list: the one module, its build-id as readelf reads it, found in the
    * search directory */
   modules = ms_symbols_dialog_get_modules (dialog);
@@ -746,6 +754,53 @@ test_symbolize_not_found (void)
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (g_unlink (g_file_peek_path (file)), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* Cancelled at once, or nothing shown: it ends with that error and renames nothing. */
+static void
+test_symbolize_cancelled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-dialogs-XXXXXX", &error);
+  const char *json = "{\"samples\":[{\"size\":16,\"total\":4096,\"stack\":[\"0x10010 <unknown>\"]}],"
+                     "\"modules\":[{\"name\":\"" SYMTEST_LIB "\","
+                     "\"uuid\":\"00112233445566778899AABBCCDDEEFF001122330\","
+                     "\"baseAddress\":\"0x10000\",\"size\":4096}]}";
+  g_autoptr(GFile) file = NULL;
+  MsFlameTree *before;
+  MsSymbolsDialog *dialog;
+  MsWindow *window;
+
+  g_assert_no_error (error);
+  file = write_session (dir, json, 0, NULL);
+  window = open_session (file);
+  before = ms_flame_graph_get_tree (ms_window_get_flame_graph (window));
+
+  dialog = ms_symbols_dialog_new (GTK_WINDOW (window));
+  ms_symbols_dialog_symbolize (dialog, ms_window_get_flame_graph (window));
+  ms_symbols_dialog_cancel (dialog);
+  g_assert_true (ms_test_wait_for (symbols_finished, dialog, 30));
+  g_assert_error ((GError *) ms_symbols_dialog_get_error (dialog), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (g_list_model_get_n_items (ms_symbols_dialog_get_modules (dialog)), ==, 0);
+  g_assert_true (ms_flame_graph_get_tree (ms_window_get_flame_graph (window)) == before);
+  g_assert_cmpstr (ms_flame_tree_get_node_label (before, 1), ==, "libmssymtest.so+0x10");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A window that shows nothing */
+  window = ms_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.symbolize", NULL));
+  dialog = find_symbols_dialog ();
+  g_assert_true (ms_symbols_dialog_is_finished (dialog));
+  g_assert_error ((GError *) ms_symbols_dialog_get_error (dialog), G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (ms_symbols_dialog_get_error (dialog)->message, ==,
+                   "No profile is shown: record or open one first");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+
   g_assert_cmpint (g_unlink (g_file_peek_path (file)), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
@@ -952,14 +1007,13 @@ test_export_png (ExportFixture *fixture,
   gsize length = 0;
   g_autofree char *png = NULL;
 
-  /* win.find shows the flame graph's page */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.find", NULL));
-  g_assert_true (ms_test_wait_for (has_size, graph, 10));
-  ms_test_settle (300);
+  /* The counters' page is shown: the export shows the flame graph's, then draws it */
+  g_assert_false (gtk_widget_get_mapped (graph));
+  png = export_through_response (fixture, MS_WINDOW_EXPORT_FLAME_PNG, "flame.png", &length);
+  g_assert_true (has_size (graph));
   width = gtk_widget_get_width (graph);
   height = gtk_widget_get_height (graph);
 
-  png = export_through_response (fixture, MS_WINDOW_EXPORT_FLAME_PNG, "flame.png", &length);
   g_assert_cmpuint (length, >, 8);
   g_assert_cmpmem (png, 8, "\x89PNG\r\n\x1a\n", 8);
   texture = gdk_texture_new_from_filename (path, &error);
@@ -1052,8 +1106,8 @@ static const BadExport bad_exports[] = {
     "no profile is shown" },
   { "counters-nothing-shown", MS_WINDOW_EXPORT_COUNTERS_CSV, TRUE, FALSE, G_IO_ERROR_NOT_FOUND,
     "no counters are shown" },
-  { "png-not-on-screen", MS_WINDOW_EXPORT_FLAME_PNG, FALSE, FALSE, G_IO_ERROR_NOT_INITIALIZED,
-    "the flame graph is not on screen" },
+  { "png-window-hidden", MS_WINDOW_EXPORT_FLAME_PNG, FALSE, FALSE, G_IO_ERROR_NOT_INITIALIZED,
+    "the flame graph is not on screen: the window is hidden" },
   { "svg-missing-folder", MS_WINDOW_EXPORT_FLAME_SVG, FALSE, TRUE, G_IO_ERROR_NOT_FOUND, NULL },
 };
 
@@ -1106,6 +1160,8 @@ test_export_bad (ExportFixture *fixture,
       window = ms_window_new (NULL);
       gtk_window_present (GTK_WINDOW (window));
     }
+  else if (bad->format == MS_WINDOW_EXPORT_FLAME_PNG)
+    gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
 
   ms_window_export_async (window, bad->format, file, NULL, on_exported, &export);
   g_assert_true (ms_test_wait_for (export_done, &export, 20));
@@ -1146,6 +1202,7 @@ main (int   argc,
   g_test_add_func ("/memscope/ui/shortcuts/both-ways", test_shortcuts_window);
   g_test_add_func ("/memscope/ui/symbols/names-as-nm", test_symbolize);
   g_test_add_func ("/memscope/ui/symbols/not-found", test_symbolize_not_found);
+  g_test_add_func ("/memscope/ui/symbols/cancelled-or-nothing-shown", test_symbolize_cancelled);
   g_test_add ("/memscope/ui/export/folded", ExportFixture, NULL, export_fixture_set_up,
               test_export_folded, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/svg", ExportFixture, NULL, export_fixture_set_up,
