@@ -1042,11 +1042,48 @@ test_diff (Fixture       *fixture,
     g_assert_cmpfloat (ms_flame_graph_get_delta (fixture->graph, i), ==, 0);
 }
 
+/* A tree given to the graph behind the view's back, as the symbols dialog gives one
+ * with the default options once the frames are named: the view builds its own again. */
+static void
+test_foreign_tree (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(MsProfile) baseline = new_profile (baseline_samples, G_N_ELEMENTS (baseline_samples));
+  g_autoptr(MsFlameTree) plain = ms_flame_tree_new (fixture->profile, NULL);
+  g_autoptr(MsFlameTree) plain_again = ms_flame_tree_new (fixture->profile, NULL);
+  TNode *by_module = expected_tree (MS_LABEL_MODE_MODULE);
+
+  /* default options, as the view's: kept */
+  ms_flame_graph_set_tree (fixture->graph, plain);
+  ms_test_settle (100);
+  g_assert_true (ms_flame_graph_get_tree (fixture->graph) == plain);
+
+  /* the view shows modules: rebuilt with them */
+  ms_flame_view_set_label_mode (fixture->view, MS_LABEL_MODE_MODULE);
+  wait_for_tree (fixture);
+  ms_flame_graph_set_tree (fixture->graph, plain_again);
+  g_assert_true (ms_test_wait_for (is_ready, fixture, 10));
+  ms_test_settle (50);
+  assert_tree_drawn (fixture, by_module, 0, WIDTH);
+  ms_flame_view_set_label_mode (fixture->view, MS_LABEL_MODE_SYMBOL);
+  wait_for_tree (fixture);
+
+  /* a differential graph gets its deltas back */
+  ms_flame_view_set_diff (fixture->view, baseline, fixture->profile);
+  g_assert_true (ms_test_wait_for (has_deltas, fixture, 10));
+  ms_flame_graph_set_tree (fixture->graph, plain);
+  g_assert_false (has_deltas (fixture));
+  g_assert_true (ms_test_wait_for (has_deltas, fixture, 10));
+  g_assert_true (ms_flame_view_get_baseline (fixture->view) == baseline);
+  tnode_free (by_module);
+}
+
 static const struct
 {
   const char *name;
   void (*func) (Fixture *fixture, gconstpointer data);
 } cases[] = {
+  { "foreign-tree", test_foreign_tree },
   { "diff", test_diff },
   { "keyboard-focus-path", test_keyboard_focus_path },
   { "accessible-focus", test_accessible_focus },
