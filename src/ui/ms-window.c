@@ -358,6 +358,9 @@ ms_window_update_state (MsWindow *self)
                           connected || lstate == MS_LIVE_TARGET_STATE_LOST);
   adw_button_content_set_label (self->record_button_content, recording ? _("_Stop") : _("_Record"));
   adw_button_content_set_use_underline (self->record_button_content, TRUE);
+  /* Without the mnemonic's underscore, or a screen reader says both. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->record_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  recording ? _("Stop") : _("Record"), -1);
   adw_button_content_set_icon_name (self->record_button_content,
                                     recording ? "media-playback-stop-symbolic"
                                               : "media-record-symbolic");

@@ -493,10 +493,50 @@ test_settings_persist (void)
   g_settings_reset (settings, "flame-graph-direction");
 }
 
+/* Every button with a mnemonic is named without its underscore: the button's own label
+ * would otherwise be read with it, and then the label again ("_Purge… Purge…"). */
+static void
+check_mnemonic_buttons (GtkWidget *widget,
+                        guint     *n_checked)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)) &&
+      gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    {
+      g_autoptr(GString) expected = g_string_new (gtk_button_get_label (GTK_BUTTON (widget)));
+      g_autofree char *problem = NULL;
+
+      g_string_replace (expected, "_", "", 1);
+      problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL, expected->str);
+      if (problem != NULL)
+        g_error ("button “%s”: %s", gtk_button_get_label (GTK_BUTTON (widget)), problem);
+      (*n_checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_mnemonic_buttons (child, n_checked);
+}
+
+static void
+test_mnemonic_names (void)
+{
+  MsWindow *window = ms_window_new (NULL);
+  guint n_checked = 0;
+
+  gtk_window_present (GTK_WINDOW (window));
+  check_mnemonic_buttons (GTK_WIDGET (window), &n_checked);
+  /* Launch, Connect, Cancel, Back, Reset Zoom, Moderate, Critical, Purge, Set Baseline,
+   * Count Now. */
+  g_assert_cmpuint (n_checked, ==, 10);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* GTK's test accessibility backend: accessible properties can be read back. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -507,6 +547,7 @@ main (int   argc,
   g_test_add_func ("/memscope/ui/window/markup-launch-url", test_markup_launch_url);
   g_test_add_func ("/memscope/ui/window/file-actions", test_file_actions);
   g_test_add_func ("/memscope/ui/window/settings-persist", test_settings_persist);
+  g_test_add_func ("/memscope/ui/window/mnemonic-names", test_mnemonic_names);
 
   return g_test_run ();
 }
