@@ -33,6 +33,9 @@ GtkWindow        *ms_test_find_file_chooser  (GtkWindow *parent);
 GError           *ms_test_save_window        (MsWindow  *window,
                                               GFile     *file);
 
+/* With $MEMSCOPE_SCREENSHOT_DIR set, @widget as shown now into NAME there (PNG). */
+void              ms_test_save_screenshot    (GtkWidget  *widget,
+                                              const char *name);
 /* Removes @path and everything under it (a test's folder). */
 void              ms_test_remove_tree        (const char *path);
 

@@ -339,6 +339,8 @@ check_suppress_switch (Fixture *f)
   g_assert_false (gtk_switch_get_active (f->window->suppress_switch));
 }
 
+static const char *const screenshot_pages[] = { "counters", "flame", "histogram", "alarms", "tools" };
+
 static void
 test_live_actions (Fixture *f, gconstpointer data)
 {
@@ -368,6 +370,15 @@ test_live_actions (Fixture *f, gconstpointer data)
   assert_marker (recorder, 3, "leak-counters");
   assert_marker (recorder, 4, "leak-counters");
   check_suppress_switch (f);
+
+  /* Each page as the test left it, when asked for ($MEMSCOPE_SCREENSHOT_DIR). */
+  for (guint i = 0; i < G_N_ELEMENTS (screenshot_pages); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("window-live-%s.png", screenshot_pages[i]);
+
+      adw_view_stack_set_visible_child_name (f->window->view_stack, screenshot_pages[i]);
+      ms_test_save_screenshot (GTK_WIDGET (f->window), name);
+    }
 
   /* win.show-alarms and win.find switch views; find focuses the search. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-alarms", NULL));

@@ -95,6 +95,14 @@ is_bottom_up (gpointer user_data)
 }
 
 static gboolean
+has_64_byte_blocks (gpointer user_data)
+{
+  MsSizeHistogram *histogram = ms_histogram_view_get_histogram (ms_window_get_histogram_view (user_data));
+
+  return histogram != NULL && ms_size_histogram_get_bytes_per_block (histogram) == 64;
+}
+
+static gboolean
 shows_first_profile (gpointer user_data)
 {
   return g_str_has_prefix (gtk_label_get_text (MS_WINDOW (user_data)->flame_status), "Profile 1 at ");
@@ -227,6 +235,18 @@ test_open_session (void)
   g_assert_cmpuint (ms_window_get_shown_snapshot (window), ==, 0);
   g_assert_cmpuint (ms_flame_tree_get_node (ms_flame_graph_get_tree (window->flame_graph), 0)->total_bytes,
                     ==, figures.total);
+  /* The histogram's block size (a setting): the views are built again with it, every
+   * sample still counted. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_set_uint (settings, "histogram-bytes-per-block", 64);
+    g_assert_cmpuint (gtk_spin_button_get_value_as_int (window->histogram_block_spin), ==, 64);
+    g_assert_true (ms_test_wait_for (has_64_byte_blocks, window, 20));
+    assert_histogram_holds (ms_histogram_view_get_histogram (ms_window_get_histogram_view (window)),
+                            &figures);
+    g_settings_reset (settings, "histogram-bytes-per-block");
+  }
   /* Past the end: nothing changes. */
   ms_window_show_snapshot (window, 2);
   g_assert_cmpuint (ms_window_get_shown_snapshot (window), ==, 0);
