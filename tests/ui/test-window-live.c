@@ -74,7 +74,13 @@ respond (CdpTestPeer *peer,
 {
   Fixture *f = user_data;
 
-  if (g_str_equal (method, "Memory.setPressureNotificationsSuppressed"))
+  if (g_str_equal (method, "Memory.startSampling"))
+    g_ptr_array_add (f->methods, g_strdup_printf ("%s samplingInterval=%" G_GINT64_FORMAT
+                                                  " suppressRandomness=%s", method,
+                                                  json_object_get_int_member_with_default (params, "samplingInterval", -1),
+                                                  json_object_get_boolean_member_with_default (params, "suppressRandomness", FALSE)
+                                                  ? "true" : "false"));
+  else if (g_str_equal (method, "Memory.setPressureNotificationsSuppressed"))
     g_ptr_array_add (f->methods, g_strdup_printf ("%s suppressed=%s", method,
                                                   json_object_get_boolean_member (params, "suppressed")
                                                   ? "true" : "false"));
@@ -91,7 +97,7 @@ respond (CdpTestPeer *peer,
 
       cdp_test_peer_reply_result (peer, id, profile);
     }
-  else if (g_str_equal (method, "Memory.getSamplingProfile"))
+  else if (g_str_has_suffix (method, "SamplingProfile"))
     {
       f->n_profiles_sent++;
       cdp_test_peer_reply_fixture (peer, id, "getSamplingProfile.json");
@@ -731,6 +737,39 @@ test_alarm_blocks (Fixture *f, gconstpointer data)
   g_assert_null (gtk_list_box_get_row_at_index (f->window->alarms_list, expected->len));
 }
 
+/* The recording settings are read when a recording starts: the sampling interval and
+ * randomness go with Memory.startSampling, the profile source picks the command (here
+ * through the window's menu action). */
+static void
+test_recording_settings (Fixture *f, gconstpointer data)
+{
+  MsRecorder *recorder;
+
+  g_settings_set_uint (f->settings, "sampling-interval", 4096);
+  g_settings_set_boolean (f->settings, "suppress-randomness", TRUE);
+  g_action_group_change_action_state (G_ACTION_GROUP (f->window), "profile-source",
+                                      g_variant_new_string ("all-time"));
+  g_assert_cmpint (g_settings_get_enum (f->settings, "profile-source"), ==, 1);
+
+  connect_and_record (f);
+  g_assert_true (sent (f, "Memory.startSampling samplingInterval=4096 suppressRandomness=true"));
+  g_assert_true (sent (f, "Memory.getAllTimeSamplingProfile"));
+  g_assert_false (sent (f, "Memory.getSamplingProfile"));
+  recorder = ms_window_get_recorder (f->window);
+  g_assert_cmpuint (ms_recorder_get_sampling_interval (recorder), ==, 4096);
+
+  /* Changed while recording: the next recording, not this one. */
+  g_action_group_change_action_state (G_ACTION_GROUP (f->window), "profile-source",
+                                      g_variant_new_string ("browser"));
+  g_assert_cmpint (ms_recorder_get_source (recorder), ==, MS_CDP_PROFILE_ALL_TIME);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.toggle-recording", NULL));
+  g_assert_true (ms_test_wait_for (has_stopped, f->window, 20));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.toggle-recording", NULL));
+  g_assert_true (ms_test_wait_for (is_recording, f->window, 20));
+  wait_for_profiles (f, 1);
+  g_assert_true (sent (f, "Memory.getBrowserSamplingProfile"));
+}
+
 /* win.cancel from the target list: back to the start, nothing live. */
 static void
 test_cancel (Fixture *f, gconstpointer data)
@@ -800,7 +839,8 @@ teardown (Fixture       *f,
 {
   static const char * const keys[] = {
     "recording-folder", "poll-interval", "alarm-unit", "alarm-threshold-blocks",
-    "alarm-bytes-per-block", "alarm-ignore-count", NULL
+    "alarm-bytes-per-block", "alarm-ignore-count", "sampling-interval", "suppress-randomness",
+    "profile-source", NULL
   };
 
   if (f->window != NULL)
@@ -843,6 +883,7 @@ main (int   argc,
   ADD ("interrupted/later", test_interrupted_offered, "later");
   ADD ("interrupted/running-not-offered", test_running_not_offered, NULL);
   ADD ("alarm-blocks", test_alarm_blocks, NULL);
+  ADD ("recording-settings", test_recording_settings, NULL);
   ADD ("cancel", test_cancel, NULL);
   ADD ("connect-target", test_connect_target, NULL);
 #undef ADD
