@@ -155,6 +155,7 @@ void ms_window_show_alarm        (MsWindow       *self,
                                   const char * const *frames);
 
 /* ms-window-recording.c: the recording file */
+void ms_window_class_init_recording (GtkWidgetClass *widget_class);
 /* Where new recordings go: the recording-folder setting, else
  * $XDG_DATA_HOME/memscope/recordings. */
 char *ms_window_dup_recordings_dir (MsWindow     *self);

@@ -615,3 +615,50 @@ ms_window_copy_file_async (MsWindow            *self,
   g_task_set_task_data (task, copy, (GDestroyNotify) copy_free);
   g_task_run_in_thread (task, copy_thread);
 }
+
+/* Choosing the recordings folder */
+
+static void
+on_folder_response (GtkNativeDialog *dialog,
+                    int              response,
+                    MsWindow        *self)
+{
+  g_autoptr(GFile) folder = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_object_unref (dialog);
+  /* The sandbox's document portal gives paths too; anything else cannot be recorded to. */
+  if (folder == NULL || g_file_peek_path (folder) == NULL)
+    return;
+  g_settings_set_string (self->settings, "recording-folder", g_file_peek_path (folder));
+  /* Translators: %s is a folder. */
+  ms_window_toast (self, _("New recordings go to %s"), g_file_peek_path (folder));
+}
+
+static void
+choose_folder_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  MsWindow *self = MS_WINDOW (widget);
+  g_autofree char *current = ms_window_dup_recordings_dir (self);
+  g_autoptr(GFile) current_file = g_file_new_for_path (current);
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Choose the Recordings Folder"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"),
+                                        _("_Cancel"));
+  if (g_file_query_exists (current_file, NULL))
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), current_file, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_folder_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+void
+ms_window_class_init_recording (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.choose-recordings-folder", NULL,
+                                   choose_folder_action);
+}

@@ -1341,6 +1341,7 @@ ms_window_class_init (MsWindowClass *klass)
 
   ms_window_class_init_actions (widget_class);
   ms_window_class_init_tools (widget_class);
+  ms_window_class_init_recording (widget_class);
 }
 
 /* The last page launched (else the demo page) and the last endpoint: saved when used. */

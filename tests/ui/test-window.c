@@ -401,6 +401,15 @@ test_file_actions (void)
   g_assert_null (ms_test_find_file_chooser (GTK_WINDOW (window)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
 
+  /* The recordings folder is chosen in a folder chooser. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.choose-recordings-folder", NULL));
+  chooser = ms_test_find_file_chooser (GTK_WINDOW (window));
+  g_assert_nonnull (chooser);
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  ms_test_settle (100);
+
   /* Nothing to save yet: the action is off. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL);
   g_assert_null (ms_test_find_file_chooser (GTK_WINDOW (window)));
