@@ -7,17 +7,21 @@
  * Starts headless Chromium (MsBrowserLauncher) on a page served from
  * 127.0.0.1 (the fixtures' page: 2,000 divs with listeners and arrays), and
  * polls it as the window does by default: Memory.getDOMCounters every second,
- * Memory.getSamplingProfile every 2 s or twice the time the last one took
- * (the recorder's adaptive refresh), sampling every 32 KiB. Two page states:
- * the page as loaded, and after sampling every 64 bytes through grow() × 30
- * (a profile of about 40 MB, as the large fixture).
+ * Memory.getSamplingProfile every 2 s or after the wait the recorder's adaptive
+ * refresh sets (ms_recorder_compute_profile_delay_ms(), at the default maximum
+ * cost of 2%), sampling every 32 KiB. Two page states: the page as loaded, and
+ * after sampling every 64 bytes through grow() × 30 (a profile of about 40 MB,
+ * as the large fixture).
  *
- * For each state, S seconds without polling, then S seconds of polling; the
- * renderer processes' CPU time (utime + stime from /proc, all processes of
- * the browser started with --type=renderer) in each, and the round trip of
- * every call. The cost is the renderer CPU of the polling window minus the
- * idle one, over the wall time; the round trips summed over the wall time
- * are an upper bound of the same (they include the socket and our side).
+ * For each state, S seconds without polling, then polling for at least S
+ * seconds and until the next profile is due: the polled window is whole cycles
+ * of the refresh, from the first profile request to the one it ends on (after a
+ * 40 MB profile, 12–15 minutes). The renderer processes' CPU time (utime +
+ * stime from /proc, all processes of the browser started with --type=renderer)
+ * in each window, and the round trip of every call. The cost is the renderer CPU
+ * of the polling window minus the idle one, over the wall time; the round trips
+ * summed over the wall time are an upper bound of the same (they include the
+ * socket and our side).
  */
 
 #include "config.h"
@@ -34,6 +38,7 @@
 #include "ms-cdp-connection.h"
 #include "ms-cdp-discovery.h"
 #include "ms-cdp-memory.h"
+#include "ms-recorder.h"
 
 #define PAGE \
   "<html><body><div id=root></div><script>\n" \
@@ -152,6 +157,9 @@ processes_cpu (gboolean renderers)
 typedef struct
 {
   gint64   end_us;
+  gboolean done;              /* the window ended where the next profile was due */
+  double   counters_share;    /* as the recorder measures it */
+  gboolean counters_clean;    /* no profile in flight when the reading was asked */
   gboolean profile_in_flight, counters_in_flight;
   gint64   profile_sent_us, counters_sent_us;
   guint    profile_delay_ms;
@@ -183,10 +191,13 @@ on_profile (GObject      *object,
   poll->profile_rtt_sum += rtt;
   poll->profile_rtt_max = MAX (poll->profile_rtt_max, rtt);
   poll->profile_bytes = g_bytes_get_size (bytes);
-  /* the recorder's adaptive refresh: at least twice what the browser needed */
-  poll->profile_delay_ms = MAX (PROFILE_INTERVAL_MS, (guint)(2000 * rtt));
-  if (g_get_monotonic_time () < poll->end_us)
-    poll->profile_source = g_timeout_add (poll->profile_delay_ms, profile_tick, poll);
+  /* the recorder's adaptive refresh */
+  poll->profile_delay_ms = ms_recorder_compute_profile_delay_ms (MS_RECORDER_DEFAULT_MAX_BROWSER_COST,
+                                                                 poll->counters_share,
+                                                                 PROFILE_INTERVAL_MS, rtt * 1e6);
+  g_print ("  profile %u: %.1f MB in %.3f s; the next in %.1f s\n", poll->n_profiles,
+           poll->profile_bytes / 1e6, rtt, poll->profile_delay_ms / 1e3);
+  poll->profile_source = g_timeout_add (poll->profile_delay_ms, profile_tick, poll);
 }
 
 static gboolean
@@ -195,8 +206,11 @@ profile_tick (gpointer data)
   Poll *poll = data;
 
   poll->profile_source = 0;
-  if (g_get_monotonic_time () >= poll->end_us)
-    return G_SOURCE_REMOVE;
+  if (g_get_monotonic_time () >= poll->end_us && poll->n_profiles > 0)
+    {
+      poll->done = TRUE;
+      return G_SOURCE_REMOVE;
+    }
   poll->profile_in_flight = TRUE;
   poll->profile_sent_us = g_get_monotonic_time ();
   ms_cdp_memory_get_sampling_profile_raw_async (conn, MS_CDP_PROFILE_SINCE_START, NULL, on_profile, poll);
@@ -214,8 +228,14 @@ on_counters (GObject      *object,
   poll->counters_in_flight = FALSE;
   if (ms_cdp_memory_get_dom_counters_finish (conn, result, &counters, NULL))
     {
+      double rtt = (g_get_monotonic_time () - poll->counters_sent_us) / 1e6;
+
       poll->n_counters++;
-      poll->counters_rtt_sum += (g_get_monotonic_time () - poll->counters_sent_us) / 1e6;
+      poll->counters_rtt_sum += rtt;
+      /* a reading no profile overlapped, as the recorder takes it */
+      if (poll->counters_clean && !poll->profile_in_flight &&
+          poll->profile_sent_us < poll->counters_sent_us)
+        poll->counters_share = rtt * 1000 / COUNTER_INTERVAL_MS;
     }
 }
 
@@ -224,7 +244,7 @@ counter_tick (gpointer data)
 {
   Poll *poll = data;
 
-  if (g_get_monotonic_time () >= poll->end_us)
+  if (poll->done)
     {
       poll->counter_source = 0;
       return G_SOURCE_REMOVE;
@@ -233,6 +253,7 @@ counter_tick (gpointer data)
     {
       poll->counters_in_flight = TRUE;
       poll->counters_sent_us = g_get_monotonic_time ();
+      poll->counters_clean = !poll->profile_in_flight;
       ms_cdp_memory_get_dom_counters_async (conn, NULL, on_counters, poll);
     }
   return G_SOURCE_CONTINUE;
@@ -276,7 +297,7 @@ measure (const char *state,
   poll.counter_source = g_timeout_add (COUNTER_INTERVAL_MS, counter_tick, &poll);
   counter_tick (&poll);
   poll.profile_source = g_timeout_add (PROFILE_INTERVAL_MS, profile_tick, &poll);
-  while (g_get_monotonic_time () < poll.end_us || poll.profile_in_flight || poll.counters_in_flight)
+  while (!poll.done || poll.profile_in_flight || poll.counters_in_flight)
     g_main_context_iteration (NULL, TRUE);
   /* nothing may fire on this frame once it is gone */
   g_clear_handle_id (&poll.profile_source, g_source_remove);
@@ -376,7 +397,8 @@ main (int   argc,
     }
 
   g_print ("# headless Chromium; polling as the window does: counters every 1 s, a profile every 2 s "
-           "or twice the last one's time; %u s idle then %u s polled per state\n", seconds, seconds);
+           "or after the recorder's adaptive wait (at most 2%% of the browser's time); %u s idle, then "
+           "at least %u s polled and up to the next profile due, per state\n", seconds, seconds);
 
   call ("Memory.startSampling", "{\"samplingInterval\":32768}", NULL);
   measure ("demo page, 32 KiB", seconds);

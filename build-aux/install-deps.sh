@@ -10,7 +10,7 @@ packages=(
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libdw-dev libelf-dev zlib1g-dev
   libsimdjson-dev libzstd-dev
   # tests
-  chromium libc6-dbg valgrind libclang-rt-14-dev
+  chromium libc6-dbg valgrind libclang-rt-14-dev libglib-testing-0-dev
   # the desktop front end and its headless tests
   libgtk-4-dev libadwaita-1-dev xvfb xauth gettext desktop-file-utils appstream
   # packaging checks: the settings schema, the file type, the Flatpak manifest

@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* How many events were decoded on a worker thread (those of 256 KiB and more). */
+/* How many events of 256 KiB and more were decoded (off this thread, on the
+ * WebSocket's, as every message is read, checked and scanned there). */
 guint ms_cdp_connection_get_n_threaded_events (MsCdpConnection *self);
 
 G_END_DECLS

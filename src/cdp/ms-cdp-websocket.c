@@ -576,7 +576,6 @@ on_response_read (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GIOStream) guarded = NULL;
   g_autoptr(GBytes) leftover = NULL;
-  SoupWebsocketConnection *ws;
   const guint8 *end_of_headers;
   gsize header_len;
   gssize n;
@@ -629,9 +628,7 @@ on_response_read (GObject      *object,
   /* Frames the server sent right behind its answer belong to the WebSocket. */
   leftover = g_bytes_new (hs->response->data + header_len, hs->response->len - header_len);
   guarded = ms_cdp_guarded_stream_new (hs->connection, leftover, hs->max_message_size);
-  ws = soup_websocket_connection_new (guarded, hs->uri, SOUP_WEBSOCKET_CONNECTION_CLIENT,
-                                      NULL, NULL, NULL);
-  g_task_return_pointer (task, ws, g_object_unref);
+  g_task_return_pointer (task, g_steal_pointer (&guarded), g_object_unref);
 }
 
 static void
@@ -776,11 +773,21 @@ ms_cdp_websocket_connect_async (GUri                *uri,
                                  g_steal_pointer (&task));
 }
 
-SoupWebsocketConnection *
+GIOStream *
 ms_cdp_websocket_connect_finish (GAsyncResult  *result,
                                  GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+SoupWebsocketConnection *
+ms_cdp_websocket_new (GIOStream *stream,
+                      GUri      *uri)
+{
+  g_return_val_if_fail (MS_IS_CDP_GUARDED_STREAM (stream), NULL);
+
+  return soup_websocket_connection_new (stream, uri, SOUP_WEBSOCKET_CONNECTION_CLIENT,
+                                        NULL, NULL, NULL);
 }

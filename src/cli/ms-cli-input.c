@@ -92,22 +92,32 @@ sniff_session (const char *data,
   return FALSE;
 }
 
-/* The first bytes of @file; NULL (no error) when it cannot be read: the readers
- * then report why in their own words. */
+/* The first bytes of @file, gunzipped when @gunzip; NULL (no error) when they
+ * cannot be read: the readers then report why in their own words. */
 static GBytes *
 read_start (GFile        *file,
+            gboolean      gunzip,
             GCancellable *cancellable)
 {
   g_autoptr(GFileInputStream) stream = g_file_read (file, cancellable, NULL);
+  g_autoptr(GInputStream) in = NULL;
   g_autofree char *buffer = NULL;
   gsize n_read = 0;
 
   if (stream == NULL)
     return NULL;
 
+  if (gunzip)
+    {
+      g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+
+      in = g_converter_input_stream_new (G_INPUT_STREAM (stream), G_CONVERTER (z));
+    }
+  else
+    in = G_INPUT_STREAM (g_object_ref (stream));
+
   buffer = g_malloc (SNIFF_BYTES);
-  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), buffer, SNIFF_BYTES, &n_read,
-                                cancellable, NULL))
+  if (!g_input_stream_read_all (in, buffer, SNIFF_BYTES, &n_read, cancellable, NULL))
     return NULL;
 
   return g_bytes_new_take (g_steal_pointer (&buffer), n_read);
@@ -200,13 +210,28 @@ load_in_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  start = read_start (file, cancellable);
+  start = read_start (file, FALSE, cancellable);
 
   if (start != NULL)
     session = sniff_session (g_bytes_get_data (start, NULL), g_bytes_get_size (start),
                              &compressed);
 
-  /* A compressed file can only be told apart by reading it: a session first. */
+  /* A compressed file is told apart by the start of what it holds, so that it is
+   * gunzipped once, by the reader it is for. Only when that start cannot be read
+   * (bad gzip data) is it read as a session first, for that reader's error. */
+  if (compressed)
+    {
+      g_autoptr(GBytes) inner = read_start (file, TRUE, cancellable);
+      gboolean nested = FALSE;
+
+      if (inner != NULL)
+        {
+          session = sniff_session (g_bytes_get_data (inner, NULL), g_bytes_get_size (inner),
+                                   &nested);
+          compressed = FALSE;
+        }
+    }
+
   if (session || compressed)
     {
       input->session = ms_session_file_new_from_file (file, cancellable, &error);

@@ -14,6 +14,13 @@
 /* Never poll profiles more often than this, whatever the setting. */
 #define MIN_PROFILE_DELAY_MS 250
 
+/* The adaptive refresh plans for this share of the maximum browser cost: the rest
+ * is a margin for calls that take longer than the last one did. */
+#define COST_PLANNING_SHARE 0.75
+
+/* No wait between profiles longer than this (an hour), whatever a profile cost. */
+#define MAX_PROFILE_DELAY_MS (3600 * 1000)
+
 /* The stop task's data: the first failure along the way. */
 typedef struct
 {
@@ -59,6 +66,21 @@ struct _MsRecorder
   gboolean            profile_in_flight;
   gboolean            counters_in_flight;
   guint               current_profile_index;
+
+  /* The browser's cost of our polling (see adaptive_delay_ms()): the time during
+   * which at least one of our calls waits for the browser, over the wall time of a
+   * cycle (from one profile request to the next). */
+  double              max_browser_cost;
+  double              browser_cost;
+  guint               n_outstanding;    /* calls the browser has not answered yet */
+  gint64              busy_since_us;    /* when n_outstanding last left 0 */
+  gint64              cycle_start_us;
+  gint64              cycle_busy_us;    /* busy time of the cycle, up to busy_since_us */
+  gboolean            cycle_complete;   /* one whole cycle was measured */
+  guint               n_profile_requests;
+  double              counters_share;   /* a counters reading's time over its interval */
+  gint64              counters_requested_us;
+  guint               counters_profile_mark; /* n_profile_requests then, or G_MAXUINT */
   gulong              alarm_handler;
   gulong              reconnected_handler;
 };
@@ -66,6 +88,7 @@ struct _MsRecorder
 enum {
   PROP_0,
   PROP_STATE,
+  PROP_BROWSER_COST,
   N_PROPS
 };
 
@@ -167,6 +190,10 @@ ms_recorder_get_property (GObject    *object,
       g_value_set_enum (value, self->state);
       break;
 
+    case PROP_BROWSER_COST:
+      g_value_set_double (value, self->browser_cost);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -185,6 +212,17 @@ ms_recorder_class_init (MsRecorderClass *klass)
     g_param_spec_enum ("state", NULL, NULL,
                        MS_TYPE_RECORDER_STATE, MS_RECORDER_STATE_IDLE,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * MsRecorder:browser-cost:
+   *
+   * The share of the browser's time our calls take (0…1), as measured: the time
+   * during which at least one of our calls waits for its reply (an upper bound of
+   * the renderer's time), over the wall time of the last cycle from one profile
+   * request to the next; until a cycle is complete, since recording started.
+   */
+  properties[PROP_BROWSER_COST] =
+    g_param_spec_double ("browser-cost", NULL, NULL, 0.0, 1.0, 0.0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[COUNTERS] = g_signal_new ("counters", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -206,6 +244,7 @@ ms_recorder_init (MsRecorder *self)
   self->alarm = ms_allocation_alarm_new ();
   self->source = MS_CDP_PROFILE_SINCE_START;
   self->counter_interval = 1;
+  self->max_browser_cost = MS_RECORDER_DEFAULT_MAX_BROWSER_COST;
   self->file = ms_session_file_new ();
   self->series = ms_counter_series_new (6 * 3600);
   self->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) recorded_profile_free);
@@ -450,6 +489,137 @@ ms_recorder_get_effective_profile_interval_ms (MsRecorder *self)
   return self->effective_delay_ms;
 }
 
+void
+ms_recorder_set_max_browser_cost (MsRecorder *self,
+                                  double      fraction)
+{
+  g_return_if_fail (MS_IS_RECORDER (self));
+  g_return_if_fail (fraction > 0.0 && fraction <= 1.0);
+  self->max_browser_cost = fraction;
+}
+
+double
+ms_recorder_get_max_browser_cost (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), 0.0);
+  return self->max_browser_cost;
+}
+
+double
+ms_recorder_get_browser_cost (MsRecorder *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDER (self), 0.0);
+  return self->browser_cost;
+}
+
+/* The browser's cost */
+
+static void
+set_browser_cost (MsRecorder *self,
+                  double      cost)
+{
+  cost = CLAMP (cost, 0.0, 1.0);
+  if (self->browser_cost == cost)
+    return;
+  self->browser_cost = cost;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROWSER_COST]);
+}
+
+/* Busy time of the cycle up to @now_us, the call under way included. */
+static gint64
+cycle_busy_at (MsRecorder *self,
+               gint64      now_us)
+{
+  return self->cycle_busy_us + (self->n_outstanding > 0 ? now_us - self->busy_since_us : 0);
+}
+
+static void
+publish_cycle_cost (MsRecorder *self,
+                    gint64      now_us)
+{
+  if (now_us > self->cycle_start_us)
+    set_browser_cost (self, (double) cycle_busy_at (self, now_us) / (now_us - self->cycle_start_us));
+}
+
+/* Overlapping calls count once: the browser is busy with us while any waits. */
+static void
+browser_call_started (MsRecorder *self)
+{
+  if (self->n_outstanding++ == 0)
+    self->busy_since_us = g_get_monotonic_time ();
+}
+
+static void
+browser_call_done (MsRecorder *self)
+{
+  gint64 now_us = g_get_monotonic_time ();
+
+  g_return_if_fail (self->n_outstanding > 0);
+  if (--self->n_outstanding == 0)
+    self->cycle_busy_us += now_us - self->busy_since_us;
+  /* The first cycle is still open: show what it has cost so far. */
+  if (!self->cycle_complete && self->state == MS_RECORDER_STATE_RECORDING)
+    publish_cycle_cost (self, now_us);
+}
+
+/* A profile request: the cycle that the previous one began is complete. */
+static void
+start_cost_cycle (MsRecorder *self)
+{
+  gint64 now_us = g_get_monotonic_time ();
+
+  if (self->n_profile_requests++ > 0)
+    {
+      publish_cycle_cost (self, now_us);
+      self->cycle_complete = TRUE;
+    }
+  self->cycle_start_us = now_us;
+  self->cycle_busy_us = 0;
+  if (self->n_outstanding > 0)
+    self->busy_since_us = now_us;
+}
+
+/* The adaptive refresh. A profile keeps the renderer busy for as long as it takes
+ * to build (a 40 MB one, 10 s and more), so profiles are spaced by what the last
+ * one cost: after a profile whose round trip took T (an upper bound of the
+ * browser's time), the next waits D with T / (T + D) <= b, that is
+ *
+ *   D >= T (1 - b) / b,
+ *
+ * where b is the share left to profiles: COST_PLANNING_SHARE (75%) of the maximum
+ * cost (2% by default), less what the DOM counters take (a reading's round trip
+ * over their interval, measured while no profile was in flight), but never less
+ * than half of it. A cycle then costs the browser T plus the counters' time over
+ * T + D: 1.5% at the default when calls take what the last ones took, the rest of
+ * the 2% being a margin for those that take longer. With counters of 1 ms a second,
+ * D is about 70 T: 0.8 s after a profile of 11 ms, 12.6 minutes after one of
+ * 10.7 s. The delay is at least the profile interval and MIN_PROFILE_DELAY_MS, and
+ * at most MAX_PROFILE_DELAY_MS (an hour: only a profile that takes the browser more
+ * than 50 s could then cost more than the maximum). */
+guint
+ms_recorder_compute_profile_delay_ms (double max_browser_cost,
+                                      double counters_share,
+                                      guint  profile_interval_ms,
+                                      gint64 fetch_us)
+{
+  double target = COST_PLANNING_SHARE * max_browser_cost;
+  double b = MAX (target - counters_share, target / 2);
+  double delay_ms = MAX (fetch_us, 0) / 1000.0 * (1.0 - b) / b;
+  guint floor_ms = MAX (profile_interval_ms, MIN_PROFILE_DELAY_MS);
+
+  g_return_val_if_fail (max_browser_cost > 0.0 && max_browser_cost <= 1.0, floor_ms);
+
+  return (guint) CLAMP (delay_ms, floor_ms, MAX (floor_ms, MAX_PROFILE_DELAY_MS));
+}
+
+static guint
+adaptive_delay_ms (MsRecorder *self,
+                   gint64      fetch_us)
+{
+  return ms_recorder_compute_profile_delay_ms (self->max_browser_cost, self->counters_share,
+                                               self->profile_interval_ms, fetch_us);
+}
+
 GPtrArray *
 ms_recorder_get_profiles (MsRecorder *self)
 {
@@ -630,6 +800,18 @@ decode_counters (GBytes            *raw,
   return TRUE;
 }
 
+/* A counters reading that no profile overlapped (a reading sent behind a profile
+ * waits for it) gives the counters' share of the browser's time. */
+static void
+measure_counters_share (MsRecorder *self)
+{
+  gint64 took_us = g_get_monotonic_time () - self->counters_requested_us;
+
+  if (self->counters_profile_mark == self->n_profile_requests && !self->profile_in_flight &&
+      self->counter_interval > 0)
+    self->counters_share = (double) took_us / (self->counter_interval * G_USEC_PER_SEC);
+}
+
 static void
 counters_cb (GObject      *object,
              GAsyncResult *result,
@@ -642,6 +824,8 @@ counters_cb (GObject      *object,
   MsRecordedCounters reading;
 
   self->counters_in_flight = FALSE;
+  browser_call_done (self);
+  measure_counters_share (self);
   raw = ms_cdp_connection_call_raw_finish (MS_CDP_CONNECTION (object), result, &error);
   if (raw == NULL || !decode_counters (raw, &c, &error))
     {
@@ -686,6 +870,9 @@ counter_tick (gpointer data)
     return G_SOURCE_CONTINUE;
 
   self->counters_in_flight = TRUE;
+  self->counters_requested_us = g_get_monotonic_time ();
+  self->counters_profile_mark = self->profile_in_flight ? G_MAXUINT : self->n_profile_requests;
+  browser_call_started (self);
   ms_cdp_connection_call_raw_async (conn, "Memory.getDOMCounters", NULL, 0, self->cancellable,
                                     counters_cb, g_object_ref (self));
   return G_SOURCE_CONTINUE;
@@ -785,6 +972,7 @@ profile_raw_cb (GObject      *object,
 
   fetch->raw = ms_cdp_memory_get_sampling_profile_raw_finish (MS_CDP_CONNECTION (object), result, &error);
   fetch->received_us = g_get_monotonic_time ();
+  browser_call_done (g_task_get_source_object (task));
   if (fetch->raw == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -823,6 +1011,8 @@ take_profile_async (MsRecorder          *self,
       return;
     }
 
+  start_cost_cycle (self);
+  browser_call_started (self);
   fetch->requested_us = g_get_monotonic_time ();
   ms_cdp_memory_get_sampling_profile_raw_async (conn, self->source, cancellable, profile_raw_cb, task);
 }
@@ -843,11 +1033,11 @@ periodic_profile_cb (GObject      *object,
   g_autoptr(MsRecorder) self = user_data;
   g_autoptr(GError) error = NULL;
   ProfileFetch *fetch = g_task_get_task_data (G_TASK (result));
-  guint fetch_ms = 0;
+  gint64 fetch_us = 0;
 
   self->profile_in_flight = FALSE;
   if (fetch->received_us > 0)
-    fetch_ms = (fetch->received_us - fetch->requested_us) / 1000;
+    fetch_us = fetch->received_us - fetch->requested_us;
 
   if (!take_profile_finish (self, result, &error))
     {
@@ -859,9 +1049,7 @@ periodic_profile_cb (GObject      *object,
   if (self->state != MS_RECORDER_STATE_RECORDING)
     return;
 
-  /* Adaptive refresh: wait at least twice what the browser needed. */
-  self->effective_delay_ms = MAX (MAX (self->profile_interval_ms, MIN_PROFILE_DELAY_MS),
-                                  2 * fetch_ms);
+  self->effective_delay_ms = adaptive_delay_ms (self, fetch_us);
   schedule_profile (self);
 }
 
@@ -900,6 +1088,7 @@ schedule_profile (MsRecorder *self)
 static void
 start_polling (MsRecorder *self)
 {
+  self->cycle_start_us = g_get_monotonic_time ();
   if (self->counter_interval > 0)
     {
       self->counter_source = g_timeout_add_seconds (self->counter_interval, counter_tick, self);

@@ -108,9 +108,29 @@ gboolean           ms_recorder_check_output           (GFile               *file
 MsAllocationAlarm *ms_recorder_get_alarm              (MsRecorder          *self);
 
 /* The delay the recorder really waits between profiles: at least the interval, and
- * at least twice the time the browser took to build the last profile, so that a
- * 40 MB profile (13.5 s to build) never keeps the renderer busy all the time. */
+ * long enough after the last profile for the time that profile and the DOM counters
+ * took in the browser to stay under the maximum browser cost (the rule is at
+ * adaptive_delay_ms() in ms-recorder.c): about 70 times the last profile's round
+ * trip at the default of 2% (it plans for 1.5%), so a 40 MB profile (10–13 s to
+ * build) is taken every 12–15 minutes. */
 guint              ms_recorder_get_effective_profile_interval_ms (MsRecorder *self);
+
+/* The share of the browser's time the polling may take, 0 < @fraction <= 1; default
+ * MS_RECORDER_DEFAULT_MAX_BROWSER_COST. Change it before start. */
+#define MS_RECORDER_DEFAULT_MAX_BROWSER_COST 0.02
+void               ms_recorder_set_max_browser_cost   (MsRecorder          *self,
+                                                       double               fraction);
+double             ms_recorder_get_max_browser_cost   (MsRecorder          *self);
+/* The measured share (0…1) of the browser's time our calls take: the "browser-cost"
+ * property, notified when it changes. */
+double             ms_recorder_get_browser_cost       (MsRecorder          *self);
+/* The adaptive refresh's rule alone (the recorder applies it after each profile):
+ * the wait before the next profile after one whose round trip took @fetch_us, when
+ * the DOM counters take @counters_share of the browser's time. */
+guint              ms_recorder_compute_profile_delay_ms (double              max_browser_cost,
+                                                         double              counters_share,
+                                                         guint               profile_interval_ms,
+                                                         gint64              fetch_us);
 
 /* Starts sampling (Memory.startSampling) and the polling. */
 void               ms_recorder_start_async            (MsRecorder          *self,
@@ -157,6 +177,6 @@ MsCounterSeries   *ms_recorder_get_counter_series     (MsRecorder          *self
  *   "alarm"     (const MsRecordedAlarm *)     the alarm fired
  *   "warning"   (const GError *)              a poll or a save failed; recording goes on
  *   "saved"     (GFile *)                     a profile (or the end) is in the output file
- *   "notify::state" */
+ *   "notify::state", "notify::browser-cost" */
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "ms-live-target.h"
 #include "ms-session-file.h"
 #include "ms-size-histogram.h"
+#include "ms-snapshot-timeline.h"
 #include "ms-window.h"
 
 #include <glib/gi18n.h>
@@ -199,6 +200,19 @@ void ms_window_bind_enum_selected (GSettings          *settings,
                                    const char         *key,
                                    gpointer            widget,
                                    const char * const *nicks);
+
+/* ms-window-snapshots.c: the snapshot timeline and what follows it */
+void ms_window_snapshots_class_init    (GtkWidgetClass *widget_class);
+void ms_window_snapshots_init          (MsWindow       *self);
+void ms_window_snapshots_clear         (MsWindow       *self);
+void ms_window_snapshots_set_recorder  (MsWindow       *self,
+                                        MsRecorder     *recorder);
+void ms_window_snapshots_set_session_file (MsWindow    *self,
+                                        MsSessionFile  *file);
+/* Whether the window shows the new live profile @index (not when scrubbed back). */
+gboolean ms_window_snapshots_take_newest (MsWindow     *self,
+                                        guint           index);
+MsSnapshotTimeline *ms_window_get_snapshot_timeline (MsWindow *self);
 
 /* ms-window-actions.c */
 void ms_window_class_init_actions (GtkWidgetClass *widget_class);

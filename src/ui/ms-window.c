@@ -9,6 +9,8 @@
 
 #include <unistd.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-ui-resources.h"
 #include "ms-window-private.h"
 
@@ -319,6 +321,13 @@ update_status_line (MsWindow   *self,
           g_string_append (status, " · ");
           g_string_append (status, file);
         }
+      if (recording)
+        {
+          g_string_append (status, " · ");
+          /* Translators: the share of the page's time that Memscope's polling takes */
+          g_string_append_printf (status, _("Browser cost %.1f %%"),
+                                  100 * ms_recorder_get_browser_cost (self->recorder));
+        }
     }
   else if (self->opened_file != NULL)
     {
@@ -512,6 +521,7 @@ clear_views (MsWindow *self)
   gtk_label_set_text (self->flame_status, _("Waiting for the first profile…"));
   ms_window_clear_list (self->alarms_list);
   ms_window_clear_leaks (self);
+  ms_window_snapshots_clear (self);
 }
 
 /* Alarms */
@@ -583,8 +593,9 @@ on_recorder_profile (MsRecorder *recorder,
   if (index >= profiles->len)
     return;
   recorded = g_ptr_array_index (profiles, index);
-  /* Looking at an earlier snapshot: it stays until the last one is chosen again. */
-  if (self->follow_latest && recorded->profile != NULL)
+  /* Looking at an earlier snapshot (here or in the timeline): it stays until the last
+   * one is chosen again. */
+  if (self->follow_latest && recorded->profile != NULL && ms_window_snapshots_take_newest (self, index))
     ms_window_show_profile (self, recorded->profile, index, recorded->time_us);
   ms_window_update_state (self);
 }
@@ -727,9 +738,11 @@ ms_window_start_recording (MsWindow *self)
   g_signal_connect (self->recorder, "warning", G_CALLBACK (on_recorder_warning), self);
   g_signal_connect (self->recorder, "saved", G_CALLBACK (on_recorder_saved), self);
   g_signal_connect (self->recorder, "notify::state", G_CALLBACK (on_recorder_state), self);
+  g_signal_connect (self->recorder, "notify::browser-cost", G_CALLBACK (on_recorder_state), self);
 
   ms_counter_chart_set_series (self->counter_chart,
                                ms_recorder_get_counter_series (self->recorder));
+  ms_window_snapshots_set_recorder (self, self->recorder);
 
   ms_recorder_start_async (self->recorder, self->cancellable, on_recording_started,
                            g_object_ref (self));
@@ -893,6 +906,7 @@ on_opened (GObject      *object,
   MsWindow *self = MS_WINDOW (object);
   OpenedSession *opened = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  MsAlarmList *alarms;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -905,19 +919,19 @@ on_opened (GObject      *object,
   g_set_object (&self->opened_file, opened->session_file);
   g_set_object (&self->opened_gfile, opened->file);
   ms_counter_chart_set_series (self->counter_chart, opened->series);
+  ms_window_snapshots_set_session_file (self, opened->session_file);
   if (opened->views != NULL)
     show_profile_views (self, opened->views);
   else
     gtk_label_set_text (self->flame_status, _("This session holds no profile"));
 
-  for (guint i = 0; i < ms_session_file_get_n_alarm_events (opened->session_file); i++)
+  alarms = ms_session_file_get_alarms (opened->session_file);
+  for (guint i = 0; i < ms_alarm_list_get_n_events (alarms); i++)
     {
-      gint64 time_us;
-      guint64 size;
-      const char * const *stack = ms_session_file_get_alarm_event (opened->session_file, i,
-                                                                   &time_us, &size, NULL);
+      const MsAlarmEvent *alarm = ms_alarm_list_get_event (alarms, i);
 
-      ms_window_show_alarm (self, time_us, size, stack);
+      ms_window_show_alarm (self, alarm->time_us, alarm->size,
+                            (const char * const *) alarm->stack);
     }
 
   ms_window_show_page (self, "session");
@@ -1339,6 +1353,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_flame_zoom_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_flame_direction_changed);
 
+  ms_window_snapshots_class_init (widget_class);
   ms_window_class_init_actions (widget_class);
   ms_window_class_init_tools (widget_class);
   ms_window_class_init_recording (widget_class);
@@ -1426,6 +1441,7 @@ ms_window_init (MsWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   ms_window_init_tools (self);
+  ms_window_snapshots_init (self);
   bind_window_settings (self);
 
   ms_window_show_page (self, "empty");

@@ -30,6 +30,9 @@ typedef struct
   char          *profile_a;        /* result JSON of the fixture profile */
   char          *profile_b;        /* the same plus one BIG_ALLOCATION sample */
   guint          profile_delay_ms;
+  guint          counters_delay_ms;
+  GArray        *profile_requests;  /* gint64, when the peer got each profile request */
+  GArray        *counters_requests; /* gint64, the same for the DOM counters */
   gboolean       fail_profiles;
   guint          n_alarms;
   guint64        alarm_size;
@@ -101,7 +104,19 @@ responder (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params,
       cdp_test_peer_send_text (peer, text);
     }
   else if (g_str_equal (method, "Memory.getDOMCounters"))
-    cdp_test_peer_reply_result (peer, id, "{\"documents\":2,\"nodes\":4012,\"jsEventListeners\":2000}");
+    {
+      DelayedReply *d = g_new0 (DelayedReply, 1);
+      gint64 now = g_get_monotonic_time ();
+
+      g_array_append_val (f->counters_requests, now);
+      d->peer = peer;
+      d->id = id;
+      d->result = g_strdup ("{\"documents\":2,\"nodes\":4012,\"jsEventListeners\":2000}");
+      if (f->counters_delay_ms > 0)
+        g_timeout_add (f->counters_delay_ms, send_delayed, d);
+      else
+        send_delayed (d);
+    }
   else if (g_str_equal (method, "Memory.startSampling"))
     {
       g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
@@ -123,7 +138,9 @@ responder (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params,
       /* First profile A, then B: B adds one large allocation. */
       {
         DelayedReply *d = g_new0 (DelayedReply, 1);
+        gint64 now = g_get_monotonic_time ();
 
+        g_array_append_val (f->profile_requests, now);
         d->peer = peer;
         d->id = id;
         d->result = g_strdup (n_calls (f, method) == 1 ? f->profile_a : f->profile_b);
@@ -190,6 +207,8 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   f->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  f->profile_requests = g_array_new (FALSE, FALSE, sizeof (gint64));
+  f->counters_requests = g_array_new (FALSE, FALSE, sizeof (gint64));
   make_profiles (f);
   f->peer = cdp_test_peer_new ();
   f->peer->responder = responder;
@@ -218,6 +237,8 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->endpoint, ms_cdp_endpoint_unref);
   g_clear_pointer (&f->peer, cdp_test_peer_free);
   g_clear_pointer (&f->calls, g_hash_table_unref);
+  g_clear_pointer (&f->profile_requests, g_array_unref);
+  g_clear_pointer (&f->counters_requests, g_array_unref);
   g_free (f->profile_a);
   g_free (f->profile_b);
   g_free (f->start_params);
@@ -394,16 +415,58 @@ test_reconnect_restarts_sampling (Fixture *f, gconstpointer data)
 }
 
 static void
+count_notify (guint *n)
+{
+  (*n)++;
+}
+
+/* The browser takes 60 ms per profile and 2 ms per counters reading (the peer delays
+ * its replies): the recorder must space profiles so that these delays take at most
+ * 2% of the time between two profile requests. Any spacing that does takes at least
+ * 50 times the profile's delay (60 / (60 + 49 × 60) = 2%). */
+static void
 test_adaptive_refresh (Fixture *f, gconstpointer data)
 {
+  const guint profile_delay_ms = 60, counters_delay_ms = 2;
   g_autoptr(GError) error = NULL;
+  guint n_notify = 0, n_counters = 0;
+  gint64 first, second;
+  double delays_share, profile_share;
 
-  /* The browser needs 800 ms per profile: polling waits at least twice that. */
-  f->profile_delay_ms = 800;
-  ms_recorder_set_profile_interval (f->recorder, 1);
+  f->profile_delay_ms = profile_delay_ms;
+  f->counters_delay_ms = counters_delay_ms;
+  g_assert_cmpfloat (ms_recorder_get_max_browser_cost (f->recorder), ==, 0.02);
+  g_assert_cmpfloat (ms_recorder_get_browser_cost (f->recorder), ==, 0.0);
+  g_signal_connect_swapped (f->recorder, "notify::browser-cost", G_CALLBACK (count_notify), &n_notify);
+  ms_recorder_set_profile_interval_ms (f->recorder, 1);
   start (f);
   run_until (f, has_two_profiles);
-  g_assert_cmpuint (ms_recorder_get_effective_profile_interval_ms (f->recorder), >=, 1600);
+
+  /* What the delays take of the time between the two requests, as the peer saw them. */
+  first = g_array_index (f->profile_requests, gint64, 0);
+  second = g_array_index (f->profile_requests, gint64, 1);
+  for (guint i = 0; i < f->counters_requests->len; i++)
+    {
+      gint64 t = g_array_index (f->counters_requests, gint64, i);
+
+      if (t >= first && t < second)
+        n_counters++;
+    }
+  g_assert_cmpint (second - first, >=, 50 * profile_delay_ms * 1000);
+  delays_share = (profile_delay_ms + n_counters * counters_delay_ms) * 1000.0 / (second - first);
+  profile_share = profile_delay_ms * 1000.0 / (second - first);
+  g_assert_cmpfloat (delays_share, <=, 0.02);
+  g_assert_cmpuint (ms_recorder_get_effective_profile_interval_ms (f->recorder), >=,
+                    49 * profile_delay_ms);
+
+  g_test_message ("profiles %.3f s apart, %u counters between: the delays take %.2f%%; "
+                  "measured cost %.2f%%, interval %u ms", (second - first) / 1e6, n_counters,
+                  100 * delays_share, 100 * ms_recorder_get_browser_cost (f->recorder),
+                  ms_recorder_get_effective_profile_interval_ms (f->recorder));
+  /* The measured cost of that cycle: round trips, so at least the delays. */
+  g_assert_cmpuint (n_notify, >=, 1);
+  g_assert_cmpfloat (ms_recorder_get_browser_cost (f->recorder), >=, 0.9 * profile_share);
+  g_assert_cmpfloat (ms_recorder_get_browser_cost (f->recorder), <=, 0.02);
   g_assert_true (stop (f, &error));
 }
 

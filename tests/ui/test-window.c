@@ -264,7 +264,7 @@ test_open_session (void)
     g_assert_no_error (error);
     g_assert_cmpuint (ms_session_file_get_n_profiles (reread), ==, 2);
     g_assert_cmpuint (ms_session_file_get_n_counters (reread), ==, 3);
-    g_assert_cmpuint (ms_session_file_get_n_alarm_events (reread), ==, 1);
+    g_assert_cmpuint (ms_alarm_list_get_n_events (ms_session_file_get_alarms (reread)), ==, 1);
     g_assert_cmpint (g_unlink (copy_path), ==, 0);
   }
 
@@ -555,8 +555,8 @@ test_mnemonic_names (void)
   gtk_window_present (GTK_WINDOW (window));
   check_mnemonic_buttons (GTK_WIDGET (window), &n_checked);
   /* Launch, Connect, Cancel, Back, Reset Zoom, Moderate, Critical, Purge, Set Baseline,
-   * Count Now. */
-  g_assert_cmpuint (n_checked, ==, 10);
+   * Count Now, Go to Peak, Compare with This. */
+  g_assert_cmpuint (n_checked, ==, 12);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
