@@ -394,8 +394,12 @@ ms_window_snapshots_init (MsWindow *self)
   g_object_set_data_full (G_OBJECT (self), "ms-window-snapshots", s, (GDestroyNotify) snapshots_free);
 
   ms_snapshot_timeline_bind_counter_chart (s->timeline, self->counter_chart);
-  g_signal_connect_swapped (s->timeline, "notify::selected", G_CALLBACK (on_selection_changed), self);
-  g_signal_connect_swapped (s->timeline, "notify::compare", G_CALLBACK (on_selection_changed), self);
+  /* The timeline can outlive the window for a moment (a scan of the file finishing after
+   * the window closed): its signals must not reach a finalized window. */
+  g_signal_connect_object (s->timeline, "notify::selected", G_CALLBACK (on_selection_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (s->timeline, "notify::compare", G_CALLBACK (on_selection_changed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect (s->compare_button, "toggled", G_CALLBACK (compare_toggled), self);
   g_signal_connect (peak, "clicked", G_CALLBACK (on_peak_clicked), self);
   /* A new profile's views replace the histogram: the comparison goes back on top. */

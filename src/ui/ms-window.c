@@ -1081,6 +1081,15 @@ ms_window_show_snapshot (MsWindow *self,
   if (index >= n)
     return;
 
+  /* The timeline lists it already: selected there, it loads and shows it (and keeps
+   * showing it while new live profiles come, unless it is the last). */
+  if (index < ms_snapshot_timeline_get_n_snapshots (ms_window_get_snapshot_timeline (self)))
+    {
+      self->follow_latest = index + 1 == n;
+      ms_snapshot_timeline_set_selected (ms_window_get_snapshot_timeline (self), index);
+      return;
+    }
+
   if (self->opened_file == NULL)
     {
       const MsRecordedProfile *latest = g_ptr_array_index (ms_recorder_get_profiles (self->recorder),

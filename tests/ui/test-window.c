@@ -103,6 +103,12 @@ has_64_byte_blocks (gpointer user_data)
 }
 
 static gboolean
+timeline_has_two (gpointer user_data)
+{
+  return ms_snapshot_timeline_get_n_snapshots (ms_window_get_snapshot_timeline (user_data)) == 2;
+}
+
+static gboolean
 shows_first_profile (gpointer user_data)
 {
   return g_str_has_prefix (gtk_label_get_text (MS_WINDOW (user_data)->flame_status), "Profile 1 at ");
@@ -230,6 +236,7 @@ test_open_session (void)
   /* Every profile of the file, not only the last: the first, on request. */
   g_assert_cmpuint (ms_window_get_n_snapshots (window), ==, 2);
   g_assert_cmpuint (ms_window_get_shown_snapshot (window), ==, 1);
+  g_assert_true (ms_test_wait_for (timeline_has_two, window, 20));
   ms_window_show_snapshot (window, 0);
   g_assert_true (ms_test_wait_for (shows_first_profile, window, 20));
   g_assert_cmpuint (ms_window_get_shown_snapshot (window), ==, 0);
@@ -504,7 +511,11 @@ test_settings_persist (void)
   gtk_window_destroy (GTK_WINDOW (window));
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
-  g_assert_cmpstr (g_settings_get_string (settings, "flame-graph-direction"), ==, "bottom-up");
+  {
+    g_autofree char *direction = g_settings_get_string (settings, "flame-graph-direction");
+
+    g_assert_cmpstr (direction, ==, "bottom-up");
+  }
   window = ms_window_new (NULL);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 900);
