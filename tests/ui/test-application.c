@@ -12,6 +12,7 @@
 
 #include "cdp-test-peer.h"
 #include "ms-application.h"
+#include "ms-recording-writer.h"
 #include "ms-session-file.h"
 #include "ms-ui-test-util.h"
 #include "ms-ui-test-window.h"
@@ -181,6 +182,55 @@ test_open_reuses_empty_window (void)
   g_assert_true (run.shown);
   g_assert_cmpuint (run.n_windows, ==, 1);
   ms_test_remove_tree (dir);
+}
+
+/* On start, a recording an earlier Memscope left unfinished in the recordings folder is
+ * offered back. */
+static gboolean
+offers_interrupted (MsWindow *window,
+                    gpointer  data)
+{
+  AdwMessageDialog *dialog = ms_test_find_message_dialog (GTK_WINDOW (window));
+
+  if (dialog == NULL)
+    return FALSE;
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Open Interrupted Recording?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), data));
+  ms_test_answer_dialog (window, "later");
+  return TRUE;
+}
+
+static void
+test_interrupted_offered_on_start (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "memscope", "recordings", NULL);
+  g_autofree char *path = g_build_filename (dir, "cut.memscope", NULL);
+  g_autofree char *fixture = ms_test_fixture_path ("getSamplingProfile.json");
+  g_autoptr(MsRecordingWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  const char *args[] = { NULL };
+  Run run = { 0 };
+  char *data;
+  gsize len;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_get_contents (fixture, &data, &len, &error);
+  g_assert_no_error (error);
+  reply = g_bytes_new_take (data, len);
+  /* Written, never closed: what a Memscope killed while recording leaves. */
+  writer = ms_recording_writer_new (path, &error);
+  g_assert_no_error (error);
+  ms_recording_writer_append_profile (writer, g_get_real_time (), "getSamplingProfile", reply, 1, 1,
+                                      &error);
+  g_assert_no_error (error);
+  g_clear_object (&writer);
+
+  g_assert_cmpint (run_app (args, offers_interrupted, (gpointer) "“cut.memscope”", &run), ==, 0);
+  g_assert_true (run.shown);
+  /* Later: it stays. */
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 /* --connect HOST:PORT --target ID --record: attached to that target, recording. */
@@ -394,6 +444,8 @@ main (int   argc,
                         test_connect_argument);
   g_test_add_func ("/memscope/ui/application/launch-argument", test_launch_argument);
   g_test_add_func ("/memscope/ui/application/help", test_help);
+  g_test_add_func ("/memscope/ui/application/interrupted-offered-on-start",
+                   test_interrupted_offered_on_start);
   for (guint i = 0; i < G_N_ELEMENTS (bad_command_lines); i++)
     {
       g_autofree char *path = g_strdup_printf ("/memscope/ui/application/bad-command-line/%s",

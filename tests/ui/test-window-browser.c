@@ -69,6 +69,12 @@ process_gone (gpointer user_data)
 }
 
 static gboolean
+is_gone (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
+static gboolean
 has_stopped (gpointer user_data)
 {
   return ms_recorder_get_state (user_data) == MS_RECORDER_STATE_STOPPED;
@@ -185,14 +191,30 @@ test_launch_and_record (void)
     gtk_window_destroy (GTK_WINDOW (second));
   }
 
-  /* Closing the window stops the browser it launched. */
+  /* Closing the window during the recording asks; kept, sampling stops in the browser,
+   * the file is closed with every profile, and the browser the window launched stops. */
   {
     GPid pid = ms_live_target_get_browser_pid (ms_window_get_live_target (window));
+    g_autoptr(GFile) output = g_object_ref (ms_window_get_recording_output (window));
+    g_autoptr(MsRecordingFile) kept = NULL;
+    MsWindow *closing = window;
+    guint n_profiles;
 
     g_assert_cmpint (pid, >, 0);
     g_assert_false (process_gone (GINT_TO_POINTER (pid)));
-    gtk_window_destroy (GTK_WINDOW (window));
+    g_object_add_weak_pointer (G_OBJECT (closing), (gpointer *) &closing);
+    gtk_window_close (GTK_WINDOW (window));
+    ms_test_settle (100);
+    g_assert_nonnull (closing);
+    n_profiles = ms_recorder_get_profiles (ms_window_get_recorder (window))->len;
+    ms_test_answer_dialog (window, "keep");
+    g_assert_true (ms_test_wait_for (is_gone, &closing, 60));
     g_assert_true (ms_test_wait_for (process_gone, GINT_TO_POINTER (pid), 30));
+    kept = ms_recording_file_new_for_path (g_file_peek_path (output), &error);
+    g_assert_no_error (error);
+    g_assert_true (ms_recording_file_get_closed (kept));
+    /* The profiles seen when closing, and the one taken when it stopped, if any. */
+    g_assert_cmpuint (ms_recording_file_get_n_profiles (kept), >=, n_profiles);
   }
 }
 
