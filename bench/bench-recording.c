@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * bench-recording [--polls N] [--max-browser-cost F] [--keep FILE] PROFILE.json[.gz]
+ * bench-recording [--polls N] [--max-browser-cost F] [--keep FILE] [--file-only] PROFILE.json[.gz]
  *
  * A DevTools peer in a child process of its own (so that its memory and CPU are
  * not counted as the recorder's) replays PROFILE (a whole
@@ -21,9 +21,15 @@
  * - CPU: the writer's per appended profile (compression, checksum, write: timed
  *   again on this thread over the same replies) and the whole process's per poll,
  *   each over one parse of the reply;
- * - the longest main-thread stall while recording (a 1 ms timer's worst lateness);
+ * - the longest main-thread stall while recording (a 1 ms timer's worst lateness),
+ *   with the main thread's CPU time in it (the rest is waiting for a core), and
+ *   the most CPU time the main thread spent between two ticks;
  * - opening the file and showing the last profile (open, decode, parse, flame
  *   tree); any profile by index (every 7th, worst and median).
+ *
+ * With --file-only, no recording: N replies like the peer's are written with
+ * MsRecordingWriter (as the recorder's appender does), then the file is opened
+ * as above.
  */
 #include "config.h"
 
@@ -196,6 +202,11 @@ typedef struct
   guint64    rss_max;
   gint64     last_tick_us;
   gint64     worst_stall_us;
+  double     worst_stall_cpu;    /* the main thread's CPU time in that stall */
+  double     last_tick_cpu;
+  double     worst_tick_cpu;     /* the most between two ticks */
+  guint      n_ticks;
+  guint      n_stalls_over_16ms;
   gboolean   ticking;
   double     cpu_start;
   double     cpu_end;
@@ -235,10 +246,24 @@ on_tick (gpointer data)
 {
   Run *run = data;
   gint64 now = g_get_monotonic_time ();
+  double cpu = seconds_of (CLOCK_THREAD_CPUTIME_ID);
 
   if (run->last_tick_us > 0)
-    run->worst_stall_us = MAX (run->worst_stall_us, now - run->last_tick_us - 1000);
+    {
+      gint64 stall = now - run->last_tick_us - 1000;
+
+      run->n_ticks++;
+      if (stall > 16000)
+        run->n_stalls_over_16ms++;
+      if (stall > run->worst_stall_us)
+        {
+          run->worst_stall_us = stall;
+          run->worst_stall_cpu = cpu - run->last_tick_cpu;
+        }
+      run->worst_tick_cpu = MAX (run->worst_tick_cpu, cpu - run->last_tick_cpu);
+    }
   run->last_tick_us = now;
+  run->last_tick_cpu = cpu;
   return run->ticking ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
@@ -350,6 +375,30 @@ append_cpu (const char *dir,
   return total / n;
 }
 
+/* A file of @n profiles like the peer's, written as the recorder's appender does. */
+static void
+write_file (const char *path,
+            guint       n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsRecordingWriter) writer = ms_recording_writer_new (path, &error);
+  double t = seconds_of (CLOCK_MONOTONIC);
+
+  if (writer == NULL)
+    g_error ("%s", error->message);
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autoptr(GBytes) reply = make_reply (i, i);
+
+      if (!ms_recording_writer_append_profile (writer, i * G_USEC_PER_SEC, "Memory.getSamplingProfile",
+                                               reply, 1, 1, &error))
+        g_error ("%s", error->message);
+    }
+  if (!ms_recording_writer_close (writer, &error))
+    g_error ("%s", error->message);
+  printf ("wrote %u profiles with MsRecordingWriter in %.1f s\n", n, seconds_of (CLOCK_MONOTONIC) - t);
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -365,7 +414,7 @@ open_and_show (const char *path,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
-  double t0 = seconds_of (CLOCK_MONOTONIC), t_open, t_last, worst = 0;
+  double t0 = seconds_of (CLOCK_MONOTONIC), t_open, t_last, worst = 0, worst_cpu = 0;
   g_autoptr(MsRecordingFile) rec = ms_recording_file_new_for_path (path, &error);
   g_autoptr(MsProfile) last = NULL;
   g_autoptr(MsFlameTree) tree = NULL;
@@ -390,11 +439,13 @@ open_and_show (const char *path,
     {
       g_autoptr(MsRecordingFile) fresh = ms_recording_file_new_for_path (path, NULL);
       double t = seconds_of (CLOCK_MONOTONIC);
+      double cpu = seconds_of (CLOCK_THREAD_CPUTIME_ID);
       g_autoptr(MsProfile) profile = ms_recording_file_load_profile (fresh, i, &error);
 
       if (profile == NULL)
         g_error ("%s", error->message);
       t = seconds_of (CLOCK_MONOTONIC) - t;
+      worst_cpu = MAX (worst_cpu, seconds_of (CLOCK_THREAD_CPUTIME_ID) - cpu);
       worst = MAX (worst, t);
       g_array_append_val (times, t);
     }
@@ -404,7 +455,8 @@ open_and_show (const char *path,
     double median = g_array_index (times, double, m / 2);
 
     printf ("any profile by index (open, decode from its key frame, parse; %u of them): "
-            "median %.3f s, worst %.3f s\n", m, median, worst);
+            "median %.3f s, worst %.3f s (the most CPU time of one: %.3f s)\n", m, median, worst,
+            worst_cpu);
   }
   (void) polls;
 }
@@ -419,11 +471,14 @@ main (int argc, char *argv[])
   g_autofree char *path = NULL;
   g_autofree char *keep = NULL;
   int polls = 300;
+  gboolean file_only = FALSE;
   GOptionEntry entries[] = {
     { "polls", 0, 0, G_OPTION_ARG_INT, &polls, "Polls to record (default 300)", "N" },
     { "max-browser-cost", 0, 0, G_OPTION_ARG_DOUBLE, &max_browser_cost,
       "The recorder's maximum browser cost (default 0.5)", "F" },
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Write the recording here and keep it", "FILE" },
+    { "file-only", 0, 0, G_OPTION_ARG_NONE, &file_only,
+      "No recording: write N profiles with MsRecordingWriter, then open the file", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("PROFILE.json[.gz]");
@@ -468,6 +523,19 @@ main (int argc, char *argv[])
         p += 1;
       }
   }
+
+  if (file_only)
+    {
+      dir = g_dir_make_tmp ("bench-recording-XXXXXX", &error);
+      g_assert_no_error (error);
+      path = keep != NULL ? g_strdup (keep) : g_build_filename (dir, "rec.memscope", NULL);
+      write_file (path, polls);
+      open_and_show (path, polls);
+      if (keep == NULL)
+        g_unlink (path);
+      g_rmdir (dir);
+      return 0;
+    }
 
   /* Before any thread exists. */
   peer_pid = start_peer (&run.port);
@@ -516,7 +584,10 @@ main (int argc, char *argv[])
   printf ("CPU: one parse %.3f s; the writer per appended profile %.4f s = %.2f× a parse; the "
           "recording process per poll (receive, parse, alarm check, append) %.3f s = %.2f×\n",
           parse, append, append / parse, cpu_per_poll, cpu_per_poll / parse);
-  printf ("longest main-thread stall while recording: %.1f ms\n", run.worst_stall_us / 1000.0);
+  printf ("longest main-thread stall while recording: %.1f ms (the main thread's CPU in it: %.1f ms); "
+          "%u of %u ticks late by more than 16 ms; the most CPU the main thread spent between two "
+          "ticks: %.1f ms\n", run.worst_stall_us / 1000.0, run.worst_stall_cpu * 1000,
+          run.n_stalls_over_16ms, run.n_ticks, run.worst_tick_cpu * 1000);
 
   open_and_show (path, run.n_saved);
 

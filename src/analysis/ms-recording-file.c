@@ -86,6 +86,7 @@ struct _MsRecordingFile
   ZSTD_DCtx   *dctx;
   guint        cached_index;  /* the last profile decoded, kept for the next delta */
   GBytes      *cached;
+  GMutex       cache_lock;    /* cached and dctx: profiles are decoded from several threads */
 };
 
 G_DEFINE_FINAL_TYPE (MsRecordingFile, ms_recording_file, G_TYPE_OBJECT)
@@ -129,6 +130,7 @@ ms_recording_file_finalize (GObject *object)
   g_clear_pointer (&self->actions, g_array_unref);
   g_clear_pointer (&self->dctx, ZSTD_freeDCtx);
   g_clear_pointer (&self->cached, g_bytes_unref);
+  g_mutex_clear (&self->cache_lock);
 
   G_OBJECT_CLASS (ms_recording_file_parent_class)->finalize (object);
 }
@@ -151,6 +153,7 @@ ms_recording_file_init (MsRecordingFile *self)
   self->actions = g_array_new (FALSE, TRUE, sizeof (ActionEntry));
   g_array_set_clear_func (self->actions, action_entry_clear);
   self->cached_index = G_MAXUINT;
+  g_mutex_init (&self->cache_lock);
 }
 
 /**
@@ -937,12 +940,15 @@ ms_recording_file_get_profile_reply (MsRecordingFile  *self,
                                      guint             index,
                                      GError          **error)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GBytes) current = NULL;
   guint key, start;
 
   g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
   g_return_val_if_fail (index < self->profiles->len, NULL);
 
+  /* The cache and the decompression context are shared: one decode at a time. */
+  locker = g_mutex_locker_new (&self->cache_lock);
   if (self->cached_index == index)
     return g_bytes_ref (self->cached);
 

@@ -10,7 +10,11 @@
 #include <glib/gi18n.h>
 
 #include "ms-application.h"
+#include "ms-preferences-window.h"
 #include "ms-window.h"
+
+#define WEBSITE_URL "https://github.com/memscope/memscope"
+#define ISSUE_URL "https://github.com/memscope/memscope/issues"
 
 struct _MsApplication
 {
@@ -212,19 +216,37 @@ about_action (GSimpleAction *action,
   const char *developers[] = { _("The Memscope authors"), NULL };
 
   adw_show_about_window (gtk_application_get_active_window (app),
-                         "application-name", "Memscope",
+                         "application-name", _("Memscope"),
                          "application-icon", APP_ID,
                          "version", PACKAGE_VERSION,
                          "comments", _("A native memory inspector for Chromium"),
+                         "website", WEBSITE_URL,
+                         "issue-url", ISSUE_URL,
+                         "support-url", ISSUE_URL,
+                         "developer-name", _("The Memscope authors"),
+                         "copyright", _("© The Memscope authors"),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "developers", developers,
+                         /* Translators: your names, one a line, as "Name <email>" */
+                         "translator-credits", _("translator-credits"),
                          NULL);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (ms_preferences_window_new (parent)));
 }
 
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "new-window", new_window_action },
   { "about", about_action },
+  { "preferences", preferences_action },
 };
 
 static void
@@ -232,12 +254,18 @@ ms_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *new_window_accels[] = { "<Control>n", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+
+  /* The window's class registers the resources, which GtkApplication's startup reads
+   * gtk/help-overlay.ui (the shortcuts window, Ctrl+?) from. */
+  g_type_class_unref (g_type_class_ref (MS_TYPE_WINDOW));
 
   G_APPLICATION_CLASS (ms_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window", new_window_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 }
 
 static void

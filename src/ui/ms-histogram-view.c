@@ -43,7 +43,9 @@ static GParamSpec *properties[N_PROPS];
 static char *
 format_bytes_short (guint64 bytes)
 {
-  static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+  static const char *units[] = { NC_("size unit", "B"), NC_("size unit", "KiB"),
+                                  NC_("size unit", "MiB"), NC_("size unit", "GiB"),
+                                  NC_("size unit", "TiB") };
   double value = bytes;
   guint unit = 0;
 
@@ -53,8 +55,8 @@ format_bytes_short (guint64 bytes)
       unit++;
     }
   if (value < 10 && value != (guint64) value)
-    return g_strdup_printf ("%.1f %s", value, units[unit]);
-  return g_strdup_printf ("%.0f %s", value, units[unit]);
+    return g_strdup_printf ("%.1f %s", value, g_dpgettext2 (GETTEXT_PACKAGE, "size unit", units[unit]));
+  return g_strdup_printf ("%.0f %s", value, g_dpgettext2 (GETTEXT_PACKAGE, "size unit", units[unit]));
 }
 
 static void
@@ -103,7 +105,8 @@ format_bound (guint   index,
   if (index + 1 < MS_SIZE_HISTOGRAM_N_BUCKETS)
     return format_bytes_short (upper);
   lower = format_bytes_short (upper / 2);
-  return g_strdup_printf ("> %s", lower);
+  /* Translators: the last size class of the histogram, larger than its lower bound */
+  return g_strdup_printf (_("> %s"), lower);
 }
 
 static void

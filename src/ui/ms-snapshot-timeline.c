@@ -211,6 +211,30 @@ ms_snapshot_timeline_get_visible (MsSnapshotTimeline *self,
   return hi > lo;
 }
 
+/* Snapshots at the end; one notification, however many (a file lists thousands). */
+static void
+append_snapshots (MsSnapshotTimeline *self,
+                  const Snapshot     *snapshots,
+                  guint               n)
+{
+  gboolean follow = ms_snapshot_timeline_get_follows_latest (self);
+
+  if (n == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_array_append_val (self->snapshots, snapshots[i]);
+      if (self->peak == MS_SNAPSHOT_TIMELINE_NONE ||
+          snapshots[i].total_bytes > get (self, self->peak)->total_bytes)
+        self->peak = self->snapshots->len - 1;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SNAPSHOTS]);
+  if (follow)
+    ms_snapshot_timeline_set_selected (self, self->snapshots->len - 1);
+  else
+    changed (self);
+}
+
 static void
 append_snapshot (MsSnapshotTimeline *self,
                  gint64              time_us,
@@ -218,16 +242,8 @@ append_snapshot (MsSnapshotTimeline *self,
                  guint64             total_bytes)
 {
   Snapshot s = { time_us, n_samples, total_bytes };
-  gboolean follow = ms_snapshot_timeline_get_follows_latest (self);
 
-  g_array_append_val (self->snapshots, s);
-  if (self->peak == MS_SNAPSHOT_TIMELINE_NONE || total_bytes > get (self, self->peak)->total_bytes)
-    self->peak = self->snapshots->len - 1;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SNAPSHOTS]);
-  if (follow)
-    ms_snapshot_timeline_set_selected (self, self->snapshots->len - 1);
-  else
-    changed (self);
+  append_snapshots (self, &s, 1);
 }
 
 static void
@@ -297,12 +313,7 @@ on_scanned (GObject      *object,
   if (found == NULL)
     return;  /* cancelled: the timeline moved on, and may be gone */
   self = MS_SNAPSHOT_TIMELINE (object);
-  for (guint i = 0; i < found->len; i++)
-    {
-      const Snapshot *s = &g_array_index (found, Snapshot, i);
-
-      append_snapshot (self, s->time_us, s->n_samples, s->total_bytes);
-    }
+  append_snapshots (self, (const Snapshot *)(gpointer)found->data, found->len);
 }
 
 void
@@ -324,13 +335,17 @@ ms_snapshot_timeline_set_session_file (MsSnapshotTimeline *self,
   recording = ms_session_file_get_recording (file);
   if (recording != NULL)
     {
-      for (guint i = 0; i < ms_recording_file_get_n_profiles (recording); i++)
+      guint n = ms_recording_file_get_n_profiles (recording);
+      g_autofree Snapshot *listed = g_new (Snapshot, n);
+
+      for (guint i = 0; i < n; i++)
         {
           MsRecordingSnapshot s;
 
           ms_recording_file_get_snapshot (recording, i, &s);
-          append_snapshot (self, s.time_us, s.n_samples, s.total_bytes);
+          listed[i] = (Snapshot) { s.time_us, s.n_samples, s.total_bytes };
         }
+      append_snapshots (self, listed, n);
       return;
     }
 
@@ -431,6 +446,20 @@ ms_snapshot_timeline_get_selected (MsSnapshotTimeline *self)
   return self->selected;
 }
 
+/* The selection or the baseline, notified only on a change. */
+static void
+set_index (MsSnapshotTimeline *self,
+           guint              *field,
+           guint               index,
+           guint               prop)
+{
+  if (*field == index)
+    return;
+  *field = index;
+  changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
 void
 ms_snapshot_timeline_set_selected (MsSnapshotTimeline *self,
                                    guint               index)
@@ -438,11 +467,7 @@ ms_snapshot_timeline_set_selected (MsSnapshotTimeline *self,
   g_return_if_fail (MS_IS_SNAPSHOT_TIMELINE (self));
   g_return_if_fail (index == MS_SNAPSHOT_TIMELINE_NONE || index < self->snapshots->len);
 
-  if (self->selected == index)
-    return;
-  self->selected = index;
-  changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+  set_index (self, &self->selected, index, PROP_SELECTED);
 }
 
 gboolean
@@ -460,10 +485,15 @@ ms_snapshot_timeline_go_to_peak (MsSnapshotTimeline *self)
 
   if (self->peak == MS_SNAPSHOT_TIMELINE_NONE)
     return;
-  /* The peak may lie outside a restricted range: show everything again. */
+  /* The peak may lie outside a restricted range: show everything again (the chart's
+   * selection, when it made the range, goes too). */
   if (self->has_range && (get (self, self->peak)->time_us < self->range_start ||
                           get (self, self->peak)->time_us > self->range_end))
-    ms_snapshot_timeline_clear_time_range (self);
+    {
+      if (self->chart != NULL)
+        ms_counter_chart_clear_selection (self->chart);
+      ms_snapshot_timeline_clear_time_range (self);
+    }
   ms_snapshot_timeline_set_selected (self, self->peak);
 }
 
@@ -482,11 +512,7 @@ ms_snapshot_timeline_set_compare (MsSnapshotTimeline *self,
   g_return_if_fail (MS_IS_SNAPSHOT_TIMELINE (self));
   g_return_if_fail (index == MS_SNAPSHOT_TIMELINE_NONE || index < self->snapshots->len);
 
-  if (self->compare == index)
-    return;
-  self->compare = index;
-  changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARE]);
+  set_index (self, &self->compare, index, PROP_COMPARE);
 }
 
 static void
@@ -670,8 +696,11 @@ ms_snapshot_timeline_load_profile_async (MsSnapshotTimeline  *self,
   g_task_set_source_tag (task, ms_snapshot_timeline_load_profile_async);
   if (self->source == NULL || index >= self->snapshots->len)
     {
+      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64)index + 1);
+
+      /* Translators: %s is a profile's number, from 1 */
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("There is no profile %u"), index + 1);
+                               _("There is no profile %s"), number);
       return;
     }
 

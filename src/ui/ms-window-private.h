@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "ms-flame-view.h"
 #include "ms-live-target.h"
 #include "ms-session-file.h"
 #include "ms-size-histogram.h"
@@ -34,6 +35,8 @@ struct _MsWindow
   AdwViewStack         *view_stack;
   GtkLabel             *session_status;
   MsCounterChart       *counter_chart;
+  MsFlameView          *flame_view;
+  /* the view's graph, search entry and direction, kept here for the actions and tests */
   MsFlameGraph         *flame_graph;
   GtkSearchEntry       *flame_search;
   GtkDropDown          *flame_direction;

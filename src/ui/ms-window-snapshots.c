@@ -2,7 +2,8 @@
  *
  * The timeline lists every profile of the live recording or the opened file; the
  * profile it selects is loaded off the main thread and shown in the flame graph and the
- * histogram; with a baseline chosen, the histogram shows the difference. The counters
+ * histogram; with a baseline chosen, both show the difference from it (the flame view's
+ * differential flame graph, the histogram's per size class). The counters
  * chart gets the recording's markers, and its range selection restricts the timeline.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,9 +16,12 @@
 #include <glib/gi18n.h>
 
 #include "ms-counter-chart.h"
+#include "ms-flame-view.h"
 #include "ms-histogram-view.h"
 #include "ms-snapshot-timeline.h"
 #include "ms-window-private.h"
+
+typedef struct _Load Load;
 
 typedef struct
 {
@@ -26,21 +30,30 @@ typedef struct
   GtkToggleButton    *compare_button;
   MsRecorder         *recorder;      /* live: whose markers reach the chart */
   guint               n_markers;     /* of the recorder's, already on the chart */
-  guint               window_shows;  /* the newest live profile, shown by the window */
+  guint               window_shows;  /* the profile the window shows or is loading */
   guint               generation;    /* of the latest selection; older loads are dropped */
   gboolean            quiet;         /* the selection is set to what is already shown */
+  gboolean            loading;       /* a profile is being loaded: one at a time */
+  Load               *pending;       /* the load to start when it is done, if any */
   MsSizeHistogram    *diff_before;   /* the histograms of the comparison shown */
   MsSizeHistogram    *diff_after;
+  MsProfile          *baseline;      /* and its profiles, for the flame view */
+  MsProfile          *compared;
 } Snapshots;
+
+static void load_free (Load *load);
 
 static void
 snapshots_free (Snapshots *s)
 {
+  g_clear_pointer (&s->pending, load_free);
   if (s->recorder != NULL)
     g_signal_handlers_disconnect_by_data (s->recorder, s->window);
   g_clear_object (&s->recorder);
   g_clear_object (&s->diff_before);
   g_clear_object (&s->diff_after);
+  g_clear_object (&s->baseline);
+  g_clear_object (&s->compared);
   g_free (s);
 }
 
@@ -58,7 +71,7 @@ ms_window_get_snapshot_timeline (MsWindow *self)
 
 /* Loading what the timeline selects */
 
-typedef struct
+struct _Load
 {
   MsWindow  *window;
   guint      generation;
@@ -68,7 +81,7 @@ typedef struct
   MsProfile *before;
   MsSizeHistogram *histogram_before;
   MsSizeHistogram *histogram_after;
-} Load;
+};
 
 static void
 load_free (Load *load)
@@ -91,6 +104,9 @@ load_is_current (Load *load)
   return s != NULL && s->generation == load->generation;
 }
 
+/* The comparison goes on top of what the window shows once it shows the profile
+ * compared: called when the comparison is ready and whenever new views replace the
+ * histogram (the flame view has just taken the new tree then). */
 static void
 apply_diff (MsWindow *self)
 {
@@ -98,6 +114,16 @@ apply_diff (MsWindow *self)
 
   if (s->diff_after != NULL && ms_histogram_view_get_histogram (self->histogram_view) != NULL)
     ms_histogram_view_set_diff (self->histogram_view, s->diff_before, s->diff_after);
+  if (s->compared != NULL && ms_flame_view_get_profile (self->flame_view) == s->compared &&
+      ms_flame_view_get_baseline (self->flame_view) != s->baseline)
+    ms_flame_view_set_diff (self->flame_view, s->baseline, s->compared);
+}
+
+static gboolean
+shows_comparison (MsWindow *self)
+{
+  return ms_histogram_view_get_diff_mode (self->histogram_view) ||
+         ms_flame_view_get_baseline (self->flame_view) != NULL;
 }
 
 static void
@@ -127,6 +153,8 @@ on_diff_built (GObject      *object,
   s = get_snapshots (load->window);
   g_set_object (&s->diff_before, load->histogram_before);
   g_set_object (&s->diff_after, load->histogram_after);
+  g_set_object (&s->baseline, load->before);
+  g_set_object (&s->compared, load->after);
   apply_diff (load->window);
 }
 
@@ -153,6 +181,42 @@ on_baseline_loaded (GObject      *object,
   g_task_run_in_thread (task, build_diff_thread);
 }
 
+static void on_selected_loaded (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+/* Scrubbing may select faster than profiles load: only the newest selection waits. */
+static void
+start_load (MsWindow *self,
+            Load     *load)
+{
+  Snapshots *s = get_snapshots (self);
+
+  if (s->loading)
+    {
+      g_clear_pointer (&s->pending, load_free);
+      s->pending = load;
+      return;
+    }
+  s->loading = TRUE;
+  ms_snapshot_timeline_load_profile_async (s->timeline, load->index, NULL, on_selected_loaded, load);
+}
+
+static void
+start_pending (MsWindow *self)
+{
+  Snapshots *s = get_snapshots (self);
+
+  if (s == NULL)
+    return;
+  s->loading = FALSE;
+  /* A window being destroyed loads nothing more. */
+  if (gtk_widget_get_parent (GTK_WIDGET (s->timeline)) == NULL)
+    g_clear_pointer (&s->pending, load_free);
+  if (s->pending != NULL)
+    start_load (self, g_steal_pointer (&s->pending));
+}
+
 static void
 on_selected_loaded (GObject      *object,
                     GAsyncResult *result,
@@ -165,7 +229,8 @@ on_selected_loaded (GObject      *object,
   guint compare;
 
   load->after = ms_snapshot_timeline_load_profile_finish (timeline, result, &error);
-  if (!load_is_current (load))
+  start_pending (load->window);
+  if (!load_is_current (load) || gtk_widget_get_parent (GTK_WIDGET (timeline)) == NULL)
     return;
   if (load->after == NULL)
     {
@@ -199,21 +264,24 @@ on_selection_changed (MsWindow *self)
   s->generation++;
   g_clear_object (&s->diff_before);
   g_clear_object (&s->diff_after);
-  if (s->quiet || index == MS_SNAPSHOT_TIMELINE_NONE)
-    return;
+  g_clear_object (&s->baseline);
+  g_clear_object (&s->compared);
+  g_clear_pointer (&s->pending, load_free);
   if (compare == index)
     compare = MS_SNAPSHOT_TIMELINE_NONE;
-  /* The newest live profile: the window is showing it already. */
-  if (compare == MS_SNAPSHOT_TIMELINE_NONE && s->recorder != NULL && index == s->window_shows &&
-      !ms_histogram_view_get_diff_mode (self->histogram_view))
+  if (s->quiet || index == MS_SNAPSHOT_TIMELINE_NONE)
     return;
+  /* The window is showing it already (the newest live profile, an opened file's last). */
+  if (compare == MS_SNAPSHOT_TIMELINE_NONE && index == s->window_shows && !shows_comparison (self))
+    return;
+  s->window_shows = index;
 
   load = g_new0 (Load, 1);
   load->window = g_object_ref (self);
   load->generation = s->generation;
   load->index = index;
   load->compare = compare;
-  ms_snapshot_timeline_load_profile_async (s->timeline, index, NULL, on_selected_loaded, load);
+  start_load (self, load);
 }
 
 static void
@@ -318,6 +386,7 @@ ms_window_snapshots_clear (MsWindow *self)
     g_signal_handlers_disconnect_by_data (s->recorder, self);
   g_clear_object (&s->recorder);
   s->n_markers = 0;
+  s->window_shows = MS_SNAPSHOT_TIMELINE_NONE;
   s->quiet = TRUE;
   ms_snapshot_timeline_clear (s->timeline);
   s->quiet = FALSE;
@@ -347,6 +416,8 @@ ms_window_snapshots_set_session_file (MsWindow      *self,
 
   ms_window_snapshots_clear (self);
   add_file_markers (self, file);
+  n = ms_session_file_get_n_profiles (file);
+  s->window_shows = n > 0 ? n - 1 : MS_SNAPSHOT_TIMELINE_NONE;
   s->quiet = TRUE;
   ms_snapshot_timeline_set_session_file (s->timeline, file);
   n = ms_snapshot_timeline_get_n_snapshots (s->timeline);

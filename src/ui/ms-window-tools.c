@@ -231,6 +231,13 @@ init_leak_view (MsWindow *self)
   add_leak_column (self, LEAK_COLUMN_BASELINE, _("Baseline"));
   add_leak_column (self, LEAK_COLUMN_NOW, _("Now"));
   add_leak_column (self, LEAK_COLUMN_DELTA, _("Delta"));
+  /* The rows are in a list inside the column view: named too, or a screen reader calls
+   * it by its class. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->leak_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Leak-detection counters"), -1);
   ms_window_clear_leaks (self);
 }
 

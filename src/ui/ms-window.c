@@ -11,7 +11,9 @@
 
 #include <glib/gi18n.h>
 
+#include "ms-symbols-dialog.h"
 #include "ms-ui-resources.h"
+#include "ms-window-export.h"
 #include "ms-window-private.h"
 
 #define ALARM_FRAMES 3
@@ -460,7 +462,7 @@ show_profile_views (MsWindow     *self,
   g_set_object (&self->shown_profile, views->profile);
   self->shown_index = views->index;
   self->shown_time_us = views->time_us;
-  ms_flame_graph_set_tree (self->flame_graph, views->tree);
+  ms_flame_view_set_tree (self->flame_view, views->tree);
   ms_histogram_view_set_histogram (self->histogram_view, views->histogram);
 
   /* Translators: "Profile 3 at 12:04:01 · 4.0 MiB estimated · 120 samples · 40 frames deep". */
@@ -515,7 +517,7 @@ clear_views (MsWindow *self)
 {
   self->view_generation++;
   g_clear_object (&self->shown_profile);
-  ms_flame_graph_set_tree (self->flame_graph, NULL);
+  ms_flame_view_set_tree (self->flame_view, NULL);
   ms_histogram_view_set_histogram (self->histogram_view, NULL);
   ms_counter_chart_set_series (self->counter_chart, NULL);
   gtk_label_set_text (self->flame_status, _("Waiting for the first profile…"));
@@ -1219,25 +1221,11 @@ ms_window_save_to_file_async (MsWindow            *self,
 
 /* Template callbacks */
 
-static void
-on_flame_search_changed (MsWindow       *self,
-                         GtkSearchEntry *entry)
-{
-  ms_flame_graph_set_search_text (self->flame_graph, gtk_editable_get_text (GTK_EDITABLE (entry)));
-}
-
 MsFlameDirection
 ms_window_get_flame_direction (MsWindow *self)
 {
   return gtk_drop_down_get_selected (self->flame_direction) == 1 ? MS_FLAME_DIRECTION_BOTTOM_UP
                                                                  : MS_FLAME_DIRECTION_TOP_DOWN;
-}
-
-static void
-on_flame_direction_changed (MsWindow *self)
-{
-  /* The same profile again, the other way up. */
-  ms_window_rebuild_views (self);
 }
 
 static void
@@ -1330,7 +1318,7 @@ ms_window_class_init (MsWindowClass *klass)
 
   ms_ui_register_resource ();
   g_type_ensure (MS_TYPE_COUNTER_CHART);
-  g_type_ensure (MS_TYPE_FLAME_GRAPH);
+  g_type_ensure (MS_TYPE_FLAME_VIEW);
   g_type_ensure (MS_TYPE_HISTOGRAM_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1350,20 +1338,17 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, session_status);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, counter_chart);
-  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_graph);
-  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_search);
-  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_direction);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_status);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, histogram_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, alarm_spin);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, alarm_switch);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, alarms_list);
-  gtk_widget_class_bind_template_callback (widget_class, on_flame_search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_flame_zoom_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_flame_direction_changed);
 
   ms_window_snapshots_class_init (widget_class);
   ms_window_class_init_actions (widget_class);
+  ms_window_class_init_export_actions (widget_class);
+  ms_symbols_dialog_install_action (widget_class);
   ms_window_class_init_tools (widget_class);
   ms_window_class_init_recording (widget_class);
 }
@@ -1449,11 +1434,15 @@ ms_window_init (MsWindow *self)
     }
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->flame_graph = ms_flame_view_get_graph (self->flame_view);
+  self->flame_search = ms_flame_view_get_search_entry (self->flame_view);
+  self->flame_direction = ms_flame_view_get_direction_dropdown (self->flame_view);
   ms_window_init_tools (self);
   ms_window_snapshots_init (self);
   bind_window_settings (self);
 
   ms_window_show_page (self, "empty");
+  g_signal_connect_swapped (self->flame_graph, "notify::zoom-node", G_CALLBACK (on_flame_zoom_changed), self);
   on_flame_zoom_changed (self);
 }
 

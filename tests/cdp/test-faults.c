@@ -169,6 +169,83 @@ start_flood (Fixture *f,
   f->writer = g_thread_new ("flood-peer", flood_writer, flood);
 }
 
+/* One whole message written from a thread, straight to the socket. */
+typedef struct
+{
+  GOutputStream *out;
+  GBytes        *frame;
+  GMutex         lock;
+  GCond          cond;
+  gboolean       done;
+} Sender;
+
+static gpointer
+sender_write (gpointer data)
+{
+  Sender *sender = data;
+  gsize len;
+  const void *bytes = g_bytes_get_data (sender->frame, &len);
+
+  g_output_stream_write_all (sender->out, bytes, len, NULL, NULL, NULL);
+  g_mutex_lock (&sender->lock);
+  sender->done = TRUE;
+  g_cond_signal (&sender->cond);
+  g_mutex_unlock (&sender->lock);
+  return NULL;
+}
+
+#define BLOCKED_PAD (64u * 1024u * 1024u)
+
+/* The WebSocket is read, assembled and scanned off the main thread: a 64 MiB reply
+ * goes in whole while the main context is not iterated at all. (Read on the main
+ * context, the peer would block as soon as the socket's buffers were full, a few MB
+ * into the message, and the wait below would give up.) */
+static void
+test_reply_read_while_main_blocked (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  g_autofree char *head = NULL;
+  Sender sender = { NULL, };
+  guint8 header[10];
+  gsize header_len;
+  gint64 deadline;
+  gint64 id;
+
+  id = send_call (f, "Memory.getSamplingProfile", 120);
+  head = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"result\":{\"pad\":\"", id);
+  header_len = cdp_test_frame_header (strlen (head) + BLOCKED_PAD + strlen ("\"}}"), header);
+  g_byte_array_append (frame, header, header_len);
+  g_byte_array_append (frame, (const guint8 *) head, strlen (head));
+  g_byte_array_set_size (frame, frame->len + BLOCKED_PAD);
+  memset (frame->data + frame->len - BLOCKED_PAD, 'x', BLOCKED_PAD);
+  g_byte_array_append (frame, (const guint8 *) "\"}}", 3);
+
+  sender.out = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (f->peer->ws));
+  sender.frame = g_byte_array_free_to_bytes (g_steal_pointer (&frame));
+  g_mutex_init (&sender.lock);
+  g_cond_init (&sender.cond);
+  f->writer = g_thread_new ("blocked-main-peer", sender_write, &sender);
+
+  /* A guard against a hang, not a measure of speed. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  g_mutex_lock (&sender.lock);
+  while (!sender.done && g_cond_wait_until (&sender.cond, &sender.lock, deadline))
+    ;
+  g_mutex_unlock (&sender.lock);
+  g_assert_true (sender.done);
+  g_thread_join (g_steal_pointer (&f->writer));
+
+  result = finish_call (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (json_object_get_string_member (result, "pad")), ==, BLOCKED_PAD);
+
+  g_bytes_unref (sender.frame);
+  g_mutex_clear (&sender.lock);
+  g_cond_clear (&sender.cond);
+}
+
 /* The peer sends all of the 300 MB it announced (far more than the 64 MiB bound
  * below): the client must refuse the frame from its header and never buffer it. */
 static void
@@ -507,6 +584,7 @@ main (int   argc,
   ADD ("reply-over-limit-300mb", test_reply_over_limit_300mb);
   ADD ("fragmented-2gb", test_fragmented_2gb);
   ADD ("close-mid-message", test_close_mid_message);
+  ADD ("reply-read-while-main-blocked", test_reply_read_while_main_blocked);
   ADD ("slow-peer", test_slow_peer);
   ADD ("slow-peer-past-timeout", test_slow_peer_past_timeout);
   ADD ("event-flood", test_event_flood);

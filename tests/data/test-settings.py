@@ -31,6 +31,7 @@ EXPECTED = {
     "flame-graph-direction": ("enum", "'top-down'", ["top-down", "bottom-up"]),
     "flame-graph-labels": ("enum", "'symbol'", ["symbol", "address", "module"]),
     "symbol-search-dirs": ("type as", "@as []", None),
+    "symbol-executable-path": ("type s", "''", None),
 }
 
 

@@ -23,7 +23,7 @@ typedef struct
   guint64 total[MAX_SAMPLES];
 } TestProfile;
 
-/* Profile @i: 1 to 5 samples of power-of-two sizes; the totals rise, peak at 5, fall. */
+/* Profile @i: 1 to 5 samples of power-of-two sizes; the totals rise and fall. */
 static inline void
 ms_test_make_profile (guint        i,
                       TestProfile *p)
@@ -87,6 +87,7 @@ ms_test_write_recording (const char        *path,
   g_autoptr(GError) error = NULL;
   g_autoptr(MsRecordingWriter) writer = ms_recording_writer_new (path, &error);
   g_autoptr(JsonObject) target = json_object_new ();
+  const char *alarm_stack[] = { "0x100 leaf0", "0x20 main", NULL };
   guint next = 0;
 
   g_assert_no_error (error);
@@ -113,6 +114,8 @@ ms_test_write_recording (const char        *path,
         }
     }
   g_assert_true (ms_recording_writer_append_action (writer, T0 + 25 * G_USEC_PER_SEC, "purge", NULL, &error));
+  g_assert_true (ms_recording_writer_append_alarm (writer, T0 + 42 * G_USEC_PER_SEC, 4096, 8192,
+                                                   alarm_stack, &error));
   g_assert_true (ms_recording_writer_close (writer, &error));
   g_assert_no_error (error);
 }

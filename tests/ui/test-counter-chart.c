@@ -9,6 +9,7 @@
 
 #include "ms-counter-chart.h"
 #include "ms-ui-test-input.h"
+#include "ms-ui-test-render.h"
 
 #define T0 (G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC)
 
@@ -37,35 +38,11 @@ pixel_is (const guint8 *argb,
          ABS ((int) (argb[0] * 255 / a) - rgb[2]) <= 30;
 }
 
-static cairo_surface_t *
-render_widget (GtkWidget *widget)
-{
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
 /* 121 nodes readings over 120 s with the spike at 55 s; no jsEventListeners readings. */
 static void
 assert_drawn_line (GtkWidget *chart)
 {
-  cairo_surface_t *surface = render_widget (chart);
+  cairo_surface_t *surface = ms_test_render_widget (chart);
   int width = cairo_image_surface_get_width (surface);
   int height = cairo_image_surface_get_height (surface);
   int stride = cairo_image_surface_get_stride (surface);
@@ -408,6 +385,26 @@ test_growth (void)
       g_test_message ("%s: %.6f/min (expected %.6f)", names[c], per_minute, expected);
       g_assert_cmpfloat (fabs (per_minute - expected), <=, 1e-6 * MAX (1, fabs (expected)));
     }
+  /* The legend says it, as assistive technologies read it without a crosshair. */
+  {
+    static const char *titles[] = { "Documents", "Nodes", "JS event listeners" };
+    static const char *units[] = { "documents/min", "nodes/min", "listeners/min" };
+    g_autoptr(GString) legend = g_string_new (NULL);
+
+    for (guint c = 0; c < 3; c++)
+      {
+        double slope = expected_slope (c, G_MININT64, G_MAXINT64);
+
+        g_string_append_printf (legend, "%s%s: %.0f, ", c ? "; " : "", titles[c],
+                                reading_value (c, N_READINGS - 1));
+        /* one decimal below 10 a minute, none above */
+        g_string_append_printf (legend, fabs (slope) < 10 ? "%s%.1f %s" : "%s%.0f %s",
+                                slope > 0 ? "+" : "\u2212", fabs (slope), units[c]);
+      }
+    g_test_message ("legend: %s", legend->str);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         legend->str);
+  }
   /* Over a selected range only its readings count. */
   ms_counter_chart_set_selection (MS_COUNTER_CHART (chart), from, to);
   for (guint c = 0; c < 3; c++)
@@ -457,7 +454,7 @@ test_markers (void)
   purge_x = (int) (plot_x + (double) (purge - start) / (end - start) * plot_width);
   alarm_x = (int) (plot_x + (double) (alarm - start) / (end - start) * plot_width);
 
-  surface = render_widget (chart);
+  surface = ms_test_render_widget (chart);
   data = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
   height = cairo_image_surface_get_height (surface);

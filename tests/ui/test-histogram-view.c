@@ -7,6 +7,7 @@
 
 #include "ms-histogram-view.h"
 #include "ms-ui-test-util.h"
+#include "ms-ui-test-render.h"
 
 #define N_BUCKETS 16
 
@@ -82,25 +83,6 @@ count_pixels (cairo_surface_t *surface,
   return n;
 }
 
-static cairo_surface_t *
-render (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node != NULL)
-    gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
 static void
 test_diff (void)
 {
@@ -147,7 +129,7 @@ test_diff (void)
   g_assert_cmpuint (shrunk, >, 0);
 
   ms_test_settle (200);
-  surface = render (view);
+  surface = ms_test_render_widget (view);
   g_assert_cmpuint (count_pixels (surface, 0.88, 0.11, 0.14), >, 20);  /* grown: red */
   g_assert_cmpuint (count_pixels (surface, 0.21, 0.52, 0.89), >, 20);  /* shrunk: blue */
   cairo_surface_destroy (surface);

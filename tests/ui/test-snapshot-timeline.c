@@ -12,6 +12,7 @@
 #include "ms-snapshot-timeline.h"
 #include "ms-ui-test-input.h"
 #include "ms-ui-test-recording.h"
+#include "ms-ui-test-timeline.h"
 
 #define NONE MS_SNAPSHOT_TIMELINE_NONE
 
@@ -159,44 +160,15 @@ test_peak_key (Fixture       *f,
   }
 }
 
-typedef struct
-{
-  MsProfile *profile;
-  GError    *error;
-  gboolean   done;
-} Loaded;
-
-static void
-on_loaded (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Loaded *loaded = user_data;
-
-  loaded->profile = ms_snapshot_timeline_load_profile_finish (MS_SNAPSHOT_TIMELINE (object),
-                                                              result, &loaded->error);
-  loaded->done = TRUE;
-}
-
-static gboolean
-is_loaded (gpointer user_data)
-{
-  return ((Loaded *) user_data)->done;
-}
-
 /* The profile the selection names, loaded off the main thread, holds what was written. */
 static void
 assert_loads_selected (Fixture *f)
 {
   guint index = ms_snapshot_timeline_get_selected (timeline (f));
-  Loaded loaded = { NULL, NULL, FALSE };
+  g_autoptr(MsProfile) profile = ms_test_timeline_load (timeline (f), index);
 
-  ms_snapshot_timeline_load_profile_async (timeline (f), index, NULL, on_loaded, &loaded);
-  g_assert_true (ms_test_wait_for (is_loaded, &loaded, 10));
-  g_assert_no_error (loaded.error);
-  g_assert_cmpuint (ms_profile_get_n_samples (loaded.profile), ==, f->profiles[index].n_samples);
-  g_assert_cmpuint (ms_profile_get_total_bytes (loaded.profile), ==, ms_test_sum_totals (&f->profiles[index]));
-  g_object_unref (loaded.profile);
+  g_assert_cmpuint (ms_profile_get_n_samples (profile), ==, f->profiles[index].n_samples);
+  g_assert_cmpuint (ms_profile_get_total_bytes (profile), ==, ms_test_sum_totals (&f->profiles[index]));
 }
 
 static void
@@ -312,6 +284,29 @@ test_chart_range (Fixture       *f,
   ms_test_key (XK_Home, FALSE);
   g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline (f)), ==, first);
 
+  /* P goes to the peak; outside the range, the range and the chart's selection go. */
+  {
+    gint64 late = T0 + 45 * G_USEC_PER_SEC;
+    guint peak = 0;
+
+    for (guint i = 1; i < N_PROFILES; i++)
+      if (ms_test_sum_totals (&f->profiles[i]) > ms_test_sum_totals (&f->profiles[peak]))
+        peak = i;
+    g_assert_cmpint (f->profiles[peak].time_us, <, late);
+    ms_counter_chart_set_selection (chart, late, end);
+    g_assert_true (ms_snapshot_timeline_get_visible (timeline (f), &first, &n));
+    g_assert_cmpuint (first, >, peak);
+    gtk_widget_grab_focus (f->timeline);
+    ms_test_key (XK_p, FALSE);
+    g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline (f)), ==, peak);
+    g_assert_false (ms_counter_chart_get_selection (chart, NULL, NULL));
+    g_assert_true (ms_snapshot_timeline_get_visible (timeline (f), &first, &n));
+    g_assert_cmpuint (n, ==, N_PROFILES);
+    ms_counter_chart_set_selection (chart, sel_start, sel_end);
+    g_assert_true (ms_snapshot_timeline_get_visible (timeline (f), &first, &n));
+    g_assert_cmpuint (n, ==, expected_n);
+  }
+
   /* Escape on the chart clears the range: every profile again. */
   gtk_widget_grab_focus (f->chart);
   ms_test_key (XK_Escape, FALSE);
@@ -361,6 +356,62 @@ test_session_in_memory (Fixture       *f,
   assert_loads_selected (f);
 }
 
+/* Loads that cannot succeed, each with the error it must give. */
+typedef struct
+{
+  const char *name;
+  gboolean    with_file;
+  guint       index;
+  const char *message;
+} LoadError;
+
+static const LoadError load_errors[] = {
+  { "out-of-range", TRUE, N_PROFILES, "There is no profile 9" },
+  { "far-out-of-range", TRUE, G_MAXUINT - 1, "There is no profile 4294967295" },
+  { "none", TRUE, MS_SNAPSHOT_TIMELINE_NONE, "There is no profile 4294967296" },
+  { "no-source", FALSE, 0, "There is no profile 1" },
+};
+
+typedef struct
+{
+  GError   *error;
+  gboolean  done;
+} Failed;
+
+static void
+on_failed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Failed *failed = user_data;
+
+  g_assert_null (ms_snapshot_timeline_load_profile_finish (MS_SNAPSHOT_TIMELINE (object), result,
+                                                           &failed->error));
+  failed->done = TRUE;
+}
+
+static gboolean
+has_failed (gpointer user_data)
+{
+  return ((Failed *) user_data)->done;
+}
+
+static void
+test_load_error (Fixture       *f,
+                 gconstpointer  data)
+{
+  const LoadError *row = data;
+  Failed failed = { NULL, FALSE };
+
+  if (!row->with_file)
+    ms_snapshot_timeline_clear (timeline (f));
+  ms_snapshot_timeline_load_profile_async (timeline (f), row->index, NULL, on_failed, &failed);
+  g_assert_true (ms_test_wait_for (has_failed, &failed, 10));
+  g_assert_error (failed.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (failed.error->message, ==, row->message);
+  g_error_free (failed.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -379,6 +430,13 @@ main (int   argc,
   ADD ("chart-range", test_chart_range);
   ADD ("session-in-memory", test_session_in_memory);
 #undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (load_errors); i++)
+    {
+      g_autofree char *path = g_strconcat ("/memscope/ui/snapshot-timeline/load-error/",
+                                           load_errors[i].name, NULL);
+
+      g_test_add (path, Fixture, &load_errors[i], fixture_setup, test_load_error, fixture_teardown);
+    }
 
   return g_test_run ();
 }

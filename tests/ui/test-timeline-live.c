@@ -12,6 +12,7 @@
 #include "ms-snapshot-timeline.h"
 #include "ms-ui-test-input.h"
 #include "ms-ui-test-recording.h"
+#include "ms-ui-test-timeline.h"
 
 typedef struct
 {
@@ -138,44 +139,15 @@ wait_for_snapshots (Fixture *f,
   g_assert_true (ms_test_wait_for (has_wanted, f, 30));
 }
 
-typedef struct
-{
-  MsProfile *profile;
-  GError    *error;
-  gboolean   done;
-} Loaded;
-
-static void
-on_loaded (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Loaded *loaded = user_data;
-
-  loaded->profile = ms_snapshot_timeline_load_profile_finish (MS_SNAPSHOT_TIMELINE (object),
-                                                              result, &loaded->error);
-  loaded->done = TRUE;
-}
-
-static gboolean
-is_loaded (gpointer user_data)
-{
-  return ((Loaded *) user_data)->done;
-}
-
 static void
 assert_loads (Fixture *f,
               guint    index)
 {
   const TestProfile *p = &f->profiles[index % N_PROFILES];
-  Loaded loaded = { NULL, NULL, FALSE };
+  g_autoptr(MsProfile) profile = ms_test_timeline_load (f->timeline, index);
 
-  ms_snapshot_timeline_load_profile_async (f->timeline, index, NULL, on_loaded, &loaded);
-  g_assert_true (ms_test_wait_for (is_loaded, &loaded, 10));
-  g_assert_no_error (loaded.error);
-  g_assert_cmpuint (ms_profile_get_n_samples (loaded.profile), ==, p->n_samples);
-  g_assert_cmpuint (ms_profile_get_total_bytes (loaded.profile), ==, ms_test_sum_totals (p));
-  g_object_unref (loaded.profile);
+  g_assert_cmpuint (ms_profile_get_n_samples (profile), ==, p->n_samples);
+  g_assert_cmpuint (ms_profile_get_total_bytes (profile), ==, ms_test_sum_totals (p));
 }
 
 static void

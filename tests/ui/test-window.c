@@ -533,12 +533,15 @@ test_settings_persist (void)
   g_settings_reset (settings, "flame-graph-direction");
 }
 
-/* Every button with a mnemonic is named without its underscore: the button's own label
- * would otherwise be read with it, and then the label again ("_Purge… Purge…"). */
+/* Every button with a mnemonic is named without its underscore (GTK 4.8 names a button
+ * by its own label, underscore and all, then by the label again: "_Purge… Purge…"):
+ * either its accessible label says it plainly, or it is labelled by its child label. */
 static void
 check_mnemonic_buttons (GtkWidget *widget,
                         guint     *n_checked)
 {
+  GtkWidget *child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
+
   if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)) &&
       gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
     {
@@ -552,9 +555,14 @@ check_mnemonic_buttons (GtkWidget *widget,
         g_error ("button “%s”: %s", gtk_button_get_label (GTK_BUTTON (widget)), problem);
       (*n_checked)++;
     }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    check_mnemonic_buttons (child, n_checked);
+  else if (GTK_IS_LABEL (child) && gtk_label_get_use_underline (GTK_LABEL (child)))
+    {
+      if (!gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        g_error ("button “%s” is not labelled by its label", gtk_label_get_label (GTK_LABEL (child)));
+      (*n_checked)++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_mnemonic_buttons (c, n_checked);
 }
 
 static void
@@ -566,8 +574,8 @@ test_mnemonic_names (void)
   gtk_window_present (GTK_WINDOW (window));
   check_mnemonic_buttons (GTK_WIDGET (window), &n_checked);
   /* Launch, Connect, Cancel, Back, Reset Zoom, Moderate, Critical, Purge, Set Baseline,
-   * Count Now, Go to Peak, Compare with This. */
-  g_assert_cmpuint (n_checked, ==, 12);
+   * Count Now, Go to Peak, Compare with This at least. */
+  g_assert_cmpuint (n_checked, >=, 12);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
