@@ -333,6 +333,35 @@ format_legend (MsCounterChart *self,
   return g_strdup_printf (_("%s: %.0f, %s"), _(counter_titles[index]), last, growth);
 }
 
+/* The markers within a few pixels of the crosshair, a line each: "Purge at 25.0 s". */
+static char *
+append_near_markers (MsCounterChart *self,
+                     char           *text,
+                     gint64          start,
+                     gint64          end)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  double plot_width = MAX (width - AXIS_WIDTH - 8, 1);
+  double near = 3 * (double)((guint64)end - (guint64)start) / plot_width;
+  GString *lines = g_string_new (text);
+
+  g_free (text);
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      const Marker *m = &g_array_index (self->markers, Marker, i);
+      double distance = fabs ((double)m->time_us - (double)self->hover_time);
+      g_autofree char *at = NULL;
+
+      if (distance > near)
+        continue;
+      at = g_strdup_printf (_("%.1f s"), (double)((guint64)m->time_us - (guint64)start) / G_USEC_PER_SEC);
+      g_string_append_c (lines, '\n');
+      /* Translators: a marker near the chart's crosshair, "Purge at 25.0 s" */
+      g_string_append_printf (lines, _("%s at %s"), _(marker_tags[m->kind]), at);
+    }
+  return g_string_free (lines, FALSE);
+}
+
 char *
 ms_counter_chart_dup_hover_text (MsCounterChart *self)
 {
@@ -360,7 +389,7 @@ ms_counter_chart_dup_hover_text (MsCounterChart *self)
                           elapsed, values[0], values[1], values[2]);
   for (guint i = 0; i < 3; i++)
     g_free (values[i]);
-  return text;
+  return append_near_markers (self, text, start, end);
 }
 
 static void

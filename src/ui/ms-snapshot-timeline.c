@@ -46,6 +46,7 @@ struct _MsSnapshotTimeline
   guint         peak;
   guint         selected;
   guint         compare;
+  guint         hover;         /* under the pointer: the summary line tells it */
   gboolean      has_range;
   gint64        range_start;
   gint64        range_end;
@@ -117,9 +118,11 @@ format_clock (gint64 time_us)
   return time != NULL ? g_date_time_format (time, "%H:%M:%S") : g_strdup ("?");
 }
 
-/* What the selection is, for the strip's summary line and for assistive technologies. */
+/* What snapshot @index is (the selection, or the one under the pointer), for the
+ * strip's summary line and for assistive technologies. */
 static char *
-describe_selected (MsSnapshotTimeline *self)
+describe (MsSnapshotTimeline *self,
+          guint               index)
 {
   const Snapshot *s, *base;
   g_autofree char *clock = NULL;
@@ -128,25 +131,25 @@ describe_selected (MsSnapshotTimeline *self)
 
   if (self->snapshots->len == 0)
     return g_strdup (_("No profiles yet"));
-  if (self->selected == MS_SNAPSHOT_TIMELINE_NONE)
+  if (index == MS_SNAPSHOT_TIMELINE_NONE)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u profile", "%u profiles",
                                          self->snapshots->len),
                             self->snapshots->len);
-  s = get (self, self->selected);
+  s = get (self, index);
   clock = format_clock (s->time_us);
   size = g_format_size_full (s->total_bytes, G_FORMAT_SIZE_IEC_UNITS);
   /* Translators: the selected profile of the timeline, e.g.
    * "Profile 3 of 12 at 12:00:05: 4.2 MiB estimated, 1234 samples" */
   text = g_strdup_printf (_("Profile %u of %u at %s: %s estimated, %u samples"),
-                          self->selected + 1, self->snapshots->len, clock, size, s->n_samples);
-  if (self->selected == self->peak)
+                          index + 1, self->snapshots->len, clock, size, s->n_samples);
+  if (index == self->peak)
     {
       g_autofree char *plain = g_steal_pointer (&text);
 
       /* Translators: the profile with the largest heap, e.g. "Profile 3 of 12 at …, (peak)" */
       text = g_strdup_printf (_("%s (peak)"), plain);
     }
-  if (self->compare == MS_SNAPSHOT_TIMELINE_NONE || self->compare == self->selected)
+  if (self->compare == MS_SNAPSHOT_TIMELINE_NONE || self->compare == index)
     return g_steal_pointer (&text);
 
   base = get (self, self->compare);
@@ -164,7 +167,7 @@ describe_selected (MsSnapshotTimeline *self)
 static void
 update_accessible (MsSnapshotTimeline *self)
 {
-  g_autofree char *text = describe_selected (self);
+  g_autofree char *text = describe (self, self->selected);
   guint n = self->snapshots->len;
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -256,7 +259,7 @@ reset (MsSnapshotTimeline *self)
   g_clear_object (&self->recorder);
   g_clear_pointer (&self->source, source_unref);
   g_array_set_size (self->snapshots, 0);
-  self->peak = MS_SNAPSHOT_TIMELINE_NONE;
+  self->peak = self->hover = MS_SNAPSHOT_TIMELINE_NONE;
   ms_snapshot_timeline_set_compare (self, MS_SNAPSHOT_TIMELINE_NONE);
   ms_snapshot_timeline_set_selected (self, MS_SNAPSHOT_TIMELINE_NONE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SNAPSHOTS]);
@@ -470,6 +473,14 @@ ms_snapshot_timeline_set_selected (MsSnapshotTimeline *self,
   set_index (self, &self->selected, index, PROP_SELECTED);
 }
 
+guint
+ms_snapshot_timeline_get_hover (MsSnapshotTimeline *self)
+{
+  g_return_val_if_fail (MS_IS_SNAPSHOT_TIMELINE (self), MS_SNAPSHOT_TIMELINE_NONE);
+
+  return self->hover;
+}
+
 gboolean
 ms_snapshot_timeline_get_follows_latest (MsSnapshotTimeline *self)
 {
@@ -540,6 +551,7 @@ ms_snapshot_timeline_set_time_range (MsSnapshotTimeline *self,
   self->has_range = TRUE;
   self->range_start = start_us;
   self->range_end = end_us;
+  self->hover = MS_SNAPSHOT_TIMELINE_NONE;  /* the bars move */
   clamp_selection_to_visible (self);
   changed (self);
 }
@@ -552,6 +564,7 @@ ms_snapshot_timeline_clear_time_range (MsSnapshotTimeline *self)
   if (!self->has_range)
     return;
   self->has_range = FALSE;
+  self->hover = MS_SNAPSHOT_TIMELINE_NONE;
   changed (self);
 }
 
@@ -849,7 +862,8 @@ ms_snapshot_timeline_snapshot (GtkWidget   *widget,
   if (!ms_snapshot_timeline_get_visible (self, &first, &n) && self->snapshots->len > 0)
     summary = g_strdup (_("No profile in the selected time range"));
   else
-    summary = describe_selected (self);
+    summary = describe (self, self->hover != MS_SNAPSHOT_TIMELINE_NONE ? self->hover
+                                                                       : self->selected);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.8);
   pango_layout_set_text (self->layout, summary, -1);
   cairo_move_to (cr, 4, 1);
@@ -863,6 +877,14 @@ ms_snapshot_timeline_snapshot (GtkWidget   *widget,
       draw_bar (self, cr, i, (i - first) * w, w, plot_top, plot_height, max);
   else
     draw_dense (self, cr, first, n, width, plot_top, plot_height, max);
+  if (self->hover != MS_SNAPSHOT_TIMELINE_NONE && self->hover >= first && self->hover < first + n &&
+      self->hover != self->selected)
+    {
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.35);
+      cairo_set_line_width (cr, 1);
+      cairo_rectangle (cr, (self->hover - first) * w + 0.5, plot_top + 0.5, MAX (w - 1, 1), plot_height - 1);
+      cairo_stroke (cr);
+    }
   if (self->selected != MS_SNAPSHOT_TIMELINE_NONE && self->selected >= first &&
       self->selected < first + n)
     draw_selection (self, cr, (self->selected - first) * w, w, plot_top, plot_height, &fg);
@@ -916,6 +938,32 @@ index_at (MsSnapshotTimeline *self,
   bar_geometry (self, n, &w);
   column = (int)(x / w);
   return first + CLAMP (column, 0, (int)n - 1);
+}
+
+static void
+set_hover (MsSnapshotTimeline *self,
+           guint               index)
+{
+  if (self->hover == index)
+    return;
+  self->hover = index;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           MsSnapshotTimeline       *self)
+{
+  set_hover (self, index_at (self, x));
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          MsSnapshotTimeline       *self)
+{
+  set_hover (self, MS_SNAPSHOT_TIMELINE_NONE);
 }
 
 static void
@@ -1121,15 +1169,19 @@ static void
 ms_snapshot_timeline_init (MsSnapshotTimeline *self)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->snapshots = g_array_new (FALSE, FALSE, sizeof (Snapshot));
-  self->peak = self->selected = self->compare = MS_SNAPSHOT_TIMELINE_NONE;
+  self->peak = self->selected = self->compare = self->hover = MS_SNAPSHOT_TIMELINE_NONE;
   self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);

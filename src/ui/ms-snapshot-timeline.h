@@ -46,6 +46,8 @@ guint      ms_snapshot_timeline_get_selected      (MsSnapshotTimeline *self);
 void       ms_snapshot_timeline_set_selected      (MsSnapshotTimeline *self,
                                                    guint               index);
 void       ms_snapshot_timeline_go_to_peak        (MsSnapshotTimeline *self);
+/* The snapshot under the pointer, which the summary line describes meanwhile. */
+guint      ms_snapshot_timeline_get_hover         (MsSnapshotTimeline *self);
 /* Whether the selection moves to each new live snapshot (nothing chosen, or the newest). */
 gboolean   ms_snapshot_timeline_get_follows_latest (MsSnapshotTimeline *self);
 /* The baseline of a comparison ("compare"): the selected snapshot is shown as its

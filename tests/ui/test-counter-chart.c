@@ -480,6 +480,24 @@ test_markers (void)
   g_assert_cmpuint (n_red, >, height / 4);
   g_assert_cmpuint (n_purple_elsewhere, ==, 0);
 
+  /* The crosshair on the purge names it under the values. */
+  ms_counter_chart_set_hover (MS_COUNTER_CHART (chart), purge);
+  {
+    g_autofree char *text = ms_counter_chart_dup_hover_text (MS_COUNTER_CHART (chart));
+    g_autofree char *values = expected_hover_text (purge);
+    g_autofree char *expected = g_strdup_printf ("%s\nPurge at %.1f s", values,
+                                                 (double) (purge - T0) / G_USEC_PER_SEC);
+
+    g_assert_cmpstr (text, ==, expected);
+  }
+  ms_counter_chart_set_hover (MS_COUNTER_CHART (chart), reading_time (100));
+  {
+    g_autofree char *text = ms_counter_chart_dup_hover_text (MS_COUNTER_CHART (chart));
+    g_autofree char *expected = expected_hover_text (reading_time (100));
+
+    g_assert_cmpstr (text, ==, expected);
+  }
+
   ms_counter_chart_clear_markers (MS_COUNTER_CHART (chart));
   g_assert_cmpuint (ms_counter_chart_get_n_markers (MS_COUNTER_CHART (chart)), ==, 0);
   gtk_window_destroy (window);

@@ -196,6 +196,24 @@ test_scrub_keys (Fixture       *f,
   assert_loads_selected (f);
 }
 
+/* The pointer over a bar names it without selecting it. */
+static void
+test_hover (Fixture       *f,
+            gconstpointer  data)
+{
+  double w = (double) gtk_widget_get_width (f->timeline) / N_PROFILES;
+
+  click_bar (f, 0, N_PROFILES, 1);
+  ms_test_pointer_move (f->timeline, 4.5 * w, gtk_widget_get_height (f->timeline) - 8);
+  g_assert_cmpuint (ms_snapshot_timeline_get_hover (timeline (f)), ==, 4);
+  g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline (f)), ==, 1);
+  ms_test_pointer_move (f->timeline, 6.5 * w, gtk_widget_get_height (f->timeline) - 8);
+  g_assert_cmpuint (ms_snapshot_timeline_get_hover (timeline (f)), ==, 6);
+  /* Off the strip: nothing under the pointer. */
+  ms_test_pointer_move (f->chart, 10, 10);
+  g_assert_cmpuint (ms_snapshot_timeline_get_hover (timeline (f)), ==, NONE);
+}
+
 static void
 test_scrub_drag (Fixture       *f,
                  gconstpointer  data)
@@ -426,6 +444,7 @@ main (int   argc,
   ADD ("peak-key", test_peak_key);
   ADD ("scrub-keys", test_scrub_keys);
   ADD ("scrub-drag", test_scrub_drag);
+  ADD ("hover", test_hover);
   ADD ("compare", test_compare);
   ADD ("chart-range", test_chart_range);
   ADD ("session-in-memory", test_session_in_memory);
