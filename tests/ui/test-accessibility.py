@@ -179,11 +179,12 @@ def run(proc):
         (Atspi.Role.PUSH_BUTTON, "Open a Session"),
         (Atspi.Role.PUSH_BUTTON, "Save the Session As"),
         (Atspi.Role.PUSH_BUTTON, "Main Menu"),
-        (Atspi.Role.SPIN_BUTTON, "Alarm threshold in MiB"),
+        (Atspi.Role.SPIN_BUTTON, "Alarm threshold in bytes"),
         (Atspi.Role.COMBO_BOX, "Flame graph direction"),
         (Atspi.Role.ENTRY, "Search frames"),
         (Atspi.Role.PUSH_BUTTON, "Purge…"),
-        (Atspi.Role.PUSH_BUTTON, "Count Objects"),
+        (Atspi.Role.PUSH_BUTTON, "Set Baseline"),
+        (Atspi.Role.PUSH_BUTTON, "Count Now"),
     ]
     missing = [f"{Atspi.role_get_name(role)} {name!r}" for role, name in expected
                if find(main_window, role, name) is None]
