@@ -14,7 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-preferences-window.h"
-#include "ms-window.h"
+#include "ms-window-private.h"
 
 #define SEARCH_DIRS_KEY "symbol-search-dirs"
 
@@ -46,81 +46,6 @@ struct _MsPreferencesWindow
 };
 
 G_DEFINE_FINAL_TYPE (MsPreferencesWindow, ms_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
-
-/* Enum keys and combo rows: the row's position is the nick's position in the schema. */
-
-static const char * const *
-enum_nicks (GSettings  *settings,
-            const char *key,
-            GVariant  **range_out)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettingsSchemaKey) schema_key = NULL;
-  g_autoptr(GVariant) range = NULL;
-  g_autoptr(GVariant) values = NULL;
-  const char *type;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  schema_key = g_settings_schema_get_key (schema, key);
-  range = g_settings_schema_key_get_range (schema_key);
-  g_variant_get (range, "(&sv)", &type, &values);
-  g_return_val_if_fail (g_str_equal (type, "enum"), NULL);
-  *range_out = g_steal_pointer (&values);
-  return g_variant_get_strv (*range_out, NULL);
-}
-
-static gboolean
-enum_to_position (GValue   *value,
-                  GVariant *variant,
-                  gpointer  user_data)
-{
-  GSettings *settings = user_data;
-  const char *nick = g_variant_get_string (variant, NULL);
-  g_autoptr(GVariant) range = NULL;
-  g_autofree const char **nicks = NULL;
-  /* Mappings are not told their key: bind_enum() keeps it on the settings object. */
-  const char *key = g_object_get_data (G_OBJECT (settings), "ms-mapping-key");
-
-  nicks = (const char **) enum_nicks (settings, key, &range);
-  for (guint i = 0; nicks != NULL && nicks[i] != NULL; i++)
-    if (g_str_equal (nicks[i], nick))
-      {
-        g_value_set_uint (value, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static GVariant *
-position_to_enum (const GValue       *value,
-                  const GVariantType *expected_type,
-                  gpointer            user_data)
-{
-  GSettings *settings = user_data;
-  g_autoptr(GVariant) range = NULL;
-  g_autofree const char **nicks = NULL;
-  const char *key = g_object_get_data (G_OBJECT (settings), "ms-mapping-key");
-  guint position = g_value_get_uint (value);
-
-  nicks = (const char **) enum_nicks (settings, key, &range);
-  if (nicks == NULL || position >= g_strv_length ((char **) nicks))
-    return NULL;
-  return g_variant_new_string (nicks[position]);
-}
-
-static void
-bind_enum (MsPreferencesWindow *self,
-           const char          *key,
-           AdwComboRow         *row)
-{
-  /* One GSettings object per enum key, so a mapping knows which key it maps. */
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-
-  g_object_set_data_full (G_OBJECT (settings), "ms-mapping-key", g_strdup (key), g_free);
-  g_settings_bind_with_mapping (settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
-                                enum_to_position, position_to_enum,
-                                g_object_ref (settings), g_object_unref);
-}
 
 /* A row counts only for one alarm unit: it is sensitive while that unit is chosen. */
 static gboolean
@@ -281,6 +206,8 @@ show_debuginfod (MsPreferencesWindow *self)
 static void
 bind_settings (MsPreferencesWindow *self)
 {
+  static const char * const sources[] = { "since-start", "all-time", "browser", NULL };
+  static const char * const units[] = { "bytes", "blocks", NULL };
   const struct { const char *key; gpointer widget; const char *property; } bindings[] = {
     { "sampling-interval", self->sampling_interval_spin, "value" },
     { "suppress-randomness", self->suppress_randomness_switch, "active" },
@@ -298,8 +225,9 @@ bind_settings (MsPreferencesWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     g_settings_bind (self->settings, bindings[i].key, bindings[i].widget, bindings[i].property,
                      G_SETTINGS_BIND_DEFAULT);
-  bind_enum (self, "profile-source", self->profile_source_row);
-  bind_enum (self, "alarm-unit", self->alarm_unit_row);
+  /* The rows' items in the order of the schema's nicks */
+  ms_window_bind_enum_selected (self->settings, "profile-source", self->profile_source_row, sources);
+  ms_window_bind_enum_selected (self->settings, "alarm-unit", self->alarm_unit_row, units);
   bind_unit_rows (self);
 
   g_signal_connect_object (self->settings, "changed::" SEARCH_DIRS_KEY,
