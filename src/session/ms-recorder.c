@@ -18,6 +18,11 @@
  * is a margin for calls that take longer than the last one did. */
 #define COST_PLANNING_SHARE 0.75
 
+/* Until a whole cycle is measured, the cost is over the time since recording began,
+ * counted as at least this (before it, the polling cost nothing): a first call is
+ * not 100% of the first millisecond. */
+#define COST_MIN_WINDOW_US (60 * G_USEC_PER_SEC)
+
 /* No wait between profiles longer than this (an hour), whatever a profile cost. */
 #define MAX_PROFILE_DELAY_MS (3600 * 1000)
 
@@ -218,7 +223,8 @@ ms_recorder_class_init (MsRecorderClass *klass)
    * The share of the browser's time our calls take (0…1), as measured: the time
    * during which at least one of our calls waits for its reply (an upper bound of
    * the renderer's time), over the wall time of the last cycle from one profile
-   * request to the next; until a cycle is complete, since recording started.
+   * request to the next; until a cycle is complete, over the time since recording
+   * started, counted as at least a minute.
    */
   properties[PROP_BROWSER_COST] =
     g_param_spec_double ("browser-cost", NULL, NULL, 0.0, 1.0, 0.0,
@@ -559,7 +565,8 @@ browser_call_done (MsRecorder *self)
     self->cycle_busy_us += now_us - self->busy_since_us;
   /* The first cycle is still open: show what it has cost so far. */
   if (!self->cycle_complete && self->state == MS_RECORDER_STATE_RECORDING)
-    publish_cycle_cost (self, now_us);
+    set_browser_cost (self, (double) cycle_busy_at (self, now_us) /
+                            MAX (now_us - self->cycle_start_us, COST_MIN_WINDOW_US));
 }
 
 /* A profile request: the cycle that the previous one began is complete. */
