@@ -283,6 +283,30 @@ has_n_leak_rows (gpointer user_data)
          f->n_leak_counts == GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (f->window), "ms-test-counts"));
 }
 
+typedef struct
+{
+  GtkWidget          *widget;
+  const char * const *texts;
+} Sequence;
+
+static gboolean
+shows_sequence (gpointer user_data)
+{
+  Sequence *sequence = user_data;
+
+  return ms_test_shows_sequence (sequence->widget, sequence->texts);
+}
+
+/* The rows are laid out some time after the model changed: waited for. */
+static void
+assert_leak_row (Fixture            *f,
+                 const char * const *texts)
+{
+  Sequence sequence = { GTK_WIDGET (f->window->leak_view), texts };
+
+  g_assert_true (ms_test_wait_for (shows_sequence, &sequence, 20));
+}
+
 /* "Set Baseline", then "Count Now": each leak counter with baseline, now and delta. */
 static void
 check_leak_table (Fixture *f)
@@ -298,16 +322,14 @@ check_leak_table (Fixture *f)
   g_object_set_data (G_OBJECT (f->window), "ms-test-counts", GUINT_TO_POINTER (1));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.leak-baseline", NULL));
   g_assert_true (ms_test_wait_for (has_n_leak_rows, f, 20));
-  ms_test_settle (100);
-  g_assert_true (ms_test_shows_sequence (GTK_WIDGET (f->window->leak_view), baseline_row));
+  assert_leak_row (f, baseline_row);
 
   g_object_set_data (G_OBJECT (f->window), "ms-test-counts", GUINT_TO_POINTER (2));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.leak-count", NULL));
   g_assert_true (ms_test_wait_for (has_n_leak_rows, f, 20));
-  ms_test_settle (100);
   /* The name shown literally, the figures the peer sent, the delta computed here. */
-  g_assert_true (ms_test_shows_sequence (GTK_WIDGET (f->window->leak_view), nodes_row));
-  g_assert_true (ms_test_shows_sequence (GTK_WIDGET (f->window->leak_view), listeners_row));
+  assert_leak_row (f, nodes_row);
+  assert_leak_row (f, listeners_row);
   /* Each count was a garbage collection first. */
   g_assert_true (sent (f, "Memory.prepareForLeakDetection"));
 }
@@ -564,6 +586,12 @@ test_close_asks (Fixture *f, gconstpointer data)
 }
 
 /* Open during a recording asks too; kept, the file chooser follows. */
+static gboolean
+has_file_chooser (gpointer user_data)
+{
+  return ms_test_find_file_chooser (user_data) != NULL;
+}
+
 static void
 test_open_asks (Fixture *f, gconstpointer data)
 {
@@ -576,9 +604,8 @@ test_open_asks (Fixture *f, gconstpointer data)
   ms_test_answer_dialog (f->window, "keep");
   g_assert_true (ms_test_wait_for (has_stopped, f->window, 20));
   g_assert_true (sent (f, "Memory.stopSampling"));
-  ms_test_settle (100);
+  g_assert_true (ms_test_wait_for (has_file_chooser, f->window, 20));
   chooser = ms_test_find_file_chooser (GTK_WINDOW (f->window));
-  g_assert_nonnull (chooser);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   ms_test_settle (100);
 }
@@ -681,18 +708,28 @@ test_interrupted_offered (Fixture *f, gconstpointer data)
     g_assert_true (g_file_query_exists (interrupted, NULL));
 }
 
-/* A recording still being written (locked by its window) is not offered. */
+/* A recording still being written (locked by its window) is not offered: only the
+ * interrupted one beside it is. */
 static void
 test_running_not_offered (Fixture *f, gconstpointer data)
 {
+  g_autoptr(GFile) interrupted = NULL;
+  AdwMessageDialog *dialog;
   MsWindow *second;
 
   connect_and_record (f);
+  interrupted = write_interrupted (f, "cut.memscope", FALSE);
   second = ms_window_new (NULL);
   gtk_window_present (GTK_WINDOW (second));
   ms_window_offer_interrupted (second);
-  ms_test_settle (500);
+  g_assert_true (ms_test_wait_for (has_dialog, second, 20));
+  dialog = ms_test_find_message_dialog (GTK_WINDOW (second));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“cut.memscope”"));
+  /* Discarded, the next one would be asked about at once: there is none. */
+  ms_test_answer_dialog (second, "discard");
   g_assert_null (ms_test_find_message_dialog (GTK_WINDOW (second)));
+  g_assert_false (g_file_query_exists (interrupted, NULL));
+  g_assert_true (g_file_query_exists (ms_window_get_recording_output (f->window), NULL));
   gtk_window_destroy (GTK_WINDOW (second));
 }
 
