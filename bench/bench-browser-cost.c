@@ -19,9 +19,12 @@
  * 40 MB profile, 12–15 minutes). The renderer processes' CPU time (utime +
  * stime from /proc, all processes of the browser started with --type=renderer)
  * in each window, and the round trip of every call. The cost is the renderer CPU
- * of the polling window minus the idle one, over the wall time; the round trips
- * summed over the wall time are an upper bound of the same (they include the
- * socket and our side).
+ * of the polling window minus the idle one, over the wall time. Two upper bounds
+ * of the same: the time during which at least one of our calls waits for its
+ * reply, over the wall time (what the recorder's browser-cost property measures),
+ * and the round trips summed (a counters reading sent while a profile is being
+ * built waits for it, and counts that wait again). After grow(), S seconds pass
+ * unmeasured first, for the page to settle (its collections of garbage).
  */
 
 #include "config.h"
@@ -165,11 +168,28 @@ typedef struct
   guint    profile_delay_ms;
   guint    n_profiles, n_counters;
   double   profile_rtt_sum, counters_rtt_sum, profile_rtt_max;
+  guint    n_outstanding;     /* our calls without a reply */
+  gint64   busy_since_us, busy_us;
   gsize    profile_bytes;
   guint    profile_source, counter_source;
 } Poll;
 
 static gboolean profile_tick (gpointer data);
+
+/* Overlapping calls count once, as in the recorder. */
+static void
+call_started (Poll *poll)
+{
+  if (poll->n_outstanding++ == 0)
+    poll->busy_since_us = g_get_monotonic_time ();
+}
+
+static void
+call_done (Poll *poll)
+{
+  if (--poll->n_outstanding == 0)
+    poll->busy_us += g_get_monotonic_time () - poll->busy_since_us;
+}
 
 static void
 on_profile (GObject      *object,
@@ -182,6 +202,7 @@ on_profile (GObject      *object,
   double rtt = (g_get_monotonic_time () - poll->profile_sent_us) / 1e6;
 
   poll->profile_in_flight = FALSE;
+  call_done (poll);
   if (bytes == NULL)
     {
       g_printerr ("getSamplingProfile: %s\n", error->message);
@@ -212,6 +233,7 @@ profile_tick (gpointer data)
       return G_SOURCE_REMOVE;
     }
   poll->profile_in_flight = TRUE;
+  call_started (poll);
   poll->profile_sent_us = g_get_monotonic_time ();
   ms_cdp_memory_get_sampling_profile_raw_async (conn, MS_CDP_PROFILE_SINCE_START, NULL, on_profile, poll);
   return G_SOURCE_REMOVE;
@@ -226,6 +248,7 @@ on_counters (GObject      *object,
   MsCdpDomCounters counters;
 
   poll->counters_in_flight = FALSE;
+  call_done (poll);
   if (ms_cdp_memory_get_dom_counters_finish (conn, result, &counters, NULL))
     {
       double rtt = (g_get_monotonic_time () - poll->counters_sent_us) / 1e6;
@@ -252,6 +275,7 @@ counter_tick (gpointer data)
   if (!poll->counters_in_flight)
     {
       poll->counters_in_flight = TRUE;
+      call_started (poll);
       poll->counters_sent_us = g_get_monotonic_time ();
       poll->counters_clean = !poll->profile_in_flight;
       ms_cdp_memory_get_dom_counters_async (conn, NULL, on_counters, poll);
@@ -276,6 +300,15 @@ cpu_now (Cpu *cpu)
 }
 
 static void
+settle (guint seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+}
+
+static void
 measure (const char *state,
          guint       seconds)
 {
@@ -287,8 +320,7 @@ measure (const char *state,
   /* idle: the page with sampling on and nobody asking */
   cpu_now (&c0);
   t0 = g_get_monotonic_time ();
-  while (g_get_monotonic_time () < t0 + (gint64)seconds * G_USEC_PER_SEC)
-    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  settle (seconds);
   cpu_now (&c1);
   t1 = g_get_monotonic_time ();
 
@@ -313,11 +345,12 @@ measure (const char *state,
            poll.n_profiles ? poll.profile_rtt_sum / poll.n_profiles : 0, poll.profile_rtt_max,
            poll.n_counters, poll.n_counters ? 1000 * poll.counters_rtt_sum / poll.n_counters : 0, busy_s);
   g_print ("%-24s CPU, idle -> polled, of wall time: renderer %5.2f%% -> %5.2f%% (cost %5.2f%%), "
-           "browser process %5.2f%% -> %5.2f%%, memscope side %5.2f%% | round trips %6.2f%% of wall | load %.2f\n",
+           "browser process %5.2f%% -> %5.2f%%, memscope side %5.2f%% | calls waiting %5.2f%% of wall, "
+           "round trips summed %6.2f%% | load %.2f\n",
            "", 100 * (c1.renderer - c0.renderer) / idle_s, 100 * (c2.renderer - c1.renderer) / busy_s,
            100 * ((c2.renderer - c1.renderer) / busy_s - (c1.renderer - c0.renderer) / idle_s),
            100 * (c1.browser - c0.browser) / idle_s, 100 * (c2.browser - c1.browser) / busy_s,
-           100 * (c2.self - c1.self) / busy_s,
+           100 * (c2.self - c1.self) / busy_s, 100 * poll.busy_us / 1e6 / busy_s,
            100 * (poll.profile_rtt_sum + poll.counters_rtt_sum) / busy_s, load[0]);
 }
 
@@ -406,6 +439,7 @@ main (int   argc,
 
   call ("Memory.startSampling", "{\"samplingInterval\":64}", NULL);
   call ("Runtime.evaluate", "{\"expression\":\"for (let i = 0; i < 30; i++) grow(); 0\",\"returnByValue\":true}", NULL);
+  settle (seconds);
   measure ("after grow() x 30, 64 B", seconds);
   call ("Memory.stopSampling", "{}", NULL);
 

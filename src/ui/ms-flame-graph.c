@@ -1108,9 +1108,9 @@ install_properties (GObjectClass *object_class)
 static void
 install_actions (GtkWidgetClass *widget_class)
 {
+  /* every key here is listed in the shortcuts window (gtk/help-overlay.ui) */
   static const struct { guint key; const char *direction; } arrows[] = {
-    { GDK_KEY_Up, "up" }, { GDK_KEY_KP_Up, "up" }, { GDK_KEY_Down, "down" }, { GDK_KEY_KP_Down, "down" },
-    { GDK_KEY_Left, "left" }, { GDK_KEY_KP_Left, "left" }, { GDK_KEY_Right, "right" }, { GDK_KEY_KP_Right, "right" },
+    { GDK_KEY_Up, "up" }, { GDK_KEY_Down, "down" }, { GDK_KEY_Left, "left" }, { GDK_KEY_Right, "right" },
   };
 
   gtk_widget_class_install_action (widget_class, "graph.reset-zoom", NULL, reset_zoom_action);
@@ -1128,8 +1128,6 @@ install_actions (GtkWidgetClass *widget_class)
     gtk_widget_class_add_binding_action (widget_class, arrows[i].key, 0, "graph.move-focus",
                                          "s", arrows[i].direction);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "graph.zoom-focus", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "graph.zoom-focus", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "graph.zoom-focus", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "graph.copy-stack", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "graph.popup-menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "graph.popup-menu", NULL);

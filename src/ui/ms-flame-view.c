@@ -33,6 +33,7 @@ struct _MsFlameView
 
   MsProfile         *profile;
   MsProfile         *baseline;     /* for a differential graph */
+  MsFlameTree       *shown_tree;   /* the tree the view last gave its graph */
   MsFlameDirection   direction;
   MsLabelMode        label_mode;
   gboolean           merge_recursion;
@@ -190,6 +191,7 @@ show_tree (MsFlameView  *self,
            const double *deltas,
            gboolean      fresh)
 {
+  g_set_object (&self->shown_tree, tree);
   if (fresh)
     ms_flame_graph_set_tree (self->graph, NULL);
   ms_flame_graph_set_tree (self->graph, tree);
@@ -224,6 +226,7 @@ rebuild (MsFlameView *self,
   self->build_generation++;
   if (self->profile == NULL)
     {
+      g_clear_object (&self->shown_tree);
       ms_flame_graph_set_tree (self->graph, NULL);
       return;
     }
@@ -485,9 +488,34 @@ on_graph_zoom_changed (MsFlameView *self)
   scroll_to_node (self, ms_flame_graph_get_zoom_node (self->graph));
 }
 
+/* A tree someone else gave the graph (as the symbols dialog does once the profile's
+ * frames are named): kept when the view would have built the same, else built again
+ * from its profile with the view's labels, focus, hidden frames and baseline. */
+static void
+adopt_foreign_tree (MsFlameView *self,
+                    MsFlameTree *tree)
+{
+  MsFlameTreeOptions options;
+  gboolean same;
+
+  ms_flame_view_dup_tree_options (self, &options);
+  same = ms_flame_tree_was_built_with (tree, &options) && self->baseline == NULL;
+  ms_flame_view_clear_tree_options (&options);
+
+  g_set_object (&self->shown_tree, tree);
+  if (g_set_object (&self->profile, ms_flame_tree_get_profile (tree)))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+  if (!same)
+    rebuild (self, FALSE);
+}
+
 static void
 on_graph_tree_changed (MsFlameView *self)
 {
+  MsFlameTree *tree = ms_flame_graph_get_tree (self->graph);
+
+  if (tree != NULL && tree != self->shown_tree)
+    adopt_foreign_tree (self, tree);
   update_breadcrumb (self);
   update_status (self);
   update_match_label (self);
@@ -672,6 +700,7 @@ ms_flame_view_finalize (GObject *object)
   g_clear_object (&self->build_cancellable);
   g_clear_object (&self->profile);
   g_clear_object (&self->baseline);
+  g_clear_object (&self->shown_tree);
   g_clear_pointer (&self->focus, g_free);
   g_clear_pointer (&self->hidden, g_ptr_array_unref);
 
@@ -779,8 +808,6 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "flame.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "flame.forward", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "flame.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F3, 0, "flame.next-match", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F3, GDK_SHIFT_MASK, "flame.previous-match", NULL);
 }
 
 static void
@@ -926,6 +953,7 @@ ms_flame_view_set_tree (MsFlameView *self,
   if (tree != NULL && ms_flame_tree_was_built_with (tree, &options))
     {
       self->build_generation++;
+      g_set_object (&self->shown_tree, tree);
       ms_flame_graph_set_tree (self->graph, tree);
     }
   else

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ms-flame-view.h"
 #include "ms-profile-symbols.h"
 #include "ms-symbols-dialog.h"
 #include "ms-symbolizer.h"
@@ -69,6 +70,7 @@ struct _MsSymbolsDialog
   MsFlameGraph   *graph;        /* weak */
   MsProfile      *profile;
   MsSymbolizer   *symbolizer;
+  char           *path_hint;
   guint           n_modules;
   /* Where each module's share of the progress ends, in the symbolizer's order */
   GArray         *module_ends;
@@ -221,19 +223,198 @@ finish (MsSymbolsDialog *self,
 
 /* Building the tree again, with the names */
 
+typedef struct
+{
+  MsFlameGraph       *graph;
+  MsFlameTree        *old_tree;  /* what the graph showed */
+  MsFlameView        *view;      /* the view around the graph, or NULL */
+  MsFlameTreeOptions  options;   /* the view's, or the old tree's direction */
+} Rebuild;
+
+static void
+rebuild_free (Rebuild *rebuild)
+{
+  g_clear_object (&rebuild->graph);
+  g_clear_object (&rebuild->old_tree);
+  if (rebuild->view != NULL)
+    ms_flame_view_clear_tree_options (&rebuild->options);
+  g_clear_object (&rebuild->view);
+  g_free (rebuild);
+}
+
 static void
 build_tree_thread (GTask        *task,
                    gpointer      source_object,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  MsFlameTree *old_tree = task_data;
-  MsFlameTreeOptions options;
+  Rebuild *rebuild = task_data;
 
-  ms_flame_tree_options_init (&options);
-  options.direction = ms_flame_tree_get_direction (old_tree);
-  g_task_return_pointer (task, ms_flame_tree_new (ms_flame_tree_get_profile (old_tree), &options),
+  g_task_return_pointer (task, ms_flame_tree_new (ms_flame_tree_get_profile (rebuild->old_tree),
+                                                  &rebuild->options),
                          g_object_unref);
+}
+
+static void
+show_tree (Rebuild     *rebuild,
+           MsFlameTree *tree)
+{
+  MsProfile *profile = ms_flame_tree_get_profile (tree);
+  g_autoptr(MsProfile) baseline = NULL;
+
+  if (rebuild->view == NULL)
+    {
+      if (ms_flame_graph_get_tree (rebuild->graph) == rebuild->old_tree)
+        ms_flame_graph_set_tree (rebuild->graph, tree);
+      return;
+    }
+  /* Only while the view still shows that profile; its own rebuilds since then read the
+   * same, now named, frames. */
+  if (ms_flame_view_get_profile (rebuild->view) != profile)
+    return;
+  if (ms_flame_view_get_baseline (rebuild->view) == NULL)
+    {
+      /* Kept as it is when built with the view's options, else built again */
+      ms_flame_view_set_tree (rebuild->view, tree);
+      return;
+    }
+  /* A differential graph: the view builds both again */
+  baseline = g_object_ref (ms_flame_view_get_baseline (rebuild->view));
+  ms_flame_view_set_diff (rebuild->view, NULL, NULL);
+  ms_flame_view_set_diff (rebuild->view, baseline, profile);
+}
+
+/* Builds @graph's tree again from its (now named) profile, with the options of the
+ * view around it, and shows it; the task's value is whether it was built. */
+static void
+rebuild_tree_async (MsFlameGraph        *graph,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (graph, cancellable, callback, user_data);
+  Rebuild *rebuild = g_new0 (Rebuild, 1);
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (graph), MS_TYPE_FLAME_VIEW);
+
+  rebuild->graph = g_object_ref (graph);
+  rebuild->old_tree = g_object_ref (ms_flame_graph_get_tree (graph));
+  if (view != NULL)
+    {
+      rebuild->view = g_object_ref (MS_FLAME_VIEW (view));
+      ms_flame_view_dup_tree_options (rebuild->view, &rebuild->options);
+    }
+  else
+    {
+      ms_flame_tree_options_init (&rebuild->options);
+      rebuild->options.direction = ms_flame_tree_get_direction (rebuild->old_tree);
+    }
+  g_task_set_source_tag (task, rebuild_tree_async);
+  g_task_set_task_data (task, rebuild, (GDestroyNotify) rebuild_free);
+  g_task_run_in_thread (task, build_tree_thread);
+}
+
+static gboolean
+rebuild_tree_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  g_autoptr(MsFlameTree) tree = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (tree == NULL)
+    return FALSE;
+  show_tree (g_task_get_task_data (G_TASK (result)), tree);
+  return TRUE;
+}
+
+/* Names follow: once a window's profile is symbolized, every profile the window shows
+ * next (another snapshot of the timeline, a new one while recording) is symbolized the
+ * same way, in the background, from the symbolizer's cache of modules. */
+
+typedef struct
+{
+  MsSymbolizer *symbolizer;
+  char         *path_hint;
+  GCancellable *cancellable;
+  MsProfile    *tried;  /* weak: the last profile symbolized, named or not */
+} FollowingSymbols;
+
+static void
+following_symbols_free (FollowingSymbols *following)
+{
+  g_cancellable_cancel (following->cancellable);
+  g_clear_weak_pointer (&following->tried);
+  g_clear_object (&following->cancellable);
+  g_clear_object (&following->symbolizer);
+  g_free (following->path_hint);
+  g_free (following);
+}
+
+static gboolean
+profile_has_symbols (MsProfile *profile)
+{
+  for (guint i = 0; i < ms_profile_get_n_frames (profile); i++)
+    if (ms_profile_get_frame_symbol (profile, i, NULL, NULL, NULL))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_followed_tree_built (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  rebuild_tree_finish (result, NULL);
+}
+
+static void
+on_followed_symbolized (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(MsFlameView) view = user_data;
+  g_autoptr(MsSymbolResults) results = ms_profile_symbolize_finish (MS_PROFILE (object), result, NULL);
+  MsFlameGraph *graph = ms_flame_view_get_graph (view);
+  MsFlameTree *tree = ms_flame_graph_get_tree (graph);
+
+  /* Nothing named, nothing to build again (and no new tree to start over from) */
+  if (results == NULL || tree == NULL || ms_flame_tree_get_profile (tree) != MS_PROFILE (object) ||
+      !profile_has_symbols (MS_PROFILE (object)))
+    return;
+  rebuild_tree_async (graph, NULL, on_followed_tree_built, NULL);
+}
+
+/* Once the view shows a tree of a profile not yet named: its build, which read the
+ * frames in a thread, is over before the names are written here. */
+static void
+on_graph_tree (MsFlameGraph     *graph,
+               GParamSpec       *pspec,
+               FollowingSymbols *following)
+{
+  MsFlameTree *tree = ms_flame_graph_get_tree (graph);
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (graph), MS_TYPE_FLAME_VIEW);
+  MsProfile *profile = tree ? ms_flame_tree_get_profile (tree) : NULL;
+
+  if (profile == NULL || view == NULL || profile == following->tried || profile_has_symbols (profile))
+    return;
+  g_set_weak_pointer (&following->tried, profile);
+  ms_profile_symbolize_async (profile, following->symbolizer, following->path_hint,
+                              following->cancellable, on_followed_symbolized, g_object_ref (view));
+}
+
+static void
+follow_view (MsSymbolsDialog *self,
+             MsFlameView     *view)
+{
+  FollowingSymbols *following = g_new0 (FollowingSymbols, 1);
+  MsFlameGraph *graph = ms_flame_view_get_graph (view);
+
+  following->symbolizer = g_object_ref (self->symbolizer);
+  following->path_hint = g_strdup (self->path_hint);
+  following->cancellable = g_cancellable_new ();
+  /* Replaces (and stops) what an earlier symbolization set up, settings and all */
+  g_signal_handlers_disconnect_matched (graph, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_graph_tree, NULL);
+  g_object_set_data_full (G_OBJECT (graph), "ms-following-symbols", following,
+                          (GDestroyNotify) following_symbols_free);
+  g_signal_connect (graph, "notify::tree", G_CALLBACK (on_graph_tree), following);
 }
 
 static void
@@ -241,21 +422,17 @@ on_tree_built (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  MsSymbolsDialog *self = MS_SYMBOLS_DIALOG (object);
-  MsFlameTree *old_tree = g_task_get_task_data (G_TASK (result));
-  g_autoptr(MsFlameTree) tree = NULL;
+  g_autoptr(MsSymbolsDialog) self = user_data;
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (object), MS_TYPE_FLAME_VIEW);
   GError *error = NULL;
 
-  tree = g_task_propagate_pointer (G_TASK (result), &error);
-  if (tree == NULL)
+  if (!rebuild_tree_finish (result, &error))
     {
       finish (self, error);
       return;
     }
-  /* Only if the graph still shows that profile the same way; otherwise whoever replaced
-   * the tree built it from the same, now named, profile. */
-  if (self->graph != NULL && ms_flame_graph_get_tree (self->graph) == old_tree)
-    ms_flame_graph_set_tree (self->graph, tree);
+  if (view != NULL)
+    follow_view (self, MS_FLAME_VIEW (view));
   finish (self, NULL);
 }
 
@@ -291,7 +468,6 @@ on_symbolized (GObject      *object,
 {
   g_autoptr(MsSymbolsDialog) self = user_data;
   g_autoptr(MsSymbolResults) results = NULL;
-  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
 
   results = ms_profile_symbolize_finish (MS_PROFILE (object), result, &error);
@@ -307,10 +483,7 @@ on_symbolized (GObject      *object,
       finish (self, NULL);
       return;
     }
-  task = g_task_new (self, self->cancellable, on_tree_built, NULL);
-  g_task_set_source_tag (task, on_symbolized);
-  g_task_set_task_data (task, g_object_ref (ms_flame_graph_get_tree (self->graph)), g_object_unref);
-  g_task_run_in_thread (task, build_tree_thread);
+  rebuild_tree_async (self->graph, self->cancellable, on_tree_built, g_object_ref (self));
 }
 
 static guint
@@ -398,7 +571,6 @@ ms_symbols_dialog_symbolize (MsSymbolsDialog *self,
                              MsFlameGraph    *graph)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autofree char *path_hint = NULL;
   g_autofree char *description = NULL;
   MsFlameTree *tree;
 
@@ -422,11 +594,11 @@ ms_symbols_dialog_symbolize (MsSymbolsDialog *self,
                                  self->n_modules);
   adw_status_page_set_description (self->progress_page, description);
 
-  self->symbolizer = symbolizer_from_settings (settings, &path_hint);
+  self->symbolizer = symbolizer_from_settings (settings, &self->path_hint);
   g_signal_connect_object (self->symbolizer, "progress", G_CALLBACK (on_progress), self, 0);
   on_progress (self->symbolizer, 0, self);
   gtk_stack_set_visible_child_name (self->stack, "progress");
-  ms_profile_symbolize_async (self->profile, self->symbolizer, path_hint, self->cancellable,
+  ms_profile_symbolize_async (self->profile, self->symbolizer, self->path_hint, self->cancellable,
                               on_symbolized, g_object_ref (self));
 }
 
@@ -523,6 +695,7 @@ ms_symbols_dialog_finalize (GObject *object)
   g_clear_object (&self->modules);
   g_clear_error (&self->error);
   g_clear_pointer (&self->module_ends, g_array_unref);
+  g_free (self->path_hint);
 
   G_OBJECT_CLASS (ms_symbols_dialog_parent_class)->finalize (object);
 }

@@ -129,13 +129,14 @@ render_flame_png (MsFlameGraph  *graph,
   int height = gtk_widget_get_height (widget);
   GtkNative *native = gtk_widget_get_native (widget);
   GskRenderer *renderer = native ? gtk_native_get_renderer (native) : NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  graphene_rect_t bounds;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GtkSnapshot *snapshot;
   GdkRGBA background = { 1, 1, 1, 1 };
 
-  if (renderer == NULL || !gtk_widget_get_mapped (widget) || width <= 0 || height <= 0)
+  if (renderer == NULL || parent == NULL || !gtk_widget_get_mapped (widget) || width <= 0 || height <= 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                            _("the flame graph is not on screen: the window is hidden"));
@@ -145,10 +146,14 @@ render_flame_png (MsFlameGraph  *graph,
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "view_bg_color", &background);
 G_GNUC_END_IGNORE_DEPRECATIONS
-  paintable = gtk_widget_paintable_new (widget);
+  /* Drawn now, as its parent draws it, moved back to the graph's own origin; not a
+   * GtkWidgetPaintable, which shows the last frame the graph was drawn in. */
+  if (!gtk_widget_compute_bounds (widget, parent, &bounds))
+    bounds.origin = GRAPHENE_POINT_INIT (0, 0);
   snapshot = gtk_snapshot_new ();
   gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-bounds.origin.x, -bounds.origin.y));
+  gtk_widget_snapshot_child (parent, widget, snapshot);
   node = gtk_snapshot_free_to_node (snapshot);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   return gdk_texture_save_to_png_bytes (texture);
@@ -234,14 +239,28 @@ start_job (GTask *task)
 }
 
 static gboolean
+graph_is_laid_out (MsFlameGraph *graph)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (graph));
+  int height = gtk_widget_get_height (GTK_WIDGET (graph));
+  double row = ms_flame_graph_get_row_height (graph) / 2.0;
+
+  return ms_flame_graph_get_node_at (graph, width / 2.0, row) != MS_FLAME_GRAPH_NO_NODE ||
+         ms_flame_graph_get_node_at (graph, width / 2.0, height - row) != MS_FLAME_GRAPH_NO_NODE;
+}
+
+static gboolean
 on_flame_page_shown (GtkWidget     *widget,
                      GdkFrameClock *clock,
                      gpointer       user_data)
 {
   ExportJob *job = g_task_get_task_data (user_data);
 
-  /* The first frame lays the page out, the next has drawn it. */
-  if (++job->n_frames < 2)
+  /* The first frame lays the page out, the next has drawn it; the graph lays its tree
+   * out on its own, which shows when a hit-test finds the root, at the top or the
+   * bottom. Not waiting forever for that: a second at 60 frames a second. */
+  if (++job->n_frames < 2 ||
+      (job->n_frames < 60 && !graph_is_laid_out (MS_FLAME_GRAPH (widget))))
     return G_SOURCE_CONTINUE;
   job->started = TRUE;
   start_job (user_data);

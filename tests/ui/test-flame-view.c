@@ -868,6 +868,28 @@ test_label_mode (Fixture       *fixture,
     }
 }
 
+/* A real right click at the middle of @node, as the model lays it out unzoomed. */
+static void
+right_click (Fixture *fixture,
+             TNode   *node)
+{
+  double row_height = ms_flame_graph_get_row_height (fixture->graph);
+  MsTestInput *input = ms_test_input ();
+  guint64 left = 0;
+
+  /* the bytes of everything left of it: earlier siblings of it and of its ancestors */
+  for (TNode *n = node; n->parent != NULL; n = n->parent)
+    for (guint i = 0; n->parent->children->pdata[i] != n; i++)
+      left += ((TNode *) n->parent->children->pdata[i])->bytes;
+
+  ms_test_pointer_move (GTK_WIDGET (fixture->graph),
+                        (left + node->bytes / 2.0) / fixture->expected->bytes * WIDTH,
+                        (node->depth + 0.5) * row_height);
+  input->button (input->display, 3, True, CurrentTime);
+  input->button (input->display, 3, False, CurrentTime);
+  ms_test_input_flush ();
+}
+
 static gboolean
 has_label (MsFlameTree *tree,
            const char  *label)
@@ -891,23 +913,10 @@ test_context_menu (Fixture       *fixture,
   guint depth = 0;
 
   /* a right click opens it on the frame under the pointer, which takes the focus */
-  {
-    guint64 left = 0;
-    TNode *target = main_node->children->pdata[main_node->children->len - 1];
-    double row_height = ms_flame_graph_get_row_height (fixture->graph);
-    MsTestInput *input = ms_test_input ();
-
-    for (guint i = 0; i + 1 < main_node->children->len; i++)
-      left += ((TNode *) main_node->children->pdata[i])->bytes;
-    ms_test_pointer_move (graph, (left + target->bytes / 2.0) / fixture->expected->bytes * WIDTH,
-                          (target->depth + 0.5) * row_height);
-    input->button (input->display, 3, True, CurrentTime);
-    input->button (input->display, 3, False, CurrentTime);
-    ms_test_input_flush ();
-    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
-    assert_focus_is (fixture, target);
-    gtk_popover_popdown (menu);
-  }
+  right_click (fixture, main_node->children->pdata[main_node->children->len - 1]);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
+  assert_focus_is (fixture, main_node->children->pdata[main_node->children->len - 1]);
+  gtk_popover_popdown (menu);
 
   /* the menu opens on the focused frame with the Menu key and Shift+F10 */
   gtk_widget_grab_focus (graph);
@@ -936,7 +945,12 @@ test_context_menu (Fixture       *fixture,
   wait_for_tree (fixture);
   g_assert_false (ms_flame_tree_is_focused (ms_flame_graph_get_tree (fixture->graph)));
   g_assert_true (has_label (ms_flame_graph_get_tree (fixture->graph), "render"));
-  ms_flame_view_hide_label (fixture->view, "render");
+  for (guint i = 0; i < main_node->children->len; i++)
+    if (g_str_equal (((TNode *) main_node->children->pdata[i])->label, "render"))
+      right_click (fixture, main_node->children->pdata[i]);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (menu), "flame.hide-frame", NULL));
+  gtk_popover_popdown (menu);
   wait_for_tree (fixture);
   g_assert_false (has_label (ms_flame_graph_get_tree (fixture->graph), "render"));
   g_assert_cmpuint (ms_flame_tree_get_node (ms_flame_graph_get_tree (fixture->graph), 0)->total_bytes, ==,
@@ -1042,11 +1056,48 @@ test_diff (Fixture       *fixture,
     g_assert_cmpfloat (ms_flame_graph_get_delta (fixture->graph, i), ==, 0);
 }
 
+/* A tree given to the graph behind the view's back, as the symbols dialog gives one
+ * with the default options once the frames are named: the view builds its own again. */
+static void
+test_foreign_tree (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(MsProfile) baseline = new_profile (baseline_samples, G_N_ELEMENTS (baseline_samples));
+  g_autoptr(MsFlameTree) plain = ms_flame_tree_new (fixture->profile, NULL);
+  g_autoptr(MsFlameTree) plain_again = ms_flame_tree_new (fixture->profile, NULL);
+  TNode *by_module = expected_tree (MS_LABEL_MODE_MODULE);
+
+  /* default options, as the view's: kept */
+  ms_flame_graph_set_tree (fixture->graph, plain);
+  ms_test_settle (100);
+  g_assert_true (ms_flame_graph_get_tree (fixture->graph) == plain);
+
+  /* the view shows modules: rebuilt with them */
+  ms_flame_view_set_label_mode (fixture->view, MS_LABEL_MODE_MODULE);
+  wait_for_tree (fixture);
+  ms_flame_graph_set_tree (fixture->graph, plain_again);
+  g_assert_true (ms_test_wait_for (is_ready, fixture, 10));
+  ms_test_settle (50);
+  assert_tree_drawn (fixture, by_module, 0, WIDTH);
+  ms_flame_view_set_label_mode (fixture->view, MS_LABEL_MODE_SYMBOL);
+  wait_for_tree (fixture);
+
+  /* a differential graph gets its deltas back */
+  ms_flame_view_set_diff (fixture->view, baseline, fixture->profile);
+  g_assert_true (ms_test_wait_for (has_deltas, fixture, 10));
+  ms_flame_graph_set_tree (fixture->graph, plain);
+  g_assert_false (has_deltas (fixture));
+  g_assert_true (ms_test_wait_for (has_deltas, fixture, 10));
+  g_assert_true (ms_flame_view_get_baseline (fixture->view) == baseline);
+  tnode_free (by_module);
+}
+
 static const struct
 {
   const char *name;
   void (*func) (Fixture *fixture, gconstpointer data);
 } cases[] = {
+  { "foreign-tree", test_foreign_tree },
   { "diff", test_diff },
   { "keyboard-focus-path", test_keyboard_focus_path },
   { "accessible-focus", test_accessible_focus },
