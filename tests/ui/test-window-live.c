@@ -512,6 +512,18 @@ test_default_folder (Fixture *f, gconstpointer data)
   g_assert_true (g_file_query_exists (ms_window_get_recording_output (f->window), NULL));
 }
 
+static gboolean
+output_has_two_profiles (gpointer user_data)
+{
+  GFile *output = ms_window_get_recording_output (user_data);
+  g_autoptr(MsRecordingFile) recording = NULL;
+
+  if (output == NULL)
+    return FALSE;
+  recording = ms_recording_file_new_for_path (g_file_peek_path (output), NULL);
+  return recording != NULL && ms_recording_file_get_n_profiles (recording) >= 2;
+}
+
 /* Save As while recording: a copy that opens; the recording goes on into its file. */
 static void
 test_save_while_recording (Fixture *f, gconstpointer data)
@@ -523,7 +535,8 @@ test_save_while_recording (Fixture *f, gconstpointer data)
   guint n;
 
   connect_and_record (f);
-  wait_for_profiles (f, 2);
+  /* Two profiles written (the recorder tells of a profile before its thread wrote it). */
+  g_assert_true (ms_test_wait_for (output_has_two_profiles, f->window, 60));
   error = ms_test_save_window (f->window, copy);
   g_assert_no_error (error);
   reopened = ms_recording_file_new_for_path (path, &error);
@@ -608,6 +621,33 @@ test_open_asks (Fixture *f, gconstpointer data)
   chooser = ms_test_find_file_chooser (GTK_WINDOW (f->window));
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   ms_test_settle (100);
+}
+
+/* Connect (and Launch, the same way) during a recording asks too: cancelled, the
+ * recording goes on; discarded, its file goes, sampling stops, and the connect follows. */
+static void
+test_connect_asks (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GFile) output = NULL;
+  MsRecorder *recorder;
+
+  connect_and_record (f);
+  recorder = ms_window_get_recorder (f->window);
+  output = g_object_ref (ms_window_get_recording_output (f->window));
+  g_ptr_array_set_size (f->methods, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.connect", NULL));
+  ms_test_answer_dialog (f->window, "cancel");
+  g_assert_true (ms_window_get_recorder (f->window) == recorder);
+  g_assert_true (is_recording (f->window));
+  g_assert_true (ms_test_shows_page (f->window, "session"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.connect", NULL));
+  ms_test_answer_dialog (f->window, "discard");
+  g_assert_true (ms_test_wait_for (on_targets_page, f->window, 20));
+  g_assert_true (sent (f, "Memory.stopSampling"));
+  g_assert_false (g_file_query_exists (output, NULL));
+  g_assert_null (ms_window_get_recorder (f->window));
 }
 
 /* Closing the window without asking (destroy) stops sampling in the page and lets the
@@ -914,6 +954,7 @@ main (int   argc,
   ADD ("close-asks/discard", test_close_asks, "discard");
   ADD ("close-asks/cancel", test_close_asks, "cancel");
   ADD ("open-asks", test_open_asks, NULL);
+  ADD ("connect-asks", test_connect_asks, NULL);
   ADD ("destroy-while-recording", test_destroy_while_recording, NULL);
   ADD ("interrupted/open", test_interrupted_offered, "open");
   ADD ("interrupted/discard", test_interrupted_offered, "discard");
