@@ -554,7 +554,10 @@ symbolizer_from_settings (GSettings  *settings,
   g_auto(GStrv) dirs = g_settings_get_strv (settings, "symbol-search-dirs");
   g_autofree char *executable = g_settings_get_string (settings, "symbol-executable-path");
 
-  ms_symbolizer_set_search_dirs (symbolizer, (const char * const *) dirs);
+  /* Added after the symbolizer's own default (/usr/lib/debug), which Preferences says
+   * is always searched: setting the list would replace it. */
+  for (guint i = 0; dirs[i] != NULL; i++)
+    ms_symbolizer_add_search_dir (symbolizer, dirs[i]);
   /* Asked only when DEBUGINFOD_URLS is set (ms-symbol-module.c). */
   ms_symbolizer_set_use_debuginfod (symbolizer, TRUE);
   if (*executable != '\0')
@@ -615,6 +618,14 @@ on_cancel_clicked (MsSymbolsDialog *self)
 {
   ms_symbols_dialog_cancel (self);
   gtk_window_close (GTK_WINDOW (self));
+}
+
+MsSymbolizer *
+ms_symbols_dialog_get_symbolizer (MsSymbolsDialog *self)
+{
+  g_return_val_if_fail (MS_IS_SYMBOLS_DIALOG (self), NULL);
+
+  return self->symbolizer;
 }
 
 GListModel *

@@ -818,6 +818,13 @@ test_symbolize (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* One frame in a module no search finds. */
+#define GONE_MODULE_JSON \
+  "{\"samples\":[{\"size\":16,\"total\":4096,\"stack\":[\"0x10010 <unknown>\"]}]," \
+  "\"modules\":[{\"name\":\"/nonexistent/libgone.so\"," \
+  "\"uuid\":\"00112233445566778899AABBCCDDEEFF001122330\"," \
+  "\"baseAddress\":\"0x10000\",\"size\":4096}]}"
+
 /* Without the search directory the module is not found: the dialog says so and the
  * names stay as they were. */
 static void
@@ -826,10 +833,6 @@ test_symbolize_not_found (void)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("memscope-dialogs-XXXXXX", &error);
-  const char *json = "{\"samples\":[{\"size\":16,\"total\":4096,\"stack\":[\"0x10010 <unknown>\"]}],"
-                     "\"modules\":[{\"name\":\"/nonexistent/libgone.so\","
-                     "\"uuid\":\"00112233445566778899AABBCCDDEEFF001122330\","
-                     "\"baseAddress\":\"0x10000\",\"size\":4096}]}";
   g_autoptr(GFile) file = NULL;
   g_autoptr(GPtrArray) after = NULL;
   g_autoptr(MsSymbolsModuleItem) item = NULL;
@@ -838,7 +841,7 @@ test_symbolize_not_found (void)
 
   g_assert_no_error (error);
   reset_settings (settings);
-  file = write_session (dir, json, 1, 0, NULL);
+  file = write_session (dir, GONE_MODULE_JSON, 1, 0, NULL);
   window = open_session (file);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.symbolize", NULL));
@@ -852,6 +855,52 @@ test_symbolize_not_found (void)
   after = tree_labels (ms_flame_graph_get_tree (ms_window_get_flame_graph (window)));
   g_assert_cmpuint (after->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (after, 0), ==, "libgone.so+0x10");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (g_unlink (g_file_peek_path (file)), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* The folders of Preferences are searched after /usr/lib/debug, which Preferences says
+ * is always searched: they add to it, they do not replace it. */
+static void
+test_symbolize_search_dirs (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-dialogs-XXXXXX", &error);
+  const char *configured[] = { "/srv/symbols", "/home/me/out/Release", NULL };
+  const char *expected[] = { "/usr/lib/debug", "/srv/symbols", "/home/me/out/Release", NULL };
+  g_autoptr(GFile) file = NULL;
+  g_auto(GStrv) searched = NULL;
+  MsSymbolsDialog *dialog;
+  MsWindow *window;
+
+  g_assert_no_error (error);
+  reset_settings (settings);
+  g_settings_set_strv (settings, "symbol-search-dirs", configured);
+  file = write_session (dir, GONE_MODULE_JSON, 1, 0, NULL);
+  window = open_session (file);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.symbolize", NULL));
+  dialog = find_symbols_dialog ();
+  g_assert_true (ms_test_wait_for (symbols_finished, dialog, 30));
+  searched = ms_symbolizer_dup_search_dirs (ms_symbols_dialog_get_symbolizer (dialog));
+  g_assert_cmpstrv (searched, expected);
+
+  /* And with no folder configured, /usr/lib/debug alone. */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_clear_pointer (&searched, g_strfreev);
+  g_settings_reset (settings, "symbol-search-dirs");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.symbolize", NULL));
+  dialog = find_symbols_dialog ();
+  g_assert_true (ms_test_wait_for (symbols_finished, dialog, 30));
+  searched = ms_symbolizer_dup_search_dirs (ms_symbols_dialog_get_symbolizer (dialog));
+  {
+    const char *only_default[] = { "/usr/lib/debug", NULL };
+    g_assert_cmpstrv (searched, only_default);
+  }
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1329,6 +1378,7 @@ main (int   argc,
   g_test_add_func ("/memscope/ui/shortcuts/both-ways", test_shortcuts_window);
   g_test_add_func ("/memscope/ui/symbols/names-as-nm", test_symbolize);
   g_test_add_func ("/memscope/ui/symbols/not-found", test_symbolize_not_found);
+  g_test_add_func ("/memscope/ui/symbols/search-dirs-add-to-default", test_symbolize_search_dirs);
   g_test_add_func ("/memscope/ui/symbols/cancelled-or-nothing-shown", test_symbolize_cancelled);
   g_test_add ("/memscope/ui/export/folded", ExportFixture, NULL, export_fixture_set_up,
               test_export_folded, export_fixture_tear_down);
