@@ -900,6 +900,53 @@ open_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Where the intact part of a cut recording ends, from the reader's account of the cut
+ * ("… at byte N …", "… after N bytes …"); 0 when it does not say. */
+static guint64
+torn_tail_offset (const GError *torn_tail)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("(?:at byte|after) ([0-9]+)", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *digits = NULL;
+
+  if (!g_regex_match (regex, torn_tail->message, 0, &match))
+    return 0;
+  digits = g_match_info_fetch (match, 1);
+  return g_ascii_strtoull (digits, NULL, 10);
+}
+
+/* A recording cut short (a crash while recording, a copy in progress) opens up to the
+ * cut; the window says so until the notice is dismissed. */
+static void
+show_torn_tail (MsWindow      *self,
+                MsSessionFile *session)
+{
+  MsRecordingFile *recording = ms_session_file_get_recording (session);
+  const GError *torn_tail = recording ? ms_recording_file_get_torn_tail (recording) : NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *offset = NULL;
+  AdwToast *toast;
+
+  if (torn_tail == NULL)
+    return;
+  g_debug ("torn tail: %s", torn_tail->message);
+  if (torn_tail_offset (torn_tail) > 0)
+    offset = g_strdup_printf ("%" G_GUINT64_FORMAT, torn_tail_offset (torn_tail));
+  if (offset != NULL)
+    /* Translators: %s is a byte offset in the file, e.g. 2686 */
+    text = g_strdup_printf (_("The recording ends with a damaged or unfinished frame at byte %s; "
+                              "everything before it is shown"), offset);
+  else
+    text = g_strdup (_("The recording ends with a damaged or unfinished frame; everything "
+                       "before it is shown"));
+  toast = adw_toast_new ("");
+  adw_toast_set_title (toast, escaped = g_markup_escape_text (text, -1));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 on_opened (GObject      *object,
            GAsyncResult *result,
@@ -937,6 +984,7 @@ on_opened (GObject      *object,
     }
 
   ms_window_show_page (self, "session");
+  show_torn_tail (self, opened->session_file);
 }
 
 void
