@@ -401,6 +401,7 @@ test_demo_relative_datadir (void)
   g_autofree char *old_datadir = g_strdup (g_getenv ("MEMSCOPE_DATADIR"));
   /* g_dir_make_tmp names the folder with letters and digits only: nothing to escape. */
   g_autofree char *expected = g_strconcat ("file://", dir, "/data/demo/leaky-page.html", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   MsLiveTarget *live;
   MsWindow *window;
 
@@ -415,6 +416,8 @@ test_demo_relative_datadir (void)
   g_setenv ("MEMSCOPE_BROWSER", script, TRUE);
   g_assert_cmpint (g_chdir (dir), ==, 0);
   g_setenv ("MEMSCOPE_DATADIR", "data", TRUE);
+  /* Not a page launched before: the demo page is offered. */
+  g_settings_reset (settings, "last-launch-url");
 
   window = ms_window_new (NULL);
   gtk_window_present (GTK_WINDOW (window));
