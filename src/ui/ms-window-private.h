@@ -78,6 +78,7 @@ struct _MsWindow
   MsSessionFile        *opened_file;     /* read-only session, or NULL */
   GFile                *opened_gfile;
   AdwToast             *alarm_toast;     /* while shown */
+  GListModel           *toast_children;  /* the toast overlay's, observed to name buttons */
   guint                 n_toasted_alarms;
   gboolean              follow_latest;   /* new profiles replace the shown snapshot */
   GMutex                snapshot_lock;   /* one snapshot load from a file at a time */

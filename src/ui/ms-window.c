@@ -369,9 +369,12 @@ ms_window_update_state (MsWindow *self)
                           connected || lstate == MS_LIVE_TARGET_STATE_LOST);
   adw_button_content_set_label (self->record_button_content, recording ? _("_Stop") : _("_Record"));
   adw_button_content_set_use_underline (self->record_button_content, TRUE);
-  /* Without the mnemonic's underscore, or a screen reader says both. */
+  /* Without the mnemonic's underscore, and only once: GTK 4.8 reads the label, then
+   * the content's label the button is labelled by ("Stop Stop"). */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->record_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   recording ? _("Stop") : _("Record"), -1);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->record_button),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   adw_button_content_set_icon_name (self->record_button_content,
                                     recording ? "media-playback-stop-symbolic"
                                               : "media-record-symbolic");
@@ -528,6 +531,23 @@ clear_views (MsWindow *self)
 
 /* Alarms */
 
+/* Parts libadwaita builds that GTK 4.8 names by their class: a combo row's popover list
+ * ("GtkListView"), an entry row's pencil and an action row's icon ("GtkImage"). */
+static void
+name_descendants (GtkWidget  *widget,
+                  GType       type,
+                  const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        label, -1);
+      name_descendants (child, type, label);
+    }
+}
+
 void
 ms_window_show_alarm (MsWindow           *self,
                       gint64              time_us,
@@ -552,6 +572,7 @@ ms_window_show_alarm (MsWindow           *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), stack->len ? stack->str : _("(no frames)"));
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
   adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "dialog-warning-symbolic");
+  name_descendants (row, GTK_TYPE_IMAGE, _("Warning"));
   gtk_list_box_prepend (self->alarms_list, row);
 }
 
@@ -1287,6 +1308,65 @@ on_flame_zoom_changed (MsWindow *self)
 
 static void unbind_window_settings (MsWindow *self);
 
+/* Accessible names libadwaita 1.2 leaves wrong in widgets it builds */
+
+/* A toast's buttons: GTK 4.8 names the action button by its label, underscore and all,
+ * then by the label inside it ("_Show Show"), and the close button by its image's class
+ * ("GtkImage"). */
+static void
+name_toast_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *label = GTK_IS_BUTTON (child) ? gtk_button_get_label (GTK_BUTTON (child)) : NULL;
+
+      if (label != NULL)
+        {
+          g_autoptr(GString) plain = g_string_new (label);
+
+          if (gtk_button_get_use_underline (GTK_BUTTON (child)))
+            g_string_replace (plain, "_", "", 1);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          plain->str, -1);
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+        }
+      else if (GTK_IS_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Dismiss"), -1);
+      name_toast_buttons (child);
+    }
+}
+
+static void
+on_toast_children_changed (MsWindow   *self,
+                           guint       position,
+                           guint       removed,
+                           guint       added,
+                           GListModel *children)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWidget) child = g_list_model_get_item (children, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
+        name_toast_buttons (child);
+    }
+}
+
+static void
+fix_accessible_names (MsWindow *self)
+{
+  self->toast_children = gtk_widget_observe_children (GTK_WIDGET (self->toast_overlay));
+  g_signal_connect_object (self->toast_children, "items-changed",
+                           G_CALLBACK (on_toast_children_changed), self, G_CONNECT_SWAPPED);
+  name_descendants (GTK_WIDGET (self->alarm_unit_row), GTK_TYPE_LIST_VIEW,
+                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->alarm_unit_row)));
+  /* Translators: what the pencil in a text field says: the text can be edited */
+  name_descendants (GTK_WIDGET (self->url_row), GTK_TYPE_IMAGE, _("Editable"));
+  name_descendants (GTK_WIDGET (self->endpoint_row), GTK_TYPE_IMAGE, _("Editable"));
+}
+
 static void
 ms_window_dispose (GObject *object)
 {
@@ -1316,6 +1396,7 @@ ms_window_dispose (GObject *object)
   g_clear_object (&self->shown_profile);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->view_cancellable);
+  g_clear_object (&self->toast_children);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
 
@@ -1488,6 +1569,7 @@ ms_window_init (MsWindow *self)
   ms_window_init_tools (self);
   ms_window_snapshots_init (self);
   bind_window_settings (self);
+  fix_accessible_names (self);
 
   ms_window_show_page (self, "empty");
   g_signal_connect_swapped (self->flame_graph, "notify::zoom-node", G_CALLBACK (on_flame_zoom_changed), self);
