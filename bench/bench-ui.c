@@ -10,7 +10,9 @@
  * then, for each direction, times a frame after: a pointer motion (hit-test
  * and hover), a search keystroke (the query grows by one letter), a resize,
  * a zoom, and a direction switch. Also the counters chart with 24 hours of
- * readings at 1 Hz in each of its three series.
+ * readings at 1 Hz in each of its three series (a redraw, a new reading, the
+ * crosshair following the pointer, a range selected), and the snapshot
+ * timeline of a day's profiles at one every 10 s (a redraw, a scrub step).
  *
  * A frame is timed as the app's frame clock would spend it: the change
  * itself, the widget's snapshot (GtkWidgetClass.snapshot into a GtkSnapshot,
@@ -26,10 +28,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "ms-counter-chart.h"
 #include "ms-flame-graph.h"
+#include "ms-recording-writer.h"
+#include "ms-snapshot-timeline.h"
 
 #define DEFAULT_RUNS 21
 #define WIDTH 1280
@@ -349,6 +354,114 @@ bench_counter_chart (GtkWidget *chart)
       frames[i].cpu = cpu_ms () - c0;
     }
   report ("counters chart: a new reading, redraw", frames, n_runs);
+
+  /* the pointer crosses the chart: the crosshair and its label move */
+  for (guint i = 0; i < n_runs; i++)
+    {
+      c0 = cpu_ms ();
+      t0 = now_ms ();
+      ms_counter_chart_set_hover (MS_COUNTER_CHART (chart),
+                                  start + (gint64)(i * 24 * 60 * 60 / n_runs) * G_USEC_PER_SEC);
+      frames[i].change = now_ms () - t0;
+      draw_frame (chart, &frames[i]);
+      frames[i].cpu = cpu_ms () - c0;
+    }
+  report ("counters chart: crosshair moves, redraw", frames, n_runs);
+  ms_counter_chart_clear_hover (MS_COUNTER_CHART (chart));
+
+  /* a range selected by dragging: the growth is fitted over it again */
+  for (guint i = 0; i < n_runs; i++)
+    {
+      gint64 from = start + (gint64)(i * 60 * 60) * G_USEC_PER_SEC;
+
+      c0 = cpu_ms ();
+      t0 = now_ms ();
+      ms_counter_chart_set_selection (MS_COUNTER_CHART (chart), from, from + (gint64)12 * 60 * 60 * G_USEC_PER_SEC);
+      frames[i].change = now_ms () - t0;
+      draw_frame (chart, &frames[i]);
+      frames[i].cpu = cpu_ms () - c0;
+    }
+  report ("counters chart: a 12 h range selected", frames, n_runs);
+  ms_counter_chart_clear_selection (MS_COUNTER_CHART (chart));
+}
+
+/* A day of profiles at one every 10 s, as a recording file lists them. */
+static MsSessionFile *
+write_day_of_profiles (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsRecordingWriter) writer = ms_recording_writer_new (path, &error);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  gint64 start = G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC;
+  MsSessionFile *session;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 24 * 60 * 6; i++)
+    {
+      guint64 size = 1024 + (i * 7919 % 4096), total = size * (100 + i / 10 + (i * 31 % 17));
+      g_autofree char *text = g_strdup_printf ("{\"id\":%u,\"result\":{\"profile\":{\"samples\":"
+                                               "[{\"size\":%" G_GUINT64_FORMAT ",\"total\":%" G_GUINT64_FORMAT
+                                               ",\"stack\":[\"0x1 a\",\"0x2 b\"]}],\"modules\":[]}}}",
+                                               i, size, total);
+      g_autoptr(GBytes) reply = g_bytes_new (text, strlen (text));
+
+      if (!ms_recording_writer_append_profile (writer, start + (gint64)i * 10 * G_USEC_PER_SEC,
+                                               "Memory.getSamplingProfile", reply, 1, total, &error))
+        g_error ("%s", error->message);
+    }
+  if (!ms_recording_writer_close (writer, &error))
+    g_error ("%s", error->message);
+  session = ms_session_file_new_from_file (file, NULL, &error);
+  if (session == NULL)
+    g_error ("%s", error->message);
+  return session;
+}
+
+static void
+bench_snapshot_timeline (GtkWidget *timeline)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bench-ui-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "day.memscope", NULL);
+  g_autoptr(MsSessionFile) session = NULL;
+  g_autofree Frame *frames = g_new0 (Frame, n_runs);
+  double t0, c0;
+
+  t0 = now_ms ();
+  session = write_day_of_profiles (path);
+  g_print ("# snapshot timeline: %u profiles written and indexed in %.1f ms\n",
+           ms_session_file_get_n_profiles (session), now_ms () - t0);
+  t0 = now_ms ();
+  ms_snapshot_timeline_set_session_file (MS_SNAPSHOT_TIMELINE (timeline), session);
+  g_print ("# snapshot timeline: listed in %.1f ms\n", now_ms () - t0);
+  allocate (timeline, WIDTH);
+
+  for (guint i = 0; i < n_runs; i++)
+    {
+      c0 = cpu_ms ();
+      t0 = now_ms ();
+      gtk_widget_queue_draw (timeline);
+      frames[i].change = now_ms () - t0;
+      draw_frame (timeline, &frames[i]);
+      frames[i].cpu = cpu_ms () - c0;
+    }
+  report ("snapshot timeline, 8640 profiles: redraw", frames, n_runs);
+
+  /* a scrub step (Right): the selection moves and the strip redraws */
+  ms_snapshot_timeline_set_selected (MS_SNAPSHOT_TIMELINE (timeline), 0);
+  for (guint i = 0; i < n_runs; i++)
+    {
+      c0 = cpu_ms ();
+      t0 = now_ms ();
+      ms_snapshot_timeline_set_selected (MS_SNAPSHOT_TIMELINE (timeline), (i + 1) * 400 % (24 * 60 * 6));
+      frames[i].change = now_ms () - t0;
+      draw_frame (timeline, &frames[i]);
+      frames[i].cpu = cpu_ms () - c0;
+    }
+  report ("snapshot timeline: scrub step, redraw", frames, n_runs);
+
+  ms_snapshot_timeline_clear (MS_SNAPSHOT_TIMELINE (timeline));
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 int
@@ -361,7 +474,7 @@ main (int   argc,
   g_autoptr(MsFlameTree) top_down = NULL, bottom_up = NULL;
   g_autofree char *default_path = NULL;
   MsFlameTreeOptions options;
-  GtkWidget *window, *box, *graph, *chart;
+  GtkWidget *window, *box, *graph, *chart, *timeline;
   const char *path;
   double t0;
 
@@ -409,7 +522,9 @@ main (int   argc,
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   graph = ms_flame_graph_new ();
   chart = ms_counter_chart_new ();
+  timeline = ms_snapshot_timeline_new ();
   gtk_box_append (GTK_BOX (box), chart);
+  gtk_box_append (GTK_BOX (box), timeline);
   gtk_box_append (GTK_BOX (box), graph);
   gtk_window_set_child (GTK_WINDOW (window), box);
   gtk_window_present (GTK_WINDOW (window));
@@ -420,6 +535,7 @@ main (int   argc,
   bench_flame_graph (graph, top_down, bottom_up, "top-down");
   bench_flame_graph (graph, bottom_up, top_down, "bottom-up");
   bench_counter_chart (chart);
+  bench_snapshot_timeline (timeline);
 
   gtk_window_destroy (GTK_WINDOW (window));
 

@@ -10,9 +10,11 @@ packages=(
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libdw-dev libelf-dev zlib1g-dev
   libsimdjson-dev libzstd-dev
   # tests
-  chromium libc6-dbg valgrind libclang-rt-14-dev
+  chromium libc6-dbg valgrind libclang-rt-14-dev libglib-testing-0-dev
   # the desktop front end and its headless tests
   libgtk-4-dev libadwaita-1-dev xvfb xauth gettext desktop-file-utils appstream
+  # the accessibility test: AT-SPI as a screen reader reaches it, on a private D-Bus session
+  at-spi2-core gir1.2-atspi-2.0 python3-gi python3-pyatspi dbus-daemon binutils
   # packaging checks: the settings schema, the file type, the Flatpak manifest
   libglib2.0-bin libxml2-utils shared-mime-info flatpak-builder
 )

@@ -45,9 +45,13 @@ fi
 
 # Every tool a stage needs; a missing one is a failure, never a silently smaller suite.
 for tool in meson ninja "$python" chromium xvfb-run valgrind desktop-file-validate appstreamcli clang \
-            xmllint update-mime-database gio gsettings flatpak-builder msgmerge msgfmt glib-compile-schemas; do
+            xmllint update-mime-database gio gsettings flatpak-builder msgmerge msgfmt glib-compile-schemas \
+            dbus-run-session nm; do
   command -v "$tool" >/dev/null || fail "tools: $tool is not installed"
 done
+[ -x /usr/libexec/at-spi-bus-launcher ] || fail "tools: at-spi-bus-launcher is not installed (at-spi2-core)"
+"$python" -c 'import gi; gi.require_version("Atspi", "2.0"); from gi.repository import Atspi' 2>/dev/null \
+  || fail "tools: python3 cannot import Atspi (gir1.2-atspi-2.0, python3-gi)"
 
 # Counts one `meson test` run. Its log is removed first, so a log left by an earlier run
 # in a reused build folder is never counted again.

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include <json-glib/json-glib.h>
+#include <glib/gi18n-lib.h>
 
 #include "ms-analysis-error.h"
 #include "ms-counter-series.h"
@@ -146,8 +147,8 @@ check_n_names (MsCounterSeries  *self,
     return TRUE;
 
   g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_MANY,
-               "%scounters[%u].name: \"%s\" would be counter name %u; at most %u distinct "
-               "counter names are kept", where, index, name, self->order->len + n_new,
+               _("%scounters[%u].name: \"%s\" would be counter name %u; at most %u distinct "
+                 "counter names are kept"), where, index, name, self->order->len + n_new,
                MS_COUNTER_SERIES_MAX_NAMES);
   return FALSE;
 }
@@ -244,14 +245,14 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
 
   if (!ms_json_check (reply, length, &local_error))
     {
-      g_set_error (error, MS_ANALYSIS_ERROR, local_error->code, "counters: %s", local_error->message);
+      g_set_error (error, MS_ANALYSIS_ERROR, local_error->code, _("counters: %s"), local_error->message);
       return FALSE;
     }
 
   if (!json_parser_load_from_data (parser, reply, length, &local_error))
     {
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_SYNTAX,
-                   "counters: not JSON: %s", local_error->message);
+                   _("counters: not JSON: %s"), local_error->message);
       return FALSE;
     }
 
@@ -259,7 +260,7 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
-                   "counters: expected an object at the top level");
+                   _("counters: expected an object at the top level"));
       return FALSE;
     }
 
@@ -272,7 +273,7 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
           g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
-                       "result: expected an object");
+                       _("result: expected an object"));
           return FALSE;
         }
       result = json_node_get_object (node);
@@ -286,7 +287,7 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
       if (!JSON_NODE_HOLDS_ARRAY (node))
         {
           g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
-                       "%scounters: expected an array", where);
+                       _("%scounters: expected an array"), where);
           return FALSE;
         }
 
@@ -314,7 +315,7 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
               if (!JSON_NODE_HOLDS_OBJECT (element))
                 {
                   g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
-                               "%scounters[%u]: expected an object", where, i);
+                               _("%scounters[%u]: expected an object"), where, i);
                   return FALSE;
                 }
               counter = json_node_get_object (element);
@@ -323,7 +324,7 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
               if (name == NULL || json_node_get_value_type (name) != G_TYPE_STRING)
                 {
                   g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_MISSING_MEMBER,
-                               "%scounters[%u].name: expected a string", where, i);
+                               _("%scounters[%u].name: expected a string"), where, i);
                   return FALSE;
                 }
               if (count == NULL || !JSON_NODE_HOLDS_VALUE (count)
@@ -331,7 +332,7 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
                       && json_node_get_value_type (count) != G_TYPE_DOUBLE))
                 {
                   g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
-                               "%scounters[%u].count: expected a number", where, i);
+                               _("%scounters[%u].count: expected a number"), where, i);
                   return FALSE;
                 }
               n_new += count_new_name (self, seen, json_node_get_string (name));
@@ -358,7 +359,7 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
                 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
           {
             g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
-                         "%s%s: expected a number", where, dom_counters[i]);
+                         _("%s%s: expected a number"), where, dom_counters[i]);
             return FALSE;
           }
         ms_counter_series_append (self, dom_counters[i], time_usec, json_node_get_double (node));
@@ -368,7 +369,7 @@ ms_counter_series_append_reply (MsCounterSeries  *self,
     if (!any)
       {
         g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_MISSING_MEMBER,
-                     "%s: missing member \"documents\" or \"counters\"", *where ? "result" : "counters");
+                     _("%s: missing member \"documents\" or \"counters\""), *where ? "result" : "counters");
         return FALSE;
       }
   }

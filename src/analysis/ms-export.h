@@ -42,5 +42,9 @@ gboolean  ms_export_counters_csv    (MsCounterSeries  *series,
                                      GCancellable     *cancellable,
                                      GError          **error);
 char     *ms_export_histogram_table (MsSizeHistogram  *histogram);
+gboolean  ms_export_histogram_csv   (MsSizeHistogram  *histogram,
+                                     GOutputStream    *stream,
+                                     GCancellable     *cancellable,
+                                     GError          **error);
 
 G_END_DECLS

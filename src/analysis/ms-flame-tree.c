@@ -30,6 +30,11 @@ struct _MsFlameTree
   GPtrArray   *labels;   /* char* */
   guint        max_depth;
   gboolean     focused;
+  /* what it was built with, for ms_flame_tree_was_built_with() */
+  MsLabelMode  label_mode;
+  gboolean     collapse_recursion;
+  char        *focus;
+  char        *hide_pattern;
 };
 
 G_DEFINE_FINAL_TYPE (MsFlameTree, ms_flame_tree, G_TYPE_OBJECT)
@@ -67,6 +72,8 @@ ms_flame_tree_finalize (GObject *object)
   g_clear_object (&self->profile);
   g_clear_pointer (&self->nodes, g_array_unref);
   g_clear_pointer (&self->labels, g_ptr_array_unref);
+  g_clear_pointer (&self->focus, g_free);
+  g_clear_pointer (&self->hide_pattern, g_free);
 
   G_OBJECT_CLASS (ms_flame_tree_parent_class)->finalize (object);
 }
@@ -302,6 +309,10 @@ ms_flame_tree_new (MsProfile                *profile,
   self->profile = g_object_ref (profile);
   self->direction = options->direction;
   self->focused = options->focus != NULL;
+  self->label_mode = options->label_mode;
+  self->collapse_recursion = !!options->collapse_recursion;
+  self->focus = g_strdup (options->focus);
+  self->hide_pattern = options->hide ? g_strdup (g_regex_get_pattern (options->hide)) : NULL;
 
   label_ids = g_hash_table_new (g_str_hash, g_str_equal);
   intern_label (self, label_ids, g_strdup ("all"));
@@ -557,4 +568,35 @@ ms_flame_tree_is_focused (MsFlameTree *self)
   g_return_val_if_fail (MS_IS_FLAME_TREE (self), FALSE);
 
   return self->focused;
+}
+
+/**
+ * ms_flame_tree_was_built_with:
+ * @options: (nullable): options as for ms_flame_tree_new()
+ *
+ * Whether a tree built from the same profile with @options would be this one:
+ * same direction, labels, recursion collapsing, focus and hidden pattern. A
+ * view that receives a tree built elsewhere can keep it, or build its own.
+ *
+ * Returns: %TRUE when the options match those the tree was built with
+ */
+gboolean
+ms_flame_tree_was_built_with (MsFlameTree              *self,
+                              const MsFlameTreeOptions *options)
+{
+  MsFlameTreeOptions defaults;
+
+  g_return_val_if_fail (MS_IS_FLAME_TREE (self), FALSE);
+
+  if (options == NULL)
+    {
+      ms_flame_tree_options_init (&defaults);
+      options = &defaults;
+    }
+
+  return self->direction == options->direction
+         && self->label_mode == options->label_mode
+         && self->collapse_recursion == !!options->collapse_recursion
+         && g_strcmp0 (self->focus, options->focus) == 0
+         && g_strcmp0 (self->hide_pattern, options->hide ? g_regex_get_pattern (options->hide) : NULL) == 0;
 }

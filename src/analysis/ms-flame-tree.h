@@ -118,6 +118,8 @@ const char        *ms_flame_tree_get_node_label (MsFlameTree            *self,
                                                guint                     index);
 guint              ms_flame_tree_get_max_depth (MsFlameTree             *self);
 gboolean           ms_flame_tree_is_focused   (MsFlameTree              *self);
+gboolean           ms_flame_tree_was_built_with (MsFlameTree            *self,
+                                               const MsFlameTreeOptions *options);
 guint64            ms_flame_node_get_self     (const MsFlameNode        *node,
                                                MsFlameValue              value);
 guint64            ms_flame_node_get_total    (const MsFlameNode        *node,

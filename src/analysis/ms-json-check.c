@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "ms-analysis-error.h"
 #include "ms-json-check-private.h"
 
@@ -32,15 +34,16 @@ fail (Check        *c,
       const guchar *p,
       const char   *what)
 {
-  g_set_error (c->error, MS_ANALYSIS_ERROR, code, "not JSON: %s at byte %" G_GSIZE_FORMAT,
-               what, (gsize) (p - c->start));
+  /* Translators: %s says what is wrong, “unexpected character”. */
+  g_set_error (c->error, MS_ANALYSIS_ERROR, code, _("not JSON: %s at byte %zu"),
+               what, (size_t) (p - c->start));
   return FALSE;
 }
 
 static gboolean
 fail_end (Check *c)
 {
-  return fail (c, MS_ANALYSIS_ERROR_TRUNCATED, c->end, "unexpected end");
+  return fail (c, MS_ANALYSIS_ERROR_TRUNCATED, c->end, _("unexpected end"));
 }
 
 static inline const guchar *
@@ -64,7 +67,7 @@ check_string (Check        *c,
       if (*p == '"')
         return p + 1;
       if (*p < 0x20)
-        return fail (c, MS_ANALYSIS_ERROR_SYNTAX, p, "control character in a string"), NULL;
+        return fail (c, MS_ANALYSIS_ERROR_SYNTAX, p, _("control character in a string")), NULL;
       if (*p != '\\')
         {
           p++;
@@ -82,16 +85,16 @@ check_string (Check        *c,
             return fail_end (c), NULL;
           for (int i = 1; i <= 4; i++)
             if (!g_ascii_isxdigit (p[i]))
-              return fail (c, MS_ANALYSIS_ERROR_SYNTAX, p - 1, "invalid \\u escape"), NULL;
+              return fail (c, MS_ANALYSIS_ERROR_SYNTAX, p - 1, _("invalid \\u escape")), NULL;
           p += 5;
           break;
         default:
-          return fail (c, MS_ANALYSIS_ERROR_SYNTAX, p - 1, "invalid escape"), NULL;
+          return fail (c, MS_ANALYSIS_ERROR_SYNTAX, p - 1, _("invalid escape")), NULL;
         }
     }
 
   g_set_error (c->error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-               "not JSON: unterminated string from byte %" G_GSIZE_FORMAT, (gsize) (open - c->start));
+               _("not JSON: unterminated string from byte %zu"), (size_t) (open - c->start));
   return NULL;
 }
 
@@ -113,12 +116,12 @@ check_number (Check        *c,
   if (*p == '-')
     p++;
   if (p >= c->end || !g_ascii_isdigit (*p))
-    return fail (c, MS_ANALYSIS_ERROR_SYNTAX, n, "invalid number"), NULL;
+    return fail (c, MS_ANALYSIS_ERROR_SYNTAX, n, _("invalid number")), NULL;
   p = *p == '0' ? p + 1 : skip_digits (p, c->end);
   if (p < c->end && *p == '.')
     {
       if (++p >= c->end || !g_ascii_isdigit (*p))
-        return fail (c, MS_ANALYSIS_ERROR_SYNTAX, n, "invalid number"), NULL;
+        return fail (c, MS_ANALYSIS_ERROR_SYNTAX, n, _("invalid number")), NULL;
       p = skip_digits (p, c->end);
     }
   if (p < c->end && (*p == 'e' || *p == 'E'))
@@ -126,7 +129,7 @@ check_number (Check        *c,
       if (++p < c->end && (*p == '+' || *p == '-'))
         p++;
       if (p >= c->end || !g_ascii_isdigit (*p))
-        return fail (c, MS_ANALYSIS_ERROR_SYNTAX, n, "invalid number"), NULL;
+        return fail (c, MS_ANALYSIS_ERROR_SYNTAX, n, _("invalid number")), NULL;
       p = skip_digits (p, c->end);
     }
 
@@ -152,7 +155,7 @@ check_scalar (Check        *c,
         return p + n;
     }
 
-  return fail (c, MS_ANALYSIS_ERROR_SYNTAX, p, "unexpected character"), NULL;
+  return fail (c, MS_ANALYSIS_ERROR_SYNTAX, p, _("unexpected character")), NULL;
 }
 
 /**
@@ -184,13 +187,13 @@ ms_json_check (const char  *data,
   c.error = error;
 
   if (!g_utf8_validate_len (data, len, (const char **) &p))
-    return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, "invalid UTF-8");
+    return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, _("invalid UTF-8"));
 
   p = skip_ws (c.start, c.end);
   if (p == c.end)
     {
       g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_EMPTY,
-                           "not JSON: empty or only white space");
+                           _("not JSON: empty or only white space"));
       return FALSE;
     }
 
@@ -208,8 +211,8 @@ ms_json_check (const char  *data,
               if (depth == MS_JSON_MAX_NESTING)
                 {
                   g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_DEEP,
-                               "arrays and objects nest deeper than %u levels (at byte %" G_GSIZE_FORMAT ")",
-                               MS_JSON_MAX_NESTING, (gsize) (p - c.start));
+                               _("arrays and objects nest deeper than %u levels (at byte %zu)"),
+                               MS_JSON_MAX_NESTING, (size_t) (p - c.start));
                   return FALSE;
                 }
               stack[depth++] = *p;
@@ -231,14 +234,14 @@ ms_json_check (const char  *data,
 
         case KEY:
           if (*p != '"')
-            return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, "expected a member name");
+            return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, _("expected a member name"));
           if ((p = check_string (&c, p)) == NULL)
             return FALSE;
           p = skip_ws (p, c.end);
           if (p >= c.end)
             return fail_end (&c);
           if (*p != ':')
-            return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, "expected ‘:’ after a member name");
+            return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, _("expected ‘:’ after a member name"));
           p++;
           state = VALUE;
           break;
@@ -247,7 +250,7 @@ ms_json_check (const char  *data,
           if (depth == 0)
             {
               if (p != c.end)
-                return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, "trailing data after the value");
+                return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, _("trailing data after the value"));
               return TRUE;
             }
           if (*p == ',')
@@ -261,7 +264,7 @@ ms_json_check (const char  *data,
               p++;
             }
           else
-            return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, "expected ‘,’ or a closing bracket");
+            return fail (&c, MS_ANALYSIS_ERROR_SYNTAX, p, _("expected ‘,’ or a closing bracket"));
           break;
 
         default:

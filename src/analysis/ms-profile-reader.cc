@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@
 
 #define SIMDJSON_EXCEPTIONS 0
 #include <simdjson.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "ms-analysis-error.h"
 #include "ms-profile-private.h"
@@ -41,18 +44,19 @@ namespace {
 
 constexpr guint max_depth = 1024;
 
+/* Translators: what a member holds, in “samples[0].size: expected a number, got a string”. */
 const char *
 type_name (ondemand::json_type type)
 {
   switch (type)
     {
-    case ondemand::json_type::array: return "an array";
-    case ondemand::json_type::object: return "an object";
-    case ondemand::json_type::number: return "a number";
-    case ondemand::json_type::string: return "a string";
-    case ondemand::json_type::boolean: return "a boolean";
+    case ondemand::json_type::array: return _("an array");
+    case ondemand::json_type::object: return _("an object");
+    case ondemand::json_type::number: return _("a number");
+    case ondemand::json_type::string: return _("a string");
+    case ondemand::json_type::boolean: return _("a boolean");
     case ondemand::json_type::null: return "null";
-    default: return "something else";
+    default: return _("something else");
     }
 }
 
@@ -467,41 +471,44 @@ Reader::json_error (error_code         code,
     if (code == UTF8_ERROR || !g_utf8_validate_len (buf, len, &bad))
       {
         if (bad != NULL)
-          return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid UTF-8 at byte %" G_GSIZE_FORMAT " (binary data?)",
-                       (gsize)(bad - buf));
-        return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid UTF-8 (binary data?)");
+          return fail (MS_ANALYSIS_ERROR_SYNTAX, path, _("not JSON: invalid UTF-8 at byte %zu (binary data?)"),
+                       (size_t) (bad - buf));
+        return fail (MS_ANALYSIS_ERROR_SYNTAX, path, _("not JSON: invalid UTF-8 (binary data?)"));
       }
   }
 
   if (classify_structure (buf, len, &structural, &where))
     {
       if (structural == MS_ANALYSIS_ERROR_TOO_DEEP)
-        return fail (structural, path, "arrays and objects nest deeper than %u levels (at byte %" G_GSIZE_FORMAT ")",
-                     max_depth, where);
-      return fail (structural, path, "the input is truncated: it ends after %" G_GSIZE_FORMAT " bytes inside %s",
-                   where, path.str ().empty () ? "the document" : "this value");
+        return fail (structural, path, _("arrays and objects nest deeper than %u levels (at byte %zu)"),
+                     max_depth, (size_t) where);
+      if (path.str ().empty ())
+        return fail (structural, path, _("the input is truncated: it ends after %zu bytes inside the document"),
+                     (size_t) where);
+      return fail (structural, path, _("the input is truncated: it ends after %zu bytes inside this value"),
+                   (size_t) where);
     }
 
   switch (code)
     {
     case EMPTY:
-      return fail (MS_ANALYSIS_ERROR_EMPTY, path, "empty input");
+      return fail (MS_ANALYSIS_ERROR_EMPTY, path, _("empty input"));
     case UTF8_ERROR:
-      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid UTF-8 (binary data?)");
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, _("not JSON: invalid UTF-8 (binary data?)"));
     case DEPTH_ERROR:
-      return fail (MS_ANALYSIS_ERROR_TOO_DEEP, path, "arrays and objects nest deeper than %u levels", max_depth);
+      return fail (MS_ANALYSIS_ERROR_TOO_DEEP, path, _("arrays and objects nest deeper than %u levels"), max_depth);
     case UNCLOSED_STRING:
-      return fail (MS_ANALYSIS_ERROR_TRUNCATED, path, "the input is truncated inside a string");
+      return fail (MS_ANALYSIS_ERROR_TRUNCATED, path, _("the input is truncated inside a string"));
     case INCOMPLETE_ARRAY_OR_OBJECT:
       /* the brackets balance (classify_structure said so): something follows the root */
-      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: trailing content after the document");
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, _("not JSON: trailing content after the document"));
     case CAPACITY:
     case MEMALLOC:
-      return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "the document is too large (%" G_GSIZE_FORMAT " bytes)", len);
+      return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, _("the document is too large (%zu bytes)"), (size_t) len);
     case TRAILING_CONTENT:
-      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: trailing content after the document");
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, _("not JSON: trailing content after the document"));
     default:
-      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: %s", error_message (code));
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, _("not JSON: %s"), error_message (code));
     }
 }
 
@@ -517,7 +524,7 @@ Reader::wrong_type (const Path          &path,
   if (classify_structure (buf, len, &structural, &where))
     return json_error (TAPE_ERROR, path);
 
-  return fail (MS_ANALYSIS_ERROR_WRONG_TYPE, path, "expected %s, got %s", expected, type_name (got));
+  return fail (MS_ANALYSIS_ERROR_WRONG_TYPE, path, _("expected %s, got %s"), expected, type_name (got));
 }
 
 bool
@@ -540,7 +547,7 @@ Reader::get_type (ondemand::value          &v,
         n++;
       token = token.substr (0, n);
       if (token != "true" && token != "false" && token != "null")
-        return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid literal %s",
+        return fail (MS_ANALYSIS_ERROR_SYNTAX, path, _("not JSON: invalid literal %s"),
                      quote (token.data (), token.size ()).c_str ());
     }
 
@@ -564,7 +571,7 @@ Reader::read_count (ondemand::value    v,
   if (!get_type (v, path, &type))
     return false;
   if (type != ondemand::json_type::number)
-    return wrong_type (path, "a number", type);
+    return wrong_type (path, _("a number"), type);
 
   token = v.raw_json_token ();
   while (!token.empty () && strchr (" \t\r\n,}]", token.back ()) != NULL)
@@ -573,7 +580,7 @@ Reader::read_count (ondemand::value    v,
 
   e = v.get_number_type ().get (ntype);
   if (e == NUMBER_OUT_OF_RANGE)
-    return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s: too large", text.c_str ());
+    return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, _("expected a non-negative integer, got %s: too large"), text.c_str ());
   if (e)
     return json_error (e, path);
 
@@ -591,7 +598,7 @@ Reader::read_count (ondemand::value    v,
         if ((e = v.get_int64 ().get (s)))
           return json_error (e, path);
         if (s < 0)
-          return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s", text.c_str ());
+          return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, _("expected a non-negative integer, got %s"), text.c_str ());
         *out = (guint64)s;
       }
       break;
@@ -604,7 +611,7 @@ Reader::read_count (ondemand::value    v,
         if ((e = v.get_double ().get (d)))
           {
             if (e == NUMBER_ERROR)
-              return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s: too large", text.c_str ());
+              return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, _("expected a non-negative integer, got %s: too large"), text.c_str ());
             return json_error (e, path);
           }
         /* NaN cannot be written in JSON, but an overflowing literal gives inf; the
@@ -612,10 +619,10 @@ Reader::read_count (ondemand::value    v,
         if (!(d >= 0.0) || d > (double)MS_PROFILE_MAX_COUNT || d != (double)(guint64)d)
           {
             if (d < 0.0)
-              return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s", text.c_str ());
+              return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, _("expected a non-negative integer, got %s"), text.c_str ());
             if (d > (double)MS_PROFILE_MAX_COUNT)
-              return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s: too large", text.c_str ());
-            return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s", text.c_str ());
+              return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, _("expected a non-negative integer, got %s: too large"), text.c_str ());
+            return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, _("expected a non-negative integer, got %s"), text.c_str ());
           }
         *out = (guint64)d;
       }
@@ -623,7 +630,7 @@ Reader::read_count (ondemand::value    v,
     }
 
   if (*out > MS_PROFILE_MAX_COUNT)
-    return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, "expected a non-negative integer, got %s: too large", text.c_str ());
+    return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, path, _("expected a non-negative integer, got %s: too large"), text.c_str ());
 
   return true;
 }
@@ -639,7 +646,7 @@ Reader::read_string (ondemand::value    v,
   if (!get_type (v, path, &type))
     return false;
   if (type != ondemand::json_type::string)
-    return wrong_type (path, "a string", type);
+    return wrong_type (path, _("a string"), type);
   if ((e = v.get_string ().get (*out)))
     return json_error (e, path);
 
@@ -677,12 +684,12 @@ Reader::intern_frame (const char        *raw,
   /* First time we see this text: validate and build the frame. */
   for (size_t i = 0; i < n; i++)
     if ((guchar)raw[i] < 0x20)
-      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: control character in a string");
+      return fail (MS_ANALYSIS_ERROR_SYNTAX, path, _("not JSON: control character in a string"));
 
   if (memchr (raw, '\\', n) != NULL)
     {
       if (!unescape_json (raw, n, tmp))
-        return fail (MS_ANALYSIS_ERROR_SYNTAX, path, "not JSON: invalid escape in string %s", quote (raw, n).c_str ());
+        return fail (MS_ANALYSIS_ERROR_SYNTAX, path, _("not JSON: invalid escape in string %s"), quote (raw, n).c_str ());
       text = tmp;
     }
   else
@@ -697,7 +704,7 @@ Reader::intern_frame (const char        *raw,
 
       if (!parse_hex_address (text.data (), addr_len, &frame.address))
         return fail (MS_ANALYSIS_ERROR_INVALID_ADDRESS, path,
-                     "expected \"0x<hex address> <name>\", got %s", quote (text.data (), text.size ()).c_str ());
+                     _("expected \"0x<hex address> <name>\", got %s"), quote (text.data (), text.size ()).c_str ());
 
       frame.address_text = g_strndup (text.data (), addr_len);
       if (space == std::string_view::npos)
@@ -862,7 +869,7 @@ Reader::parse_stack (ondemand::value    v,
   if (!get_type (v, path, &type))
     return false;
   if (type != ondemand::json_type::array)
-    return wrong_type (path, "an array", type);
+    return wrong_type (path, _("an array"), type);
   if ((e = v.get_array ().get (array)))
     return json_error (e, path);
 
@@ -887,7 +894,7 @@ Reader::parse_stack (ondemand::value    v,
             return json_error (e, index_path (path, index));
           if (!get_type (fv, index_path (path, index), &ftype))
             return false;
-          return wrong_type (index_path (path, index), "a string", ftype);
+          return wrong_type (index_path (path, index), _("a string"), ftype);
         }
 
       size_t n = token.size ();
@@ -905,12 +912,12 @@ Reader::parse_stack (ondemand::value    v,
     }
 
   if (scratch.empty ())
-    return fail (MS_ANALYSIS_ERROR_EMPTY_STACK, path, "a sample needs at least one frame, got an empty stack");
+    return fail (MS_ANALYSIS_ERROR_EMPTY_STACK, path, _("a sample needs at least one frame, got an empty stack"));
 
   for (size_t i = 0; i < scratch.size (); i++)
     if (scratch[i] == MS_PROFILE_V8_HEAP_FRAME && scratch.size () != 1)
       return fail (MS_ANALYSIS_ERROR_INVALID_ADDRESS, index_path (path, i),
-                   "\"<V8 Heap>\" is only valid as the single frame of the synthetic sample");
+                   _("\"<V8 Heap>\" is only valid as the single frame of the synthetic sample"));
 
   return true;
 }
@@ -932,7 +939,7 @@ Reader::parse_sample (ondemand::value    v,
   if (!get_type (v, path, &type))
     return false;
   if (type != ondemand::json_type::object)
-    return wrong_type (path, "an object", type);
+    return wrong_type (path, _("an object"), type);
   if ((e = v.get_object ().get (object)))
     return json_error (e, path);
 
@@ -947,7 +954,7 @@ Reader::parse_sample (ondemand::value    v,
       if (key == "size")
         {
           if (has_size)
-            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"size\" appears twice");
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("member \"size\" appears twice"));
           has_size = true;
           if (!read_count (f.value (), member_path (path, "size"), &sample.size))
             return false;
@@ -955,7 +962,7 @@ Reader::parse_sample (ondemand::value    v,
       else if (key == "total")
         {
           if (has_total)
-            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"total\" appears twice");
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("member \"total\" appears twice"));
           has_total = true;
           if (!read_count (f.value (), member_path (path, "total"), &sample.total))
             return false;
@@ -963,7 +970,7 @@ Reader::parse_sample (ondemand::value    v,
       else if (key == "stack")
         {
           if (has_stack)
-            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"stack\" appears twice");
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("member \"stack\" appears twice"));
           has_stack = true;
 
           ondemand::value sv = f.value ();
@@ -998,11 +1005,11 @@ Reader::parse_sample (ondemand::value    v,
     }
 
   if (!has_size)
-    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"size\"");
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"size\""));
   if (!has_total)
-    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"total\"");
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"total\""));
   if (!has_stack)
-    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"stack\"");
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"stack\""));
 
   if (cached)
     {
@@ -1013,7 +1020,7 @@ Reader::parse_sample (ondemand::value    v,
   if (scratch[0] == MS_PROFILE_V8_HEAP_FRAME)
     {
       if (data->has_v8_heap)
-        return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "a second synthetic \"<V8 Heap>\" sample");
+        return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("a second synthetic \"<V8 Heap>\" sample"));
       data->has_v8_heap = TRUE;
       data->v8_heap_size = sample.size;
       data->v8_heap_total = sample.total;
@@ -1047,7 +1054,7 @@ Reader::parse_samples (ondemand::value    v,
   if (!get_type (v, path, &type))
     return false;
   if (type != ondemand::json_type::array)
-    return wrong_type (path, "an array", type);
+    return wrong_type (path, _("an array"), type);
   if ((e = v.get_array ().get (array)))
     return json_error (e, path);
 
@@ -1078,7 +1085,7 @@ Reader::parse_module (ondemand::value    v,
   if (!get_type (v, path, &type))
     return false;
   if (type != ondemand::json_type::object)
-    return wrong_type (path, "an object", type);
+    return wrong_type (path, _("an object"), type);
   if ((e = v.get_object ().get (object)))
     return json_error (e, path);
 
@@ -1104,7 +1111,7 @@ Reader::parse_module (ondemand::value    v,
           Path mpath = member_path (path, member.c_str ());
 
           if (*seen)
-            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"%s\" appears twice", member.c_str ());
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("member \"%s\" appears twice"), member.c_str ());
           *seen = true;
           if (!read_string (f.value (), mpath, &s))
             return false;
@@ -1116,7 +1123,7 @@ Reader::parse_module (ondemand::value    v,
               for (char c : s)
                 if (hex_value (c) < 0)
                   return fail (MS_ANALYSIS_ERROR_INVALID_VALUE, mpath,
-                               "expected hex digits (build-id and age), got %s", quote (s.data (), s.size ()).c_str ());
+                               _("expected hex digits (build-id and age), got %s"), quote (s.data (), s.size ()).c_str ());
               module.uuid = g_strndup (s.data (), s.size ());
               module.build_id = g_ascii_strdown (s.data (), s.size () >= 2 ? (gssize)s.size () - 1 : 0);
             }
@@ -1151,14 +1158,14 @@ Reader::parse_module (ondemand::value    v,
                 }
               if (!ok)
                 return fail (MS_ANALYSIS_ERROR_INVALID_ADDRESS, mpath,
-                             "expected \"0x<hex>\" or a decimal string, got %s", quote (s.data (), s.size ()).c_str ());
+                             _("expected \"0x<hex>\" or a decimal string, got %s"), quote (s.data (), s.size ()).c_str ());
               module.base = base;
             }
         }
       else if (key == "size")
         {
           if (has_size)
-            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"size\" appears twice");
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("member \"size\" appears twice"));
           has_size = true;
           if (!read_count (f.value (), member_path (path, "size"), &module.size))
             return false;
@@ -1166,13 +1173,13 @@ Reader::parse_module (ondemand::value    v,
     }
 
   if (!has_name)
-    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"name\"");
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"name\""));
   if (!has_uuid)
-    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"uuid\"");
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"uuid\""));
   if (!has_base)
-    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"baseAddress\"");
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"baseAddress\""));
   if (!has_size)
-    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"size\"");
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"size\""));
 
   g_array_append_val (data->modules, module);
   guard.m = NULL;
@@ -1192,7 +1199,7 @@ Reader::parse_modules (ondemand::value    v,
   if (!get_type (v, path, &type))
     return false;
   if (type != ondemand::json_type::array)
-    return wrong_type (path, "an array", type);
+    return wrong_type (path, _("an array"), type);
   if ((e = v.get_array ().get (array)))
     return json_error (e, path);
 
@@ -1214,12 +1221,13 @@ bool
 Reader::parse_cdp_error (ondemand::value v)
 {
   ondemand::object object;
-  std::string message = "(no message)";
+  std::string message = _("(no message)");
   int64_t code = 0;
   error_code e;
 
   if (v.get_object ().get (object))
-    return fail (MS_ANALYSIS_ERROR_CDP_ERROR, member_path (root_path, "error"), "the browser answered with an error instead of a profile");
+    return fail (MS_ANALYSIS_ERROR_CDP_ERROR, member_path (root_path, "error"),
+                 _("the browser answered with an error instead of a profile"));
 
   for (auto field : object)
     {
@@ -1242,9 +1250,10 @@ Reader::parse_cdp_error (ondemand::value v)
         }
     }
 
+  /* Translators: an error code, then the browser's message (in English). */
   return fail (MS_ANALYSIS_ERROR_CDP_ERROR, member_path (root_path, "error"),
-               "the browser answered with error %" G_GINT64_FORMAT " instead of a profile: %s",
-               (gint64)code, message.c_str ());
+               _("the browser answered with error %" PRId64 " instead of a profile: %s"),
+               (int64_t) code, message.c_str ());
 }
 
 bool
@@ -1273,10 +1282,15 @@ Reader::parse_container (ondemand::object   obj,
           std::string here = path.str ();
 
           if (have_profile && profile_path != here)
-            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "a second profile besides %s",
-                         profile_path.empty () ? "the top-level one" : profile_path.c_str ());
+            {
+              if (profile_path.empty ())
+                return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path,
+                             _("a second profile besides the top-level one"));
+              return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("a second profile besides %s"),
+                           profile_path.c_str ());
+            }
           if (*seen)
-            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"%s\" appears twice", is_samples ? "samples" : "modules");
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("member \"%s\" appears twice"), is_samples ? "samples" : "modules");
           *seen = true;
           have_profile = true;
           profile_path = here;
@@ -1294,14 +1308,14 @@ Reader::parse_container (ondemand::object   obj,
           bool child_samples = false, child_modules = false;
 
           if (saw_profile)
-            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, "member \"%s\" appears twice", key == "result" ? "result" : "profile");
+            return fail (MS_ANALYSIS_ERROR_DUPLICATE_MEMBER, path, _("member \"%s\" appears twice"), key == "result" ? "result" : "profile");
           saw_profile = true;
 
           v = f.value ();
           if (!get_type (v, inner, &type))
             return false;
           if (type != ondemand::json_type::object)
-            return wrong_type (inner, "an object", type);
+            return wrong_type (inner, _("an object"), type);
           if ((e = v.get_object ().get (child)))
             return json_error (e, inner);
           if (!parse_container (child, inner, key == "result" ? 1 : 2, &child_samples, &child_modules))
@@ -1315,14 +1329,14 @@ Reader::parse_container (ondemand::object   obj,
     }
 
   if (level == 1 && !saw_profile)
-    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"profile\"");
+    return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"profile\""));
 
   if (level == 2 || ((*saw_samples || *saw_modules) && level == 0))
     {
       if (!*saw_samples)
-        return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"samples\"");
+        return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"samples\""));
       if (!*saw_modules)
-        return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, "missing member \"modules\"");
+        return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, path, _("missing member \"modules\""));
     }
 
   return true;
@@ -1341,14 +1355,14 @@ Reader::parse_document ()
     if (!strchr (" \t\r\n", buf[i]))
       break;
   if (i == len)
-    return fail (MS_ANALYSIS_ERROR_EMPTY, root_path, "empty input: expected a SamplingProfile");
+    return fail (MS_ANALYSIS_ERROR_EMPTY, root_path, _("empty input: expected a SamplingProfile"));
 
   if ((e = parser.iterate (buf, len, len + MS_JSON_PADDING).get (doc)))
     return json_error (e, root_path);
   if ((e = doc.type ().get (type)))
     return json_error (e, root_path);
   if (type != ondemand::json_type::object)
-    return wrong_type (root_path, "a JSON object at the top level", type);
+    return wrong_type (root_path, _("a JSON object at the top level"), type);
   if ((e = doc.get_object ().get (root)))
     return json_error (e, root_path);
 
@@ -1357,7 +1371,7 @@ Reader::parse_document ()
 
   if (!have_profile)
     return fail (MS_ANALYSIS_ERROR_MISSING_MEMBER, root_path,
-                 "missing member \"samples\": not a SamplingProfile, a {\"profile\":…} result or a CDP reply");
+                 _("missing member \"samples\": not a SamplingProfile, a {\"profile\":…} result or a CDP reply"));
 
   /* On-Demand does not look past the root value by itself. */
   {
@@ -2128,7 +2142,7 @@ struct Indexer : Reader
         break;
     if (i == len)
       {
-        fail (MS_ANALYSIS_ERROR_EMPTY, root_path, "empty input: expected a session file");
+        fail (MS_ANALYSIS_ERROR_EMPTY, root_path, _("empty input: expected a session file"));
         return NULL;
       }
 
@@ -2137,7 +2151,7 @@ struct Indexer : Reader
     if ((e = doc.type ().get (type)))
       return json_error (e, root_path), (GArray *)NULL;
     if (type != ondemand::json_type::object)
-      return wrong_type (root_path, "a JSON object at the top level", type), (GArray *)NULL;
+      return wrong_type (root_path, _("a JSON object at the top level"), type), (GArray *)NULL;
     if ((e = doc.get_object ().get (root)))
       return json_error (e, root_path), (GArray *)NULL;
     if (!index_object (root, root_path, members, 0))

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "ms-analysis-error.h"
 #include "ms-profile-private.h"
 
@@ -236,9 +238,10 @@ ms_profile_reader_set_max_input (gsize max_bytes)
   max_input = max_bytes > 0 ? max_bytes : MS_PROFILE_MAX_INPUT_BYTES;
 }
 
+/* @decompressed: the gzip data decompressed past the limit, rather than the file itself. */
 static void
 set_too_large (GError     **error,
-               const char  *what)
+               gboolean     decompressed)
 {
   g_autofree char *limit = NULL;
 
@@ -247,10 +250,18 @@ set_too_large (GError     **error,
   else if (max_input % (1 << 20) == 0)
     limit = g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", max_input >> 20);
   else
-    limit = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", max_input);
+    limit = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu byte", "%zu bytes", max_input),
+                             (size_t) max_input);
 
-  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE,
-               "%s more than %s, the limit for a profile or session file", what, limit);
+  /* Translators: %s is a size, “2 GiB”. */
+  if (decompressed)
+    g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE,
+                 _("gzip: the data decompresses to more than %s, the limit for a profile or "
+                   "session file"), limit);
+  else
+    g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE,
+                 _("the file holds more than %s, the limit for a profile or session file"),
+                 limit);
 }
 
 static gboolean
@@ -304,7 +315,7 @@ gunzip_padded (const char  *data,
         {
           if (used > max_input)
             {
-              set_too_large (error, "gzip: the data decompresses to");
+              set_too_large (error, TRUE);
               return NULL;
             }
           capacity = MIN (capacity * 2, max_input + 1);
@@ -323,7 +334,7 @@ gunzip_padded (const char  *data,
             {
               if (capacity > max_input)
                 {
-                  set_too_large (error, "gzip: the data decompresses to");
+                  set_too_large (error, TRUE);
                   return NULL;
                 }
               capacity = MIN (capacity * 2, max_input + 1);
@@ -333,12 +344,12 @@ gunzip_padded (const char  *data,
 
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
             g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-                         "gzip: the compressed data is truncated after %" G_GSIZE_FORMAT " bytes",
-                         len);
+                         _("gzip: the compressed data is truncated after %zu bytes"),
+                         (size_t) len);
           else
             g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_COMPRESSION,
-                         "gzip: %s at compressed byte %" G_GSIZE_FORMAT,
-                         local_error->message, read_total);
+                         _("gzip: %s at compressed byte %zu"),
+                         local_error->message, (size_t) read_total);
           return NULL;
         }
 
@@ -351,15 +362,15 @@ gunzip_padded (const char  *data,
       if (bytes_read == 0 && bytes_written == 0 && used < capacity)
         {
           g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-                       "gzip: the compressed data is truncated after %" G_GSIZE_FORMAT " bytes",
-                       len);
+                       _("gzip: the compressed data is truncated after %zu bytes"),
+                       (size_t) len);
           return NULL;
         }
     }
 
   if (used > max_input)
     {
-      set_too_large (error, "gzip: the data decompresses to");
+      set_too_large (error, TRUE);
       return NULL;
     }
 
@@ -411,7 +422,7 @@ ms_profile_reader_load_padded (GFile         *file,
   capacity = info != NULL ? (gsize)MAX (g_file_info_get_size (info), 0) : 0;
   if (capacity > max_input)
     {
-      set_too_large (error, "the file holds");
+      set_too_large (error, FALSE);
       return NULL;
     }
   capacity = MAX (capacity + 1, 4096);
@@ -430,7 +441,7 @@ ms_profile_reader_load_padded (GFile         *file,
         break;
       if (len > max_input)
         {
-          set_too_large (error, "the file holds");
+          set_too_large (error, FALSE);
           return NULL;
         }
 
@@ -532,7 +543,7 @@ stream_source_gunzip (StreamSource  *source,
       if (n_read == 0 && source->in_eof)
         {
           source->corrupt = TRUE;
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, "truncated");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, _("truncated"));
           return -1;
         }
     }
@@ -577,7 +588,7 @@ stream_source_read (gpointer   user_data,
   if (source->produced > max_input)
     {
       source->corrupt = TRUE;
-      g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE, "over the limit");
+      g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE, _("over the limit"));
       return -1;
     }
 

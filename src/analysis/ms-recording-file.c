@@ -59,14 +59,6 @@ typedef struct
 
 typedef struct
 {
-  gint64   time_us;
-  guint64  size;
-  guint64  total;
-  GStrv    stack;
-} AlarmEntry;
-
-typedef struct
-{
   gint64  time_us;
   char   *kind;
   char   *detail;
@@ -88,12 +80,13 @@ struct _MsRecordingFile
   JsonObject  *sampling;
   GArray      *profiles;      /* ProfileEntry */
   GArray      *counters;      /* CountersEntry */
-  GArray      *alarms;        /* AlarmEntry */
+  MsAlarmList *alarms;
   GArray      *actions;       /* ActionEntry */
 
   ZSTD_DCtx   *dctx;
   guint        cached_index;  /* the last profile decoded, kept for the next delta */
   GBytes      *cached;
+  GMutex       cache_lock;    /* cached and dctx: profiles are decoded from several threads */
 };
 
 G_DEFINE_FINAL_TYPE (MsRecordingFile, ms_recording_file, G_TYPE_OBJECT)
@@ -108,12 +101,6 @@ static void
 counters_entry_clear (gpointer data)
 {
   g_clear_pointer (&((CountersEntry *) data)->reply, g_bytes_unref);
-}
-
-static void
-alarm_entry_clear (gpointer data)
-{
-  g_clear_pointer (&((AlarmEntry *) data)->stack, g_strfreev);
 }
 
 static void
@@ -139,10 +126,11 @@ ms_recording_file_finalize (GObject *object)
   g_clear_pointer (&self->sampling, json_object_unref);
   g_clear_pointer (&self->profiles, g_array_unref);
   g_clear_pointer (&self->counters, g_array_unref);
-  g_clear_pointer (&self->alarms, g_array_unref);
+  g_clear_object (&self->alarms);
   g_clear_pointer (&self->actions, g_array_unref);
   g_clear_pointer (&self->dctx, ZSTD_freeDCtx);
   g_clear_pointer (&self->cached, g_bytes_unref);
+  g_mutex_clear (&self->cache_lock);
 
   G_OBJECT_CLASS (ms_recording_file_parent_class)->finalize (object);
 }
@@ -161,11 +149,11 @@ ms_recording_file_init (MsRecordingFile *self)
   g_array_set_clear_func (self->profiles, profile_entry_clear);
   self->counters = g_array_new (FALSE, TRUE, sizeof (CountersEntry));
   g_array_set_clear_func (self->counters, counters_entry_clear);
-  self->alarms = g_array_new (FALSE, TRUE, sizeof (AlarmEntry));
-  g_array_set_clear_func (self->alarms, alarm_entry_clear);
+  self->alarms = ms_alarm_list_new ();
   self->actions = g_array_new (FALSE, TRUE, sizeof (ActionEntry));
   g_array_set_clear_func (self->actions, action_entry_clear);
   self->cached_index = G_MAXUINT;
+  g_mutex_init (&self->cache_lock);
 }
 
 /**
@@ -349,7 +337,6 @@ add_small_record (MsRecordingFile               *self,
     }
   else if (h->type == MS_RECORDING_RECORD_ALARM)
     {
-      AlarmEntry a = { h->time_us };
       JsonNode *stack_node = json_object_get_member (object, "stack");
       JsonArray *stack = stack_node != NULL && JSON_NODE_HOLDS_ARRAY (stack_node)
                          ? json_node_get_array (stack_node) : NULL;
@@ -365,8 +352,6 @@ add_small_record (MsRecordingFile               *self,
                        "frame %u (alarm): size and total must not be negative", number);
           return FALSE;
         }
-      a.size = size;
-      a.total = total;
       for (guint i = 0; stack != NULL && i < json_array_get_length (stack); i++)
         {
           JsonNode *frame = json_array_get_element (stack, i);
@@ -375,8 +360,9 @@ add_small_record (MsRecordingFile               *self,
           g_ptr_array_add (frames, g_strdup (text != NULL ? text : ""));
         }
       g_ptr_array_add (frames, NULL);
-      a.stack = (GStrv) g_ptr_array_free (frames, FALSE);
-      g_array_append_val (self->alarms, a);
+      ms_alarm_list_add (self->alarms, h->time_us, size, total, (const char * const *) frames->pdata);
+      g_ptr_array_set_free_func (frames, g_free);
+      g_ptr_array_unref (frames);
     }
   else if (h->type == MS_RECORDING_RECORD_ACTION)
     {
@@ -738,38 +724,16 @@ ms_recording_file_get_counters_reply (MsRecordingFile *self,
   return c->reply;
 }
 
-guint
-ms_recording_file_get_n_alarms (MsRecordingFile *self)
-{
-  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), 0);
-  return self->alarms->len;
-}
-
 /**
- * ms_recording_file_get_alarm:
+ * ms_recording_file_get_alarms:
  *
- * Returns: (transfer none): the stack, leaf first
+ * Returns: (transfer none): the alarms that fired while recording, in order
  */
-const char * const *
-ms_recording_file_get_alarm (MsRecordingFile *self,
-                             guint            index,
-                             gint64          *time_us,
-                             guint64         *size,
-                             guint64         *total)
+MsAlarmList *
+ms_recording_file_get_alarms (MsRecordingFile *self)
 {
-  const AlarmEntry *a;
-
   g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
-  g_return_val_if_fail (index < self->alarms->len, NULL);
-
-  a = &g_array_index (self->alarms, AlarmEntry, index);
-  if (time_us != NULL)
-    *time_us = a->time_us;
-  if (size != NULL)
-    *size = a->size;
-  if (total != NULL)
-    *total = a->total;
-  return (const char * const *) a->stack;
+  return self->alarms;
 }
 
 guint
@@ -976,12 +940,15 @@ ms_recording_file_get_profile_reply (MsRecordingFile  *self,
                                      guint             index,
                                      GError          **error)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GBytes) current = NULL;
   guint key, start;
 
   g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
   g_return_val_if_fail (index < self->profiles->len, NULL);
 
+  /* The cache and the decompression context are shared: one decode at a time. */
+  locker = g_mutex_locker_new (&self->cache_lock);
   if (self->cached_index == index)
     return g_bytes_ref (self->cached);
 

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "ms-alarm-list.h"
 #include "ms-profile.h"
 
 G_BEGIN_DECLS
@@ -66,12 +67,7 @@ GBytes          *ms_recording_file_get_counters_reply (MsRecordingFile  *self,
                                                        guint             index,
                                                        gint64           *time_us);
 
-guint            ms_recording_file_get_n_alarms       (MsRecordingFile  *self);
-const char * const *ms_recording_file_get_alarm       (MsRecordingFile  *self,
-                                                       guint             index,
-                                                       gint64           *time_us,
-                                                       guint64          *size,
-                                                       guint64          *total);
+MsAlarmList     *ms_recording_file_get_alarms         (MsRecordingFile  *self);
 
 guint            ms_recording_file_get_n_actions      (MsRecordingFile  *self);
 const char      *ms_recording_file_get_action         (MsRecordingFile  *self,

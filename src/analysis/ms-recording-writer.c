@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -91,14 +93,15 @@ ms_recording_writer_init (MsRecordingWriter *self)
   self->key_interval = MS_RECORDING_DEFAULT_KEY_INTERVAL;
 }
 
+/* "@what: what errno @saved_errno says", in the domain and code it maps to; frees @what. */
 static gboolean
 set_errno_error (GError     **error,
                  int          saved_errno,
-                 const char  *what,
-                 const char  *path)
+                 char        *what)
 {
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s “%s”: %s", what, path, g_strerror (saved_errno));
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", what,
+               g_strerror (saved_errno));
+  g_free (what);
   return FALSE;
 }
 
@@ -167,7 +170,13 @@ ms_recording_writer_new (const char  *path,
   tmp = g_strconcat (path, ".XXXXXX", NULL);
   self->fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
   if (self->fd < 0)
-    return set_errno_error (error, errno, "Cannot create a recording beside", path), NULL;
+    {
+      int saved_errno = errno;
+
+      return set_errno_error (error, saved_errno,
+                              g_strdup_printf (_("Cannot create a recording beside “%s”"), path)),
+             NULL;
+    }
 
   ms_recording_file_header_encode (header);
   iov.iov_base = header;
@@ -177,7 +186,8 @@ ms_recording_writer_new (const char  *path,
       int saved_errno = errno;
 
       g_unlink (tmp);
-      return set_errno_error (error, saved_errno, "Cannot write the recording", path), NULL;
+      return set_errno_error (error, saved_errno,
+                              g_strdup_printf (_("Cannot write the recording “%s”"), path)), NULL;
     }
   sync_directory (path);
   self->end = sizeof header;
@@ -236,7 +246,12 @@ ms_recording_writer_sync (MsRecordingWriter  *self,
   if (self->fd < 0)
     return TRUE;
   if (fdatasync (self->fd) != 0)
-    return set_errno_error (error, errno, "Cannot sync the recording", self->path);
+    {
+      int saved_errno = errno;
+
+      return set_errno_error (error, saved_errno,
+                              g_strdup_printf (_("Cannot sync the recording “%s”"), self->path));
+    }
   self->last_sync_us = g_get_monotonic_time ();
   return TRUE;
 }
@@ -262,9 +277,13 @@ append_frame (MsRecordingWriter *self,
 
   if (self->fd < 0 || self->broken)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                   "The recording “%s” can take no more records%s", self->path,
-                   self->broken ? " (an earlier write failed)" : "");
+      if (self->broken)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                     _("The recording “%s” can take no more records (an earlier write failed)"),
+                     self->path);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                     _("The recording “%s” can take no more records"), self->path);
       return FALSE;
     }
 
@@ -277,7 +296,8 @@ append_frame (MsRecordingWriter *self,
   if (length > G_MAXUINT32)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "A record of %" G_GUINT64_FORMAT " bytes is too large for a recording", length);
+                   _("A record of %" PRIu64 " bytes is too large for a recording"),
+                   (uint64_t) length);
       return FALSE;
     }
 
@@ -298,7 +318,9 @@ append_frame (MsRecordingWriter *self,
       /* Cut the partial frame off so that later frames follow complete ones. */
       if (ftruncate (self->fd, self->end) != 0 || lseek (self->fd, self->end, SEEK_SET) < 0)
         self->broken = TRUE;
-      return set_errno_error (error, saved_errno, "Cannot append to the recording", self->path);
+      return set_errno_error (error, saved_errno,
+                              g_strdup_printf (_("Cannot append to the recording “%s”"),
+                                               self->path));
     }
   self->end += sizeof encoded + length;
 
@@ -412,7 +434,7 @@ compress_profile (MsRecordingWriter  *self,
   if (ZSTD_isError (n))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "Cannot compress a profile for “%s”: %s", self->path, ZSTD_getErrorName (n));
+                   _("Cannot compress a profile for “%s”: %s"), self->path, ZSTD_getErrorName (n));
       return 0;
     }
   return n;
@@ -448,8 +470,8 @@ ms_recording_writer_append_profile (MsRecordingWriter  *self,
   if (method_len > G_MAXUINT8 || len > MS_RECORDING_MAX_RAW_LENGTH)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "A profile of %" G_GSIZE_FORMAT " bytes is more than a recording takes (%u)",
-                   len, MS_RECORDING_MAX_RAW_LENGTH);
+                   _("A profile of %zu bytes is more than a recording takes (%u)"),
+                   (size_t) len, MS_RECORDING_MAX_RAW_LENGTH);
       return FALSE;
     }
 

@@ -71,7 +71,7 @@ struct _MsSessionFile
   JsonObject *sampling;
   GArray     *profiles;   /* Reply */
   GArray     *counters;   /* Reply */
-  GArray     *alarms;     /* Alarm */
+  MsAlarmList *alarms;
 
   MsRecordingFile *recording;     /* when loaded from a recording: where the profiles are */
   guint            loaded_index;  /* the one profile reply decoded from it, or G_MAXUINT */
@@ -83,14 +83,6 @@ typedef struct
   char   *method;
   GBytes *reply;
 } Reply;
-
-typedef struct
-{
-  gint64   time;
-  guint64  size;
-  guint64  total;
-  char   **stack;
-} Alarm;
 
 G_DEFINE_FINAL_TYPE (MsSessionFile, ms_session_file, G_TYPE_OBJECT)
 
@@ -104,14 +96,6 @@ clear_reply (gpointer data)
 }
 
 static void
-clear_alarm (gpointer data)
-{
-  Alarm *a = data;
-
-  g_strfreev (a->stack);
-}
-
-static void
 ms_session_file_finalize (GObject *object)
 {
   MsSessionFile *self = (MsSessionFile *)object;
@@ -121,7 +105,7 @@ ms_session_file_finalize (GObject *object)
   g_clear_pointer (&self->sampling, json_object_unref);
   g_clear_pointer (&self->profiles, g_array_unref);
   g_clear_pointer (&self->counters, g_array_unref);
-  g_clear_pointer (&self->alarms, g_array_unref);
+  g_clear_object (&self->alarms);
   g_clear_object (&self->recording);
 
   G_OBJECT_CLASS (ms_session_file_parent_class)->finalize (object);
@@ -140,8 +124,7 @@ ms_session_file_init (MsSessionFile *self)
   g_array_set_clear_func (self->profiles, clear_reply);
   self->counters = g_array_new (FALSE, TRUE, sizeof (Reply));
   g_array_set_clear_func (self->counters, clear_reply);
-  self->alarms = g_array_new (FALSE, TRUE, sizeof (Alarm));
-  g_array_set_clear_func (self->alarms, clear_alarm);
+  self->alarms = ms_alarm_list_new ();
   self->loaded_index = G_MAXUINT;
 }
 
@@ -431,53 +414,22 @@ ms_session_file_add_alarm_event (MsSessionFile      *self,
                                  guint64             total,
                                  const char * const *stack)
 {
-  Alarm a;
-
   g_return_if_fail (MS_IS_SESSION_FILE (self));
 
-  a.time = time_usec;
-  a.size = size;
-  a.total = total;
-  a.stack = g_strdupv ((char **)stack);
-  if (a.stack == NULL)
-    a.stack = g_new0 (char *, 1);
-  g_array_append_val (self->alarms, a);
-}
-
-guint
-ms_session_file_get_n_alarm_events (MsSessionFile *self)
-{
-  g_return_val_if_fail (MS_IS_SESSION_FILE (self), 0);
-
-  return self->alarms->len;
+  ms_alarm_list_add (self->alarms, time_usec, size, total, stack);
 }
 
 /**
- * ms_session_file_get_alarm_event:
+ * ms_session_file_get_alarms:
  *
- * Returns: (transfer none) (array zero-terminated=1): the event's stack
+ * Returns: (transfer none): the alarm events, in order
  */
-const char * const *
-ms_session_file_get_alarm_event (MsSessionFile *self,
-                                 guint          index,
-                                 gint64        *time_usec,
-                                 guint64       *size,
-                                 guint64       *total)
+MsAlarmList *
+ms_session_file_get_alarms (MsSessionFile *self)
 {
-  const Alarm *a;
-
   g_return_val_if_fail (MS_IS_SESSION_FILE (self), NULL);
-  g_return_val_if_fail (index < self->alarms->len, NULL);
 
-  a = &g_array_index (self->alarms, Alarm, index);
-  if (time_usec != NULL)
-    *time_usec = a->time;
-  if (size != NULL)
-    *size = a->size;
-  if (total != NULL)
-    *total = a->total;
-
-  return (const char * const *)a->stack;
+  return self->alarms;
 }
 
 /* Writing */
@@ -537,13 +489,13 @@ serialize (MsSessionFile *self,
     }
 
   g_string_append (out, ",\n\"alarms\":[");
-  for (guint i = 0; i < self->alarms->len; i++)
+  for (guint i = 0; i < ms_alarm_list_get_n_events (self->alarms); i++)
     {
-      const Alarm *a = &g_array_index (self->alarms, Alarm, i);
+      const MsAlarmEvent *a = ms_alarm_list_get_event (self->alarms, i);
 
       g_string_append_printf (out, "%s{\"time\":%" G_GINT64_FORMAT ",\"size\":%" G_GUINT64_FORMAT
                               ",\"total\":%" G_GUINT64_FORMAT ",\"stack\":[",
-                              i > 0 ? ",\n" : "", a->time, a->size, a->total);
+                              i > 0 ? ",\n" : "", a->time_us, a->size, a->total);
       for (guint k = 0; a->stack[k] != NULL; k++)
         {
           if (k > 0)
@@ -1179,13 +1131,12 @@ ms_session_file_new_from_recording (MsRecordingFile  *recording,
         return NULL;
       g_array_append_val (self->counters, r);
     }
-  for (guint i = 0; i < ms_recording_file_get_n_alarms (recording); i++)
+  for (guint i = 0; i < ms_alarm_list_get_n_events (ms_recording_file_get_alarms (recording)); i++)
     {
-      gint64 time = 0;
-      guint64 size = 0, total = 0;
-      const char * const *stack = ms_recording_file_get_alarm (recording, i, &time, &size, &total);
+      const MsAlarmEvent *a = ms_alarm_list_get_event (ms_recording_file_get_alarms (recording), i);
 
-      ms_session_file_add_alarm_event (self, time, size, total, stack);
+      ms_alarm_list_add (self->alarms, a->time_us, a->size, a->total,
+                         (const char * const *) a->stack);
     }
   for (guint i = 0; i < ms_recording_file_get_n_profiles (recording); i++)
     {

@@ -81,11 +81,6 @@ void               ms_session_file_add_alarm_event     (MsSessionFile   *self,
                                                         guint64          size,
                                                         guint64          total,
                                                         const char * const *stack);
-guint              ms_session_file_get_n_alarm_events  (MsSessionFile   *self);
-const char * const *ms_session_file_get_alarm_event    (MsSessionFile   *self,
-                                                        guint            index,
-                                                        gint64          *time_usec,
-                                                        guint64         *size,
-                                                        guint64         *total);
+MsAlarmList       *ms_session_file_get_alarms          (MsSessionFile   *self);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 # include <sys/prctl.h>
 #endif
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "ms-browser-launcher.h"
@@ -224,7 +225,7 @@ ms_browser_launcher_find_browser (const char  *preferred,
         return path;
 
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_BROWSER_NOT_FOUND,
-                   "The browser “%s” was not found or is not executable", preferred);
+                   _("The browser “%s” was not found or is not executable"), preferred);
       return NULL;
     }
 
@@ -235,7 +236,7 @@ ms_browser_launcher_find_browser (const char  *preferred,
         return path;
 
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_BROWSER_NOT_FOUND,
-                   "The browser “%s” named by $MEMSCOPE_BROWSER was not found or is not executable",
+                   _("The browser “%s” named by $MEMSCOPE_BROWSER was not found or is not executable"),
                    from_env);
       return NULL;
     }
@@ -264,15 +265,15 @@ ms_browser_launcher_set_not_found_error (GError     **error,
 {
   if (in_flatpak)
     g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_BROWSER_NOT_FOUND,
-                 "Memscope runs in a Flatpak sandbox, where it cannot start the browsers "
-                 "installed on this computer. Start one yourself with “chromium "
-                 "--remote-debugging-port=9222 --js-flags=--expose-gc "
-                 "--user-data-dir=/tmp/memscope-profile” (the same switches work for Chrome, "
-                 "Edge and Brave), then connect to 127.0.0.1:9222");
+                 _("Memscope runs in a Flatpak sandbox, where it cannot start the browsers "
+                   "installed on this computer. Start one yourself with “chromium "
+                   "--remote-debugging-port=9222 --js-flags=--expose-gc "
+                   "--user-data-dir=/tmp/memscope-profile” (the same switches work for Chrome, "
+                   "Edge and Brave), then connect to 127.0.0.1:9222"));
   else
     g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_BROWSER_NOT_FOUND,
-                 "No Chromium-family browser found (tried $MEMSCOPE_BROWSER, then %s on $PATH); "
-                 "install Chromium or set MEMSCOPE_BROWSER to its path", tried);
+                 _("No Chromium-family browser found (tried $MEMSCOPE_BROWSER, then %s on $PATH); "
+                   "install Chromium or set MEMSCOPE_BROWSER to its path"), tried);
 }
 
 /* The command line */
@@ -330,8 +331,8 @@ check_url (MsBrowserLauncher  *self,
   if (self->url != NULL && self->url[0] == '-')
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
-                   "“%s” is not a page to open: it starts with “-”, which the browser "
-                   "would take as a command-line switch", self->url);
+                   _("“%s” is not a page to open: it starts with “-”, which the browser "
+                     "would take as a command-line switch"), self->url);
       return FALSE;
     }
 
@@ -426,16 +427,22 @@ remove_profile_dir (const char *profile_dir)
 
 /* Running */
 
+/* "BROWSER exited with status 1 before opening its DevTools port", or killed, or … */
 static char *
-describe_wait_status (int wait_status)
+describe_early_exit (const char *browser,
+                     int         wait_status)
 {
   if (WIFEXITED (wait_status))
-    return g_strdup_printf ("exited with status %d", WEXITSTATUS (wait_status));
+    /* Translators: %s is the browser's path. */
+    return g_strdup_printf (_("%s exited with status %d before opening its DevTools port"),
+                            browser, WEXITSTATUS (wait_status));
   else if (WIFSIGNALED (wait_status))
-    return g_strdup_printf ("was killed by signal %d (%s)",
-                            WTERMSIG (wait_status), g_strsignal (WTERMSIG (wait_status)));
+    /* Translators: %s is the browser's path, then a signal's number and name. */
+    return g_strdup_printf (_("%s was killed by signal %d (%s) before opening its DevTools port"),
+                            browser, WTERMSIG (wait_status), g_strsignal (WTERMSIG (wait_status)));
   else
-    return g_strdup_printf ("ended with wait status %d", wait_status);
+    return g_strdup_printf (_("%s ended with wait status %d before opening its DevTools port"),
+                            browser, wait_status);
 }
 
 static void
@@ -575,7 +582,7 @@ stopping_free (Stopping *stopping)
   if (stopping->start_task != NULL)
     complete_start_with_error (g_steal_pointer (&stopping->start_task),
                                g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                    "The browser was stopped before it was ready"));
+                                                    _("The browser was stopped before it was ready")));
   g_free (stopping);
 }
 
@@ -745,9 +752,8 @@ static gboolean
 on_early_exit_grace_over (gpointer user_data)
 {
   MsBrowserLauncher *self = user_data;
-  g_autofree char *status = describe_wait_status (self->wait_status);
+  g_autofree char *what = describe_early_exit (self->browser_path, self->wait_status);
   g_autofree char *last_lines = output_tail_get_last_lines (self->output);
-  g_autofree char *browser = g_strdup (self->browser_path);
   GTask *task;
 
   self->early_exit_id = 0;
@@ -758,15 +764,16 @@ on_early_exit_grace_over (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   if (*last_lines != '\0')
+    /* Translators: the first %s is “… exited with status 1 before opening its DevTools
+     * port”, the second the browser's last lines of output. */
     complete_start_with_error (task,
                                g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
-                                            "%s %s before opening its DevTools port. Its last words:\n%s",
-                                            browser, status, last_lines));
+                                            _("%s. Its last words:\n%s"), what, last_lines));
   else
+    /* Translators: %s is “… exited with status 1 before opening its DevTools port”. */
     complete_start_with_error (task,
                                g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
-                                            "%s %s before opening its DevTools port, saying nothing",
-                                            browser, status));
+                                            _("%s, saying nothing"), what));
 
   return G_SOURCE_REMOVE;
 }
@@ -793,10 +800,7 @@ on_process_exited (GObject      *object,
   self->exited = TRUE;
   self->wait_status = g_subprocess_get_status (process);
 
-  {
-    g_autofree char *status = describe_wait_status (self->wait_status);
-    g_debug ("Browser %s", status);
-  }
+  g_debug ("Browser ended, wait status %d", self->wait_status);
 
   if (self->start_task != NULL)
     {
@@ -873,12 +877,18 @@ on_poll_active_port (gpointer user_data)
       self->poll_id = 0;
       task = g_steal_pointer (&self->start_task);
       ms_browser_launcher_stop (self);
-      complete_start_with_error (task,
-                                 g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
-                                              "%s did not open its DevTools port within %d s%s%s",
-                                              browser, START_TIMEOUT_SECONDS,
-                                              *last_lines ? ". Its last words:\n" : "",
-                                              last_lines));
+      if (*last_lines != '\0')
+        /* Translators: %s is the browser's path, then its last lines of output. */
+        complete_start_with_error (task,
+                                   g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
+                                                _("%s did not open its DevTools port within %d s. "
+                                                  "Its last words:\n%s"),
+                                                browser, START_TIMEOUT_SECONDS, last_lines));
+      else
+        complete_start_with_error (task,
+                                   g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
+                                                _("%s did not open its DevTools port within %d s"),
+                                                browser, START_TIMEOUT_SECONDS));
       return G_SOURCE_REMOVE;
     }
 
@@ -909,14 +919,14 @@ ms_browser_launcher_start_async (MsBrowserLauncher   *self,
   if (self->start_task != NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               "The browser is already starting");
+                               _("The browser is already starting"));
       return;
     }
 
   if (ms_browser_launcher_is_running (self))
     {
       g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
-                               "The browser is already running");
+                               _("The browser is already running"));
       return;
     }
 
@@ -938,7 +948,7 @@ ms_browser_launcher_start_async (MsBrowserLauncher   *self,
   if (!(profile_dir = g_dir_make_tmp (PROFILE_TEMPLATE, &error)))
     {
       g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
-                               "Cannot create a temporary browser profile: %s", error->message);
+                               _("Cannot create a temporary browser profile: %s"), error->message);
       return;
     }
 
@@ -953,7 +963,7 @@ ms_browser_launcher_start_async (MsBrowserLauncher   *self,
     {
       remove_profile_dir (profile_dir);
       g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
-                               "Cannot start %s: %s", browser_path, error->message);
+                               _("Cannot start %s: %s"), browser_path, error->message);
       return;
     }
 

@@ -1,4 +1,8 @@
-/* ms-cdp-discovery.c
+/* ms-cdp-discovery.c: the HTTP side of a DevTools server (/json/version, /json/list,
+ * /json/protocol)
+ *
+ * The replies' types are MsCdpBrowserVersion (ms-cdp-browser-version.c) and
+ * MsCdpTarget (ms-cdp-target.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,7 +18,7 @@
 #include "ms-cdp-discovery.h"
 #include "ms-cdp-discovery-private.h"
 #include "ms-cdp-error.h"
-#include "ms-cdp-message-private.h"
+#include "ms-cdp-json-private.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 10
 
@@ -40,593 +44,6 @@ static const char * const memory_commands[] = {
   "getSamplingProfile",
 };
 
-/* JSON helpers: every WRONG_SHAPE message names the member as a path, e.g. “[2].id” */
-
-static JsonNode *
-parse_json (const char  *data,
-            gssize       length,
-            GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
-
-  if (data == NULL)
-    data = "";
-  if (length < 0)
-    length = strlen (data);
-
-  /* json-glib's parser recurses once per level: refuse deep nesting before it sees it. */
-  if (!ms_cdp_json_check (data, length, &local_error))
-    {
-      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_MALFORMED,
-                   "The reply is not JSON: %s", local_error->message);
-      return NULL;
-    }
-
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_MALFORMED,
-                   "The reply is not JSON: %s", local_error->message);
-      return NULL;
-    }
-
-  root = json_parser_steal_root (parser);
-  if (root == NULL)
-    {
-      g_set_error_literal (error, MS_CDP_ERROR, MS_CDP_ERROR_MALFORMED,
-                           "The reply is empty");
-      return NULL;
-    }
-
-  return root;
-}
-
-static char *
-member_path (const char *prefix,
-             const char *member)
-{
-  if (prefix == NULL || *prefix == '\0')
-    return g_strdup (member);
-  else if (member[0] == '[')
-    return g_strconcat (prefix, member, NULL);
-  else
-    return g_strconcat (prefix, ".", member, NULL);
-}
-
-static void
-set_wrong_shape (GError     **error,
-                 const char  *prefix,
-                 const char  *member,
-                 const char  *expected)
-{
-  g_autofree char *path = member_path (prefix, member);
-
-  g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-               "Member “%s” %s", path, expected);
-}
-
-/* Copies the string member @member into @out. A missing (or null) optional member leaves
- * @out NULL. */
-static gboolean
-read_string_member (JsonObject  *object,
-                    const char  *prefix,
-                    const char  *member,
-                    gboolean     required,
-                    char       **out,
-                    GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        {
-          set_wrong_shape (error, prefix, member, "is missing");
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      set_wrong_shape (error, prefix, member, "is not a string");
-      return FALSE;
-    }
-
-  *out = g_strdup (json_node_get_string (node));
-
-  return TRUE;
-}
-
-static JsonArray *
-get_array_member (JsonObject  *object,
-                  const char  *prefix,
-                  const char  *member,
-                  GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL)
-    {
-      set_wrong_shape (error, prefix, member, "is missing");
-      return NULL;
-    }
-
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      set_wrong_shape (error, prefix, member, "is not an array");
-      return NULL;
-    }
-
-  return json_node_get_array (node);
-}
-
-/* MsCdpBrowserVersion */
-
-struct _MsCdpBrowserVersion
-{
-  GObject  parent_instance;
-
-  char    *browser;
-  char    *protocol_version;
-  char    *user_agent;
-  char    *v8_version;
-  char    *webkit_version;
-  char    *debugger_url;
-};
-
-G_DEFINE_FINAL_TYPE (MsCdpBrowserVersion, ms_cdp_browser_version, G_TYPE_OBJECT)
-
-enum {
-  VERSION_PROP_0,
-  VERSION_PROP_BROWSER,
-  VERSION_PROP_PROTOCOL_VERSION,
-  VERSION_PROP_USER_AGENT,
-  VERSION_PROP_V8_VERSION,
-  VERSION_PROP_WEBKIT_VERSION,
-  VERSION_PROP_DEBUGGER_URL,
-  VERSION_N_PROPS
-};
-
-static GParamSpec *version_properties[VERSION_N_PROPS];
-
-static void
-ms_cdp_browser_version_finalize (GObject *object)
-{
-  MsCdpBrowserVersion *self = (MsCdpBrowserVersion *)object;
-
-  g_clear_pointer (&self->browser, g_free);
-  g_clear_pointer (&self->protocol_version, g_free);
-  g_clear_pointer (&self->user_agent, g_free);
-  g_clear_pointer (&self->v8_version, g_free);
-  g_clear_pointer (&self->webkit_version, g_free);
-  g_clear_pointer (&self->debugger_url, g_free);
-
-  G_OBJECT_CLASS (ms_cdp_browser_version_parent_class)->finalize (object);
-}
-
-static void
-ms_cdp_browser_version_get_property (GObject    *object,
-                                     guint       prop_id,
-                                     GValue     *value,
-                                     GParamSpec *pspec)
-{
-  MsCdpBrowserVersion *self = MS_CDP_BROWSER_VERSION (object);
-
-  switch (prop_id)
-    {
-    case VERSION_PROP_BROWSER:
-      g_value_set_string (value, self->browser);
-      break;
-
-    case VERSION_PROP_PROTOCOL_VERSION:
-      g_value_set_string (value, self->protocol_version);
-      break;
-
-    case VERSION_PROP_USER_AGENT:
-      g_value_set_string (value, self->user_agent);
-      break;
-
-    case VERSION_PROP_V8_VERSION:
-      g_value_set_string (value, self->v8_version);
-      break;
-
-    case VERSION_PROP_WEBKIT_VERSION:
-      g_value_set_string (value, self->webkit_version);
-      break;
-
-    case VERSION_PROP_DEBUGGER_URL:
-      g_value_set_string (value, self->debugger_url);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ms_cdp_browser_version_class_init (MsCdpBrowserVersionClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = ms_cdp_browser_version_finalize;
-  object_class->get_property = ms_cdp_browser_version_get_property;
-
-  version_properties[VERSION_PROP_BROWSER] =
-    g_param_spec_string ("browser", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  version_properties[VERSION_PROP_PROTOCOL_VERSION] =
-    g_param_spec_string ("protocol-version", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  version_properties[VERSION_PROP_USER_AGENT] =
-    g_param_spec_string ("user-agent", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  version_properties[VERSION_PROP_V8_VERSION] =
-    g_param_spec_string ("v8-version", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  version_properties[VERSION_PROP_WEBKIT_VERSION] =
-    g_param_spec_string ("webkit-version", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  version_properties[VERSION_PROP_DEBUGGER_URL] =
-    g_param_spec_string ("debugger-url", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, VERSION_N_PROPS, version_properties);
-}
-
-static void
-ms_cdp_browser_version_init (MsCdpBrowserVersion *self)
-{
-}
-
-MsCdpBrowserVersion *
-ms_cdp_browser_version_new_from_json (const char  *data,
-                                      gssize       length,
-                                      GError     **error)
-{
-  g_autoptr(MsCdpBrowserVersion) self = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonObject *object;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!(root = parse_json (data, length, error)))
-    return NULL;
-
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                           "The reply is not a JSON object");
-      return NULL;
-    }
-
-  object = json_node_get_object (root);
-  self = g_object_new (MS_TYPE_CDP_BROWSER_VERSION, NULL);
-
-  if (!read_string_member (object, NULL, "Browser", TRUE, &self->browser, error) ||
-      !read_string_member (object, NULL, "Protocol-Version", TRUE, &self->protocol_version, error) ||
-      !read_string_member (object, NULL, "webSocketDebuggerUrl", TRUE, &self->debugger_url, error) ||
-      !read_string_member (object, NULL, "User-Agent", FALSE, &self->user_agent, error) ||
-      !read_string_member (object, NULL, "V8-Version", FALSE, &self->v8_version, error) ||
-      !read_string_member (object, NULL, "WebKit-Version", FALSE, &self->webkit_version, error))
-    return NULL;
-
-  return g_steal_pointer (&self);
-}
-
-const char *
-ms_cdp_browser_version_get_browser (MsCdpBrowserVersion *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_BROWSER_VERSION (self), NULL);
-
-  return self->browser;
-}
-
-const char *
-ms_cdp_browser_version_get_protocol_version (MsCdpBrowserVersion *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_BROWSER_VERSION (self), NULL);
-
-  return self->protocol_version;
-}
-
-const char *
-ms_cdp_browser_version_get_user_agent (MsCdpBrowserVersion *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_BROWSER_VERSION (self), NULL);
-
-  return self->user_agent;
-}
-
-const char *
-ms_cdp_browser_version_get_v8_version (MsCdpBrowserVersion *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_BROWSER_VERSION (self), NULL);
-
-  return self->v8_version;
-}
-
-const char *
-ms_cdp_browser_version_get_webkit_version (MsCdpBrowserVersion *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_BROWSER_VERSION (self), NULL);
-
-  return self->webkit_version;
-}
-
-const char *
-ms_cdp_browser_version_get_debugger_url (MsCdpBrowserVersion *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_BROWSER_VERSION (self), NULL);
-
-  return self->debugger_url;
-}
-
-/* MsCdpTarget */
-
-struct _MsCdpTarget
-{
-  GObject  parent_instance;
-
-  char    *id;
-  char    *target_type;
-  char    *title;
-  char    *url;
-  char    *debugger_url;
-};
-
-G_DEFINE_FINAL_TYPE (MsCdpTarget, ms_cdp_target, G_TYPE_OBJECT)
-
-enum {
-  TARGET_PROP_0,
-  TARGET_PROP_ID,
-  TARGET_PROP_TARGET_TYPE,
-  TARGET_PROP_TITLE,
-  TARGET_PROP_URL,
-  TARGET_PROP_DEBUGGER_URL,
-  TARGET_N_PROPS
-};
-
-static GParamSpec *target_properties[TARGET_N_PROPS];
-
-static void
-ms_cdp_target_finalize (GObject *object)
-{
-  MsCdpTarget *self = (MsCdpTarget *)object;
-
-  g_clear_pointer (&self->id, g_free);
-  g_clear_pointer (&self->target_type, g_free);
-  g_clear_pointer (&self->title, g_free);
-  g_clear_pointer (&self->url, g_free);
-  g_clear_pointer (&self->debugger_url, g_free);
-
-  G_OBJECT_CLASS (ms_cdp_target_parent_class)->finalize (object);
-}
-
-static void
-ms_cdp_target_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  MsCdpTarget *self = MS_CDP_TARGET (object);
-
-  switch (prop_id)
-    {
-    case TARGET_PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
-
-    case TARGET_PROP_TARGET_TYPE:
-      g_value_set_string (value, self->target_type);
-      break;
-
-    case TARGET_PROP_TITLE:
-      g_value_set_string (value, self->title);
-      break;
-
-    case TARGET_PROP_URL:
-      g_value_set_string (value, self->url);
-      break;
-
-    case TARGET_PROP_DEBUGGER_URL:
-      g_value_set_string (value, self->debugger_url);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ms_cdp_target_class_init (MsCdpTargetClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = ms_cdp_target_finalize;
-  object_class->get_property = ms_cdp_target_get_property;
-
-  target_properties[TARGET_PROP_ID] =
-    g_param_spec_string ("id", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  target_properties[TARGET_PROP_TARGET_TYPE] =
-    g_param_spec_string ("target-type", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  target_properties[TARGET_PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  target_properties[TARGET_PROP_URL] =
-    g_param_spec_string ("url", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  target_properties[TARGET_PROP_DEBUGGER_URL] =
-    g_param_spec_string ("debugger-url", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, TARGET_N_PROPS, target_properties);
-}
-
-static void
-ms_cdp_target_init (MsCdpTarget *self)
-{
-}
-
-const char *
-ms_cdp_target_get_id (MsCdpTarget *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_TARGET (self), NULL);
-
-  return self->id;
-}
-
-const char *
-ms_cdp_target_get_target_type (MsCdpTarget *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_TARGET (self), NULL);
-
-  return self->target_type;
-}
-
-const char *
-ms_cdp_target_get_title (MsCdpTarget *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_TARGET (self), NULL);
-
-  return self->title;
-}
-
-const char *
-ms_cdp_target_get_url (MsCdpTarget *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_TARGET (self), NULL);
-
-  return self->url;
-}
-
-const char *
-ms_cdp_target_get_debugger_url (MsCdpTarget *self)
-{
-  g_return_val_if_fail (MS_IS_CDP_TARGET (self), NULL);
-
-  return self->debugger_url;
-}
-
-static MsCdpTarget *
-ms_cdp_target_new_from_node (JsonNode    *node,
-                             guint        index,
-                             GError     **error)
-{
-  g_autoptr(MsCdpTarget) self = NULL;
-  g_autofree char *prefix = g_strdup_printf ("[%u]", index);
-  JsonObject *object;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      set_wrong_shape (error, NULL, prefix, "is not an object");
-      return NULL;
-    }
-
-  object = json_node_get_object (node);
-  self = g_object_new (MS_TYPE_CDP_TARGET, NULL);
-
-  if (!read_string_member (object, prefix, "id", TRUE, &self->id, error) ||
-      !read_string_member (object, prefix, "type", TRUE, &self->target_type, error) ||
-      !read_string_member (object, prefix, "url", TRUE, &self->url, error) ||
-      !read_string_member (object, prefix, "title", FALSE, &self->title, error) ||
-      !read_string_member (object, prefix, "webSocketDebuggerUrl", FALSE, &self->debugger_url, error))
-    return NULL;
-
-  if (self->title == NULL)
-    self->title = g_strdup ("");
-
-  return g_steal_pointer (&self);
-}
-
-GPtrArray *
-ms_cdp_target_list_new_from_json (const char  *data,
-                                  gssize       length,
-                                  GError     **error)
-{
-  g_autoptr(GPtrArray) targets = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *array;
-  guint n_targets;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!(root = parse_json (data, length, error)))
-    return NULL;
-
-  if (!JSON_NODE_HOLDS_ARRAY (root))
-    {
-      g_set_error_literal (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                           "The target list is not a JSON array");
-      return NULL;
-    }
-
-  array = json_node_get_array (root);
-  n_targets = json_array_get_length (array);
-  targets = g_ptr_array_new_full (n_targets, g_object_unref);
-
-  for (guint i = 0; i < n_targets; i++)
-    {
-      MsCdpTarget *target = ms_cdp_target_new_from_node (json_array_get_element (array, i), i, error);
-
-      if (target == NULL)
-        return NULL;
-
-      g_ptr_array_add (targets, target);
-    }
-
-  return g_steal_pointer (&targets);
-}
-
-/* Returns a new reference. */
-MsCdpTarget *
-ms_cdp_target_list_find (GPtrArray   *targets,
-                         const char  *selector,
-                         GError     **error)
-{
-  g_return_val_if_fail (targets != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (selector == NULL)
-    {
-      for (guint i = 0; i < targets->len; i++)
-        {
-          MsCdpTarget *target = g_ptr_array_index (targets, i);
-
-          if (g_strcmp0 (target->target_type, "page") == 0)
-            return g_object_ref (target);
-        }
-
-      g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND,
-                   "No page among the browser's %u targets; open a tab first", targets->len);
-      return NULL;
-    }
-
-  /* An id wins over a URL that happens to contain it. */
-  for (guint i = 0; i < targets->len; i++)
-    {
-      MsCdpTarget *target = g_ptr_array_index (targets, i);
-
-      if (g_strcmp0 (target->id, selector) == 0)
-        return g_object_ref (target);
-    }
-
-  for (guint i = 0; i < targets->len; i++)
-    {
-      MsCdpTarget *target = g_ptr_array_index (targets, i);
-
-      if (target->url != NULL && strstr (target->url, selector) != NULL)
-        return g_object_ref (target);
-    }
-
-  g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND,
-               "No target has the id “%s” or a URL containing it", selector);
-  return NULL;
-}
-
 /* /json/protocol */
 
 gboolean
@@ -643,7 +60,7 @@ ms_cdp_protocol_has_memory_domain (const char  *data,
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!(root = parse_json (data, length, error)))
+  if (!(root = ms_cdp_json_parse (data, length, error)))
     return FALSE;
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
@@ -653,7 +70,8 @@ ms_cdp_protocol_has_memory_domain (const char  *data,
       return FALSE;
     }
 
-  if (!(domains = get_array_member (json_node_get_object (root), NULL, "domains", error)))
+  domains = ms_cdp_json_get_array_member (json_node_get_object (root), NULL, "domains", error);
+  if (domains == NULL)
     return FALSE;
 
   n_domains = json_array_get_length (domains);
@@ -665,17 +83,20 @@ ms_cdp_protocol_has_memory_domain (const char  *data,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          set_wrong_shape (error, NULL, prefix, "is not an object");
+          ms_cdp_json_set_wrong_shape (error, NULL, prefix, "is not an object");
           return FALSE;
         }
 
-      if (!read_string_member (json_node_get_object (node), prefix, "domain", TRUE, &name, error))
+      if (!ms_cdp_json_read_string_member (json_node_get_object (node), prefix, "domain", TRUE,
+                                           &name, error))
         return FALSE;
 
       if (g_strcmp0 (name, "Memory") != 0)
         continue;
 
-      if (!(commands = get_array_member (json_node_get_object (node), prefix, "commands", error)))
+      commands = ms_cdp_json_get_array_member (json_node_get_object (node), prefix, "commands",
+                                               error);
+      if (commands == NULL)
         return FALSE;
     }
 
@@ -694,7 +115,8 @@ ms_cdp_protocol_has_memory_domain (const char  *data,
 
       /* Commands of a shape we do not understand count as absent. */
       if (JSON_NODE_HOLDS_OBJECT (node) &&
-          read_string_member (json_node_get_object (node), NULL, "name", FALSE, &name, NULL) &&
+          ms_cdp_json_read_string_member (json_node_get_object (node), NULL, "name", FALSE, &name,
+                                          NULL) &&
           name != NULL)
         g_hash_table_add (offered, name);
     }
@@ -1308,13 +730,13 @@ ms_cdp_discovery_target_ws_url (MsCdpDiscovery  *self,
   g_return_val_if_fail (MS_IS_CDP_TARGET (target), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (target->debugger_url == NULL)
+  if (ms_cdp_target_get_debugger_url (target) == NULL)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
                    "Target %s (%s) has no webSocketDebuggerUrl; another client may be attached to it",
-                   target->id, target->url);
+                   ms_cdp_target_get_id (target), ms_cdp_target_get_url (target));
       return NULL;
     }
 
-  return ms_cdp_endpoint_ws_url (self->endpoint, target->debugger_url, error);
+  return ms_cdp_endpoint_ws_url (self->endpoint, ms_cdp_target_get_debugger_url (target), error);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "ms-cdp-endpoint.h"
 #include "ms-cdp-error.h"
@@ -165,7 +166,7 @@ ms_cdp_endpoint_ws_url (const MsCdpEndpoint *self,
   if (debugger_url == NULL || *debugger_url == '\0')
     {
       g_set_error_literal (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                           "The DevTools server gave no webSocketDebuggerUrl");
+                           _("The DevTools server gave no webSocketDebuggerUrl"));
       return NULL;
     }
 
@@ -186,7 +187,7 @@ ms_cdp_endpoint_ws_url (const MsCdpEndpoint *self,
   if (g_ascii_strcasecmp (scheme, "ws") != 0 && g_ascii_strcasecmp (scheme, "wss") != 0)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                   "webSocketDebuggerUrl “%s” is not a ws:// URL", debugger_url);
+                   _("webSocketDebuggerUrl “%s” is not a ws:// URL"), debugger_url);
       return NULL;
     }
 
@@ -204,7 +205,7 @@ ms_cdp_endpoint_ws_url (const MsCdpEndpoint *self,
 
 no_path:
   g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-               "webSocketDebuggerUrl “%s” has no usable path", debugger_url);
+               _("webSocketDebuggerUrl “%s” has no usable path"), debugger_url);
   return NULL;
 }
 
@@ -221,7 +222,7 @@ parse_port (const char  *port_text,
   if (port_text == NULL || *port_text == '\0')
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "“%s” has no port (expected HOST:PORT, e.g. 127.0.0.1:9222)", text);
+                   _("“%s” has no port (expected HOST:PORT, e.g. 127.0.0.1:9222)"), text);
       return FALSE;
     }
 
@@ -230,7 +231,7 @@ parse_port (const char  *port_text,
       if (!g_ascii_isdigit (*p))
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "The port “%s” in “%s” is not a number", port_text, text);
+                       _("The port “%s” in “%s” is not a number"), port_text, text);
           return FALSE;
         }
     }
@@ -239,7 +240,7 @@ parse_port (const char  *port_text,
       !g_ascii_string_to_unsigned (port_text, 10, 1, G_MAXUINT16, &value, NULL))
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "The port %s in “%s” is out of range (1–65535)", port_text, text);
+                   _("The port %s in “%s” is out of range (1–65535)"), port_text, text);
       return FALSE;
     }
 
@@ -281,7 +282,7 @@ parse_authority (const char  *authority,
       if (close == NULL)
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "“%s” has an unclosed “[” around an IPv6 address", text);
+                       _("“%s” has an unclosed “[” around an IPv6 address"), text);
           return FALSE;
         }
 
@@ -289,7 +290,7 @@ parse_authority (const char  *authority,
       if (!g_hostname_is_ip_address (host_part) || strchr (host_part, ':') == NULL)
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "“%s” in “%s” is not an IPv6 address", host_part, text);
+                       _("“%s” in “%s” is not an IPv6 address"), host_part, text);
           return FALSE;
         }
 
@@ -298,7 +299,7 @@ parse_authority (const char  *authority,
       else if (close[1] != '\0')
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "Unexpected “%s” after the address in “%s”", close + 1, text);
+                       _("Unexpected “%s” after the address in “%s”"), close + 1, text);
           return FALSE;
         }
     }
@@ -309,7 +310,7 @@ parse_authority (const char  *authority,
       if (colon != NULL && memchr (authority, ':', colon - authority) != NULL)
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "Put the IPv6 address in “%s” in brackets, e.g. [::1]:9222", text);
+                       _("Put the IPv6 address in “%s” in brackets, e.g. [::1]:9222"), text);
           return FALSE;
         }
 
@@ -324,14 +325,14 @@ parse_authority (const char  *authority,
       if (*host_part == '\0')
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "“%s” has no host (expected HOST:PORT, e.g. 127.0.0.1:9222)", text);
+                       _("“%s” has no host (expected HOST:PORT, e.g. 127.0.0.1:9222)"), text);
           return FALSE;
         }
 
       if (!is_valid_host_name (host_part))
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "“%s” in “%s” is not a host name or address", host_part, text);
+                       _("“%s” in “%s” is not a host name or address"), host_part, text);
           return FALSE;
         }
     }
@@ -363,7 +364,7 @@ parse_url (const char  *text,
   if (scheme == NULL)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "“%s” is not a URL", text);
+                   _("“%s” is not a URL"), text);
       return NULL;
     }
 
@@ -374,7 +375,8 @@ parse_url (const char  *text,
   else
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "Unsupported scheme “%s” in “%s”: a DevTools server speaks plain http:// and ws://",
+                   _("Unsupported scheme “%s” in “%s”: a DevTools server speaks plain http:// "
+                     "and ws://"),
                    scheme, text);
       return NULL;
     }
@@ -384,7 +386,7 @@ parse_url (const char  *text,
   if (after_scheme == NULL)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "“%s” has no host", text);
+                   _("“%s” has no host"), text);
       return NULL;
     }
   else
@@ -395,7 +397,7 @@ parse_url (const char  *text,
       if (strchr (authority, '@') != NULL)
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "“%s” has user information; a DevTools server takes none", text);
+                       _("“%s” has user information; a DevTools server takes none"), text);
           return NULL;
         }
 
@@ -407,14 +409,14 @@ parse_url (const char  *text,
   if (uri == NULL)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "“%s” is not a valid URL: %s", text, uri_error->message);
+                   _("“%s” is not a valid URL: %s"), text, uri_error->message);
       return NULL;
     }
 
   if (g_uri_get_fragment (uri) != NULL)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "“%s” has a fragment (#...); a DevTools endpoint takes none", text);
+                   _("“%s” has a fragment (#...); a DevTools endpoint takes none"), text);
       return NULL;
     }
 
@@ -426,7 +428,8 @@ parse_url (const char  *text,
       if ((*path != '\0' && g_strcmp0 (path, "/") != 0) || query != NULL)
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "“%s” has a path; give the server only, e.g. http://127.0.0.1:9222", text);
+                       _("“%s” has a path; give the server only, e.g. http://127.0.0.1:9222"),
+                       text);
           return NULL;
         }
     }
@@ -437,7 +440,7 @@ parse_url (const char  *text,
   else if (query != NULL)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "“%s” has a query but no path", text);
+                   _("“%s” has a query but no path"), text);
       return NULL;
     }
 
@@ -465,7 +468,7 @@ parse_active_port_file (const char  *path,
   if (!g_file_get_contents (file_path, &contents, NULL, &local_error))
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "Cannot read the DevToolsActivePort file “%s”: %s",
+                   _("Cannot read the DevToolsActivePort file “%s”: %s"),
                    file_path, local_error->message);
       return NULL;
     }
@@ -476,7 +479,7 @@ parse_active_port_file (const char  *path,
   if (!g_ascii_string_to_unsigned (port_line, 10, 1, G_MAXUINT16, &port, NULL))
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                   "The first line of “%s” is not a port: “%s”", file_path, port_line);
+                   _("The first line of “%s” is not a port: “%s”"), file_path, port_line);
       return NULL;
     }
 
@@ -489,7 +492,7 @@ parse_active_port_file (const char  *path,
           if (!is_usable_path (second))
             {
               g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                           "The second line of “%s” is not a DevTools path: “%s”",
+                           _("The second line of “%s” is not a DevTools path: “%s”"),
                            file_path, second);
               return NULL;
             }
@@ -521,7 +524,7 @@ ms_cdp_endpoint_parse (const char  *text,
   if (*stripped == '\0')
     {
       g_set_error_literal (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                           "The endpoint is empty (expected HOST:PORT, e.g. 127.0.0.1:9222)");
+                           _("The endpoint is empty (expected HOST:PORT, e.g. 127.0.0.1:9222)"));
       return NULL;
     }
 
@@ -540,7 +543,7 @@ ms_cdp_endpoint_parse (const char  *text,
       {
         if (error != NULL && *error == NULL)
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                       "“%s” is not HOST:PORT", stripped);
+                       _("“%s” is not HOST:PORT"), stripped);
         return NULL;
       }
 

@@ -6,6 +6,10 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+
 #include "ms-cdp-error.h"
 
 /* A protocol error keeps what the browser said, not only a formatted string, so
@@ -58,16 +62,22 @@ ms_cdp_set_protocol_error (GError     **error,
     return;
 
   if (message == NULL)
-    message = "(no message)";
+    message = _("(no message)");
 
-  if (data != NULL)
-    local = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL,
-                         "%s failed: %s (%" G_GINT64_FORMAT "): %s",
-                         method ? method : "Call", message, code, data);
+  /* Translators: “Memory.getSamplingProfile failed: the browser's message (its error
+   * code): its error data”; the message and data come from the browser, in English. */
+  if (method != NULL && data != NULL)
+    local = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL, _("%s failed: %s (%" PRId64 "): %s"),
+                         method, message, (int64_t) code, data);
+  else if (method != NULL)
+    local = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL, _("%s failed: %s (%" PRId64 ")"),
+                         method, message, (int64_t) code);
+  else if (data != NULL)
+    local = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL, _("Call failed: %s (%" PRId64 "): %s"),
+                         message, (int64_t) code, data);
   else
-    local = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL,
-                         "%s failed: %s (%" G_GINT64_FORMAT ")",
-                         method ? method : "Call", message, code);
+    local = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL, _("Call failed: %s (%" PRId64 ")"),
+                         message, (int64_t) code);
 
   priv = ms_cdp_error_get_private (local);
   priv->code = code;

@@ -7,7 +7,10 @@
 #include "config.h"
 
 #include <math.h>
+#include <inttypes.h>
 #include <stdlib.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "ms-cdp-error.h"
 #include "ms-cdp-memory.h"
@@ -57,30 +60,32 @@ ms_cdp_profile_source_to_method (MsCdpProfileSource source)
 
 /* Shape checks: each failure names the member by its path in the result. */
 
+/* Translators: what a member of a reply holds, in “counters: expected an array, got a
+ * string”. */
 static const char *
 json_type_name (JsonNode *node)
 {
   if (node == NULL)
-    return "nothing";
+    return _("nothing");
   switch (json_node_get_node_type (node))
     {
     case JSON_NODE_OBJECT:
-      return "an object";
+      return _("an object");
     case JSON_NODE_ARRAY:
-      return "an array";
+      return _("an array");
     case JSON_NODE_NULL:
       return "null";
     case JSON_NODE_VALUE:
       {
         GType t = json_node_get_value_type (node);
         if (t == G_TYPE_STRING)
-          return "a string";
+          return _("a string");
         if (t == G_TYPE_BOOLEAN)
-          return "a boolean";
-        return "a number";
+          return _("a boolean");
+        return _("a number");
       }
     default:
-      return "something else";
+      return _("something else");
     }
 }
 
@@ -92,10 +97,10 @@ wrong_shape (GError    **error,
 {
   if (node == NULL)
     g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                 "%s: missing (expected %s)", path, expected);
+                 _("%s: missing (expected %s)"), path, expected);
   else
     g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                 "%s: expected %s, got %s", path, expected, json_type_name (node));
+                 _("%s: expected %s, got %s"), path, expected, json_type_name (node));
   return FALSE;
 }
 
@@ -117,7 +122,7 @@ get_count (JsonNode    *node,
            GError     **error)
 {
   if (!is_number (node))
-    return wrong_shape (error, path, "a number", node);
+    return wrong_shape (error, path, _("a number"), node);
 
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
     {
@@ -126,7 +131,7 @@ get_count (JsonNode    *node,
       if (!isfinite (d) || d != floor (d) || fabs (d) > 9.007199254740992e15)
         {
           g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                       "%s: expected a whole number, got %g", path, d);
+                       _("%s: expected a whole number, got %g"), path, d);
           return FALSE;
         }
       *out = (gint64) d;
@@ -137,7 +142,7 @@ get_count (JsonNode    *node,
   if (*out < 0)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                   "%s: negative number %" G_GINT64_FORMAT, path, *out);
+                   _("%s: negative number %" PRId64), path, (int64_t) *out);
       return FALSE;
     }
   return TRUE;
@@ -151,7 +156,7 @@ get_string (JsonNode    *node,
 {
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_STRING)
-    return wrong_shape (error, path, "a string", node);
+    return wrong_shape (error, path, _("a string"), node);
   *out = json_node_get_string (node);
   return TRUE;
 }
@@ -191,7 +196,7 @@ ms_cdp_dom_counter_list_from_json (JsonObject  *result,
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      wrong_shape (error, "counters", "an array", node);
+      wrong_shape (error, "counters", _("an array"), node);
       return NULL;
     }
 
@@ -208,7 +213,7 @@ ms_cdp_dom_counter_list_from_json (JsonObject  *result,
 
       if (!JSON_NODE_HOLDS_OBJECT (item))
         {
-          wrong_shape (error, path, "an object", item);
+          wrong_shape (error, path, _("an object"), item);
           return NULL;
         }
       obj = json_node_get_object (item);
@@ -258,7 +263,8 @@ command_cb (GObject      *object,
   value = type->parse (reply, &error);
   if (value == NULL)
     {
-      g_prefix_error (&error, "Unexpected reply to %s: ", (const char *) g_task_get_name (task));
+      g_prefix_error (&error, _("Unexpected reply to %s: "),
+                      (const char *) g_task_get_name (task));
       g_task_return_error (task, error);
       return;
     }

@@ -35,6 +35,7 @@ int ms_cli_diff              (MsCliContext *ctx, GStrv args);
 int ms_cli_watch             (MsCliContext *ctx, GStrv args);
 int ms_cli_record            (MsCliContext *ctx, GStrv args);
 int ms_cli_demo              (MsCliContext *ctx, GStrv args);
+int ms_cli_snapshots         (MsCliContext *ctx, GStrv args);
 
 /* The table, NULL-terminated, in the order --help lists them. */
 const MsCliCommand *ms_cli_get_commands (void);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 
 #include "ms-cdp-error.h"
 
@@ -44,17 +45,6 @@ struct _MsCliContext
   gpointer            interrupt_data;
 
   MsCdpEndpoint      *endpoint;
-  MsCdpDiscovery     *discovery;
-  MsCdpTarget        *target;
-  MsCdpConnection    *connection;
-
-  /* Connecting */
-  MsCliConnectedFunc  connected_func;
-  gpointer            connected_data;
-  GCancellable       *connect_cancellable;
-  guint               connect_deadline_id;
-  guint               connect_timed_out : 1;
-  char               *connect_url;
 };
 
 MsCliContext *
@@ -78,19 +68,9 @@ ms_cli_context_free (MsCliContext *self)
 
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
-  g_clear_handle_id (&self->connect_deadline_id, g_source_remove);
-
-  if (self->connection != NULL)
-    ms_cdp_connection_close (self->connection);
-
-  g_clear_object (&self->connection);
-  g_clear_object (&self->target);
-  g_clear_object (&self->discovery);
   g_clear_pointer (&self->endpoint, ms_cdp_endpoint_unref);
-  g_clear_object (&self->connect_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->loop, g_main_loop_unref);
-  g_free (self->connect_url);
   g_free (self->endpoint_text);
   g_free (self->ws_text);
   g_free (self->target_selector);
@@ -126,7 +106,7 @@ parse_ws_option (const char  *option_name,
   if (!g_str_has_prefix (value, "ws://"))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--ws: “%s” is not a ws:// URL", value);
+                   _("--ws: “%s” is not a ws:// URL"), value);
       return FALSE;
     }
 
@@ -148,7 +128,7 @@ parse_target_option (const char  *option_name,
   if (*value == '\0')
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--target: empty target id or URL");
+                           _("--target: empty target id or URL"));
       return FALSE;
     }
 
@@ -170,7 +150,7 @@ parse_timeout_option (const char  *option_name,
   if (!g_ascii_string_to_unsigned (value, 10, 1, MS_CLI_MAX_TIMEOUT_SECONDS, &seconds, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--timeout: “%s” is not a whole number of seconds between 1 and %u",
+                   _("--timeout: “%s” is not a whole number of seconds between 1 and %u"),
                    value, MS_CLI_MAX_TIMEOUT_SECONDS);
       return FALSE;
     }
@@ -182,15 +162,16 @@ parse_timeout_option (const char  *option_name,
 
 static const GOptionEntry connection_entries[] = {
   { "endpoint", 0, 0, G_OPTION_ARG_CALLBACK, parse_endpoint_option,
-    "DevTools endpoint: HOST:PORT, http://HOST:PORT or a DevToolsActivePort file "
-    "(default " MS_CLI_DEFAULT_ENDPOINT ")", "HOST:PORT" },
+    /* The default written out (a macro cannot be translated): MS_CLI_DEFAULT_ENDPOINT. */
+    N_("DevTools endpoint: HOST:PORT, http://HOST:PORT or a DevToolsActivePort file "
+       "(default 127.0.0.1:9222)"), "HOST:PORT" },
   { "ws", 0, 0, G_OPTION_ARG_CALLBACK, parse_ws_option,
-    "Connect to this target WebSocket directly instead of discovering targets", "URL" },
+    N_("Connect to this target WebSocket directly instead of discovering targets"), "URL" },
   { "target", 0, 0, G_OPTION_ARG_CALLBACK, parse_target_option,
-    "Target id, or a substring of its URL (default: the first page)", "ID|URL-SUBSTRING" },
+    N_("Target id, or a substring of its URL (default: the first page)"), "ID|URL-SUBSTRING" },
   /* Keep it last: MS_CLI_OPTIONS_TIMEOUT uses the tail of this array. */
   { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, parse_timeout_option,
-    "Longest wait for any answer, in seconds (default 30)", "SECONDS" },
+    N_("Longest wait for any answer, in seconds (default 30)"), "SECONDS" },
   { NULL }
 };
 
@@ -236,7 +217,9 @@ ms_cli_context_parse_options (MsCliContext        *self,
   g_set_prgname (prgname);
 
   option_context = g_option_context_new (parameter_string);
-  group = g_option_group_new (command, summary, "Show this command's options", self, NULL);
+  group = g_option_group_new (command, summary, _("Show this command's options"), self, NULL);
+  /* The entries' descriptions are N_() marked; summary and description come translated. */
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   if (entries != NULL)
     g_option_group_add_entries (group, entries);
   g_option_group_add_entries (group, ms_cli_context_get_global_entries (options));
@@ -253,7 +236,7 @@ ms_cli_context_parse_options (MsCliContext        *self,
 
   if (self->ws_text != NULL && self->endpoint_text != NULL)
     {
-      ms_cli_context_usage_error (self, "give either --endpoint or --ws, not both");
+      ms_cli_context_usage_error (self, _("give either --endpoint or --ws, not both"));
       return FALSE;
     }
 
@@ -276,12 +259,6 @@ const char *
 ms_cli_context_get_target_selector (MsCliContext *self)
 {
   return self->target_selector;
-}
-
-gboolean
-ms_cli_context_has_ws_url (MsCliContext *self)
-{
-  return self->ws_text != NULL;
 }
 
 const char *
@@ -403,8 +380,6 @@ ms_cli_context_exit (MsCliContext *self,
   self->exited = TRUE;
   self->status = status;
   g_cancellable_cancel (self->cancellable);
-  if (self->connect_cancellable != NULL)
-    g_cancellable_cancel (self->connect_cancellable);
   g_main_loop_quit (self->loop);
 }
 
@@ -469,7 +444,7 @@ on_signal (gpointer user_data)
   if (self->interrupted || self->interrupt_func == NULL)
     {
       self->interrupted = TRUE;
-      ms_cli_context_failf (self, "interrupted");
+      ms_cli_context_failf (self, _("interrupted"));
       return G_SOURCE_CONTINUE;
     }
 
@@ -491,8 +466,6 @@ ms_cli_context_run (MsCliContext *self)
     g_main_loop_run (self->loop);
 
   /* Let cancelled and failed operations call back while their state still exists. */
-  if (self->connection != NULL)
-    ms_cdp_connection_close (self->connection);
   while (self->n_holds > 0)
     g_main_context_iteration (NULL, TRUE);
 
@@ -501,8 +474,10 @@ ms_cli_context_run (MsCliContext *self)
 
 /* Connecting */
 
-MsCdpEndpoint *
-ms_cli_context_get_endpoint (MsCliContext *self)
+/* The endpoint the global options name (parsed once), with the non-loopback warning
+ * printed the first time. NULL after reporting the error. */
+static MsCdpEndpoint *
+get_endpoint (MsCliContext *self)
 {
   g_autoptr(GError) error = NULL;
   const char *text;
@@ -517,7 +492,8 @@ ms_cli_context_get_endpoint (MsCliContext *self)
   self->endpoint = ms_cdp_endpoint_parse (text, &error);
   if (self->endpoint == NULL)
     {
-      ms_cli_context_failf (self, "%s “%s”: %s",
+      /* Translators: an option (--ws or --endpoint), what the user gave, why it is wrong. */
+      ms_cli_context_failf (self, _("%s “%s”: %s"),
                             self->ws_text ? "--ws" : "--endpoint", text, error->message);
       return NULL;
     }
@@ -527,213 +503,12 @@ ms_cli_context_get_endpoint (MsCliContext *self)
       g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
 
       /* The DevTools protocol has no authentication: whoever reaches the port owns the browser. */
-      ms_cli_context_warn (self, "warning: %s is not a loopback address; the DevTools protocol "
-                           "is unencrypted and unauthenticated", where);
+      ms_cli_context_warn (self, _("warning: %s is not a loopback address; the DevTools "
+                                   "protocol is unencrypted and unauthenticated"), where);
       self->warned_remote = TRUE;
     }
 
   return self->endpoint;
-}
-
-MsCdpDiscovery *
-ms_cli_context_get_discovery (MsCliContext *self)
-{
-  MsCdpEndpoint *endpoint;
-
-  if (self->discovery != NULL)
-    return self->discovery;
-
-  endpoint = ms_cli_context_get_endpoint (self);
-  if (endpoint == NULL)
-    return NULL;
-
-  self->discovery = ms_cdp_discovery_new (endpoint);
-  ms_cdp_discovery_set_timeout (self->discovery, self->timeout);
-
-  return self->discovery;
-}
-
-MsCdpConnection *
-ms_cli_context_get_connection (MsCliContext *self)
-{
-  return self->connection;
-}
-
-MsCdpTarget *
-ms_cli_context_get_target (MsCliContext *self)
-{
-  return self->target;
-}
-
-const char *
-ms_cli_context_describe_target (MsCliContext *self)
-{
-  if (self->target != NULL && ms_cdp_target_get_url (self->target) != NULL)
-    return ms_cdp_target_get_url (self->target);
-
-  return self->connect_url;
-}
-
-static gboolean
-on_connect_deadline (gpointer user_data)
-{
-  MsCliContext *self = user_data;
-
-  self->connect_deadline_id = 0;
-  self->connect_timed_out = TRUE;
-  g_cancellable_cancel (self->connect_cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_connection_new (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  MsCliContext *self = user_data;
-  g_autoptr(MsCdpConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-
-  connection = ms_cdp_connection_new_finish (result, &error);
-  g_clear_handle_id (&self->connect_deadline_id, g_source_remove);
-
-  if (!ms_cli_context_release (self))
-    {
-      if (connection != NULL)
-        ms_cdp_connection_close (connection);
-      return;
-    }
-
-  if (connection == NULL)
-    {
-      if (self->connect_timed_out)
-        {
-          g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
-
-          ms_cli_context_failf (self, "%s did not complete the WebSocket handshake within %u s",
-                                where, self->timeout);
-        }
-      else
-        {
-          g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
-
-          /* The client's messages usually name the address already. */
-          if (strstr (error->message, where) != NULL)
-            ms_cli_context_fail (self, error);
-          else
-            ms_cli_context_fail_prefixed (self, error, "cannot connect to %s", self->connect_url);
-        }
-      return;
-    }
-
-  ms_cdp_connection_set_timeout (connection, self->timeout);
-  self->connection = g_steal_pointer (&connection);
-  self->connected_func (self, self->connected_data);
-}
-
-static void
-open_websocket (MsCliContext *self,
-                const char   *ws_url)
-{
-  g_free (self->connect_url);
-  self->connect_url = g_strdup (ws_url);
-
-  /* libsoup's handshake has its own, fixed timeout; --timeout is the user's word. */
-  g_clear_object (&self->connect_cancellable);
-  self->connect_cancellable = g_cancellable_new ();
-  self->connect_deadline_id = g_timeout_add_seconds (self->timeout, on_connect_deadline, self);
-
-  ms_cli_context_hold (self);
-  ms_cdp_connection_new_async (ws_url, self->connect_cancellable, on_connection_new, self);
-}
-
-static void
-on_targets_listed (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  MsCliContext *self = user_data;
-  g_autoptr(GPtrArray) targets = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ws_url = NULL;
-
-  targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
-  if (!ms_cli_context_release (self))
-    return;
-
-  if (targets == NULL)
-    {
-      ms_cli_context_fail (self, error);
-      return;
-    }
-
-  self->target = ms_cdp_target_list_find (targets, self->target_selector, &error);
-  if (self->target == NULL)
-    {
-      g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
-
-      ms_cli_context_fail_prefixed (self, error, "%s", where);
-      return;
-    }
-
-  ws_url = ms_cdp_discovery_target_ws_url (self->discovery, self->target, &error);
-  if (ws_url == NULL)
-    {
-      ms_cli_context_fail_prefixed (self, error, "target %s (%s)",
-                                    ms_cdp_target_get_id (self->target),
-                                    ms_cdp_target_get_url (self->target));
-      return;
-    }
-
-  open_websocket (self, ws_url);
-}
-
-void
-ms_cli_context_connect (MsCliContext       *self,
-                        MsCliConnectedFunc  callback,
-                        gpointer            user_data)
-{
-  MsCdpEndpoint *endpoint;
-  MsCdpDiscovery *discovery;
-
-  g_return_if_fail (self->connection == NULL);
-
-  self->connected_func = callback;
-  self->connected_data = user_data;
-
-  endpoint = ms_cli_context_get_endpoint (self);
-  if (endpoint == NULL)
-    return;
-
-  if (self->ws_text != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *ws_url = NULL;
-
-      if (self->target_selector != NULL)
-        {
-          ms_cli_context_failf (self, "give either --ws or --target, not both");
-          return;
-        }
-
-      /* Rebuilt from the endpoint so that only its host and port are ever used. */
-      ws_url = ms_cdp_endpoint_ws_url (endpoint, ms_cdp_endpoint_get_ws_path (endpoint), &error);
-      if (ws_url == NULL)
-        {
-          ms_cli_context_fail_prefixed (self, error, "--ws “%s”", self->ws_text);
-          return;
-        }
-      open_websocket (self, ws_url);
-      return;
-    }
-
-  discovery = ms_cli_context_get_discovery (self);
-  if (discovery == NULL)
-    return;
-
-  ms_cli_context_hold (self);
-  ms_cdp_discovery_list_targets_async (discovery, self->cancellable, on_targets_listed, self);
 }
 
 MsLiveTarget *
@@ -744,12 +519,12 @@ ms_cli_context_new_live_target (MsCliContext *self)
 
   if (self->ws_text != NULL && self->target_selector != NULL)
     {
-      ms_cli_context_failf (self, "give either --ws or --target, not both");
+      ms_cli_context_failf (self, _("give either --ws or --target, not both"));
       return NULL;
     }
 
   /* Parsed here first for the option's name in the message and the remote warning. */
-  if (ms_cli_context_get_endpoint (self) == NULL)
+  if (get_endpoint (self) == NULL)
     return NULL;
 
   target = ms_live_target_new_for_endpoint (self->ws_text ? self->ws_text :
@@ -763,6 +538,22 @@ ms_cli_context_new_live_target (MsCliContext *self)
   ms_live_target_set_timeout (target, self->timeout);
   ms_live_target_set_reconnect_window (target, self->timeout);
 
+  return target;
+}
+
+MsLiveTarget *
+ms_cli_context_connect_live_target (MsCliContext        *self,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  MsLiveTarget *target = ms_cli_context_new_live_target (self);
+
+  if (target == NULL)
+    return NULL;
+
+  ms_cli_context_hold (self);
+  ms_live_target_connect_async (target, self->target_selector, self->cancellable, callback,
+                                user_data);
   return target;
 }
 

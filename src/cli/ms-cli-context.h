@@ -42,10 +42,6 @@ typedef enum
 
 typedef struct _MsCliContext MsCliContext;
 
-/* Called when the connection to the selected target is up; failures never get here,
- * the context reports them and exits 2. */
-typedef void (*MsCliConnectedFunc) (MsCliContext *ctx,
-                                    gpointer      user_data);
 /* Called on SIGINT or SIGTERM while the command runs. */
 typedef void (*MsCliInterruptFunc) (MsCliContext *ctx,
                                     gpointer      user_data);
@@ -88,33 +84,21 @@ const char      *ms_cli_context_get_command        (MsCliContext        *self);
 guint            ms_cli_context_get_timeout        (MsCliContext        *self);
 /* --target, or NULL for the first page. */
 const char      *ms_cli_context_get_target_selector (MsCliContext       *self);
-gboolean         ms_cli_context_has_ws_url         (MsCliContext        *self);
 /* --ws, or NULL. */
 const char      *ms_cli_context_get_ws_url         (MsCliContext        *self);
 GCancellable    *ms_cli_context_get_cancellable    (MsCliContext        *self);
 gboolean         ms_cli_context_get_interrupted    (MsCliContext        *self);
 
-/* The endpoint the global options name (parsed once), with the non-loopback warning
- * printed the first time. NULL after reporting the error. */
-MsCdpEndpoint   *ms_cli_context_get_endpoint       (MsCliContext        *self);
-/* A discovery client for the endpoint, its timeout set from --timeout. NULL after
- * reporting the error. */
-MsCdpDiscovery  *ms_cli_context_get_discovery      (MsCliContext        *self);
-
-/* Finds the target (--ws, else --target, else the first page), opens its WebSocket
- * within --timeout and sets --timeout as the per-call timeout. */
-void             ms_cli_context_connect            (MsCliContext        *self,
-                                                    MsCliConnectedFunc   callback,
-                                                    gpointer             user_data);
-MsCdpConnection *ms_cli_context_get_connection     (MsCliContext        *self);
 /* A live target for the endpoint the global options name (--ws, else --endpoint), with
  * --timeout as its call timeout and reconnect window; connect it to
  * ms_cli_context_get_target_selector(). NULL after reporting the error. */
 MsLiveTarget    *ms_cli_context_new_live_target    (MsCliContext        *self);
-/* The target connected to, or NULL when --ws was used. */
-MsCdpTarget     *ms_cli_context_get_target         (MsCliContext        *self);
-/* The target's URL, else the WebSocket URL, for messages. */
-const char      *ms_cli_context_describe_target    (MsCliContext        *self);
+/* ms_cli_context_new_live_target(), then connects it to --ws, else --target, else the
+ * first page, with the context held: @callback ends it with
+ * ms_cli_context_connect_finish(). NULL after reporting the error. */
+MsLiveTarget    *ms_cli_context_connect_live_target (MsCliContext       *self,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 
 void             ms_cli_context_set_interrupt_func (MsCliContext        *self,
                                                     MsCliInterruptFunc   func,

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "ms-cdp-memory.h"
+#include <glib/gi18n.h>
 
 #include "ms-cli-commands.h"
 
@@ -20,6 +20,7 @@
 typedef struct
 {
   MsCliContext *ctx;
+  MsLiveTarget *target;
   gboolean      json;
   double        interval;
   int           count;
@@ -82,7 +83,7 @@ on_counters (GObject      *object,
   MsCdpDomCounters counters;
   gboolean ok;
 
-  ok = ms_cdp_memory_get_dom_counters_finish (MS_CDP_CONNECTION (object), result, &counters, &error);
+  ok = ms_live_target_get_dom_counters_finish (MS_LIVE_TARGET (object), result, &counters, &error);
   if (!ms_cli_context_release (self->ctx))
     return;
 
@@ -108,16 +109,19 @@ static void
 take_sample (Counters *self)
 {
   ms_cli_context_hold (self->ctx);
-  ms_cdp_memory_get_dom_counters_async (ms_cli_context_get_connection (self->ctx),
-                                        ms_cli_context_get_cancellable (self->ctx),
-                                        on_counters, self);
+  ms_live_target_get_dom_counters_async (self->target, ms_cli_context_get_cancellable (self->ctx),
+                                         on_counters, self);
 }
 
 static void
-on_connected (MsCliContext *ctx,
+on_connected (GObject      *object,
+              GAsyncResult *result,
               gpointer      user_data)
 {
-  take_sample (user_data);
+  Counters *self = user_data;
+
+  if (ms_cli_context_connect_finish (self->ctx, MS_LIVE_TARGET (object), result))
+    take_sample (self);
 }
 
 static void
@@ -133,35 +137,37 @@ ms_cli_counters (MsCliContext *ctx,
                  GStrv         args)
 {
   g_auto(GStrv) owned_args = args;
-  Counters self = { ctx, FALSE, -1.0, COUNT_UNSET, 0, 0, FALSE };
+  g_autoptr(MsLiveTarget) target = NULL;
+  Counters self = { ctx, NULL, FALSE, -1.0, COUNT_UNSET, 0, 0, FALSE };
   const GOptionEntry entries[] = {
     { "interval", 0, 0, G_OPTION_ARG_DOUBLE, &self.interval,
-      "Take a sample every S seconds (default 1) until Ctrl-C or --count", "S" },
+      N_("Take a sample every S seconds (default 1) until Ctrl-C or --count"), "S" },
     { "count", 0, 0, G_OPTION_ARG_INT, &self.count,
-      "Stop after N samples (default 1 without --interval; 0 means no limit)", "N" },
+      N_("Stop after N samples (default 1 without --interval; 0 means no limit)"), "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &self.json,
-      "Print one JSON object per sample per line: timestamp, documents, nodes, "
-      "jsEventListeners", NULL },
+      N_("Print one JSON object per sample per line: timestamp, documents, nodes, "
+         "jsEventListeners"), NULL },
     { NULL }
   };
   int status;
 
   if (!ms_cli_context_parse_options (ctx, "counters", "",
-                                     "Print the DOM counters of a target (Memory.getDOMCounters).",
+                                     _("Print the DOM counters of a target "
+                                       "(Memory.getDOMCounters)."),
                                      NULL, entries, MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
 
   if (self.interval != -1.0 && (!isfinite (self.interval) || self.interval < MIN_INTERVAL_SECONDS ||
                                 self.interval > MS_CLI_MAX_TIMEOUT_SECONDS))
-    return ms_cli_context_usage_error (ctx, "--interval: %g is not a number of seconds between "
-                                       "%g and %d", self.interval, MIN_INTERVAL_SECONDS,
-                                       MS_CLI_MAX_TIMEOUT_SECONDS);
+    return ms_cli_context_usage_error (ctx, _("--interval: %g is not a number of seconds "
+                                              "between %g and %d"), self.interval,
+                                       MIN_INTERVAL_SECONDS, MS_CLI_MAX_TIMEOUT_SECONDS);
 
   if (self.count < 0 && self.count != COUNT_UNSET)
-    return ms_cli_context_usage_error (ctx, "--count: %d is negative", self.count);
+    return ms_cli_context_usage_error (ctx, _("--count: %d is negative"), self.count);
 
   if (self.count == COUNT_UNSET)
     self.count = self.interval == -1.0 ? 1 : 0;
@@ -169,7 +175,8 @@ ms_cli_counters (MsCliContext *ctx,
     self.interval = 1.0;
 
   ms_cli_context_set_interrupt_func (ctx, on_interrupt, &self);
-  ms_cli_context_connect (ctx, on_connected, &self);
+  target = ms_cli_context_connect_live_target (ctx, on_connected, &self);
+  self.target = target;
   status = ms_cli_context_run (ctx);
 
   g_clear_handle_id (&self.timer_id, g_source_remove);

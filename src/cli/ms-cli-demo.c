@@ -12,10 +12,13 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <glib/gi18n.h>
 
 #include "ms-export.h"
 #include "ms-flame-tree.h"
@@ -55,14 +58,16 @@ print_counters (MsSessionFile *file)
   g_autoptr(MsCounterSeries) series = NULL;
   static const char *const names[] = { "documents", "nodes", "jsEventListeners" };
 
-  printf ("DOM counters (first → last, growth per minute):\n");
+  printf ("%s\n", _("DOM counters (first → last, growth per minute):"));
   series = ms_session_file_build_counter_series (file,
                                                  MAX (MS_COUNTER_SERIES_DEFAULT_CAPACITY,
                                                       ms_session_file_get_n_counters (file)),
                                                  &error);
   if (series == NULL)
     {
-      printf ("  unreadable: %s\n", error->message);
+      printf ("  ");
+      printf (_("unreadable: %s"), error->message);
+      printf ("\n");
       return;
     }
 
@@ -74,7 +79,7 @@ print_counters (MsSessionFile *file)
 
       if (n == 0)
         {
-          printf ("  %-18s no readings\n", names[i]);
+          printf ("  %-18s %s\n", names[i], _("no readings"));
           continue;
         }
 
@@ -83,10 +88,15 @@ print_counters (MsSessionFile *file)
       /* The whole recording, both ends included. */
       if (ms_counter_series_get_growth_rate (series, names[i], last_time - first_time,
                                              &per_minute))
-        printf ("  %-18s %10.0f → %-10.0f %+.1f/min\n", names[i], first, last, per_minute);
+        {
+          /* Translators: a growth rate, "+12.5/min". */
+          g_autofree char *rate = g_strdup_printf (_("%+.1f/min"), per_minute);
+
+          printf ("  %-18s %10.0f → %-10.0f %s\n", names[i], first, last, rate);
+        }
       else
-        printf ("  %-18s %10.0f → %-10.0f (too few readings for a rate)\n", names[i], first,
-                last);
+        printf ("  %-18s %10.0f → %-10.0f %s\n", names[i], first, last,
+                _("(too few readings for a rate)"));
     }
 }
 
@@ -144,9 +154,10 @@ print_top_stacks (MsProfile *profile)
     }
   g_array_sort (lines, compare_folded_lines);
 
-  printf ("Top %u allocation stacks by estimated bytes (folded, root first):\n", DEMO_TOP_STACKS);
+  printf (_("Top %u allocation stacks by estimated bytes (folded, root first):"), DEMO_TOP_STACKS);
+  printf ("\n");
   if (lines->len == 0)
-    printf ("  none sampled\n");
+    printf ("  %s\n", _("none sampled"));
   for (guint i = 0; i < lines->len && i < DEMO_TOP_STACKS; i++)
     {
       const FoldedLine *line = &g_array_index (lines, FoldedLine, i);
@@ -158,26 +169,37 @@ print_top_stacks (MsProfile *profile)
 static void
 print_alarms (MsSessionFile *file)
 {
-  guint n = ms_session_file_get_n_alarm_events (file);
+  MsAlarmList *alarms = ms_session_file_get_alarms (file);
+  guint n = ms_alarm_list_get_n_events (alarms);
 
-  printf ("Allocation alarms (%d bytes or more): %u\n", DEMO_ALARM_MIN_BYTES, n);
+  printf (_("Allocation alarms (%d bytes or more): %u"), DEMO_ALARM_MIN_BYTES, n);
+  printf ("\n");
   for (guint i = 0; i < n; i++)
     {
-      gint64 time_us;
-      guint64 size, total;
-      const char * const *stack = ms_session_file_get_alarm_event (file, i, &time_us, &size,
-                                                                   &total);
+      const MsAlarmEvent *alarm = ms_alarm_list_get_event (alarms, i);
+      gint64 time_us = alarm->time_us;
+      guint64 size = alarm->size, total = alarm->total;
+      const char * const *stack = (const char * const *) alarm->stack;
       g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
       g_autoptr(GDateTime) time = g_date_time_add (seconds, time_us % G_USEC_PER_SEC);
       g_autofree char *timestamp = ms_cli_format_timestamp (time);
       guint n_frames = stack ? g_strv_length ((GStrv) stack) : 0;
 
-      printf ("  at %s: an allocation of %" G_GUINT64_FORMAT " bytes (%" G_GUINT64_FORMAT
-              " bytes estimated)\n", timestamp, size, total);
+      printf ("  ");
+      /* Translators: %s is a time, "2026-11-22T02:08:13.123Z"; then two numbers of bytes. */
+      printf (_("at %s: an allocation of %" PRIu64 " bytes (%" PRIu64 " bytes estimated)"),
+              timestamp, (uint64_t) size, (uint64_t) total);
+      printf ("\n");
       for (guint f = 0; f < n_frames && f < DEMO_ALARM_FRAMES; f++)
         printf ("      %s\n", stack[f]);
       if (n_frames > DEMO_ALARM_FRAMES)
-        printf ("      … %u more frames\n", n_frames - DEMO_ALARM_FRAMES);
+        {
+          printf ("      ");
+          printf (g_dngettext (GETTEXT_PACKAGE, "… %u more frame", "… %u more frames",
+                               n_frames - DEMO_ALARM_FRAMES),
+                  n_frames - DEMO_ALARM_FRAMES);
+          printf ("\n");
+        }
     }
 }
 
@@ -191,15 +213,25 @@ print_report (Demo    *self,
   g_autoptr(MsProfile) last = NULL;
   double seconds = (g_get_real_time () - ms_recorder_get_start_time (recorder)) /
                    (double) G_USEC_PER_SEC;
+  guint n_counters = ms_session_file_get_n_counters (file);
+  g_autofree char *profiles = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u profile",
+                                                            "%u profiles", n_profiles),
+                                               n_profiles);
+  g_autofree char *counters = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u counter reading",
+                                                            "%u counter readings", n_counters),
+                                               n_counters);
 
-  printf ("Recorded %.0f s of %s into %s: %u profiles, %u counter readings.\n\n",
-          seconds, self->page_url, self->output, n_profiles, ms_session_file_get_n_counters (file));
+  /* Translators: "Recorded 10 s of file:///…/leaky-page.html into demo.memscope: 5 profiles,
+   * 10 counter readings."; the last two %s are "%u profiles" and "%u counter readings". */
+  printf (_("Recorded %.0f s of %s into %s: %s, %s."), seconds, self->page_url, self->output,
+          profiles, counters);
+  printf ("\n\n");
 
   print_counters (file);
   printf ("\n");
 
   if (n_profiles == 0)
-    printf ("No profile was taken.\n");
+    printf ("%s\n", _("No profile was taken."));
   else
     {
       g_autoptr(MsSizeHistogram) histogram = NULL;
@@ -211,15 +243,18 @@ print_report (Demo    *self,
 
       histogram = ms_size_histogram_new_for_profile (last, MS_SIZE_HISTOGRAM_DEFAULT_BYTES_PER_BLOCK);
       table = ms_export_histogram_table (histogram);
-      printf ("Allocation sizes in the last profile (%u samples; index, up to bytes, sampled, "
-              "estimated allocations, estimated bytes):\n%s\n",
-              ms_profile_get_n_samples (last), table);
+      printf (_("Allocation sizes in the last profile (%u samples; index, up to bytes, sampled, "
+                "estimated allocations, estimated bytes):"),
+              ms_profile_get_n_samples (last));
+      printf ("\n%s\n", table);
       print_top_stacks (last);
     }
   printf ("\n");
 
   print_alarms (file);
-  printf ("\nExplore it further: memscope-cli export %s --format svg -o demo.svg\n", self->output);
+  printf ("\n");
+  printf (_("Explore it further: memscope-cli export %s --format svg -o demo.svg"), self->output);
+  printf ("\n");
   fflush (stdout);
 
   return TRUE;
@@ -259,8 +294,10 @@ on_recorded (MsCliRecording *recording,
     {
       g_autofree char *where = ms_live_target_describe (self->target);
 
-      printf ("\nThe browser keeps running with its DevTools at %s; press Ctrl-C to stop it.\n",
+      printf ("\n");
+      printf (_("The browser keeps running with its DevTools at %s; press Ctrl-C to stop it."),
               where);
+      printf ("\n");
       fflush (stdout);
       self->waiting_for_ctrl_c = TRUE;
       ms_cli_context_set_interrupt_func (self->ctx, on_interrupt_kept, self);
@@ -291,7 +328,10 @@ setup_recorder (MsRecorder *recorder,
   ms_recorder_set_counter_interval (recorder, DEMO_COUNTER_INTERVAL);
   ms_allocation_alarm_arm_bytes (ms_recorder_get_alarm (recorder), DEMO_ALARM_MIN_BYTES);
   if (isatty (STDERR_FILENO))
-    fprintf (stderr, "Recording %s for %d s…\n", self->page_url, self->duration);
+    {
+      fprintf (stderr, _("Recording %s for %d s…"), self->page_url, self->duration);
+      fputc ('\n', stderr);
+    }
 }
 
 int
@@ -305,42 +345,48 @@ ms_cli_demo (MsCliContext *ctx,
   g_autoptr(GError) error = NULL;
   gboolean headless = FALSE;
   Demo self = { ctx };
+  /* Translators: %s is a file name, demo.memscope. */
+  g_autofree char *output_help = g_strdup_printf (_("Where to write the session (default %s in "
+                                                    "the current folder)"), DEMO_OUTPUT);
   const GOptionEntry entries[] = {
     { "duration", 0, 0, G_OPTION_ARG_INT, &self.duration,
-      "Record for S seconds (default 10)", "S" },
+      _("Record for S seconds (default 10)"), "S" },
     { "headless", 0, 0, G_OPTION_ARG_NONE, &headless,
-      "Run the browser without a window (the default when there is no display)", NULL },
+      _("Run the browser without a window (the default when there is no display)"), NULL },
     { "keep-browser", 0, 0, G_OPTION_ARG_NONE, &self.keep_browser,
-      "Keep the browser running after the report, until Ctrl-C", NULL },
+      _("Keep the browser running after the report, until Ctrl-C"), NULL },
     { "browser", 0, 0, G_OPTION_ARG_FILENAME, &browser,
-      "Browser to run (default $MEMSCOPE_BROWSER, else the first Chromium-family browser on "
-      "$PATH)", "PATH" },
+      _("Browser to run (default $MEMSCOPE_BROWSER, else the first Chromium-family browser on "
+        "$PATH)"), "PATH" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "Where to write the session (default " DEMO_OUTPUT " in the current folder)", "FILE" },
+      output_help, "FILE" },
     { NULL }
   };
+  g_autofree char *description = NULL;
   int status;
 
   self.duration = DEMO_DEFAULT_DURATION;
+  /* Translators: %s is the page's file name, leaky-page.html. */
+  description = g_strdup_printf (_("Launches a browser on demo/%s (found in $MEMSCOPE_DATADIR, "
+                                   "the source tree, then the installed data), samples every "
+                                   "32768 bytes, takes a profile every 2 s and DOM counters every "
+                                   "second, arms a 4 MiB allocation alarm, writes the session "
+                                   "and prints the DOM counters with their growth, the last "
+                                   "profile's allocation sizes and top 5 stacks, and the alarms."),
+                                 DEMO_PAGE_NAME);
 
   if (!ms_cli_context_parse_options (ctx, "demo", "",
-                                     "Record the bundled demo page, which leaks DOM nodes, "
-                                     "listeners and buffers, and show what Memscope finds.",
-                                     "Launches a browser on demo/" DEMO_PAGE_NAME " (found in "
-                                     "$MEMSCOPE_DATADIR, the source tree, then the installed "
-                                     "data), samples every 32768 bytes, takes a profile every "
-                                     "2 s and DOM counters every second, arms a 4 MiB allocation "
-                                     "alarm, writes the session and prints the DOM counters with "
-                                     "their growth, the last profile's allocation sizes and top "
-                                     "5 stacks, and the alarms.",
+                                     _("Record the bundled demo page, which leaks DOM nodes, "
+                                       "listeners and buffers, and show what Memscope finds."),
+                                     description,
                                      entries, MS_CLI_OPTIONS_TIMEOUT, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
   if (self.duration < 1)
-    return ms_cli_context_usage_error (ctx, "--duration: %d is not a positive number of seconds",
-                                       self.duration);
+    return ms_cli_context_usage_error (ctx, _("--duration: %d is not a positive number of "
+                                            "seconds"), self.duration);
 
   page = ms_live_target_find_demo_page (&error);
   if (page == NULL)

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ms-export.h"
 #include "ms-profile-diff.h"
 
@@ -86,8 +88,7 @@ write_diff (Diff *self)
 
   if (!ok || !ms_cli_output_close (stream, self->output, &error))
     {
-      ms_cli_context_fail_prefixed (self->ctx, error, "writing %s",
-                                    self->output ? self->output : "to stdout");
+      ms_cli_output_fail (self->ctx, error, self->output);
       return;
     }
 
@@ -122,8 +123,10 @@ on_profile_loaded (GObject      *object,
 
   if (self->profile_numbers[load->which] > 0 && input->session == NULL)
     {
-      ms_cli_context_failf (self->ctx, "%s: --profile-%c picks a profile of a session file; this "
-                            "is a raw profile", self->paths[load->which], "ab"[load->which]);
+      /* Translators: %c is a or b, of --profile-a or --profile-b. */
+      ms_cli_context_failf (self->ctx, _("%s: --profile-%c picks a profile of a session file; "
+                                         "this is a raw profile"),
+                            self->paths[load->which], "ab"[load->which]);
       return;
     }
 
@@ -145,47 +148,50 @@ ms_cli_diff (MsCliContext *ctx,
   int status;
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
-      "folded (difffolded: stack, A's value, B's value) or svg (differential flame graph) "
-      "(required)", "folded|svg" },
+      _("folded (difffolded: stack, A's value, B's value) or svg (differential flame graph) "
+        "(required)"), "folded|svg" },
     { "frames", 0, 0, G_OPTION_ARG_STRING, &frames,
-      "Frame labels: symbol (default), address or module", "symbol|address|module" },
+      _("Frame labels: symbol (default), address or module"), "symbol|address|module" },
     { "normalize", 0, 0, G_OPTION_ARG_NONE, &self.normalize,
-      "Scale A to B's total before comparing", NULL },
+      _("Scale A to B's total before comparing"), NULL },
     { "profile-a", 0, 0, G_OPTION_ARG_INT, &self.profile_numbers[0],
-      "When A is a session file, which profile: 1 is the first (default: the last)", "N" },
+      _("When A is a session file, which profile: 1 is the first (default: the last)"), "N" },
     { "profile-b", 0, 0, G_OPTION_ARG_INT, &self.profile_numbers[1],
-      "When B is a session file, which profile: 1 is the first (default: the last)", "N" },
+      _("When B is a session file, which profile: 1 is the first (default: the last)"), "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "Write to OUT instead of stdout (replaced atomically)", "OUT" },
+      _("Write to OUT instead of stdout (replaced atomically)"), "OUT" },
     { NULL }
   };
 
   if (!ms_cli_context_parse_options (ctx, "diff", "A B",
-                                     "Compare two profiles: what B allocates more (or less) "
-                                     "than A, per stack.",
-                                     "A and B are session files (memscope-cli record) or raw "
-                                     "profiles; of a session, the last profile unless "
-                                     "--profile-a or --profile-b picks one. For what grew "
-                                     "during a recording: diff S S --profile-a 1.",
+                                     _("Compare two profiles: what B allocates more (or less) "
+                                       "than A, per stack."),
+                                     _("A and B are session files (memscope-cli record) or raw "
+                                       "profiles; of a session, the last profile unless "
+                                       "--profile-a or --profile-b picks one. For what grew "
+                                       "during a recording: diff S S --profile-a 1."),
                                      entries, MS_CLI_OPTIONS_NONE, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] == NULL || owned_args[2] == NULL)
-    return ms_cli_context_usage_error (ctx, "missing profiles: give A and B");
+    return ms_cli_context_usage_error (ctx, _("missing profiles: give A and B"));
   if (owned_args[3] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[3]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[3]);
   if (format == NULL)
-    return ms_cli_context_usage_error (ctx, "missing --format: folded or svg");
+    return ms_cli_context_usage_error (ctx, _("missing --format: folded or svg"));
   if (!ms_cli_parse_format (format, format_names, &format_index))
-    return ms_cli_context_usage_error (ctx, "--format: “%s” is not one of folded, svg", format);
+    return ms_cli_context_usage_error (ctx, _("--format: “%s” is not one of folded, svg"),
+                                       format);
   if (!ms_cli_parse_label_mode (frames, &self.label_mode))
-    return ms_cli_context_usage_error (ctx, "--frames: “%s” is not one of symbol, address, module",
-                                       frames);
+    return ms_cli_context_usage_error (ctx, _("--frames: “%s” is not one of symbol, address, "
+                                            "module"), frames);
   for (guint i = 0; i < 2; i++)
     {
       if (self.profile_numbers[i] < 0)
-        return ms_cli_context_usage_error (ctx, "--profile-%c: %d is not a profile number (1 is "
-                                           "the first)", "ab"[i], self.profile_numbers[i]);
+        /* Translators: %c is a or b, of --profile-a or --profile-b. */
+        return ms_cli_context_usage_error (ctx, _("--profile-%c: %d is not a profile number (1 "
+                                                "is the first)"),
+                                           "ab"[i], self.profile_numbers[i]);
     }
 
   self.format = format_index;

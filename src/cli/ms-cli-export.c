@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-export.h"
 #include "ms-flame-tree.h"
 #include "ms-profile.h"
@@ -194,7 +196,8 @@ write_export (Export         *self,
         g_autofree char *title = NULL;
 
         if (self->input->session != NULL)
-          title = g_strdup_printf ("%s, profile %u of %u", name, self->input->profile_number,
+          /* Translators: the flame graph's title: the session file's name, "profile 2 of 5". */
+          title = g_strdup_printf (_("%s, profile %u of %u"), name, self->input->profile_number,
                                    ms_session_file_get_n_profiles (self->input->session));
         else
           title = g_steal_pointer (&name);
@@ -247,8 +250,7 @@ write_and_exit (Export *self)
 
   if (!ok || !ms_cli_output_close (stream, self->output, &error))
     {
-      ms_cli_context_fail_prefixed (self->ctx, error, "writing %s",
-                                    self->output ? self->output : "to stdout");
+      ms_cli_output_fail (self->ctx, error, self->output);
       return;
     }
 
@@ -273,7 +275,7 @@ on_symbolized (GObject      *object,
   results = ms_cli_symbolize_finish (self->ctx, MS_PROFILE (object), result, &error);
   if (results == NULL)
     {
-      ms_cli_context_fail_prefixed (self->ctx, error, "symbolizing %s", self->path);
+      ms_cli_context_fail_prefixed (self->ctx, error, _("symbolizing %s"), self->path);
       return;
     }
 
@@ -301,15 +303,15 @@ on_input_loaded (GObject      *object,
 
   if (self->format == FORMAT_CSV && input->session == NULL)
     {
-      ms_cli_context_failf (self->ctx, "%s: a raw profile holds no counters; CSV exports the "
-                            "counters of a session file", self->path);
+      ms_cli_context_failf (self->ctx, _("%s: a raw profile holds no counters; CSV exports the "
+                                         "counters of a session file"), self->path);
       return;
     }
 
   if (self->profile_number > 0 && input->session == NULL)
     {
-      ms_cli_context_failf (self->ctx, "%s: --profile picks a profile of a session file; this "
-                            "is a raw profile", self->path);
+      ms_cli_context_failf (self->ctx, _("%s: --profile picks a profile of a session file; this "
+                                         "is a raw profile"), self->path);
       return;
     }
 
@@ -355,65 +357,69 @@ ms_cli_export (MsCliContext *ctx,
   int bytes_per_block = MS_SIZE_HISTOGRAM_DEFAULT_BYTES_PER_BLOCK;
   Export self = { ctx };
   guint format_index;
+  /* Translators: %s is a path, /usr/lib/chromium/chromium. */
+  g_autofree char *symbol_path_help =
+    g_strdup_printf (_("The browser's main executable, or the folder holding it, for --symbolize "
+                       "(default %s when it exists)"), MS_CLI_DEFAULT_SYMBOL_PATH);
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
-      "folded (flamegraph.pl, inferno, speedscope), svg (flame graph), csv (a session's "
-      "counters), histogram (16 tab-separated lines: index, upper bound in bytes, sampled count, "
-      "estimated allocations, estimated bytes) or json (the flame tree) (required)",
+      _("folded (flamegraph.pl, inferno, speedscope), svg (flame graph), csv (a session's "
+        "counters), histogram (16 tab-separated lines: index, upper bound in bytes, sampled "
+        "count, estimated allocations, estimated bytes) or json (the flame tree) (required)"),
       "FORMAT" },
     { "frames", 0, 0, G_OPTION_ARG_STRING, &frames,
-      "Frame labels: symbol (default), address (exactly as the protocol gives it) or module",
+      _("Frame labels: symbol (default), address (exactly as the protocol gives it) or module"),
       "symbol|address|module" },
     { "bytes-per-block", 0, 0, G_OPTION_ARG_INT, &bytes_per_block,
-      "Size of the histogram's first bucket, in bytes (default 16)", "B" },
+      _("Size of the histogram's first bucket, in bytes (default 16)"), "B" },
     { "profile", 0, 0, G_OPTION_ARG_INT, &self.profile_number,
-      "Which profile of a session file to export: 1 is the first (default: the last)", "N" },
+      _("Which profile of a session file to export: 1 is the first (default: the last)"), "N" },
     { "symbolize", 0, 0, G_OPTION_ARG_NONE, &self.symbolize,
-      "Name native frames from the modules' ELF files (by build-id); report on stderr which "
-      "modules were symbolized and from where", NULL },
+      _("Name native frames from the modules' ELF files (by build-id); report on stderr which "
+        "modules were symbolized and from where"), NULL },
     { "symbol-path", 0, 0, G_OPTION_ARG_FILENAME, &symbol_path,
-      "The browser's main executable, or the folder holding it, for --symbolize (default "
-      MS_CLI_DEFAULT_SYMBOL_PATH " when it exists)", "PATH" },
+      symbol_path_help, "PATH" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "Write to OUT instead of stdout (replaced atomically)", "OUT" },
+      _("Write to OUT instead of stdout (replaced atomically)"), "OUT" },
     { NULL }
   };
   int status;
 
   if (!ms_cli_context_parse_options (ctx, "export", "FILE",
-                                     "Export a profile in another format, or a session's "
-                                     "counters as CSV.",
-                                     "FILE is a Memscope session file (memscope-cli record), whose "
-                                     "last profile is exported unless --profile picks one, or a "
-                                     "raw profile: a Memory.getSamplingProfile (or "
-                                     "getAllTimeSamplingProfile, getBrowserSamplingProfile) reply "
-                                     "or result, possibly gzip-compressed.",
+                                     _("Export a profile in another format, or a session's "
+                                       "counters as CSV."),
+                                     _("FILE is a Memscope session file (memscope-cli record), "
+                                       "whose last profile is exported unless --profile picks "
+                                       "one, or a raw profile: a Memory.getSamplingProfile (or "
+                                       "getAllTimeSamplingProfile, getBrowserSamplingProfile) "
+                                       "reply or result, possibly gzip-compressed."),
                                      entries, MS_CLI_OPTIONS_NONE, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] == NULL)
-    return ms_cli_context_usage_error (ctx, "missing FILE: the profile to export");
+    return ms_cli_context_usage_error (ctx, _("missing FILE: the profile to export"));
   if (owned_args[2] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[2]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[2]);
   if (format == NULL)
-    return ms_cli_context_usage_error (ctx, "missing --format: folded, svg, csv, histogram or json");
+    return ms_cli_context_usage_error (ctx, _("missing --format: folded, svg, csv, histogram or "
+                                            "json"));
   if (!ms_cli_parse_format (format, format_names, &format_index))
-    return ms_cli_context_usage_error (ctx, "--format: “%s” is not one of folded, svg, csv, "
-                                       "histogram, json", format);
+    return ms_cli_context_usage_error (ctx, _("--format: “%s” is not one of folded, svg, csv, "
+                                            "histogram, json"), format);
   if (!ms_cli_parse_label_mode (frames, &self.label_mode))
-    return ms_cli_context_usage_error (ctx, "--frames: “%s” is not one of symbol, address, module",
-                                       frames);
+    return ms_cli_context_usage_error (ctx, _("--frames: “%s” is not one of symbol, address, "
+                                            "module"), frames);
   if (bytes_per_block < 1)
-    return ms_cli_context_usage_error (ctx, "--bytes-per-block: %d is not a positive number of "
-                                       "bytes", bytes_per_block);
+    return ms_cli_context_usage_error (ctx, _("--bytes-per-block: %d is not a positive number "
+                                            "of bytes"), bytes_per_block);
   if (self.profile_number < 0)
-    return ms_cli_context_usage_error (ctx, "--profile: %d is not a profile number (1 is the "
-                                       "first)", self.profile_number);
+    return ms_cli_context_usage_error (ctx, _("--profile: %d is not a profile number (1 is the "
+                                            "first)"), self.profile_number);
   if (symbol_path != NULL && !self.symbolize)
-    return ms_cli_context_usage_error (ctx, "--symbol-path is for --symbolize");
+    return ms_cli_context_usage_error (ctx, _("--symbol-path is for --symbolize"));
   if (format_index == FORMAT_CSV && (self.profile_number > 0 || self.symbolize))
-    return ms_cli_context_usage_error (ctx, "--format csv exports a session's counters: "
-                                       "--profile and --symbolize do not apply");
+    return ms_cli_context_usage_error (ctx, _("--format csv exports a session's counters: "
+                                            "--profile and --symbolize do not apply"));
 
   self.format = format_index;
   self.bytes_per_block = bytes_per_block;

@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-browser-launcher.h"
 
 #include "ms-cli-commands.h"
@@ -46,9 +48,10 @@ on_exited (MsBrowserLauncher *launcher,
     }
 
   if (WIFSIGNALED (wait_status))
-    ms_cli_context_failf (self->ctx, "the browser was killed by signal %d", WTERMSIG (wait_status));
+    ms_cli_context_failf (self->ctx, _("the browser was killed by signal %d"),
+                          WTERMSIG (wait_status));
   else
-    ms_cli_context_failf (self->ctx, "the browser exited with status %d",
+    ms_cli_context_failf (self->ctx, _("the browser exited with status %d"),
                           WEXITSTATUS (wait_status));
 }
 
@@ -70,7 +73,8 @@ on_started (GObject      *object,
   if (endpoint == NULL)
     {
       if (self->timed_out)
-        ms_cli_context_failf (self->ctx, "the browser did not open its DevTools port within %u s",
+        ms_cli_context_failf (self->ctx, _("the browser did not open its DevTools port within "
+                                           "%u s"),
                               ms_cli_context_get_timeout (self->ctx));
       else
         ms_cli_context_fail (self->ctx, error);
@@ -83,8 +87,13 @@ on_started (GObject      *object,
   fflush (stdout);
 
   if (isatty (STDERR_FILENO))
-    fprintf (stderr, "Browser running with its DevTools at %s (profile %s); press Ctrl-C to "
-             "stop it.\n", where, ms_browser_launcher_get_profile_dir (self->launcher));
+    {
+      /* Translators: the first %s is HOST:PORT, the second the browser's profile folder. */
+      fprintf (stderr, _("Browser running with its DevTools at %s (profile %s); press Ctrl-C to "
+                         "stop it."),
+               where, ms_browser_launcher_get_profile_dir (self->launcher));
+      fputc ('\n', stderr);
+    }
 }
 
 static gboolean
@@ -107,7 +116,7 @@ on_interrupt (MsCliContext *ctx,
 
   if (!self->started)
     {
-      ms_cli_context_failf (ctx, "interrupted before the browser was ready");
+      ms_cli_context_failf (ctx, "%s", _("interrupted before the browser was ready"));
       return;
     }
 
@@ -134,28 +143,28 @@ ms_cli_launch (MsCliContext *ctx,
   gboolean headless = FALSE;
   Launch self = { ctx };
   const GOptionEntry entries[] = {
-    { "headless", 0, 0, G_OPTION_ARG_NONE, &headless, "Run without a window", NULL },
-    { "url", 0, 0, G_OPTION_ARG_STRING, &url, "Page to open (default about:blank)", "URL" },
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &headless, _("Run without a window"), NULL },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &url, _("Page to open (default about:blank)"), "URL" },
     { "browser", 0, 0, G_OPTION_ARG_FILENAME, &browser,
-      "Browser to run (default $MEMSCOPE_BROWSER, else the first Chromium-family browser on "
-      "$PATH)", "PATH" },
+      _("Browser to run (default $MEMSCOPE_BROWSER, else the first Chromium-family browser on "
+        "$PATH)"), "PATH" },
     { NULL }
   };
   gulong cancelled_id;
   int status;
 
   if (!ms_cli_context_parse_options (ctx, "launch", "",
-                                     "Start a browser ready for inspection, print its endpoint "
-                                     "(HOST:PORT) and keep it running until Ctrl-C.",
-                                     "The browser gets a fresh temporary profile, "
-                                     "--remote-debugging-port=0 and --js-flags=--expose-gc; "
-                                     "pass the printed endpoint to the other commands with "
-                                     "--endpoint.",
+                                     _("Start a browser ready for inspection, print its "
+                                       "endpoint (HOST:PORT) and keep it running until Ctrl-C."),
+                                     _("The browser gets a fresh temporary profile, "
+                                       "--remote-debugging-port=0 and --js-flags=--expose-gc; "
+                                       "pass the printed endpoint to the other commands with "
+                                       "--endpoint."),
                                      entries, MS_CLI_OPTIONS_TIMEOUT, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
 
   self.launcher = ms_browser_launcher_new ();
   ms_browser_launcher_set_headless (self.launcher, headless);

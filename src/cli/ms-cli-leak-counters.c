@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-cli-commands.h"
 
 typedef struct
@@ -97,20 +99,20 @@ ms_cli_leak_counters (MsCliContext *ctx,
   LeakCounters self = { ctx, NULL, FALSE };
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &self.json,
-      "Print one JSON object: timestamp and one member per counter", NULL },
+      _("Print one JSON object: timestamp and one member per counter"), NULL },
     { NULL }
   };
 
   if (!ms_cli_context_parse_options (ctx, "leak-counters", "",
-                                     "Collect garbage (Memory.prepareForLeakDetection), then print "
-                                     "Memory.getDOMCountersForLeakDetection.",
-                                     "The browser must run with --js-flags=--expose-gc "
-                                     "(“memscope-cli launch” adds it).",
+                                     _("Collect garbage (Memory.prepareForLeakDetection), then "
+                                       "print Memory.getDOMCountersForLeakDetection."),
+                                     _("The browser must run with --js-flags=--expose-gc "
+                                       "(“memscope-cli launch” adds it)."),
                                      entries, MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
 
   target = ms_cli_context_new_live_target (ctx);
   if (target == NULL)

@@ -9,13 +9,15 @@
 
 #include <stdio.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-cli-commands.h"
 
 typedef struct
 {
   const char    *word;        /* the parameter, or NULL when the command takes none */
   MsLiveCommand  command;
-  const char    *done;        /* printed when answered; purge adds the target */
+  const char    *done;        /* printed when answered; NULL for purge, which names the target */
 } OneShotChoice;
 
 typedef struct
@@ -25,44 +27,41 @@ typedef struct
   const char    *summary;
   const char    *description;
   const char    *missing;     /* no parameter given */
-  const char    *not_a_choice; /* after “WORD” */
   const char    *refusal;     /* without --yes; NULL: no --yes needed */
   OneShotChoice  choices[2];
 } OneShot;
 
 static const OneShot pressure = {
   "pressure", "moderate|critical",
-  "Simulate a memory pressure notification in the browser (Memory.simulatePressureNotification).",
+  N_("Simulate a memory pressure notification in the browser "
+     "(Memory.simulatePressureNotification)."),
   NULL,
-  "missing the level: moderate or critical",
-  "is not a pressure level: give moderate or critical",
+  N_("missing the level: moderate or critical"),
   NULL,
-  { { "moderate", MS_LIVE_COMMAND_PRESSURE_MODERATE, "Simulated moderate memory pressure" },
-    { "critical", MS_LIVE_COMMAND_PRESSURE_CRITICAL, "Simulated critical memory pressure" } },
+  { { "moderate", MS_LIVE_COMMAND_PRESSURE_MODERATE, N_("Simulated moderate memory pressure") },
+    { "critical", MS_LIVE_COMMAND_PRESSURE_CRITICAL, N_("Simulated critical memory pressure") } },
 };
 
 static const OneShot suppress_pressure = {
   "suppress-pressure", "on|off",
-  "Suppress (on) or allow again (off) memory pressure notifications "
-  "(Memory.setPressureNotificationsSuppressed).",
+  N_("Suppress (on) or allow again (off) memory pressure notifications "
+     "(Memory.setPressureNotificationsSuppressed)."),
   NULL,
-  "missing the setting: on or off",
-  "is neither on nor off",
+  N_("missing the setting: on or off"),
   NULL,
-  { { "on", MS_LIVE_COMMAND_SUPPRESS_PRESSURE, "Memory pressure notifications suppressed" },
-    { "off", MS_LIVE_COMMAND_ALLOW_PRESSURE, "Memory pressure notifications allowed" } },
+  { { "on", MS_LIVE_COMMAND_SUPPRESS_PRESSURE, N_("Memory pressure notifications suppressed") },
+    { "off", MS_LIVE_COMMAND_ALLOW_PRESSURE, N_("Memory pressure notifications allowed") } },
 };
 
 static const OneShot purge = {
   "purge", "",
-  "Forcibly purge the JavaScript memory of a target (Memory.forciblyPurgeJavaScriptMemory).",
-  "This destroys the page's scripts: afterwards nothing can be evaluated in it until it is "
-  "reloaded.",
+  N_("Forcibly purge the JavaScript memory of a target (Memory.forciblyPurgeJavaScriptMemory)."),
+  N_("This destroys the page's scripts: afterwards nothing can be evaluated in it until it is "
+     "reloaded."),
   NULL,
-  NULL,
-  "refusing to purge without --yes: it destroys the page's scripts, which stop working until "
-  "a reload",
-  { { NULL, MS_LIVE_COMMAND_PURGE, "Purged the JavaScript memory of " } },
+  N_("refusing to purge without --yes: it destroys the page's scripts, which stop working until "
+     "a reload"),
+  { { NULL, MS_LIVE_COMMAND_PURGE, NULL } },
 };
 
 typedef struct
@@ -92,11 +91,13 @@ on_sent (GObject      *object,
     }
 
   target = ms_live_target_get_target (self->target);
-  if (self->choice->word != NULL)
-    printf ("%s\n", self->choice->done);
+  if (self->choice->done != NULL)
+    printf ("%s", _(self->choice->done));
   else
-    printf ("%s%s\n", self->choice->done,
+    /* Translators: %s is the page's URL. */
+    printf (_("Purged the JavaScript memory of %s"),
             target ? ms_cdp_target_get_url (target) : ms_cli_context_get_ws_url (self->ctx));
+  printf ("\n");
   fflush (stdout);
   ms_cli_context_exit (self->ctx, MS_CLI_EXIT_OK);
 }
@@ -126,12 +127,12 @@ parse_choice (MsCliContext  *ctx,
 
   if (n_params == 1 && args[1] == NULL)
     {
-      ms_cli_context_usage_error (ctx, "%s", one_shot->missing);
+      ms_cli_context_usage_error (ctx, "%s", _(one_shot->missing));
       return NULL;
     }
   if (args[1] != NULL && args[1 + n_params] != NULL)
     {
-      ms_cli_context_usage_error (ctx, "unexpected argument “%s”", args[1 + n_params]);
+      ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), args[1 + n_params]);
       return NULL;
     }
   if (n_params == 0)
@@ -141,7 +142,11 @@ parse_choice (MsCliContext  *ctx,
     if (one_shot->choices[i].word != NULL && g_str_equal (args[1], one_shot->choices[i].word))
       return &one_shot->choices[i];
 
-  ms_cli_context_usage_error (ctx, "“%s” %s", args[1], one_shot->not_a_choice);
+  if (one_shot == &pressure)
+    ms_cli_context_usage_error (ctx, _("“%s” is not a pressure level: give moderate or critical"),
+                                args[1]);
+  else
+    ms_cli_context_usage_error (ctx, _("“%s” is neither on nor off"), args[1]);
   return NULL;
 }
 
@@ -155,14 +160,15 @@ run_one_shot (MsCliContext  *ctx,
   gboolean yes = FALSE;
   const GOptionEntry yes_entries[] = {
     { "yes", 0, 0, G_OPTION_ARG_NONE, &yes,
-      "Confirm: the page's scripts are destroyed and will not run again", NULL },
+      _("Confirm: the page's scripts are destroyed and will not run again"), NULL },
     { NULL }
   };
   Run self = { ctx };
   int status;
 
-  if (!ms_cli_context_parse_options (ctx, one_shot->name, one_shot->parameter, one_shot->summary,
-                                     one_shot->description,
+  if (!ms_cli_context_parse_options (ctx, one_shot->name, one_shot->parameter,
+                                     _(one_shot->summary),
+                                     one_shot->description ? _(one_shot->description) : NULL,
                                      one_shot->refusal ? yes_entries : NULL,
                                      MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
@@ -171,7 +177,7 @@ run_one_shot (MsCliContext  *ctx,
   if (self.choice == NULL)
     return MS_CLI_EXIT_ERROR;
   if (one_shot->refusal != NULL && !yes)
-    return ms_cli_context_usage_error (ctx, "%s", one_shot->refusal);
+    return ms_cli_context_usage_error (ctx, "%s", _(one_shot->refusal));
 
   target = ms_cli_context_new_live_target (ctx);
   if (target == NULL)

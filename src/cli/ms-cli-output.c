@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gio/gunixoutputstream.h>
 
@@ -45,14 +46,15 @@ is_stdout (const char *path)
   return path == NULL || g_str_equal (path, "-");
 }
 
+/* "@what: what errno @saved says", in the domain and code @saved maps to; frees @what. */
 static gboolean
-set_errno_error (GError     **error,
-                 int          saved,
-                 const char  *what,
-                 const char  *path)
+set_errno_error (GError **error,
+                 int      saved,
+                 char    *what)
 {
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s %s: %s", what, path,
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", what,
                g_strerror (saved));
+  g_free (what);
   return FALSE;
 }
 
@@ -69,7 +71,7 @@ resolve_target (const char   *path,
 
   if (local == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not a local file");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("not a local file"));
       return NULL;
     }
 
@@ -79,19 +81,21 @@ resolve_target (const char   *path,
 
   if (S_ISDIR (st->st_mode))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, "is a folder");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("is a folder"));
       return NULL;
     }
   if (!S_ISREG (st->st_mode))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "not a regular file");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, _("not a regular file"));
       return NULL;
     }
 
   real = realpath (local, NULL);
   if (real == NULL)
     {
-      set_errno_error (error, errno, "cannot resolve", local);
+      int saved = errno;
+
+      set_errno_error (error, saved, g_strdup_printf (_("cannot resolve %s"), local));
       return NULL;
     }
 
@@ -126,7 +130,10 @@ ms_cli_output_open (const char  *path,
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0)
     {
-      set_errno_error (error, errno, "cannot create a temporary file in", dir);
+      int saved = errno;
+
+      set_errno_error (error, saved,
+                       g_strdup_printf (_("cannot create a temporary file in %s"), dir));
       return NULL;
     }
   if (exists)
@@ -155,12 +162,32 @@ ms_cli_output_close (GOutputStream  *stream,
   g_return_val_if_fail (pending != NULL, FALSE);
 
   if (fsync (g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (stream))) != 0)
-    return set_errno_error (error, errno, "cannot write", pending->tmp);
+    {
+      int saved = errno;
+
+      return set_errno_error (error, saved, g_strdup_printf (_("cannot write %s"), pending->tmp));
+    }
   if (!g_output_stream_close (stream, NULL, error))
     return FALSE;
   if (g_rename (pending->tmp, pending->target) != 0)
-    return set_errno_error (error, errno, "cannot replace", pending->target);
+    {
+      int saved = errno;
+
+      return set_errno_error (error, saved,
+                              g_strdup_printf (_("cannot replace %s"), pending->target));
+    }
   pending->committed = TRUE;
 
   return TRUE;
+}
+
+void
+ms_cli_output_fail (MsCliContext *ctx,
+                    const GError *error,
+                    const char   *path)
+{
+  if (is_stdout (path))
+    ms_cli_context_fail_prefixed (ctx, error, "%s", _("writing to stdout"));
+  else
+    ms_cli_context_fail_prefixed (ctx, error, _("writing %s"), path);
 }

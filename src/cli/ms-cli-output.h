@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "ms-cli-context.h"
+
 G_BEGIN_DECLS
 
 /* A stream on stdout (@path NULL or "-"), or on a temporary file beside @path (or
@@ -17,5 +19,9 @@ GOutputStream *ms_cli_output_open  (const char     *path,
 gboolean       ms_cli_output_close (GOutputStream  *stream,
                                     const char     *path,
                                     GError        **error);
+/* Reports @error of writing to @path (stdout for NULL or "-") and exits 2. */
+void           ms_cli_output_fail  (MsCliContext   *ctx,
+                                    const GError   *error,
+                                    const char     *path);
 
 G_END_DECLS

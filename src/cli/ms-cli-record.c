@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <stdio.h>
 
 #include "ms-profile-symbols.h"
@@ -123,62 +125,65 @@ ms_cli_record (MsCliContext *ctx,
   g_autoptr(GError) error = NULL;
   Record self = { ctx };
   int duration = 0;
+  /* Translators: %s is a path, /usr/lib/chromium/chromium. */
+  g_autofree char *symbol_path_help =
+    g_strdup_printf (_("The browser's main executable, or the folder holding it, for --symbolize "
+                       "(default %s when it exists)"), MS_CLI_DEFAULT_SYMBOL_PATH);
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "The recording to write (required); an existing file is only replaced when it is a "
-      "Memscope session or recording", "FILE" },
+      _("The recording to write (required); an existing file is only replaced when it is a "
+        "Memscope session or recording"), "FILE" },
     { "sampling-interval", 0, 0, G_OPTION_ARG_INT, &self.sampling_interval,
-      "Average bytes between samples (default: the browser's)", "BYTES" },
+      _("Average bytes between samples (default: the browser's)"), "BYTES" },
     { "suppress-randomness", 0, 0, G_OPTION_ARG_NONE, &self.suppress_randomness,
-      "Sample at exact intervals instead of randomly (reproducible, but biased)", NULL },
+      _("Sample at exact intervals instead of randomly (reproducible, but biased)"), NULL },
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration,
-      "Stop after S seconds (default: at Ctrl-C)", "S" },
+      _("Stop after S seconds (default: at Ctrl-C)"), "S" },
     { "source", 0, 0, G_OPTION_ARG_STRING, &source,
-      "Which profile: since-start (the renderer's, since sampling started; the default), "
-      "all-time (the renderer's, since it started) or browser (the browser process's, since "
-      "it started)",
+      _("Which profile: since-start (the renderer's, since sampling started; the default), "
+        "all-time (the renderer's, since it started) or browser (the browser process's, since "
+        "it started)"),
       "since-start|all-time|browser" },
     { "every", 0, 0, G_OPTION_ARG_INT, &self.every,
-      "Take a profile every S seconds (default: once, at the end)", "S" },
+      _("Take a profile every S seconds (default: once, at the end)"), "S" },
     { "symbolize", 0, 0, G_OPTION_ARG_NONE, &self.symbolize,
-      "At the end, symbolize the last profile and report on stderr which modules were "
-      "symbolized and from where (symbols are not stored in the session)", NULL },
+      _("At the end, symbolize the last profile and report on stderr which modules were "
+        "symbolized and from where (symbols are not stored in the session)"), NULL },
     { "symbol-path", 0, 0, G_OPTION_ARG_FILENAME, &symbol_path,
-      "The browser's main executable, or the folder holding it, for --symbolize (default "
-      MS_CLI_DEFAULT_SYMBOL_PATH " when it exists)", "PATH" },
+      symbol_path_help, "PATH" },
     { NULL }
   };
   int status;
 
   if (!ms_cli_context_parse_options (ctx, "record", "-o FILE",
-                                     "Record a target's native heap profiles and DOM counters "
-                                     "into a session file.",
-                                     "DOM counters are read every second. Ctrl-C (or "
-                                     "--duration) stops sampling, takes the last profile, writes "
-                                     "the file and prints a summary on stdout; progress goes to "
-                                     "stderr when it is a terminal. Every reading and profile "
-                                     "is appended to the file as it comes (compressed against "
-                                     "the profile before), so if the browser goes away it holds "
-                                     "what was recorded until then (exit status 2).",
+                                     _("Record a target's native heap profiles and DOM counters "
+                                       "into a session file."),
+                                     _("DOM counters are read every second. Ctrl-C (or "
+                                       "--duration) stops sampling, takes the last profile, writes "
+                                       "the file and prints a summary on stdout; progress goes to "
+                                       "stderr when it is a terminal. Every reading and profile "
+                                       "is appended to the file as it comes (compressed against "
+                                       "the profile before), so if the browser goes away it holds "
+                                       "what was recorded until then (exit status 2)."),
                                      entries, MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
   if (output == NULL || *output == '\0')
-    return ms_cli_context_usage_error (ctx, "missing -o FILE: the session file to write");
+    return ms_cli_context_usage_error (ctx, _("missing -o FILE: the session file to write"));
   if (self.sampling_interval < 0)
-    return ms_cli_context_usage_error (ctx, "--sampling-interval: %d is not a positive number "
-                                       "of bytes", self.sampling_interval);
+    return ms_cli_context_usage_error (ctx, _("--sampling-interval: %d is not a positive number "
+                                              "of bytes"), self.sampling_interval);
   if (duration < 0)
-    return ms_cli_context_usage_error (ctx, "--duration: %d is negative", duration);
+    return ms_cli_context_usage_error (ctx, _("--duration: %d is negative"), duration);
   if (self.every < 0)
-    return ms_cli_context_usage_error (ctx, "--every: %d is negative", self.every);
+    return ms_cli_context_usage_error (ctx, _("--every: %d is negative"), self.every);
   if (source != NULL && !ms_cli_parse_format (source, source_names, &self.source))
-    return ms_cli_context_usage_error (ctx, "--source: “%s” is not one of since-start, "
-                                       "all-time, browser", source);
+    return ms_cli_context_usage_error (ctx, _("--source: “%s” is not one of since-start, "
+                                              "all-time, browser"), source);
   if (symbol_path != NULL && !self.symbolize)
-    return ms_cli_context_usage_error (ctx, "--symbol-path is for --symbolize");
+    return ms_cli_context_usage_error (ctx, _("--symbol-path is for --symbolize"));
 
   target = ms_cli_context_new_live_target (ctx);
   if (target == NULL)

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <stdio.h>
 #include <unistd.h>
 
@@ -146,6 +148,9 @@ show_progress (MsCliRecording *self)
   GArray *counters = ms_recorder_get_counters (self->recorder);
   guint n_samples = 0;
   gint64 elapsed = (g_get_monotonic_time () - self->started_us) / G_USEC_PER_SEC;
+  g_autofree char *profiles_text = NULL;
+  g_autofree char *samples_text = NULL;
+  g_autofree char *counters_text = NULL;
 
   if (!self->show_progress || !self->started)
     return;
@@ -157,11 +162,22 @@ show_progress (MsCliRecording *self)
       n_samples = ms_profile_get_n_samples (last->profile);
     }
 
-  fprintf (stderr, "\r\033[Krecording %" G_GINT64_FORMAT " s: %u profile%s, %u samples, "
-           "%u counter reading%s%s", elapsed,
-           profiles->len, profiles->len == 1 ? "" : "s", n_samples,
-           counters->len, counters->len == 1 ? "" : "s",
-           self->stopping ? "; stopping…" : "");
+  profiles_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u profile", "%u profiles",
+                                                 profiles->len), profiles->len);
+  samples_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sample", "%u samples",
+                                                n_samples), n_samples);
+  counters_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u counter reading",
+                                                "%u counter readings", counters->len),
+                                   counters->len);
+  fputs ("\r\033[K", stderr);
+  if (self->stopping)
+    /* Translators: "recording 12 s: 3 profiles, 250 samples, 12 counter readings; stopping…" */
+    fprintf (stderr, _("recording %d s: %s, %s, %s; stopping…"), (int) elapsed, profiles_text,
+             samples_text, counters_text);
+  else
+    /* Translators: "recording 12 s: 3 profiles, 250 samples, 12 counter readings" */
+    fprintf (stderr, _("recording %d s: %s, %s, %s"), (int) elapsed, profiles_text, samples_text,
+             counters_text);
   fflush (stderr);
   self->progress_shown = TRUE;
 }
@@ -190,7 +206,7 @@ on_warning (MsRecorder   *recorder,
   MsCliRecording *self = user_data;
 
   clear_progress (self);
-  ms_cli_context_warn (self->ctx, "warning: %s", error->message);
+  ms_cli_context_warn (self->ctx, _("warning: %s"), error->message);
   show_progress (self);
 }
 
@@ -231,9 +247,9 @@ on_stopped (GObject      *object,
   if (error != NULL && self->output != NULL)
     {
       if (self->saved)
-        g_prefix_error (&error, "%s holds what was recorded until then: ", self->output);
+        g_prefix_error (&error, _("%s holds what was recorded until then: "), self->output);
       else
-        g_prefix_error (&error, "nothing was saved to %s: ", self->output);
+        g_prefix_error (&error, _("nothing was saved to %s: "), self->output);
     }
 
   self->done_func (self, error, self->done_data);
@@ -277,23 +293,28 @@ on_session_state (MsTargetConnection  *session,
     {
     case MS_TARGET_CONNECTION_STATE_RECONNECTING:
       clear_progress (self);
-      ms_cli_context_warn (self->ctx, "warning: lost the connection (%s); trying to reconnect for "
-                           "up to %u s", why ? why->message : "closed",
+      /* Translators: %s is the reason, an error message or “closed”. */
+      ms_cli_context_warn (self->ctx, _("warning: lost the connection (%s); trying to reconnect "
+                                        "for up to %u s"),
+                           why ? why->message : C_("connection lost", "closed"),
                            ms_cli_context_get_timeout (self->ctx));
       break;
 
     case MS_TARGET_CONNECTION_STATE_CRASHED:
       clear_progress (self);
-      ms_cli_context_warn (self->ctx, "warning: the page crashed (%s); waiting for it to be "
-                           "reloaded", why ? why->message : "no reason given");
+      /* Translators: %s is the reason, an error message or “no reason given”. */
+      ms_cli_context_warn (self->ctx, _("warning: the page crashed (%s); waiting for it to be "
+                                        "reloaded"),
+                           why ? why->message : _("no reason given"));
       break;
 
     case MS_TARGET_CONNECTION_STATE_FAILED:
       if (!self->started || self->stopping || self->ended_error != NULL)
         break;
+      /* Translators: %s is the reason, an error message or “connection closed”. */
       self->ended_error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                                       "the target or its browser went away (%s)",
-                                       why ? why->message : "connection closed");
+                                       _("the target or its browser went away (%s)"),
+                                       why ? why->message : _("connection closed"));
       stop (self);
       break;
 
@@ -301,7 +322,7 @@ on_session_state (MsTargetConnection  *session,
       if (ms_target_connection_get_n_reconnects (session) > 0)
         {
           clear_progress (self);
-          ms_cli_context_warn (self->ctx, "reconnected; sampling again");
+          ms_cli_context_warn (self->ctx, "%s", _("reconnected; sampling again"));
         }
       break;
 
@@ -332,7 +353,7 @@ on_interrupt (MsCliContext *ctx,
       return;
     }
 
-  ms_cli_context_failf (ctx, "interrupted before recording started");
+  ms_cli_context_failf (ctx, "%s", _("interrupted before recording started"));
 }
 
 /* Starting */
@@ -352,7 +373,7 @@ on_started (GObject      *object,
 
   if (!ok)
     {
-      ms_cli_context_fail_prefixed (self->ctx, error, "starting to sample");
+      ms_cli_context_fail_prefixed (self->ctx, error, "%s", _("starting to sample"));
       return;
     }
 
@@ -426,6 +447,7 @@ ms_cli_recording_start (MsCliRecording          *self,
 
 /* Summary */
 
+/* "key: value" lines that scripts read: not translated. */
 void
 ms_cli_recording_print_summary (MsCliRecording *self)
 {

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ms-profile-symbols.h"
 #include "ms-symbol-module-report.h"
 #include "ms-symbolizer.h"
@@ -49,7 +51,8 @@ ms_cli_symbolize_finish (MsCliContext  *ctx,
     {
       g_autofree char *line = ms_symbol_module_report_to_string (g_ptr_array_index (reports, i));
 
-      ms_cli_context_warn (ctx, "symbols: %s", line);
+      /* Translators: %s says which module was symbolized and from where. */
+      ms_cli_context_warn (ctx, _("symbols: %s"), line);
     }
 
   return g_steal_pointer (&results);

@@ -8,11 +8,14 @@
 
 #include <stdio.h>
 
+#include <glib/gi18n.h>
+
 #include "ms-cli-commands.h"
 
 typedef struct
 {
   MsCliContext        *ctx;
+  MsLiveTarget        *target;
   gboolean             json;
   MsCdpBrowserVersion *version;
 } Targets;
@@ -21,7 +24,8 @@ static void
 print_text (Targets   *self,
             GPtrArray *targets)
 {
-  printf ("%s (protocol %s, V8 %s)\n",
+  /* Translators: the browser, e.g. "Chrome/156.0.8078.79", then two version numbers. */
+  printf (_("%s (protocol %s, V8 %s)\n"),
           ms_cdp_browser_version_get_browser (self->version),
           ms_cdp_browser_version_get_protocol_version (self->version),
           ms_cdp_browser_version_get_v8_version (self->version));
@@ -95,7 +99,7 @@ on_targets_listed (GObject      *object,
   g_autoptr(GPtrArray) targets = NULL;
   g_autoptr(GError) error = NULL;
 
-  targets = ms_cdp_discovery_list_targets_finish (MS_CDP_DISCOVERY (object), result, &error);
+  targets = ms_live_target_list_targets_finish (MS_LIVE_TARGET (object), result, &error);
   if (!ms_cli_context_release (self->ctx))
     return;
 
@@ -119,10 +123,9 @@ on_version (GObject      *object,
             gpointer      user_data)
 {
   Targets *self = user_data;
-  MsCdpDiscovery *discovery = MS_CDP_DISCOVERY (object);
   g_autoptr(GError) error = NULL;
 
-  self->version = ms_cdp_discovery_get_version_finish (discovery, result, &error);
+  self->version = ms_live_target_get_version_finish (MS_LIVE_TARGET (object), result, &error);
   if (!ms_cli_context_release (self->ctx))
     return;
 
@@ -133,8 +136,8 @@ on_version (GObject      *object,
     }
 
   ms_cli_context_hold (self->ctx);
-  ms_cdp_discovery_list_targets_async (discovery, ms_cli_context_get_cancellable (self->ctx),
-                                       on_targets_listed, self);
+  ms_live_target_list_targets_async (self->target, ms_cli_context_get_cancellable (self->ctx),
+                                     on_targets_listed, self);
 }
 
 int
@@ -142,30 +145,32 @@ ms_cli_targets (MsCliContext *ctx,
                 GStrv         args)
 {
   g_auto(GStrv) owned_args = args;
-  Targets self = { ctx, FALSE, NULL };
+  g_autoptr(MsLiveTarget) target = NULL;
+  Targets self = { ctx, NULL, FALSE, NULL };
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &self.json, "Print one JSON object", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &self.json, N_("Print one JSON object"), NULL },
     { NULL }
   };
-  MsCdpDiscovery *discovery;
   int status;
 
   if (!ms_cli_context_parse_options (ctx, "targets", "",
-                                     "Print the browser version and its targets: id, type, URL "
-                                     "and title, one per line.",
+                                     _("Print the browser version and its targets: id, type, "
+                                       "URL and title, one per line."),
                                      NULL, entries, MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
 
-  discovery = ms_cli_context_get_discovery (ctx);
-  if (discovery == NULL)
-    return MS_CLI_EXIT_ERROR;
+  /* Only the endpoint: no page is attached to. */
+  target = ms_cli_context_new_live_target (ctx);
+  if (target == NULL)
+    return ms_cli_context_run (ctx);
 
+  self.target = target;
   ms_cli_context_hold (ctx);
-  ms_cdp_discovery_get_version_async (discovery, ms_cli_context_get_cancellable (ctx),
-                                      on_version, &self);
+  ms_live_target_get_version_async (target, ms_cli_context_get_cancellable (ctx), on_version,
+                                    &self);
   status = ms_cli_context_run (ctx);
 
   g_clear_object (&self.version);

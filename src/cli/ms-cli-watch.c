@@ -10,7 +10,10 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+
+#include <glib/gi18n.h>
 
 #include "ms-cli-commands.h"
 #include "ms-cli-recording.h"
@@ -42,8 +45,10 @@ print_alarm (MsRecorder            *recorder,
   const guint32 *frames;
   guint n_frames = 0;
 
-  printf ("alarm at %s: an allocation of %" G_GUINT64_FORMAT " bytes (%" G_GUINT64_FORMAT
-          " bytes estimated)\n", timestamp, alarm->size, alarm->total);
+  /* Translators: %s is a time, "2026-11-22T02:08:13.123Z"; then two numbers of bytes. */
+  printf (_("alarm at %s: an allocation of %" PRIu64 " bytes (%" PRIu64 " bytes estimated)"),
+          timestamp, (uint64_t) alarm->size, (uint64_t) alarm->total);
+  printf ("\n");
 
   if (alarm->profile_index < profiles->len)
     {
@@ -58,7 +63,13 @@ print_alarm (MsRecorder            *recorder,
           printf ("    %s\n", label);
         }
       if (n_frames > N_TOP_FRAMES)
-        printf ("    … %u more frames\n", n_frames - N_TOP_FRAMES);
+        {
+          printf ("    ");
+          printf (g_dngettext (GETTEXT_PACKAGE, "… %u more frame", "… %u more frames",
+                               n_frames - N_TOP_FRAMES),
+                  n_frames - N_TOP_FRAMES);
+          printf ("\n");
+        }
     }
   fflush (stdout);
 }
@@ -115,17 +126,17 @@ ms_cli_watch (MsCliContext *ctx,
   Watch self = { ctx };
   const GOptionEntry entries[] = {
     { "alarm-min-bytes", 0, 0, G_OPTION_ARG_STRING, &min_bytes,
-      "Fire on each new sampled allocation of at least N bytes", "N" },
+      _("Fire on each new sampled allocation of at least N bytes"), "N" },
     { "alarm-min-blocks", 0, 0, G_OPTION_ARG_INT, &self.min_blocks,
-      "Fire on each new sampled allocation of at least N blocks", "N" },
+      _("Fire on each new sampled allocation of at least N blocks"), "N" },
     { "bytes-per-block", 0, 0, G_OPTION_ARG_INT, &self.bytes_per_block,
-      "Block size for --alarm-min-blocks (default 16)", "B" },
+      _("Block size for --alarm-min-blocks (default 16)"), "B" },
     { "ignore", 0, 0, G_OPTION_ARG_INT, &self.ignore,
-      "Let the first K allocations over the threshold pass", "K" },
+      _("Let the first K allocations over the threshold pass"), "K" },
     { "duration", 0, 0, G_OPTION_ARG_INT, &self.duration,
-      "Stop after S seconds (default: at Ctrl-C)", "S" },
+      _("Stop after S seconds (default: at Ctrl-C)"), "S" },
     { "every", 0, 0, G_OPTION_ARG_INT, &self.every,
-      "Seconds between profiles (default 1)", "S" },
+      _("Seconds between profiles (default 1)"), "S" },
     { NULL }
   };
   g_autoptr(MsLiveTarget) target = NULL;
@@ -137,33 +148,33 @@ ms_cli_watch (MsCliContext *ctx,
 
   if (!ms_cli_context_parse_options (ctx, "watch",
                                      "(--alarm-min-bytes N | --alarm-min-blocks N)",
-                                     "Sample a target's native allocations and report each new "
-                                     "one over a threshold.",
-                                     "Exit status: 0 no alarm fired, 3 an alarm fired, 2 an error.",
+                                     _("Sample a target's native allocations and report each new "
+                                       "one over a threshold."),
+                                     _("Exit status: 0 no alarm fired, 3 an alarm fired, 2 an error."),
                                      entries, MS_CLI_OPTIONS_CONNECTION, &owned_args))
     return MS_CLI_EXIT_ERROR;
 
   if (owned_args[1] != NULL)
-    return ms_cli_context_usage_error (ctx, "unexpected argument “%s”", owned_args[1]);
+    return ms_cli_context_usage_error (ctx, _("unexpected argument “%s”"), owned_args[1]);
   if ((min_bytes == NULL) == (self.min_blocks == 0))
-    return ms_cli_context_usage_error (ctx, "give one of --alarm-min-bytes N or "
-                                       "--alarm-min-blocks N");
+    return ms_cli_context_usage_error (ctx, _("give one of --alarm-min-bytes N or "
+                                              "--alarm-min-blocks N"));
   if (min_bytes != NULL &&
       !g_ascii_string_to_unsigned (min_bytes, 10, 1, G_MAXINT64, &bytes, NULL))
-    return ms_cli_context_usage_error (ctx, "--alarm-min-bytes: “%s” is not a positive number of "
-                                       "bytes", min_bytes);
+    return ms_cli_context_usage_error (ctx, _("--alarm-min-bytes: “%s” is not a positive "
+                                              "number of bytes"), min_bytes);
   if (min_bytes == NULL && self.min_blocks < 1)
-    return ms_cli_context_usage_error (ctx, "--alarm-min-blocks: %d is not positive",
+    return ms_cli_context_usage_error (ctx, _("--alarm-min-blocks: %d is not positive"),
                                        self.min_blocks);
   if (self.bytes_per_block < 1)
-    return ms_cli_context_usage_error (ctx, "--bytes-per-block: %d is not positive",
+    return ms_cli_context_usage_error (ctx, _("--bytes-per-block: %d is not positive"),
                                        self.bytes_per_block);
   if (self.ignore < 0)
-    return ms_cli_context_usage_error (ctx, "--ignore: %d is negative", self.ignore);
+    return ms_cli_context_usage_error (ctx, _("--ignore: %d is negative"), self.ignore);
   if (self.duration < 0)
-    return ms_cli_context_usage_error (ctx, "--duration: %d is negative", self.duration);
+    return ms_cli_context_usage_error (ctx, _("--duration: %d is negative"), self.duration);
   if (self.every < 1)
-    return ms_cli_context_usage_error (ctx, "--every: %d is not a positive number of seconds",
+    return ms_cli_context_usage_error (ctx, _("--every: %d is not a positive number of seconds"),
                                        self.every);
   self.min_bytes = bytes;
 

@@ -1,13 +1,31 @@
 /* ms-live-target.c: a browser page to inspect, from "launch" or "connect" to a recording
  *
- * Launch → (wait for the page) → attach → record, and the one-shot commands. The
- * window and memscope-cli only start these steps and show what the state says.
+ * What happens when the user presses Launch (or Connect), all in this file:
+ *
+ *   ms_live_target_connect_async()
+ *     launch()                 LAUNCHING: start the browser (MsBrowserLauncher) with
+ *                              its DevTools port, bounded by on_launch_deadline()
+ *     on_browser_started()     CONNECTING: poll the targets (poll_targets(),
+ *                              on_launched_targets()) until our page shows, any page
+ *                              after ANY_PAGE_AFTER_US, an error after the timeout
+ *     attach()                 an MsTargetConnection to that page: version, targets,
+ *                              WebSocket (a Connect starts here, from its endpoint)
+ *     connect_return()         CONNECTED, or FAILED with the last error (IDLE when
+ *                              cancelled; a browser this started is stopped)
+ *   ms_live_target_new_recording() then ms_recorder_start_async()   RECORDING
+ *   ms_live_target_send_async(), _count_leaks_async()  the one-shot commands, each
+ *                              leaving a marker in the recording
+ *   ms_live_target_disconnect_async()  stop the recorder, close, stop the browser
+ *
+ * The window and memscope-cli only start these steps and show what the state says.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ms-session"
 
 #include "config.h"
+
+#include <glib/gi18n.h>
 
 #include "ms-browser-launcher.h"
 #include "ms-cdp-error.h"
@@ -35,7 +53,7 @@ struct _MsLiveTarget
   MsBrowserLauncher   *launcher;
   MsCdpEndpoint       *endpoint;
   MsCdpDiscovery      *discovery;
-  MsTargetConnection           *session;
+  MsTargetConnection  *connection;
   MsRecorder          *recorder;
 
   MsLiveTargetState    state;
@@ -68,6 +86,75 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (MsLiveTarget, ms_live_target, G_TYPE_OBJECT)
+
+/* Every _async starts its task the same way, and every _finish checks it the same way. */
+static GTask *
+new_task (MsLiveTarget        *self,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data,
+          gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
+
+/* @result as the task an _async of @self with @source_tag made, else NULL (a
+ * programming error, reported as a critical). */
+static GTask *
+finishing_task (MsLiveTarget *self,
+                GAsyncResult *result,
+                gpointer      source_tag)
+{
+  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return G_TASK (result);
+}
+
+static gboolean
+finish_boolean (MsLiveTarget  *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  GTask *task = finishing_task (self, result, source_tag);
+
+  return task != NULL && g_task_propagate_boolean (task, error);
+}
+
+static gpointer
+finish_pointer (MsLiveTarget  *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  GTask *task = finishing_task (self, result, source_tag);
+
+  return task != NULL ? g_task_propagate_pointer (task, error) : NULL;
+}
+
+/* A task for a question to the browser's HTTP endpoint; NULL when there is none yet
+ * (a launch whose browser has not started: the task has returned that error then). */
+static GTask *
+new_discovery_task (MsLiveTarget        *self,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data,
+                    gpointer             source_tag)
+{
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data, source_tag);
+
+  if (self->discovery == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("the browser is not running"));
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
 
 /* State */
 
@@ -135,11 +222,11 @@ set_recorder (MsLiveTarget *self,
 }
 
 static void
-on_session_state (MsTargetConnection    *session,
-                  GParamSpec   *pspec,
-                  MsLiveTarget *self)
+on_connection_state (MsTargetConnection *connection,
+                     GParamSpec         *pspec,
+                     MsLiveTarget       *self)
 {
-  switch (ms_target_connection_get_state (session))
+  switch (ms_target_connection_get_state (connection))
     {
     case MS_TARGET_CONNECTION_STATE_CONNECTED:
       set_last_error (self, NULL);
@@ -149,7 +236,7 @@ on_session_state (MsTargetConnection    *session,
     case MS_TARGET_CONNECTION_STATE_RECONNECTING:
     case MS_TARGET_CONNECTION_STATE_CRASHED:
     case MS_TARGET_CONNECTION_STATE_FAILED:
-      set_last_error (self, ms_target_connection_get_error (session));
+      set_last_error (self, ms_target_connection_get_error (connection));
       set_state (self, MS_LIVE_TARGET_STATE_LOST);
       break;
 
@@ -178,10 +265,10 @@ drop_live (MsLiveTarget        *self,
   g_clear_handle_id (&self->launch_deadline_id, g_source_remove);
   if (self->connect_cancellable != NULL)
     g_cancellable_cancel (self->connect_cancellable);
-  if (self->session != NULL)
+  if (self->connection != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      ms_target_connection_close (self->session);
+      g_signal_handlers_disconnect_by_data (self->connection, self);
+      ms_target_connection_close (self->connection);
     }
   if (self->launcher != NULL && ms_browser_launcher_is_running (self->launcher))
     {
@@ -210,7 +297,7 @@ ms_live_target_dispose (GObject *object)
   if (self->recorder != NULL)
     g_signal_handlers_disconnect_by_data (self->recorder, self);
   g_clear_object (&self->recorder);
-  g_clear_object (&self->session);
+  g_clear_object (&self->connection);
   g_clear_object (&self->launcher);
   g_clear_object (&self->discovery);
 
@@ -354,9 +441,10 @@ ms_live_target_find_demo_page (GError **error)
       g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", path);
     }
 
+  /* Translators: the files tried, comma-separated. */
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "the demo page is not installed (tried %s); set MEMSCOPE_DATADIR to the folder "
-               "holding demo/" DEMO_PAGE_NAME, tried->str);
+               _("the demo page is not installed (tried %s); set MEMSCOPE_DATADIR to the folder "
+                 "holding demo/%s"), tried->str, DEMO_PAGE_NAME);
   return NULL;
 }
 
@@ -372,8 +460,8 @@ ms_live_target_set_timeout (MsLiveTarget *self,
   self->timeout = seconds;
   if (self->discovery != NULL)
     ms_cdp_discovery_set_timeout (self->discovery, seconds);
-  if (self->session != NULL)
-    ms_target_connection_set_timeout (self->session, seconds);
+  if (self->connection != NULL)
+    ms_target_connection_set_timeout (self->connection, seconds);
 }
 
 guint
@@ -390,8 +478,8 @@ ms_live_target_set_reconnect_window (MsLiveTarget *self,
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
   self->reconnect_window = seconds;
-  if (self->session != NULL)
-    ms_target_connection_set_reconnect_window (self->session, seconds);
+  if (self->connection != NULL)
+    ms_target_connection_set_reconnect_window (self->connection, seconds);
 }
 
 gboolean
@@ -429,7 +517,7 @@ MsCdpTarget *
 ms_live_target_get_target (MsLiveTarget *self)
 {
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  return self->session ? ms_target_connection_get_target (self->session) : NULL;
+  return self->connection ? ms_target_connection_get_target (self->connection) : NULL;
 }
 
 const char *
@@ -438,7 +526,7 @@ ms_live_target_get_browser_version (MsLiveTarget *self)
   MsCdpBrowserVersion *version;
 
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  version = self->session ? ms_target_connection_get_browser_version (self->session) : NULL;
+  version = self->connection ? ms_target_connection_get_browser_version (self->connection) : NULL;
   return version ? ms_cdp_browser_version_get_browser (version) : NULL;
 }
 
@@ -460,7 +548,7 @@ MsTargetConnection *
 ms_live_target_get_connection (MsLiveTarget *self)
 {
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  return self->session;
+  return self->connection;
 }
 
 GPid
@@ -509,25 +597,25 @@ connect_return (MsLiveTarget *self,
 }
 
 static void
-on_session_connected (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+on_connection_connected (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   g_autoptr(MsLiveTarget) self = user_data;
   GError *error = NULL;
 
   if (!ms_target_connection_connect_finish (MS_TARGET_CONNECTION (object), result, &error))
     {
-      if (MS_TARGET_CONNECTION (object) == self->session)
+      if (MS_TARGET_CONNECTION (object) == self->connection)
         connect_return (self, error);
       else
         g_clear_error (&error);
       return;
     }
-  if (MS_TARGET_CONNECTION (object) != self->session || self->connect_task == NULL)
+  if (MS_TARGET_CONNECTION (object) != self->connection || self->connect_task == NULL)
     return;
 
-  g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect (self->connection, "notify::state", G_CALLBACK (on_connection_state), self);
   connect_return (self, NULL);
 }
 
@@ -535,12 +623,12 @@ static void
 attach (MsLiveTarget *self,
         const char   *selector)
 {
-  g_clear_object (&self->session);
-  self->session = ms_target_connection_new (self->endpoint, selector);
-  ms_target_connection_set_timeout (self->session, self->timeout);
-  ms_target_connection_set_reconnect_window (self->session, self->reconnect_window);
-  ms_target_connection_connect_async (self->session, self->connect_cancellable, on_session_connected,
-                            g_object_ref (self));
+  g_clear_object (&self->connection);
+  self->connection = ms_target_connection_new (self->endpoint, selector);
+  ms_target_connection_set_timeout (self->connection, self->timeout);
+  ms_target_connection_set_reconnect_window (self->connection, self->reconnect_window);
+  ms_target_connection_connect_async (self->connection, self->connect_cancellable,
+                                      on_connection_connected, g_object_ref (self));
 }
 
 /* Connecting: a launched browser's page */
@@ -591,11 +679,16 @@ on_launched_targets (GObject      *object,
 
   if (g_get_monotonic_time () > self->page_deadline_us)
     {
-      connect_return (self, g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND,
-                                         "the browser did not open %s within %u s",
-                                         self->selector ? self->selector
-                                         : self->launch_url ? self->launch_url : "a page",
-                                         self->timeout));
+      const char *page = self->selector ? self->selector : self->launch_url;
+
+      if (page != NULL)
+        /* Translators: a URL (or a target id), then a number of seconds. */
+        error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND,
+                             _("the browser did not open %s within %u s"), page, self->timeout);
+      else
+        error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND,
+                             _("the browser did not open a page within %u s"), self->timeout);
+      connect_return (self, error);
       return;
     }
   self->poll_id = g_timeout_add (TARGET_POLL_MS, on_poll_again, self);
@@ -614,15 +707,15 @@ on_browser_exited (MsBrowserLauncher *launcher,
                    MsLiveTarget      *self)
 {
   g_autoptr(GError) error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                                         "the browser exited");
+                                         _("the browser exited"));
 
   if (self->connect_task != NULL)
     {
       /* While starting, the launcher reports it with the browser's last words. */
       if (self->state != MS_LIVE_TARGET_STATE_LAUNCHING)
         connect_return (self, g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                                           "the browser exited while Memscope was connecting "
-                                           "to its page"));
+                                           _("the browser exited while Memscope was "
+                                             "connecting to its page")));
       return;
     }
   if (self->state == MS_LIVE_TARGET_STATE_CONNECTED || self->state == MS_LIVE_TARGET_STATE_RECORDING)
@@ -655,7 +748,7 @@ on_browser_started (GObject      *object,
         {
           g_clear_error (&error);
           error = g_error_new (MS_CDP_ERROR, MS_CDP_ERROR_LAUNCH_FAILED,
-                               "the browser did not open its DevTools port within %u s",
+                               _("the browser did not open its DevTools port within %u s"),
                                self->timeout);
         }
       connect_return (self, error);
@@ -721,19 +814,18 @@ ms_live_target_connect_async (MsLiveTarget        *self,
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_connect_async);
+  task = new_task (self, cancellable, callback, user_data, ms_live_target_connect_async);
 
   if (self->state != MS_LIVE_TARGET_STATE_IDLE && self->state != MS_LIVE_TARGET_STATE_FAILED)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               "already connecting or connected");
+                               _("already connecting or connected"));
       return;
     }
   if (self->ws_url != NULL && target != NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "give either a ws:// URL or a target, not both");
+                               _("give either a ws:// URL or a target, not both"));
       return;
     }
 
@@ -763,10 +855,7 @@ ms_live_target_connect_finish (MsLiveTarget  *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, ms_live_target_connect_async, error);
 }
 
 /* Listing */
@@ -807,20 +896,14 @@ ms_live_target_list_targets_async (MsLiveTarget        *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_list_targets_async);
-  if (self->discovery == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               "the browser is not running");
-      return;
-    }
-  ms_cdp_discovery_list_targets_async (self->discovery, cancellable, on_targets_listed,
-                                       g_steal_pointer (&task));
+  task = new_discovery_task (self, cancellable, callback, user_data,
+                             ms_live_target_list_targets_async);
+  if (task != NULL)
+    ms_cdp_discovery_list_targets_async (self->discovery, cancellable, on_targets_listed, task);
 }
 
 GPtrArray *
@@ -828,10 +911,7 @@ ms_live_target_list_targets_finish (MsLiveTarget  *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, ms_live_target_list_targets_async, error);
 }
 
 /* Disconnecting */
@@ -877,12 +957,11 @@ ms_live_target_disconnect_async (MsLiveTarget        *self,
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_disconnect_async);
+  task = new_task (self, cancellable, callback, user_data, ms_live_target_disconnect_async);
 
   if (self->connect_task != NULL)
     connect_return (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                               "disconnected while connecting"));
+                                               _("disconnected while connecting")));
   if (self->recorder != NULL && self->state == MS_LIVE_TARGET_STATE_RECORDING)
     {
       ms_recorder_stop_async (self->recorder, cancellable, on_recorder_stopped,
@@ -897,10 +976,7 @@ ms_live_target_disconnect_finish (MsLiveTarget  *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, ms_live_target_disconnect_async, error);
 }
 
 /* Recording */
@@ -912,11 +988,11 @@ ms_live_target_new_recording (MsLiveTarget *self)
 
   g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
 
-  if (self->session == NULL ||
+  if (self->connection == NULL ||
       (self->state != MS_LIVE_TARGET_STATE_CONNECTED && self->state != MS_LIVE_TARGET_STATE_RECORDING))
     return NULL;
 
-  recorder = ms_recorder_new (self->session);
+  recorder = ms_recorder_new (self->connection);
   set_recorder (self, recorder);
   sync_attached_state (self);
   return self->recorder;
@@ -924,17 +1000,29 @@ ms_live_target_new_recording (MsLiveTarget *self)
 
 /* One-shot commands */
 
-static MsCdpConnection *
-get_connection (MsLiveTarget  *self,
-                GError       **error)
+/* A task for a call on the attached page, and the connection to make it on; NULL
+ * when not attached (the task has returned that error then). */
+static GTask *
+new_call_task (MsLiveTarget         *self,
+               GCancellable         *cancellable,
+               GAsyncReadyCallback   callback,
+               gpointer              user_data,
+               gpointer              source_tag,
+               MsCdpConnection     **conn)
 {
-  MsCdpConnection *conn = NULL;
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data, source_tag);
 
-  if (self->session != NULL && ms_target_connection_get_state (self->session) == MS_TARGET_CONNECTION_STATE_CONNECTED)
-    conn = ms_target_connection_get_connection (self->session);
-  if (conn == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "not connected to a page");
-  return conn;
+  *conn = NULL;
+  if (self->connection != NULL &&
+      ms_target_connection_get_state (self->connection) == MS_TARGET_CONNECTION_STATE_CONNECTED)
+    *conn = ms_target_connection_get_connection (self->connection);
+  if (*conn == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("not connected to a page"));
+      return NULL;
+    }
+  return g_steal_pointer (&task);
 }
 
 /* What the user did, in the recording when one runs. */
@@ -1036,24 +1124,17 @@ ms_live_target_send_async (MsLiveTarget        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   MsCdpConnection *conn;
+  GTask *task;
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
   g_return_if_fail (command <= MS_LIVE_COMMAND_ALLOW_PRESSURE);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_send_async);
+  task = new_call_task (self, cancellable, callback, user_data, ms_live_target_send_async, &conn);
+  if (task == NULL)
+    return;
   g_task_set_task_data (task, GUINT_TO_POINTER (command), NULL);
-
-  conn = get_connection (self, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  send_command (conn, command, g_steal_pointer (&task));
+  send_command (conn, command, task);
 }
 
 gboolean
@@ -1061,10 +1142,7 @@ ms_live_target_send_finish (MsLiveTarget  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, ms_live_target_send_async, error);
 }
 
 static void
@@ -1098,7 +1176,8 @@ on_prepared_for_leaks (GObject      *object,
 
   if (!ms_cdp_memory_prepare_for_leak_detection_finish (MS_CDP_CONNECTION (object), result, &error))
     {
-      g_prefix_error (&error, "preparing for leak detection: ");
+      /* Translators: followed by the browser's error message. */
+      g_prefix_error (&error, _("preparing for leak detection: "));
       g_task_return_error (task, error);
       return;
     }
@@ -1126,7 +1205,9 @@ on_expose_gc_checked (GObject      *object,
   reply = ms_cdp_connection_call_finish (MS_CDP_CONNECTION (object), result, &error);
   if (reply == NULL)
     {
-      g_prefix_error (&error, "cannot check that the browser runs with --js-flags=--expose-gc: ");
+      /* Translators: followed by the browser's error message. */
+      g_prefix_error (&error,
+                      _("cannot check that the browser runs with --js-flags=--expose-gc: "));
       g_task_return_error (task, error);
       return;
     }
@@ -1139,9 +1220,10 @@ on_expose_gc_checked (GObject      *object,
       !json_object_get_boolean_member (value, "value"))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "the browser does not run with --js-flags=--expose-gc, without "
-                               "which Memory.prepareForLeakDetection crashes the page; start "
-                               "it from Memscope (Launch, or memscope-cli launch) or add that flag");
+                               _("the browser does not run with --js-flags=--expose-gc, without "
+                                 "which Memory.prepareForLeakDetection crashes the page; start "
+                                 "it from Memscope (Launch, or memscope-cli launch) or add that "
+                                 "flag"));
       return;
     }
 
@@ -1156,26 +1238,20 @@ ms_live_target_count_leaks_async (MsLiveTarget        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(JsonObject) params = json_object_new ();
-  GError *error = NULL;
   MsCdpConnection *conn;
+  GTask *task;
 
   g_return_if_fail (MS_IS_LIVE_TARGET (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ms_live_target_count_leaks_async);
-
-  conn = get_connection (self, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  task = new_call_task (self, cancellable, callback, user_data, ms_live_target_count_leaks_async,
+                        &conn);
+  if (task == NULL)
+    return;
   json_object_set_string_member (params, "expression", EXPOSE_GC_CHECK);
   json_object_set_boolean_member (params, "returnByValue", TRUE);
   ms_cdp_connection_call_async (conn, "Runtime.evaluate", params, 0, cancellable,
-                                on_expose_gc_checked, g_steal_pointer (&task));
+                                on_expose_gc_checked, task);
 }
 
 GArray *
@@ -1183,8 +1259,101 @@ ms_live_target_count_leaks_finish (MsLiveTarget  *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (MS_IS_LIVE_TARGET (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return finish_pointer (self, result, ms_live_target_count_leaks_async, error);
+}
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+/* Reading the page's DOM counters */
+
+static void
+on_dom_counters (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsCdpDomCounters counters;
+  GError *error = NULL;
+
+  if (!ms_cdp_memory_get_dom_counters_finish (MS_CDP_CONNECTION (object), result, &counters,
+                                              &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_memdup2 (&counters, sizeof counters), g_free);
+}
+
+void
+ms_live_target_get_dom_counters_async (MsLiveTarget        *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  MsCdpConnection *conn;
+  GTask *task;
+
+  g_return_if_fail (MS_IS_LIVE_TARGET (self));
+
+  task = new_call_task (self, cancellable, callback, user_data,
+                        ms_live_target_get_dom_counters_async, &conn);
+  if (task != NULL)
+    ms_cdp_memory_get_dom_counters_async (conn, cancellable, on_dom_counters, task);
+}
+
+gboolean
+ms_live_target_get_dom_counters_finish (MsLiveTarget      *self,
+                                        GAsyncResult      *result,
+                                        MsCdpDomCounters  *counters,
+                                        GError           **error)
+{
+  g_autofree MsCdpDomCounters *read = NULL;
+
+  g_return_val_if_fail (counters != NULL, FALSE);
+
+  read = finish_pointer (self, result, ms_live_target_get_dom_counters_async, error);
+  if (read == NULL)
+    return FALSE;
+  *counters = *read;
+  return TRUE;
+}
+
+/* The browser's version, from its endpoint */
+
+static void
+on_version (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsCdpBrowserVersion *version;
+  GError *error = NULL;
+
+  version = ms_cdp_discovery_get_version_finish (MS_CDP_DISCOVERY (object), result, &error);
+  if (version == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, version, g_object_unref);
+}
+
+void
+ms_live_target_get_version_async (MsLiveTarget        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (MS_IS_LIVE_TARGET (self));
+
+  task = new_discovery_task (self, cancellable, callback, user_data,
+                             ms_live_target_get_version_async);
+  if (task != NULL)
+    ms_cdp_discovery_get_version_async (self->discovery, cancellable, on_version, task);
+}
+
+MsCdpBrowserVersion *
+ms_live_target_get_version_finish (MsLiveTarget  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_pointer (self, result, ms_live_target_get_version_async, error);
 }

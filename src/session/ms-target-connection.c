@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ms-cdp-error.h"
 #include "ms-target-connection.h"
 
@@ -14,26 +16,26 @@
 
 struct _MsTargetConnection
 {
-  GObject              parent_instance;
+  GObject                  parent_instance;
 
-  MsCdpEndpoint       *endpoint;
-  char                *selector;
-  MsCdpDiscovery      *discovery;
-  MsCdpConnection     *conn;
-  MsCdpBrowserVersion *version;
-  MsCdpTarget         *target;
-  char                *target_id;     /* the target we attached to, sought again on reconnect */
-  GError              *error;
-  GCancellable        *cancellable;   /* internal work: reconnect attempts */
+  MsCdpEndpoint           *endpoint;
+  char                    *selector;
+  MsCdpDiscovery          *discovery;
+  MsCdpConnection         *conn;
+  MsCdpBrowserVersion     *version;
+  MsCdpTarget             *target;
+  char                    *target_id;     /* the target we attached to, sought again on reconnect */
+  GError                  *error;
+  GCancellable            *cancellable;   /* internal work: reconnect attempts */
 
-  MsTargetConnectionState       state;
-  guint                timeout;
-  guint                reconnect_window;
-  guint                n_reconnects;
-  gint64               reconnect_deadline;
-  guint                reconnect_delay;
-  guint                reconnect_source;
-  gulong               conn_state_handler;
+  MsTargetConnectionState  state;
+  guint                    timeout;
+  guint                    reconnect_window;
+  guint                    n_reconnects;
+  gint64                   reconnect_deadline;
+  guint                    reconnect_delay;
+  guint                    reconnect_source;
+  gulong                   conn_state_handler;
 };
 
 enum {
@@ -104,9 +106,9 @@ ms_target_connection_finalize (GObject *object)
 
 static void
 ms_target_connection_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
-                         GParamSpec *pspec)
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
 {
   MsTargetConnection *self = MS_TARGET_CONNECTION (object);
 
@@ -154,7 +156,7 @@ ms_target_connection_init (MsTargetConnection *self)
 
 MsTargetConnection *
 ms_target_connection_new (MsCdpEndpoint *endpoint,
-                const char    *target_selector)
+                          const char    *target_selector)
 {
   MsTargetConnection *self;
 
@@ -176,7 +178,7 @@ ms_target_connection_get_endpoint (MsTargetConnection *self)
 
 void
 ms_target_connection_set_timeout (MsTargetConnection *self,
-                        guint      seconds)
+                                  guint               seconds)
 {
   g_return_if_fail (MS_IS_TARGET_CONNECTION (self));
   g_return_if_fail (seconds > 0);
@@ -196,7 +198,7 @@ ms_target_connection_get_timeout (MsTargetConnection *self)
 
 void
 ms_target_connection_set_reconnect_window (MsTargetConnection *self,
-                                 guint      seconds)
+                                           guint               seconds)
 {
   g_return_if_fail (MS_IS_TARGET_CONNECTION (self));
   self->reconnect_window = seconds;
@@ -205,12 +207,78 @@ ms_target_connection_set_reconnect_window (MsTargetConnection *self,
 /* Attaching: version → targets → ws URL → connection. One chain serves the first
  * connection and every reconnect. */
 
+/* libsoup's WebSocket handshake has its own, fixed timeout: ours bounds it too. */
 typedef struct
 {
-  gboolean reconnect;
-} AttachData;
+  GCancellable *handshake_cancellable;  /* the attach's, or the deadline */
+  GCancellable *attach_cancellable;
+  gulong        attach_cancelled_id;
+  guint         deadline_id;
+  gboolean      timed_out;
+} Handshake;
 
-static void attach_got_connection (GObject *object, GAsyncResult *result, gpointer user_data);
+static void
+handshake_stop (Handshake *handshake)
+{
+  g_clear_handle_id (&handshake->deadline_id, g_source_remove);
+  if (handshake->attach_cancellable != NULL)
+    g_cancellable_disconnect (handshake->attach_cancellable, handshake->attach_cancelled_id);
+  handshake->attach_cancelled_id = 0;
+}
+
+static void
+handshake_free (Handshake *handshake)
+{
+  handshake_stop (handshake);
+  g_clear_object (&handshake->attach_cancellable);
+  g_clear_object (&handshake->handshake_cancellable);
+  g_free (handshake);
+}
+
+static gboolean
+on_handshake_deadline (gpointer user_data)
+{
+  Handshake *handshake = user_data;
+
+  handshake->deadline_id = 0;
+  handshake->timed_out = TRUE;
+  g_cancellable_cancel (handshake->handshake_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_attach_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static void attach_got_connection (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
+
+/* Opens the WebSocket within the timeout; attach_got_connection() takes over @task. */
+static void
+open_websocket (MsTargetConnection *self,
+                GTask              *task,
+                const char         *ws_url)
+{
+  Handshake *handshake = g_new0 (Handshake, 1);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  handshake->handshake_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      handshake->attach_cancellable = g_object_ref (cancellable);
+      handshake->attach_cancelled_id =
+        g_cancellable_connect (cancellable, G_CALLBACK (on_attach_cancelled),
+                               g_object_ref (handshake->handshake_cancellable), g_object_unref);
+    }
+  handshake->deadline_id = g_timeout_add_seconds (self->timeout, on_handshake_deadline, handshake);
+  g_task_set_task_data (task, handshake, (GDestroyNotify) handshake_free);
+  ms_cdp_connection_new_async (ws_url, handshake->handshake_cancellable, attach_got_connection,
+                               task);
+}
 
 static void
 attach_got_targets (GObject      *object,
@@ -251,8 +319,7 @@ attach_got_targets (GObject      *object,
   if (self->target_id == NULL)
     self->target_id = g_strdup (ms_cdp_target_get_id (target));
 
-  ms_cdp_connection_new_async (ws_url, g_task_get_cancellable (task),
-                               attach_got_connection, g_object_ref (task));
+  open_websocket (self, g_object_ref (task), ws_url);
 }
 
 static void
@@ -278,9 +345,9 @@ attach_got_version (GObject      *object,
 }
 
 static void
-on_connection_state (MsCdpConnection *conn,
-                     GParamSpec      *pspec,
-                     MsTargetConnection       *self);
+on_connection_state (MsCdpConnection    *conn,
+                     GParamSpec         *pspec,
+                     MsTargetConnection *self);
 
 static void
 attach_got_connection (GObject      *object,
@@ -292,7 +359,19 @@ attach_got_connection (GObject      *object,
   g_autoptr(MsCdpConnection) conn = NULL;
   g_autoptr(GError) error = NULL;
 
+  Handshake *handshake = g_task_get_task_data (task);
+
   conn = ms_cdp_connection_new_finish (result, &error);
+  handshake_stop (handshake);
+  if (conn == NULL && handshake->timed_out)
+    {
+      g_autofree char *where = ms_cdp_endpoint_to_string (self->endpoint);
+
+      g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_TIMED_OUT,
+                               _("%s did not complete the WebSocket handshake within %u s"),
+                               where, self->timeout);
+      return;
+    }
   if (conn == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -308,7 +387,7 @@ attach_got_connection (GObject      *object,
 }
 
 static void
-attach_async (MsTargetConnection           *self,
+attach_async (MsTargetConnection  *self,
               GCancellable        *cancellable,
               GAsyncReadyCallback  callback,
               gpointer             user_data)
@@ -329,7 +408,7 @@ attach_async (MsTargetConnection           *self,
           g_object_unref (task);
           return;
         }
-      ms_cdp_connection_new_async (ws_url, cancellable, attach_got_connection, task);
+      open_websocket (self, task, ws_url);
       return;
     }
 
@@ -337,9 +416,9 @@ attach_async (MsTargetConnection           *self,
 }
 
 static gboolean
-attach_finish (MsTargetConnection     *self,
-               GAsyncResult  *result,
-               GError       **error)
+attach_finish (MsTargetConnection  *self,
+               GAsyncResult        *result,
+               GError             **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -367,10 +446,10 @@ connect_cb (GObject      *object,
 }
 
 void
-ms_target_connection_connect_async (MsTargetConnection           *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+ms_target_connection_connect_async (MsTargetConnection  *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -382,7 +461,7 @@ ms_target_connection_connect_async (MsTargetConnection           *self,
   if (self->state != MS_TARGET_CONNECTION_STATE_IDLE)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               "The session was already connected once");
+                               _("The connection was already made once"));
       return;
     }
 
@@ -391,9 +470,9 @@ ms_target_connection_connect_async (MsTargetConnection           *self,
 }
 
 gboolean
-ms_target_connection_connect_finish (MsTargetConnection     *self,
-                           GAsyncResult  *result,
-                           GError       **error)
+ms_target_connection_connect_finish (MsTargetConnection  *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
 {
   g_return_val_if_fail (MS_IS_TARGET_CONNECTION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -422,7 +501,9 @@ reconnect_cb (GObject      *object,
 
       if (g_get_monotonic_time () >= self->reconnect_deadline)
         {
-          g_prefix_error (&self->error, "Gave up reconnecting after %u s: ", self->reconnect_window);
+          /* Translators: followed by why the last attempt failed. */
+          g_prefix_error (&self->error, _("Gave up reconnecting after %u s: "),
+                          self->reconnect_window);
           set_state (self, MS_TARGET_CONNECTION_STATE_FAILED);
           return;
         }
@@ -455,9 +536,9 @@ schedule_reconnect (MsTargetConnection *self)
 }
 
 static void
-on_connection_state (MsCdpConnection *conn,
-                     GParamSpec      *pspec,
-                     MsTargetConnection       *self)
+on_connection_state (MsCdpConnection    *conn,
+                     GParamSpec         *pspec,
+                     MsTargetConnection *self)
 {
   const GError *failure = ms_cdp_connection_get_failure (conn);
 

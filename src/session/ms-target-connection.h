@@ -38,33 +38,33 @@ typedef enum
 
 /* @target_selector: NULL for the first page, else a target id or URL substring. A
  * selector of the form "ws://…" connects to that WebSocket path directly. */
-MsTargetConnection      *ms_target_connection_new                  (MsCdpEndpoint            *endpoint,
-                                                                   const char               *target_selector);
-MsCdpEndpoint           *ms_target_connection_get_endpoint         (MsTargetConnection       *self);
+MsTargetConnection      *ms_target_connection_new                  (MsCdpEndpoint        *endpoint,
+                                                                    const char           *target_selector);
+MsCdpEndpoint           *ms_target_connection_get_endpoint         (MsTargetConnection   *self);
 /* Per-call timeout for the connection, and the HTTP timeout of discovery. */
-void                    ms_target_connection_set_timeout          (MsTargetConnection       *self,
-                                                                   guint                    seconds);
-guint                   ms_target_connection_get_timeout          (MsTargetConnection       *self);
+void                     ms_target_connection_set_timeout          (MsTargetConnection   *self,
+                                                                    guint                 seconds);
+guint                    ms_target_connection_get_timeout          (MsTargetConnection   *self);
 /* How long to keep looking for the target after the socket closes (0: never reconnect). */
-void                    ms_target_connection_set_reconnect_window (MsTargetConnection       *self,
-                                                                   guint                    seconds);
+void                     ms_target_connection_set_reconnect_window (MsTargetConnection   *self,
+                                                                    guint                 seconds);
 
-void                    ms_target_connection_connect_async        (MsTargetConnection       *self,
-                                                                   GCancellable             *cancellable,
-                                                                   GAsyncReadyCallback      callback,
-                                                                   gpointer                 user_data);
-gboolean                ms_target_connection_connect_finish       (MsTargetConnection       *self,
-                                                                   GAsyncResult             *result,
-                                                                   GError                   **error);
+void                     ms_target_connection_connect_async        (MsTargetConnection   *self,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+gboolean                 ms_target_connection_connect_finish       (MsTargetConnection   *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 
-MsTargetConnectionState ms_target_connection_get_state            (MsTargetConnection       *self);
+MsTargetConnectionState  ms_target_connection_get_state            (MsTargetConnection   *self);
 /* NULL unless the state is CONNECTED or CRASHED. */
-MsCdpConnection         *ms_target_connection_get_connection       (MsTargetConnection       *self);
-MsCdpBrowserVersion     *ms_target_connection_get_browser_version  (MsTargetConnection       *self);
-MsCdpTarget             *ms_target_connection_get_target           (MsTargetConnection       *self);
-const GError            *ms_target_connection_get_error            (MsTargetConnection       *self);
-guint                   ms_target_connection_get_n_reconnects     (MsTargetConnection       *self);
-void                    ms_target_connection_close                (MsTargetConnection       *self);
+MsCdpConnection         *ms_target_connection_get_connection       (MsTargetConnection   *self);
+MsCdpBrowserVersion     *ms_target_connection_get_browser_version  (MsTargetConnection   *self);
+MsCdpTarget             *ms_target_connection_get_target           (MsTargetConnection   *self);
+const GError            *ms_target_connection_get_error            (MsTargetConnection   *self);
+guint                    ms_target_connection_get_n_reconnects     (MsTargetConnection   *self);
+void                     ms_target_connection_close                (MsTargetConnection   *self);
 
 /* Signals (on the main context the session was made on):
  *   "notify::state"

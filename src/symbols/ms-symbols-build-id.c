@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <elfutils/libdwelf.h>
 
 #include "ms-symbols-build-id.h"
@@ -92,14 +93,14 @@ ms_symbols_build_id_normalize (const char  *build_id,
   if (build_id == NULL || build_id[0] == '\0')
     {
       g_set_error_literal (error, MS_SYMBOLS_ERROR, MS_SYMBOLS_ERROR_INVALID_BUILD_ID,
-                           "Empty build-id");
+                           _("Empty build-id"));
       return NULL;
     }
 
   if (!is_hex_string (build_id))
     {
       g_set_error (error, MS_SYMBOLS_ERROR, MS_SYMBOLS_ERROR_INVALID_BUILD_ID,
-                   "Build-id “%s” is not hexadecimal", build_id);
+                   _("Build-id “%s” is not hexadecimal"), build_id);
       return NULL;
     }
 
@@ -107,7 +108,7 @@ ms_symbols_build_id_normalize (const char  *build_id,
   if (len % 2 != 0)
     {
       g_set_error (error, MS_SYMBOLS_ERROR, MS_SYMBOLS_ERROR_INVALID_BUILD_ID,
-                   "Build-id “%s” has an odd number of digits", build_id);
+                   _("Build-id “%s” has an odd number of digits"), build_id);
       return NULL;
     }
 
@@ -135,14 +136,14 @@ ms_symbols_build_id_from_uuid (const char  *uuid,
   if (uuid == NULL || uuid[0] == '\0')
     {
       g_set_error_literal (error, MS_SYMBOLS_ERROR, MS_SYMBOLS_ERROR_INVALID_BUILD_ID,
-                           "Empty module uuid");
+                           _("Empty module uuid"));
       return NULL;
     }
 
   if (!is_hex_string (uuid))
     {
       g_set_error (error, MS_SYMBOLS_ERROR, MS_SYMBOLS_ERROR_INVALID_BUILD_ID,
-                   "Module uuid “%s” is not hexadecimal", uuid);
+                   _("Module uuid “%s” is not hexadecimal"), uuid);
       return NULL;
     }
 
@@ -150,7 +151,7 @@ ms_symbols_build_id_from_uuid (const char  *uuid,
   if (len < 3 || len % 2 == 0)
     {
       g_set_error (error, MS_SYMBOLS_ERROR, MS_SYMBOLS_ERROR_INVALID_BUILD_ID,
-                   "Module uuid “%s” is not a build-id followed by one age digit", uuid);
+                   _("Module uuid “%s” is not a build-id followed by one age digit"), uuid);
       return NULL;
     }
 
@@ -182,7 +183,7 @@ ms_symbols_read_build_id (const char  *path,
     {
       int saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Could not open “%s”: %s", path, g_strerror (saved_errno));
+                   _("Could not open “%s”: %s"), path, g_strerror (saved_errno));
       return NULL;
     }
 
@@ -190,7 +191,7 @@ ms_symbols_read_build_id (const char  *path,
   if (elf == NULL || elf_kind (elf) != ELF_K_ELF)
     {
       g_set_error (error, MS_SYMBOLS_ERROR, MS_SYMBOLS_ERROR_NOT_ELF,
-                   "“%s” is not an ELF file", path);
+                   _("“%s” is not an ELF file"), path);
       g_clear_pointer (&elf, elf_end);
       close (fd);
       return NULL;
@@ -203,7 +204,7 @@ ms_symbols_read_build_id (const char  *path,
   if (build_id == NULL)
     {
       g_set_error (error, MS_SYMBOLS_ERROR, MS_SYMBOLS_ERROR_NO_BUILD_ID,
-                   "“%s” has no build-id", path);
+                   _("“%s” has no build-id"), path);
       return NULL;
     }
 

@@ -7,14 +7,24 @@
 
 #define G_LOG_DOMAIN "ms-ui"
 
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
 #include "ms-application.h"
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(MsApplication) app = ms_application_new ();
+  g_autoptr(MsApplication) app = NULL;
 
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = ms_application_new ();
   g_set_application_name ("Memscope");
 
   return g_application_run (G_APPLICATION (app), argc, argv);

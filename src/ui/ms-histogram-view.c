@@ -7,6 +7,8 @@
 
 #define G_LOG_DOMAIN "ms-ui"
 
+#include <glib/gi18n.h>
+
 #include "ms-histogram-view.h"
 
 #define BOTTOM_LABELS_HEIGHT 40
@@ -19,6 +21,12 @@ struct _MsHistogramView
 
   MsSizeHistogram *histogram;
   PangoLayout     *layout;
+
+  /* Diff mode: both set, and the deltas from before to after per size class. */
+  MsSizeHistogram *before;
+  MsSizeHistogram *after;
+  gint64           count_delta[MS_SIZE_HISTOGRAM_N_BUCKETS];
+  gint64           bytes_delta[MS_SIZE_HISTOGRAM_N_BUCKETS];
 };
 
 enum {
@@ -35,7 +43,9 @@ static GParamSpec *properties[N_PROPS];
 static char *
 format_bytes_short (guint64 bytes)
 {
-  static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+  static const char *units[] = { NC_("size unit", "B"), NC_("size unit", "KiB"),
+                                  NC_("size unit", "MiB"), NC_("size unit", "GiB"),
+                                  NC_("size unit", "TiB") };
   double value = bytes;
   guint unit = 0;
 
@@ -45,8 +55,8 @@ format_bytes_short (guint64 bytes)
       unit++;
     }
   if (value < 10 && value != (guint64) value)
-    return g_strdup_printf ("%.1f %s", value, units[unit]);
-  return g_strdup_printf ("%.0f %s", value, units[unit]);
+    return g_strdup_printf ("%.1f %s", value, g_dpgettext2 (GETTEXT_PACKAGE, "size unit", units[unit]));
+  return g_strdup_printf ("%.0f %s", value, g_dpgettext2 (GETTEXT_PACKAGE, "size unit", units[unit]));
 }
 
 static void
@@ -64,6 +74,103 @@ draw_centered (MsHistogramView *self,
   pango_cairo_show_layout (cr, self->layout);
 }
 
+/* "+1.5 KiB", "−512 B", "0 B" */
+static char *
+format_delta_short (gint64 delta)
+{
+  g_autofree char *magnitude = format_bytes_short (delta < 0 ? -(guint64)delta : (guint64)delta);
+
+  if (delta > 0)
+    return g_strdup_printf ("+%s", magnitude);
+  if (delta < 0)
+    return g_strdup_printf ("\u2212%s", magnitude);
+  return g_steal_pointer (&magnitude);
+}
+
+static char *
+format_count_delta (gint64 delta)
+{
+  if (delta < 0)
+    return g_strdup_printf ("\u2212%" G_GUINT64_FORMAT, -(guint64)delta);
+  return g_strdup_printf (delta > 0 ? "+%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, delta);
+}
+
+/* Size class: "≤ upper bound", the last one open-ended. */
+static char *
+format_bound (guint   index,
+              guint64 upper)
+{
+  g_autofree char *lower = NULL;
+
+  if (index + 1 < MS_SIZE_HISTOGRAM_N_BUCKETS)
+    return format_bytes_short (upper);
+  lower = format_bytes_short (upper / 2);
+  /* Translators: the last size class of the histogram, larger than its lower bound */
+  return g_strdup_printf (_("> %s"), lower);
+}
+
+static void
+snapshot_diff (MsHistogramView *self,
+               cairo_t         *cr,
+               int              width,
+               int              height,
+               const GdkRGBA   *fg)
+{
+  static const GdkRGBA grown = { 0.88f, 0.11f, 0.14f, 1.0f };   /* Adwaita red 3 */
+  static const GdkRGBA shrunk = { 0.21f, 0.52f, 0.89f, 1.0f };  /* blue 3 */
+  double bar_width = (double)width / MS_SIZE_HISTOGRAM_N_BUCKETS;
+  /* a line saying what the bars are, then room for a value above the highest bar */
+  double half = (height - BOTTOM_LABELS_HEIGHT - 3 * TOP_LABEL_HEIGHT) / 2.0;
+  double zero = 2 * TOP_LABEL_HEIGHT + half;
+  guint64 max = 0;
+
+  for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
+    max = MAX (max, (guint64)ABS (self->bytes_delta[i]));
+
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
+  pango_layout_set_text (self->layout,
+                         _("Change from the baseline profile: grown in red, shrunk in blue"), -1);
+  cairo_move_to (cr, 4, 0);
+  pango_cairo_show_layout (cr, self->layout);
+
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.3);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, 0, zero + 0.5);
+  cairo_line_to (cr, width, zero + 0.5);
+  cairo_stroke (cr);
+
+  for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
+    {
+      gint64 delta = self->bytes_delta[i];
+      double h = max ? (double)ABS (delta) / max * half : 0;
+      double x = i * bar_width, cx = x + bar_width / 2;
+      guint64 upper = 0;
+      g_autofree char *bound = NULL;
+      g_autofree char *count = format_count_delta (self->count_delta[i]);
+
+      ms_size_histogram_get_bucket (self->after, i, &upper, NULL, NULL);
+      bound = format_bound (i, upper);
+      if (h > 0 && h < 2)
+        h = 2;
+      gdk_cairo_set_source_rgba (cr, delta >= 0 ? &grown : &shrunk);
+      cairo_rectangle (cr, x + BAR_GAP / 2.0, delta >= 0 ? zero - h : zero,
+                       bar_width - BAR_GAP, h);
+      cairo_fill (cr);
+
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.9);
+      if (delta != 0)
+        {
+          g_autofree char *value = format_delta_short (delta);
+
+          draw_centered (self, cr, value, cx, delta > 0 ? zero - h - 18 : zero + h + 2);
+        }
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
+      draw_centered (self, cr, bound, cx, height - BOTTOM_LABELS_HEIGHT + 4);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.5);
+      draw_centered (self, cr, count, cx, height - BOTTOM_LABELS_HEIGHT + 20);
+    }
+}
+
 static void
 ms_histogram_view_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -78,7 +185,17 @@ ms_histogram_view_snapshot (GtkWidget   *widget,
   GdkRGBA bar = { 0.21f, 0.52f, 0.89f, 1.0f };
   cairo_t *cr;
 
-  if (self->histogram == NULL || width < 100 || height < 100)
+  if (width < 100 || height < 100)
+    return;
+  if (self->after != NULL)
+    {
+      gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      snapshot_diff (self, cr, width, height, &fg);
+      cairo_destroy (cr);
+      return;
+    }
+  if (self->histogram == NULL)
     return;
 
   for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
@@ -100,8 +217,7 @@ ms_histogram_view_snapshot (GtkWidget   *widget,
       double h = max ? (double)bytes[i] / max * plot_height : 0;
       double x = i * bar_width;
       double cx = x + bar_width / 2;
-      g_autofree char *size = format_bytes_short (upper);
-      g_autofree char *bound = NULL;
+      g_autofree char *bound = format_bound (i, upper);
 
       if (h > 0 && h < 2)
         h = 2;
@@ -118,16 +234,7 @@ ms_histogram_view_snapshot (GtkWidget   *widget,
           draw_centered (self, cr, value, cx, TOP_LABEL_HEIGHT + plot_height - h - 18);
         }
 
-      /* Size class: "≤ upper bound", the last one open-ended. */
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
-      if (i + 1 == MS_SIZE_HISTOGRAM_N_BUCKETS)
-        {
-          g_autofree char *lower = format_bytes_short (upper / 2);
-
-          bound = g_strdup_printf ("> %s", lower);
-        }
-      else
-        bound = g_strdup (size);
       draw_centered (self, cr, bound, cx, TOP_LABEL_HEIGHT + plot_height + 4);
       {
         g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, n_samples);
@@ -167,6 +274,8 @@ ms_histogram_view_dispose (GObject *object)
   MsHistogramView *self = MS_HISTOGRAM_VIEW (object);
 
   g_clear_object (&self->histogram);
+  g_clear_object (&self->before);
+  g_clear_object (&self->after);
   g_clear_object (&self->layout);
 
   G_OBJECT_CLASS (ms_histogram_view_parent_class)->dispose (object);
@@ -234,7 +343,7 @@ static void
 ms_histogram_view_init (MsHistogramView *self)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Allocations by size class",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Allocations by size class"),
                                   -1);
   self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
 }
@@ -259,8 +368,97 @@ ms_histogram_view_set_histogram (MsHistogramView *self,
 {
   g_return_if_fail (MS_IS_HISTOGRAM_VIEW (self));
 
+  if (self->after != NULL)
+    ms_histogram_view_set_diff (self, NULL, NULL);
   if (!g_set_object (&self->histogram, histogram))
     return;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTOGRAM]);
+}
+
+static gint64
+clamped_delta (guint64 before,
+               guint64 after)
+{
+  if (after >= before)
+    return (gint64)MIN (after - before, (guint64)G_MAXINT64);
+  return -(gint64)MIN (before - after, (guint64)G_MAXINT64);
+}
+
+static void
+update_diff_description (MsHistogramView *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; self->after != NULL && i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
+    {
+      guint64 upper = 0;
+      g_autofree char *bound = NULL;
+      g_autofree char *bytes = format_delta_short (self->bytes_delta[i]);
+      g_autofree char *count = format_count_delta (self->count_delta[i]);
+
+      if (self->bytes_delta[i] == 0 && self->count_delta[i] == 0)
+        continue;
+      ms_size_histogram_get_bucket (self->after, i, &upper, NULL, NULL);
+      bound = format_bound (i, upper);
+      if (text->len > 0)
+        g_string_append (text, "; ");
+      /* Translators: a size class of the histogram's difference, e.g.
+       * "64 KiB: +1.5 MiB, +12 samples" */
+      g_string_append_printf (text, _("%s: %s, %s samples"), bound, bytes, count);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->after == NULL ? "" :
+                                  text->len > 0 ? text->str : _("No size class changed"),
+                                  -1);
+}
+
+void
+ms_histogram_view_set_diff (MsHistogramView *self,
+                            MsSizeHistogram *before,
+                            MsSizeHistogram *after)
+{
+  g_return_if_fail (MS_IS_HISTOGRAM_VIEW (self));
+  g_return_if_fail ((before == NULL) == (after == NULL));
+
+  g_set_object (&self->before, before);
+  g_set_object (&self->after, after);
+  for (guint i = 0; after != NULL && i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
+    {
+      guint64 bytes_a = 0, bytes_b = 0;
+      guint64 count_a = ms_size_histogram_get_bucket (before, i, NULL, NULL, &bytes_a);
+      guint64 count_b = ms_size_histogram_get_bucket (after, i, NULL, NULL, &bytes_b);
+
+      self->count_delta[i] = clamped_delta (count_a, count_b);
+      self->bytes_delta[i] = clamped_delta (bytes_a, bytes_b);
+    }
+  update_diff_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+ms_histogram_view_get_diff_mode (MsHistogramView *self)
+{
+  g_return_val_if_fail (MS_IS_HISTOGRAM_VIEW (self), FALSE);
+
+  return self->after != NULL;
+}
+
+gboolean
+ms_histogram_view_get_diff_bucket (MsHistogramView *self,
+                                   guint            index,
+                                   gint64          *count_delta,
+                                   gint64          *bytes_delta)
+{
+  g_return_val_if_fail (MS_IS_HISTOGRAM_VIEW (self), FALSE);
+  g_return_val_if_fail (index < MS_SIZE_HISTOGRAM_N_BUCKETS, FALSE);
+
+  if (self->after == NULL)
+    return FALSE;
+  if (count_delta != NULL)
+    *count_delta = self->count_delta[index];
+  if (bytes_delta != NULL)
+    *bytes_delta = self->bytes_delta[index];
+  return TRUE;
 }

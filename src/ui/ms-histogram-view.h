@@ -18,5 +18,16 @@ GtkWidget       *ms_histogram_view_new           (void);
 MsSizeHistogram *ms_histogram_view_get_histogram (MsHistogramView *self);
 void             ms_histogram_view_set_histogram (MsHistogramView *self,
                                                   MsSizeHistogram *histogram);
+/* Diff mode: per size class, what changed from @before to @after (grown bars up in
+ * red, shrunk bars down in blue). NULL for both leaves diff mode. */
+void             ms_histogram_view_set_diff      (MsHistogramView *self,
+                                                  MsSizeHistogram *before,
+                                                  MsSizeHistogram *after);
+gboolean         ms_histogram_view_get_diff_mode (MsHistogramView *self);
+/* In diff mode, @index's change in sampled count and in estimated bytes. */
+gboolean         ms_histogram_view_get_diff_bucket (MsHistogramView *self,
+                                                  guint            index,
+                                                  gint64          *count_delta,
+                                                  gint64          *bytes_delta);
 
 G_END_DECLS

@@ -25,13 +25,13 @@ on_live_state (MsLiveTarget *live,
   switch (ms_live_target_get_state (live))
     {
     case MS_LIVE_TARGET_STATE_LAUNCHING:
-      ms_window_set_busy (self, "Starting the Browser", where);
+      ms_window_set_busy (self, _("Starting the Browser"), where);
       break;
     case MS_LIVE_TARGET_STATE_CONNECTING:
-      ms_window_set_busy (self, "Connecting", where);
+      ms_window_set_busy (self, _("Connecting"), where);
       break;
     case MS_LIVE_TARGET_STATE_LOST:
-      ms_window_show_error (self, "Connection lost", ms_live_target_get_last_error (live));
+      ms_window_show_error (self, _("Connection lost"), ms_live_target_get_last_error (live));
       ms_window_update_state (self);
       break;
     default:
@@ -52,11 +52,12 @@ on_live_connected (GObject      *object,
     return;
   if (!ok)
     {
-      ms_window_end_live (self, "Could not connect", error);
+      ms_window_end_live (self, _("Could not connect"), error);
       return;
     }
   ms_window_show_page (self, "session");
-  ms_window_start_recording (self);
+  if (self->record_on_connect)
+    ms_window_start_recording (self);
 }
 
 static void
@@ -89,7 +90,7 @@ ms_window_launch (MsWindow   *self,
 
       if (page == NULL)
         {
-          ms_window_show_error (self, "Could not launch", error);
+          ms_window_show_error (self, _("Could not launch"), error);
           return;
         }
       url = demo_url = g_filename_to_uri (page, NULL, NULL);
@@ -109,14 +110,22 @@ ms_window_launch_demo (MsWindow *self)
 }
 
 static void
+on_launch_confirmed (MsWindow *self,
+                     gpointer  data)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
+
+  g_settings_set_string (self->settings, "last-launch-url", url);
+  ms_window_launch (self, url, !gtk_switch_get_active (self->show_browser_switch));
+}
+
+/* Launch, Connect and Open during a recording ask what becomes of it first. */
+static void
 launch_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
-  MsWindow *self = MS_WINDOW (widget);
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
-
-  ms_window_launch (self, url, !gtk_switch_get_active (self->show_browser_switch));
+  ms_window_end_recording_then (MS_WINDOW (widget), on_launch_confirmed, NULL, NULL);
 }
 
 static void
@@ -175,7 +184,7 @@ on_targets_listed (GObject      *object,
     return;
   if (targets == NULL)
     {
-      ms_window_end_live (self, "Could not list targets", error);
+      ms_window_end_live (self, _("Could not list targets"), error);
       return;
     }
 
@@ -187,7 +196,7 @@ on_targets_listed (GObject      *object,
   where = ms_live_target_describe (self->live);
   escaped = g_markup_escape_text (where, -1);
   adw_status_page_set_description (self->targets_page, targets->len
-                                   ? escaped : "The browser has no targets");
+                                   ? escaped : _("The browser has no targets"));
   ms_window_show_page (self, "targets");
 }
 
@@ -199,7 +208,7 @@ ms_window_connect_to (MsWindow     *self,
 
   ms_live_target_set_timeout (live, CONNECT_TIMEOUT_S);
   take_live (self, live);
-  ms_window_set_busy (self, "Looking for Targets", where);
+  ms_window_set_busy (self, _("Looking for Targets"), where);
   ms_live_target_list_targets_async (live, self->cancellable, on_targets_listed,
                                      g_object_ref (self));
 }
@@ -212,11 +221,9 @@ on_remote_confirmed (MsWindow *self,
 }
 
 static void
-connect_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
+on_connect_confirmed (MsWindow *self,
+                      gpointer  data)
 {
-  MsWindow *self = MS_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(MsLiveTarget) live = NULL;
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->endpoint_row))));
@@ -226,9 +233,10 @@ connect_action (GtkWidget  *widget,
   live = ms_live_target_new_for_endpoint (text, &error);
   if (live == NULL)
     {
-      ms_window_show_error (self, "Invalid endpoint", error);
+      ms_window_show_error (self, _("Invalid endpoint"), error);
       return;
     }
+  g_settings_set_string (self->settings, "last-endpoint", text);
   if (!ms_live_target_is_remote (live))
     {
       ms_window_connect_to (self, live);
@@ -236,11 +244,56 @@ connect_action (GtkWidget  *widget,
     }
 
   where = ms_live_target_describe (live);
-  body = g_strdup_printf ("%s is not this computer. The DevTools protocol is unencrypted and "
-                          "unauthenticated: anyone on the way can read the page's memory, and "
-                          "the browser runs whatever the connection asks.", where);
-  ms_window_confirm (self, "Connect to Another Computer?", body, "connect", "C_onnect",
+  /* Translators: %s is HOST:PORT. */
+  body = g_strdup_printf (_("%s is not this computer. The DevTools protocol is unencrypted and "
+                            "unauthenticated: anyone on the way can read the page's memory, and "
+                            "the browser runs whatever the connection asks."), where);
+  ms_window_confirm (self, _("Connect to Another Computer?"), body, "connect", _("C_onnect"),
                      on_remote_confirmed, g_steal_pointer (&live), g_object_unref);
+}
+
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  ms_window_end_recording_then (MS_WINDOW (widget), on_connect_confirmed, NULL, NULL);
+}
+
+gboolean
+ms_window_connect (MsWindow    *self,
+                   const char  *endpoint,
+                   const char  *target,
+                   GError     **error)
+{
+  g_autoptr(MsLiveTarget) live = NULL;
+
+  g_return_val_if_fail (MS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (endpoint != NULL, FALSE);
+
+  live = ms_live_target_new_for_endpoint (endpoint, error);
+  if (live == NULL)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->endpoint_row), endpoint);
+  if (target == NULL)
+    {
+      ms_window_connect_to (self, live);
+      return TRUE;
+    }
+  ms_live_target_set_timeout (live, CONNECT_TIMEOUT_S);
+  take_live (self, live);
+  ms_live_target_connect_async (live, target, self->cancellable, on_live_connected,
+                                g_object_ref (self));
+  return TRUE;
+}
+
+void
+ms_window_set_record_on_connect (MsWindow *self,
+                                 gboolean  record)
+{
+  g_return_if_fail (MS_IS_WINDOW (self));
+
+  self->record_on_connect = record;
 }
 
 static void
@@ -261,14 +314,6 @@ cancel_action (GtkWidget  *widget,
 }
 
 /* Recording */
-
-static void
-on_discard_confirmed (MsWindow *self,
-                      gpointer  data)
-{
-  if (self->live != NULL)
-    ms_window_start_recording (self);
-}
 
 static void
 find_action (GtkWidget  *widget,
@@ -292,17 +337,11 @@ toggle_recording_action (GtkWidget  *widget,
   MsLiveTargetState state = self->live ? ms_live_target_get_state (self->live)
                                        : MS_LIVE_TARGET_STATE_IDLE;
 
+  /* The previous recording is in its file: recording again starts another. */
   if (state == MS_LIVE_TARGET_STATE_RECORDING)
     ms_window_stop_recording (self);
-  else if (state != MS_LIVE_TARGET_STATE_CONNECTED)
-    return;
-  else if (self->recording_saved || self->recorder == NULL ||
-           ms_recorder_get_profiles (self->recorder)->len == 0)
+  else if (state == MS_LIVE_TARGET_STATE_CONNECTED)
     ms_window_start_recording (self);
-  else
-    ms_window_confirm (self, "Discard the Recording?",
-                       "Recording again replaces the current recording, which has not been saved.",
-                       "discard", "_Discard and Record", on_discard_confirmed, NULL, NULL);
 }
 
 static void
@@ -343,9 +382,28 @@ session_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, "Memscope sessions");
+  gtk_file_filter_set_name (filter, _("Memscope sessions"));
   gtk_file_filter_add_pattern (filter, "*.memscope");
   return filter;
+}
+
+static void
+on_open_confirmed (MsWindow *self,
+                   gpointer  data)
+{
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = session_filter ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  dialog = gtk_file_chooser_native_new (_("Open a Session"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 static void
@@ -353,20 +411,7 @@ open_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  MsWindow *self = MS_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) filter = session_filter ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (all, "All files");
-  gtk_file_filter_add_pattern (all, "*");
-  dialog = gtk_file_chooser_native_new ("Open a Session", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  ms_window_end_recording_then (MS_WINDOW (widget), on_open_confirmed, NULL, NULL);
 }
 
 static void
@@ -379,14 +424,13 @@ on_saved (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!ms_window_save_to_file_finish (self, result, &error))
-    ms_window_show_error (self, "Could not save", error);
+    ms_window_show_error (self, _("Could not save"), error);
   else
     {
       g_autofree char *name = g_file_get_basename (file);
 
-      ms_window_toast (self, "Saved as %s", name);
-      if (self->opened_file == NULL)
-        self->recording_saved = TRUE;
+      /* Translators: %s is a file name. */
+      ms_window_toast (self, _("Saved as %s"), name);
     }
   ms_window_update_state (self);
 }
@@ -417,10 +461,17 @@ save_as_action (GtkWidget  *widget,
   GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = session_filter ();
 
-  dialog = gtk_file_chooser_native_new ("Save the Session", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  g_autofree char *name = NULL;
+
+  dialog = gtk_file_chooser_native_new (_("Save the Session"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "recording.memscope");
+  /* The recording's own name: the copy is easy to tell from others. */
+  if (self->recorder != NULL && ms_recorder_get_output (self->recorder) != NULL)
+    name = g_file_get_basename (ms_recorder_get_output (self->recorder));
+  else if (self->opened_gfile != NULL)
+    name = g_file_get_basename (self->opened_gfile);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name ? name : "recording.memscope");
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
@@ -430,11 +481,11 @@ save_as_action (GtkWidget  *widget,
 
 /* By MsLiveCommand. */
 static const char *const command_done[] = {
-  "JavaScript memory purged",
-  "Moderate memory-pressure notification sent",
-  "Critical memory-pressure notification sent",
-  "Memory-pressure notifications suppressed",
-  "Memory-pressure notifications allowed",
+  N_("JavaScript memory purged"),
+  N_("Moderate memory-pressure notification sent"),
+  N_("Critical memory-pressure notification sent"),
+  N_("Memory-pressure notifications suppressed"),
+  N_("Memory-pressure notifications allowed"),
 };
 
 typedef struct
@@ -455,9 +506,9 @@ on_command_sent (GObject      *object,
 
   g_free (sent);
   if (!ms_live_target_send_finish (MS_LIVE_TARGET (object), result, &error))
-    ms_window_show_error (self, "The browser refused", error);
+    ms_window_show_error (self, _("The browser refused"), error);
   else
-    ms_window_toast (self, "%s", command_done[command]);
+    ms_window_toast (self, "%s", _(command_done[command]));
 }
 
 static void
@@ -488,9 +539,9 @@ purge_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
 {
-  ms_window_confirm (MS_WINDOW (widget), "Purge JavaScript Memory?",
-                     "This destroys the page's scripts: the page stops working until it is "
-                     "reloaded.", "purge", "_Purge", on_purge_confirmed, NULL, NULL);
+  ms_window_confirm (MS_WINDOW (widget), _("Purge JavaScript Memory?"),
+                     _("This destroys the page's scripts: the page stops working until it is "
+                       "reloaded."), "purge", _("_Purge"), on_purge_confirmed, NULL, NULL);
 }
 
 static void
@@ -504,50 +555,6 @@ pressure_action (GtkWidget  *widget,
     send_command (MS_WINDOW (widget), MS_LIVE_COMMAND_PRESSURE_MODERATE);
   else if (g_str_equal (level, "critical"))
     send_command (MS_WINDOW (widget), MS_LIVE_COMMAND_PRESSURE_CRITICAL);
-}
-
-static void
-on_leak_counters (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(MsWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) counters = NULL;
-
-  counters = ms_live_target_count_leaks_finish (MS_LIVE_TARGET (object), result, &error);
-  if (counters == NULL)
-    {
-      ms_window_show_error (self, "Could not count objects", error);
-      return;
-    }
-
-  ms_window_clear_list (self->leak_list);
-  for (guint i = 0; i < counters->len; i++)
-    {
-      const MsCdpDomCounter *counter = &g_array_index (counters, MsCdpDomCounter, i);
-      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, counter->count);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *label = gtk_label_new (count);
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), counter->name);
-      gtk_widget_add_css_class (label, "numeric");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-      gtk_list_box_append (self->leak_list, row);
-    }
-}
-
-static void
-leak_counters_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
-{
-  MsWindow *self = MS_WINDOW (widget);
-
-  if (self->live != NULL)
-    ms_live_target_count_leaks_async (self->live, self->cancellable, on_leak_counters,
-                                      g_object_ref (self));
 }
 
 void
@@ -564,7 +571,6 @@ ms_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.purge", NULL, purge_action);
-  gtk_widget_class_install_action (widget_class, "win.leak-counters", NULL, leak_counters_action);
   gtk_widget_class_install_action (widget_class, "win.pressure", "s", pressure_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,

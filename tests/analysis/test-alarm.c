@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <libglib-testing/signal-logger.h>
+
 #include "ms-allocation-alarm.h"
 
 #include "test-util.h"
@@ -22,17 +24,23 @@ profile_from (const char *samples)
   return profile;
 }
 
+/* Pops the next signal off @signals: "fired" on @alarm for a sample of @profile of
+ * @size bytes. */
 static void
-on_fired (MsAllocationAlarm *alarm,
-          MsProfile         *profile,
-          guint              sample,
-          gpointer           user_data)
+pop_fired (GtSignalLogger    *signals,
+           MsAllocationAlarm *alarm,
+           MsProfile         *profile,
+           guint64            size)
 {
-  GArray *fired = user_data;
-  guint64 size;
+  g_autoptr(MsProfile) fired_profile = NULL;
+  guint sample = G_MAXUINT;
+  guint64 fired_size = 0;
 
-  ms_profile_get_sample (profile, sample, &size, NULL, NULL);
-  g_array_append_val (fired, size);
+  gt_signal_logger_assert_emission_pop (signals, alarm, "fired", &fired_profile, &sample);
+  g_assert_true (fired_profile == profile);
+  g_assert_cmpuint (sample, <, ms_profile_get_n_samples (profile));
+  ms_profile_get_sample (profile, sample, &fired_size, NULL, NULL);
+  g_assert_cmpuint (fired_size, ==, size);
 }
 
 #define A(size) "{\"size\":" #size ",\"total\":" #size ",\"stack\":[\"0x10 a\",\"0x20 main\"]}"
@@ -42,33 +50,39 @@ static void
 test_synthetic (void)
 {
   g_autoptr(MsAllocationAlarm) alarm = ms_allocation_alarm_new ();
-  g_autoptr(GArray) fired = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GtSignalLogger) signals = gt_signal_logger_new ();
   g_autoptr(MsProfile) p0 = profile_from (A (4096) "," B (100));
   g_autoptr(MsProfile) p1 = profile_from (A (4096) "," B (100) "," A (8192) "," B (50));
   g_autoptr(MsProfile) p2 = profile_from (A (4096) "," A (4096) "," A (4096) "," B (100) "," A (8192));
   g_autoptr(MsProfile) p3 = profile_from (A (4096) "," B (100));
   g_autoptr(MsProfile) p4 = profile_from (A (4096) "," B (100) "," B (9000) "," A (9000) "," B (10000));
 
-  g_signal_connect (alarm, "fired", G_CALLBACK (on_fired), fired);
+  gt_signal_logger_connect (signals, alarm, "fired");
   ms_allocation_alarm_arm_blocks (alarm, 256, 16);
   g_assert_cmpuint (ms_allocation_alarm_get_min_bytes (alarm), ==, 4096);
 
   /* the first profile is the baseline */
   g_assert_cmpuint (ms_allocation_alarm_check (alarm, p0), ==, 0);
+  gt_signal_logger_assert_no_emissions (signals);
   /* A(8192) is new and big; B(50) new but small */
   g_assert_cmpuint (ms_allocation_alarm_check (alarm, p1), ==, 1);
-  g_assert_cmpuint (g_array_index (fired, guint64, 0), ==, 8192);
+  pop_fired (signals, alarm, p1, 8192);
+  gt_signal_logger_assert_no_emissions (signals);
   /* A(4096) went from 1 to 3 occurrences: fires twice; A(8192) is not new */
   g_assert_cmpuint (ms_allocation_alarm_check (alarm, p2), ==, 2);
+  pop_fired (signals, alarm, p2, 4096);
+  pop_fired (signals, alarm, p2, 4096);
+  gt_signal_logger_assert_no_emissions (signals);
   /* back down: nothing appeared */
   g_assert_cmpuint (ms_allocation_alarm_check (alarm, p3), ==, 0);
+  gt_signal_logger_assert_no_emissions (signals);
 
   /* ignore skips the first new one, in sample order */
   ms_allocation_alarm_ignore (alarm, 1);
-  g_array_set_size (fired, 0);
   g_assert_cmpuint (ms_allocation_alarm_check (alarm, p4), ==, 2);
-  g_assert_cmpuint (g_array_index (fired, guint64, 0), ==, 9000);
-  g_assert_cmpuint (g_array_index (fired, guint64, 1), ==, 10000);
+  pop_fired (signals, alarm, p4, 9000);
+  pop_fired (signals, alarm, p4, 10000);
+  gt_signal_logger_assert_no_emissions (signals);
   g_assert_cmpuint (ms_allocation_alarm_get_ignore_count (alarm), ==, 0);
 
   /* disarmed: no firing, the baseline still moves; disarming resets ignore */
@@ -76,8 +90,13 @@ test_synthetic (void)
   ms_allocation_alarm_disarm (alarm);
   g_assert_cmpuint (ms_allocation_alarm_get_ignore_count (alarm), ==, 0);
   g_assert_cmpuint (ms_allocation_alarm_check (alarm, p0), ==, 0);
+  gt_signal_logger_assert_no_emissions (signals);
   ms_allocation_alarm_arm_bytes (alarm, 1);
   g_assert_cmpuint (ms_allocation_alarm_check (alarm, p1), ==, 2);
+  /* new against p0, in sample order: A(8192), B(50) */
+  pop_fired (signals, alarm, p1, 8192);
+  pop_fired (signals, alarm, p1, 50);
+  gt_signal_logger_assert_no_emissions (signals);
 }
 
 /* an allocation made and freed between two polls is in neither profile */

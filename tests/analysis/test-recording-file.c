@@ -192,7 +192,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_autoptr(MsRecordingFile) rec = NULL;
   struct stat st;
   gint64 time = 0;
-  guint64 size = 0, total = 0;
+  const MsAlarmEvent *alarm;
   const char *detail = NULL;
   const char * const *stack;
 
@@ -209,13 +209,14 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_null (ms_recording_file_get_browser (rec));
   g_assert_cmpuint (ms_recording_file_get_n_counters (rec), ==, 20);
   g_assert_cmpuint (ms_recording_file_get_n_profiles (rec), ==, 20);
-  g_assert_cmpuint (ms_recording_file_get_n_alarms (rec), ==, 1);
+  g_assert_cmpuint (ms_alarm_list_get_n_events (ms_recording_file_get_alarms (rec)), ==, 1);
   g_assert_cmpuint (ms_recording_file_get_n_actions (rec), ==, 1);
 
-  stack = ms_recording_file_get_alarm (rec, 0, &time, &size, &total);
-  g_assert_cmpint (time, ==, 2600);
-  g_assert_cmpuint (size, ==, 5 << 20);
-  g_assert_cmpuint (total, ==, 6 << 20);
+  alarm = ms_alarm_list_get_event (ms_recording_file_get_alarms (rec), 0);
+  stack = (const char * const *) alarm->stack;
+  g_assert_cmpint (alarm->time_us, ==, 2600);
+  g_assert_cmpuint (alarm->size, ==, 5 << 20);
+  g_assert_cmpuint (alarm->total, ==, 6 << 20);
   g_assert_cmpstr (stack[0], ==, "0x1 leaf");
   g_assert_cmpstr (stack[1], ==, "0x2 root");
   g_assert_null (stack[2]);
@@ -271,7 +272,7 @@ test_session_file_reads_recording (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (ms_session_file_get_n_profiles (session), ==, 6);
   g_assert_cmpuint (ms_session_file_get_n_counters (session), ==, 6);
-  g_assert_cmpuint (ms_session_file_get_n_alarm_events (session), ==, 1);
+  g_assert_cmpuint (ms_alarm_list_get_n_events (ms_session_file_get_alarms (session)), ==, 1);
   for (guint i = 0; i < 6; i++)
     {
       GBytes *reply = ms_session_file_get_profile_reply (session, i, &time, &method);

@@ -114,7 +114,7 @@ check_loaded (MsSessionFile *loaded,
   g_auto(TestProfile) tp = { 0, };
   gint64 time;
   const char *method;
-  guint64 size, total;
+  const MsAlarmEvent *alarm;
   const char * const *stack;
   guint n_samples = 0;
 
@@ -134,11 +134,12 @@ check_loaded (MsSessionFile *loaded,
   g_assert_cmpint (json_object_get_int_member (ms_session_file_get_sampling (loaded), "samplingInterval"), ==, 64);
   g_assert_null (ms_session_file_get_target (loaded));
 
-  g_assert_cmpuint (ms_session_file_get_n_alarm_events (loaded), ==, 1);
-  stack = ms_session_file_get_alarm_event (loaded, 0, &time, &size, &total);
-  g_assert_cmpint (time, ==, 1700000002500000);
-  g_assert_cmpuint (size, ==, 24576);
-  g_assert_cmpuint (total, ==, 12288);
+  g_assert_cmpuint (ms_alarm_list_get_n_events (ms_session_file_get_alarms (loaded)), ==, 1);
+  alarm = ms_alarm_list_get_event (ms_session_file_get_alarms (loaded), 0);
+  stack = (const char * const *) alarm->stack;
+  g_assert_cmpint (alarm->time_us, ==, 1700000002500000);
+  g_assert_cmpuint (alarm->size, ==, 24576);
+  g_assert_cmpuint (alarm->total, ==, 12288);
   g_assert_cmpstr (stack[0], ==, "0x55dae3ed3c37 <unknown>");
   g_assert_cmpstr (stack[1], ==, "0x55dae3fcc61e posix_memalign");
   g_assert_null (stack[2]);

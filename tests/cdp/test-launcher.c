@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <libglib-testing/signal-logger.h>
 
 #include "ms-browser-launcher.h"
 #include "ms-cdp-discovery.h"
@@ -37,15 +38,26 @@ store_result (GObject      *object,
   *slot = g_object_ref (result);
 }
 
-static void
-on_exited (MsBrowserLauncher *launcher,
-           int                wait_status,
-           gpointer           user_data)
+/* The launcher's signals, logged from now on. */
+static GtSignalLogger *
+log_exited (MsBrowserLauncher *launcher)
 {
-  int *slot = user_data;
+  GtSignalLogger *signals = gt_signal_logger_new ();
 
-  g_assert_cmpint (*slot, ==, -1);  /* once */
-  *slot = wait_status;
+  gt_signal_logger_connect (signals, launcher, "exited");
+  return signals;
+}
+
+/* The wait status of the one "exited" logged; nothing else was. */
+static int
+pop_exited (GtSignalLogger    *signals,
+            MsBrowserLauncher *launcher)
+{
+  int wait_status = -1;
+
+  gt_signal_logger_assert_emission_pop (signals, launcher, "exited", &wait_status);
+  gt_signal_logger_assert_no_emissions (signals);
+  return wait_status;
 }
 
 static gboolean
@@ -239,10 +251,10 @@ test_launcher_exits_immediately (void)
   g_autoptr(MsCdpEndpoint) endpoint = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *profile_dir = NULL;
-  int wait_status = -1;
+  g_autoptr(GtSignalLogger) signals = log_exited (launcher);
+  int wait_status;
   gint64 started;
 
-  g_signal_connect (launcher, "exited", G_CALLBACK (on_exited), &wait_status);
   ms_browser_launcher_set_browser (launcher, "/bin/false");
 
   started = g_get_monotonic_time ();
@@ -259,6 +271,7 @@ test_launcher_exits_immediately (void)
   g_assert_nonnull (strstr (error->message, "exited with status 1"));
   g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
 
+  wait_status = pop_exited (signals, launcher);
   g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 1);
   g_assert_false (ms_browser_launcher_is_running (launcher));
   g_assert_false (g_file_test (profile_dir, G_FILE_TEST_EXISTS));
@@ -306,13 +319,12 @@ static void
 test_launcher_stop_idle (void)
 {
   g_autoptr(MsBrowserLauncher) launcher = ms_browser_launcher_new ();
-  int wait_status = -1;
+  g_autoptr(GtSignalLogger) signals = log_exited (launcher);
 
-  g_signal_connect (launcher, "exited", G_CALLBACK (on_exited), &wait_status);
   ms_browser_launcher_stop (launcher);
   ms_browser_launcher_stop (launcher);
 
-  g_assert_cmpint (wait_status, ==, -1);
+  gt_signal_logger_assert_no_emissions (signals);
   g_assert_false (ms_browser_launcher_is_running (launcher));
 }
 
@@ -338,9 +350,8 @@ test_launcher_url_switch (gconstpointer data)
   g_autofree char *expected = g_strdup_printf ("“%s” is not a page to open: it starts with “-”, "
                                                "which the browser would take as a command-line "
                                                "switch", url);
-  int wait_status = -1;
+  g_autoptr(GtSignalLogger) signals = log_exited (launcher);
 
-  g_signal_connect (launcher, "exited", G_CALLBACK (on_exited), &wait_status);
   ms_browser_launcher_set_browser (launcher, "/bin/true");
   ms_browser_launcher_set_url (launcher, url);
 
@@ -357,7 +368,7 @@ test_launcher_url_switch (gconstpointer data)
 
   g_assert_null (ms_browser_launcher_get_profile_dir (launcher));
   g_assert_false (ms_browser_launcher_is_running (launcher));
-  g_assert_cmpint (wait_status, ==, -1);
+  gt_signal_logger_assert_no_emissions (signals);
 }
 
 /* A fake browser: announces a DevTools port in its profile, then does @tail. */
@@ -434,14 +445,6 @@ fork_group_leader_with_id (GPid pgid)
   return 0;
 }
 
-static void
-on_exited_flag (MsBrowserLauncher *launcher,
-                int                wait_status,
-                gpointer           user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
 /* The browser exits on its own and is reaped; its pid (the id of its process group)
  * goes to an unrelated group leader; stop() must not signal that group. */
 static void
@@ -451,7 +454,7 @@ test_launcher_pid_reuse (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *script = NULL;
-  gboolean exited = FALSE;
+  g_autoptr(GtSignalLogger) signals = NULL;
   int status = 0;
   GPid pgid;
   GPid stranger;
@@ -469,9 +472,10 @@ test_launcher_pid_reuse (void)
   launcher = start_fake_browser (script);
   pgid = ms_browser_launcher_get_pid (launcher);
   g_assert_cmpint (pgid, >, 1);
-  g_signal_connect (launcher, "exited", G_CALLBACK (on_exited_flag), &exited);
-  while (!exited)
+  signals = log_exited (launcher);
+  while (gt_signal_logger_get_n_emissions (signals) == 0)
     g_main_context_iteration (NULL, TRUE);
+  g_assert_true (WIFEXITED (pop_exited (signals, launcher)));
   g_assert_false (ms_browser_launcher_is_running (launcher));
 
   stranger = fork_group_leader_with_id (pgid);
@@ -517,7 +521,8 @@ test_launcher_stop_async (void)
   g_autofree char *dir = NULL;
   g_autofree char *script = NULL;
   g_autofree char *profile_dir = NULL;
-  int wait_status = -1;
+  g_autoptr(GtSignalLogger) signals = NULL;
+  int wait_status;
   guint n_idle = 0;
   guint n_idle_at_return;
   guint idle_id;
@@ -530,7 +535,7 @@ test_launcher_stop_async (void)
   launcher = start_fake_browser (script);
   pid = ms_browser_launcher_get_pid (launcher);
   profile_dir = g_strdup (ms_browser_launcher_get_profile_dir (launcher));
-  g_signal_connect (launcher, "exited", G_CALLBACK (on_exited), &wait_status);
+  signals = log_exited (launcher);
 
   idle_id = g_idle_add (count_idle_cb, &n_idle);
   ms_browser_launcher_stop_async (launcher, NULL, store_result, &result);
@@ -540,7 +545,7 @@ test_launcher_stop_async (void)
   g_assert_false (ms_browser_launcher_is_running (launcher));
   g_assert_null (ms_browser_launcher_get_profile_dir (launcher));
   g_assert_cmpint (kill (pid, 0), ==, 0);
-  g_assert_cmpint (wait_status, ==, -1);
+  gt_signal_logger_assert_no_emissions (signals);
 
   g_assert_true (ms_browser_launcher_stop_finish (launcher, wait_for_result (&result), &error));
   g_assert_no_error (error);
@@ -549,6 +554,7 @@ test_launcher_stop_async (void)
   /* The main loop ran while the browser ignored SIGTERM. */
   g_assert_cmpuint (n_idle_at_return, ==, 0);
   g_assert_cmpuint (n_idle, >, 0);
+  wait_status = pop_exited (signals, launcher);
   g_assert_true (WIFSIGNALED (wait_status) && WTERMSIG (wait_status) == SIGKILL);
   g_assert_false (g_file_test (profile_dir, G_FILE_TEST_EXISTS));
   g_assert_cmpint (kill (pid, 0), ==, -1);
@@ -603,13 +609,13 @@ test_launcher_browser_start_stop (void)
   g_autofree char *profile_dir = NULL;
   g_autofree char *ws_url = NULL;
   const char *browser_name;
-  int wait_status = -1;
+  g_autoptr(GtSignalLogger) signals = NULL;
   gint64 stop_started;
 
   if (!(launcher = start_headless_browser (&endpoint)))
     return;
 
-  g_signal_connect (launcher, "exited", G_CALLBACK (on_exited), &wait_status);
+  signals = log_exited (launcher);
 
   g_assert_true (ms_browser_launcher_is_running (launcher));
   g_assert_true (ms_browser_launcher_get_endpoint (launcher) == endpoint);
@@ -656,7 +662,8 @@ test_launcher_browser_start_stop (void)
   ms_browser_launcher_stop (launcher);
   g_test_message ("stopped in %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - stop_started) / 1000);
 
-  g_assert_cmpint (wait_status, !=, -1);
+  /* stop() returns once the browser is reaped: exited came, once. */
+  pop_exited (signals, launcher);
   g_assert_false (ms_browser_launcher_is_running (launcher));
   g_assert_null (ms_browser_launcher_get_profile_dir (launcher));
   g_assert_null (ms_browser_launcher_get_endpoint (launcher));

@@ -165,8 +165,9 @@ test_demo (void)
 
   lines = cli_test_lines (out);
   g_assert_true (g_str_has_prefix (lines[0], "Recorded "));
-  expected_head = g_strdup_printf (" into demo.memscope: %u profiles, %u counter readings.",
+  expected_head = g_strdup_printf (" into demo.memscope: %u profile%s, %u counter readings.",
                                    json_array_get_length (profiles),
+                                   json_array_get_length (profiles) == 1 ? "" : "s",
                                    json_array_get_length (counters));
   g_assert_true (g_str_has_suffix (lines[0], expected_head));
 

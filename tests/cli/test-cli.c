@@ -123,6 +123,10 @@ static const BadInput bad_inputs[] = {
     CLI_EXIT_ERROR, CLOSED, 1 },
   { "closed-port-ws", { "counters", "--ws", "ws://" CLOSED "/devtools/page/X" }, CLI_EXIT_ERROR,
     CLOSED, 1 },
+  { "closed-port-targets-ws", { "targets", "--ws", "ws://" CLOSED "/devtools/page/X" },
+    CLI_EXIT_ERROR, CLOSED, 1 },
+  { "closed-port-leak-check-ws", { "leak-check", "--action", "f()", "--ws",
+                                   "ws://" CLOSED "/devtools/page/X" }, CLI_EXIT_ERROR, CLOSED, 1 },
   /* Something listens but never answers: --timeout bounds the wait */
   { "silent-endpoint", { "--endpoint", SILENT, "--timeout", "1", "counters" }, CLI_EXIT_ERROR,
     "within 1 s", 1 },
@@ -130,6 +134,14 @@ static const BadInput bad_inputs[] = {
     CLI_EXIT_ERROR, "within 1 s", 1 },
   { "silent-handshake", { "counters", "--ws", SILENT_WS, "--timeout", "1" }, CLI_EXIT_ERROR,
     "within 1 s", 1 },
+  { "silent-handshake-leak-check", { "leak-check", "--action", "f()", "--ws", SILENT_WS,
+                                    "--timeout", "1" }, CLI_EXIT_ERROR,
+    "did not complete the WebSocket handshake within 1 s", 1 },
+  { "silent-handshake-record", { "record", "-o", "/nonexistent/x.memscope", "--ws", SILENT_WS,
+                                 "--timeout", "1" }, CLI_EXIT_ERROR,
+    "did not complete the WebSocket handshake within 1 s", 1 },
+  { "silent-endpoint-leak-check", { "leak-check", "--action", "f()", "--endpoint", SILENT,
+                                    "--timeout", "1" }, CLI_EXIT_ERROR, "within 1 s", 1 },
 };
 
 typedef struct
@@ -278,7 +290,7 @@ test_no_warning_on_loopback (void)
 
 static const char *const commands[] = {
   "targets", "counters", "leak-counters", "purge", "pressure", "suppress-pressure",
-  "leak-check", "watch", "record", "export", "diff", "launch", "demo",
+  "leak-check", "watch", "record", "export", "diff", "snapshots", "launch", "demo",
 };
 
 /* Every option each command's --help lists must be in the summary of `--help`, and

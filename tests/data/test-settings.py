@@ -21,6 +21,7 @@ EXPECTED = {
     "profile-source": ("enum", "'since-start'", ["since-start", "all-time", "browser"]),
     "poll-interval": ("range u 0 3600", "uint32 2", None),
     "counter-interval": ("range u 0 3600", "uint32 1", None),
+    "recording-folder": ("type s", "''", None),
     "alarm-armed": ("type b", "true", None),
     "alarm-unit": ("enum", "'bytes'", ["bytes", "blocks"]),
     "alarm-threshold-bytes": ("range t 1 1099511627776", "uint64 4194304", None),
@@ -31,6 +32,7 @@ EXPECTED = {
     "flame-graph-direction": ("enum", "'top-down'", ["top-down", "bottom-up"]),
     "flame-graph-labels": ("enum", "'symbol'", ["symbol", "address", "module"]),
     "symbol-search-dirs": ("type as", "@as []", None),
+    "symbol-executable-path": ("type s", "''", None),
 }
 
 

@@ -107,6 +107,8 @@ respond (CdpTestPeer *peer,
   if (g_str_equal (method, "Runtime.evaluate"))
     cdp_test_peer_reply_result (peer, id, f->no_expose_gc ? "{\"result\":{\"type\":\"boolean\",\"value\":false}}"
                                                           : "{\"result\":{\"type\":\"boolean\",\"value\":true}}");
+  else if (g_str_equal (method, "Memory.getDOMCounters"))
+    cdp_test_peer_reply_result (peer, id, "{\"documents\":2,\"nodes\":345,\"jsEventListeners\":6}");
   else if (g_str_equal (method, "Memory.getDOMCountersForLeakDetection"))
     cdp_test_peer_reply_result (peer, id, "{\"counters\":[{\"name\":\"Document\",\"count\":3},"
                                 "{\"name\":\"Node\",\"count\":120}]}");
@@ -671,6 +673,86 @@ test_command_not_connected (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->methods->len, ==, 0);
 }
 
+/* Reading the counters changes nothing in the page, so it leaves no marker. */
+static void
+test_dom_counters (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  MsRecorder *recorder = start_recording (f);
+  MsCdpDomCounters counters = { -1, -1, -1 };
+
+  ms_live_target_get_dom_counters_async (f->target, NULL, got_result, f);
+  g_assert_true (ms_live_target_get_dom_counters_finish (f->target, wait_result (f), &counters,
+                                                         &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->methods->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->methods, 0), ==, "Memory.getDOMCounters -");
+  g_assert_cmpint (counters.documents, ==, 2);
+  g_assert_cmpint (counters.nodes, ==, 345);
+  g_assert_cmpint (counters.js_event_listeners, ==, 6);
+  g_assert_cmpuint (ms_recorder_get_markers (recorder)->len, ==, 0);
+}
+
+static void
+test_dom_counters_error (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  MsCdpDomCounters counters = { -1, -1, -1 };
+
+  g_assert_true (connect_target (f, NULL, &error));
+  f->error_for = "Memory.getDOMCounters";
+  ms_live_target_get_dom_counters_async (f->target, NULL, got_result, f);
+  g_assert_false (ms_live_target_get_dom_counters_finish (f->target, wait_result (f), &counters,
+                                                          &error));
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_PROTOCOL);
+  g_assert_cmpstr (ms_cdp_error_get_protocol_message (error), ==, "refused by the test");
+  g_assert_cmpint (counters.documents, ==, -1);
+}
+
+static void
+test_dom_counters_not_connected (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  MsCdpDomCounters counters;
+
+  ms_live_target_get_dom_counters_async (f->target, NULL, got_result, f);
+  g_assert_false (ms_live_target_get_dom_counters_finish (f->target, wait_result (f), &counters,
+                                                          &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  g_assert_cmpstr (error->message, ==, "not connected to a page");
+  g_assert_cmpuint (f->methods->len, ==, 0);
+}
+
+/* The version comes from the endpoint without attaching to a page. */
+static void
+test_endpoint_version (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsCdpBrowserVersion) version = NULL;
+
+  ms_live_target_get_version_async (f->target, NULL, got_result, f);
+  version = ms_live_target_get_version_finish (f->target, wait_result (f), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ms_cdp_browser_version_get_browser (version), ==, "Chrome/156.0.8078.79");
+  g_assert_cmpuint (f->states->len, ==, 0);
+  g_assert_null (f->peer->ws);
+}
+
+/* A launch has no endpoint to ask before its browser runs. */
+static void
+test_launch_version_before_launch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsCdpBrowserVersion) version = NULL;
+
+  ms_live_target_get_version_async (f->target, NULL, got_result, f);
+  version = ms_live_target_get_version_finish (f->target, wait_result (f), &error);
+  g_assert_null (version);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  g_assert_cmpstr (error->message, ==, "the browser is not running");
+  g_assert_cmpuint (f->states->len, ==, 0);
+}
+
 /* Disconnecting while recording stops sampling in the browser first. */
 static void
 test_disconnect_recording (Fixture *f, gconstpointer data)
@@ -759,6 +841,16 @@ main (int argc, char **argv)
               test_command_not_connected, teardown);
   g_test_add ("/memscope/live-target/disconnect-while-recording", Fixture, NULL, setup_endpoint,
               test_disconnect_recording, teardown);
+  g_test_add ("/memscope/live-target/dom-counters", Fixture, NULL, setup_endpoint,
+              test_dom_counters, teardown);
+  g_test_add ("/memscope/live-target/dom-counters-error", Fixture, NULL, setup_endpoint,
+              test_dom_counters_error, teardown);
+  g_test_add ("/memscope/live-target/dom-counters-not-connected", Fixture, NULL, setup_endpoint,
+              test_dom_counters_not_connected, teardown);
+  g_test_add ("/memscope/live-target/endpoint/version", Fixture, NULL, setup_endpoint,
+              test_endpoint_version, teardown);
+  g_test_add ("/memscope/live-target/launch/version-before-launch", Fixture, NULL, setup_launch,
+              test_launch_version_before_launch, teardown);
 
   return g_test_run ();
 }

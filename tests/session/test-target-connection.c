@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <libglib-testing/signal-logger.h>
+
 #include "ms-cdp-error.h"
 #include "ms-cdp-memory.h"
 #include "ms-target-connection.h"
@@ -18,7 +20,8 @@ typedef struct
   MsCdpEndpoint *endpoint;
   MsTargetConnection     *session;
   GAsyncResult  *result;
-  guint          n_reconnected;
+  /* notify::state and reconnected, in the order they came */
+  GtSignalLogger *signals;
 } Fixture;
 
 static void
@@ -28,13 +31,6 @@ got_result (GObject      *object,
 {
   Fixture *f = user_data;
   f->result = g_object_ref (result);
-}
-
-static void
-on_reconnected (MsTargetConnection *session,
-                Fixture   *f)
-{
-  f->n_reconnected++;
 }
 
 static void
@@ -52,13 +48,16 @@ fixture_setup (Fixture       *f,
   f->endpoint = ms_cdp_endpoint_new ("127.0.0.1", f->peer->port, NULL);
   f->session = ms_target_connection_new (f->endpoint, data);
   ms_target_connection_set_reconnect_window (f->session, 5);
-  g_signal_connect (f->session, "reconnected", G_CALLBACK (on_reconnected), f);
+  f->signals = gt_signal_logger_new ();
+  gt_signal_logger_connect (f->signals, f->session, "notify::state");
+  gt_signal_logger_connect (f->signals, f->session, "reconnected");
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  g_clear_pointer (&f->signals, gt_signal_logger_free);
   g_clear_object (&f->session);
   g_clear_object (&f->result);
   g_clear_pointer (&f->endpoint, ms_cdp_endpoint_unref);
@@ -91,6 +90,15 @@ wait_for_state (Fixture        *f,
     }
 }
 
+/* The next @n signals logged are notify::state: @n state changes, each notified once. */
+static void
+pop_state_changes (Fixture *f,
+                   guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    gt_signal_logger_assert_notify_emission_pop (f->signals, f->session, "state");
+}
+
 static void
 assert_call_works (Fixture *f)
 {
@@ -114,6 +122,9 @@ test_connect (Fixture *f, gconstpointer data)
   g_assert_true (connect_session (f, &error));
   g_assert_no_error (error);
   g_assert_cmpint (ms_target_connection_get_state (f->session), ==, MS_TARGET_CONNECTION_STATE_CONNECTED);
+  /* IDLE → CONNECTING → CONNECTED */
+  pop_state_changes (f, 2);
+  gt_signal_logger_assert_no_emissions (f->signals);
   g_assert_cmpstr (ms_cdp_browser_version_get_browser (ms_target_connection_get_browser_version (f->session)),
                    ==, "Chrome/156.0.8078.79");
   g_assert_cmpstr (ms_cdp_target_get_id (ms_target_connection_get_target (f->session)), ==, "TEST");
@@ -126,10 +137,14 @@ test_reconnect (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (connect_session (f, &error));
+  pop_state_changes (f, 2);
   soup_websocket_connection_close (f->peer->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "restart");
   wait_for_state (f, MS_TARGET_CONNECTION_STATE_RECONNECTING);
   wait_for_state (f, MS_TARGET_CONNECTION_STATE_CONNECTED);
-  g_assert_cmpuint (f->n_reconnected, ==, 1);
+  /* CONNECTED → RECONNECTING → CONNECTED, then reconnected, once */
+  pop_state_changes (f, 2);
+  gt_signal_logger_assert_emission_pop (f->signals, f->session, "reconnected", NULL);
+  gt_signal_logger_assert_no_emissions (f->signals);
   g_assert_cmpuint (ms_target_connection_get_n_reconnects (f->session), ==, 1);
   assert_call_works (f);
 }
@@ -142,6 +157,7 @@ test_give_up (Fixture *f, gconstpointer data)
 
   ms_target_connection_set_reconnect_window (f->session, 1);
   g_assert_true (connect_session (f, &error));
+  pop_state_changes (f, 2);
 
   /* The browser goes away for good: its port closes. */
   soup_websocket_connection_close (f->peer->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
@@ -151,7 +167,9 @@ test_give_up (Fixture *f, gconstpointer data)
   g_assert_nonnull (failure);
   g_assert_nonnull (strstr (failure->message, "Gave up reconnecting"));
   g_assert_null (ms_target_connection_get_connection (f->session));
-  g_assert_cmpuint (f->n_reconnected, ==, 0);
+  /* CONNECTED → RECONNECTING → FAILED, and never reconnected */
+  pop_state_changes (f, 2);
+  gt_signal_logger_assert_no_emissions (f->signals);
 }
 
 static void
@@ -160,12 +178,16 @@ test_crash_and_reload (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (connect_session (f, &error));
+  pop_state_changes (f, 2);
   cdp_test_peer_send_text (f->peer, "{\"method\":\"Inspector.targetCrashed\",\"params\":{}}");
   wait_for_state (f, MS_TARGET_CONNECTION_STATE_CRASHED);
   g_assert_error (ms_target_connection_get_error (f->session), MS_CDP_ERROR, MS_CDP_ERROR_TARGET_CRASHED);
 
   cdp_test_peer_send_text (f->peer, "{\"method\":\"Inspector.targetReloadedAfterCrash\",\"params\":{}}");
   wait_for_state (f, MS_TARGET_CONNECTION_STATE_CONNECTED);
+  /* CONNECTED → CRASHED → CONNECTED: the same socket, so no reconnected */
+  pop_state_changes (f, 2);
+  gt_signal_logger_assert_no_emissions (f->signals);
   assert_call_works (f);
 }
 
@@ -197,6 +219,47 @@ test_target_not_found (Fixture *f, gconstpointer data)
   g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TARGET_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "no-such-page"));
   g_assert_cmpint (ms_target_connection_get_state (f->session), ==, MS_TARGET_CONNECTION_STATE_FAILED);
+  /* IDLE → CONNECTING → FAILED */
+  pop_state_changes (f, 2);
+  gt_signal_logger_assert_no_emissions (f->signals);
+}
+
+/* A server that takes the connection and never answers the handshake: the timeout
+ * bounds the wait, with an error that says so. */
+static void
+test_silent_handshake (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) silent = NULL;
+  g_autoptr(MsCdpEndpoint) endpoint = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ws_url = NULL;
+  g_autofree char *expected = NULL;
+  guint16 port;
+
+  silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (silent, address, FALSE, &error));
+  g_assert_true (g_socket_listen (silent, &error));
+  bound = g_socket_get_local_address (silent, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  ws_url = g_strdup_printf ("ws://127.0.0.1:%u/devtools/page/SILENT", port);
+  endpoint = ms_cdp_endpoint_parse (ws_url, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->session);
+  f->session = ms_target_connection_new (endpoint, ws_url);
+  ms_target_connection_set_timeout (f->session, 1);
+
+  g_assert_false (connect_session (f, &error));
+  g_assert_error (error, MS_CDP_ERROR, MS_CDP_ERROR_TIMED_OUT);
+  expected = g_strdup_printf ("127.0.0.1:%u did not complete the WebSocket handshake within 1 s",
+                              port);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpint (ms_target_connection_get_state (f->session), ==, MS_TARGET_CONNECTION_STATE_FAILED);
 }
 
 int
@@ -216,6 +279,8 @@ main (int   argc,
               test_foreign_debugger_url, fixture_teardown);
   g_test_add ("/memscope/target-connection/target-not-found", Fixture, "no-such-page", fixture_setup,
               test_target_not_found, fixture_teardown);
+  g_test_add ("/memscope/target-connection/silent-handshake", Fixture, NULL, fixture_setup,
+              test_silent_handshake, fixture_teardown);
 
   return g_test_run ();
 }

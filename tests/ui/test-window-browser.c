@@ -9,10 +9,12 @@
 #include <signal.h>
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
 #include <glib/gstdio.h>
 
 #include "ms-browser-launcher.h"
 #include "ms-ui-test-util.h"
+#include "ms-ui-test-window.h"
 #include "ms-window-private.h"
 
 static gboolean
@@ -29,12 +31,14 @@ has_counters (gpointer user_data)
   return series != NULL && ms_counter_series_get_n_points (series, "nodes") >= 2;
 }
 
+/* Both counts answered: every counter has a baseline and a now. */
 static gboolean
 has_leak_counters (gpointer user_data)
 {
   MsWindow *window = user_data;
 
-  return gtk_list_box_get_row_at_index (window->leak_list, 0) != NULL;
+  return g_list_model_get_n_items (G_LIST_MODEL (window->leak_names)) > 0 &&
+         ms_recorder_get_markers (ms_window_get_recorder (window))->len >= 2;
 }
 
 static gboolean
@@ -66,49 +70,15 @@ process_gone (gpointer user_data)
 }
 
 static gboolean
-has_stopped (gpointer user_data)
+is_gone (gpointer user_data)
 {
-  return ms_recorder_get_state (user_data) == MS_RECORDER_STATE_STOPPED;
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} SaveResult;
-
-static void
-on_saved (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  SaveResult *save = user_data;
-
-  save->ok = ms_window_save_to_file_finish (MS_WINDOW (object), result, &save->error);
-  save->done = TRUE;
+  return *(gpointer *) user_data == NULL;
 }
 
 static gboolean
-is_saved (gpointer user_data)
+has_stopped (gpointer user_data)
 {
-  return ((SaveResult *) user_data)->done;
-}
-
-static AdwMessageDialog *
-find_message_dialog (GtkWindow *parent)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
-          gtk_window_get_transient_for (toplevel) == parent)
-        return ADW_MESSAGE_DIALOG (toplevel);
-    }
-  return NULL;
+  return ms_recorder_get_state (user_data) == MS_RECORDER_STATE_STOPPED;
 }
 
 static gboolean
@@ -120,10 +90,50 @@ is_recording (gpointer user_data)
 }
 
 static void
+serve_file (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (user_data, &contents, &len, NULL))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_COPY, contents, len);
+}
+
+/* The bundled demo page at http://127.0.0.1:PORT/leaky-page.html. */
+static SoupServer *
+serve_demo_page (char **url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *page = ms_live_target_find_demo_page (&error);
+  SoupServer *server = soup_server_new (NULL, NULL);
+  GSList *uris;
+
+  g_assert_no_error (error);
+  soup_server_add_handler (server, "/leaky-page.html", serve_file, g_steal_pointer (&page), g_free);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  *url = g_strdup_printf ("http://127.0.0.1:%d/leaky-page.html", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return server;
+}
+
+static void
 test_launch_and_record (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *browser = ms_browser_launcher_find_browser (NULL, &error);
+  g_autoptr(SoupServer) server = NULL;
+  g_autofree char *url = NULL;
   MsWindow *window;
   MsRecorder *recorder;
 
@@ -133,12 +143,20 @@ test_launch_and_record (void)
       return;
     }
 
+  server = serve_demo_page (&url);
   window = ms_window_new (NULL);
   gtk_window_present (GTK_WINDOW (window));
 
-  /* The launch action with its defaults: the demo page, headless. */
+  /* The launch action on the demo page served from 127.0.0.1, headless. */
+  ms_window_set_launch_url (window, url);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.launch", NULL));
   g_assert_true (ms_test_wait_for (has_tree, window, 120));
+  /* Recorded into a file named after the page's host. */
+  {
+    g_autofree char *name = g_file_get_basename (ms_window_get_recording_output (window));
+
+    g_assert_true (g_str_has_prefix (name, "127.0.0.1-"));
+  }
 
   recorder = ms_window_get_recorder (window);
   g_assert_nonnull (recorder);
@@ -147,10 +165,17 @@ test_launch_and_record (void)
   g_assert_nonnull (ms_histogram_view_get_histogram (ms_window_get_histogram_view (window)));
   g_assert_true (ms_test_wait_for (has_counters, window, 30));
 
-  /* The Tools page: leak-detection counters into the table, memory pressure. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.leak-counters", NULL));
+  /* The Tools page: a leak baseline, a count (the table: the page's counters, each
+   * with its delta), memory pressure. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.leak-baseline", NULL));
+  ms_test_settle (200);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.leak-count", NULL));
   g_assert_true (ms_test_wait_for (has_leak_counters, window, 60));
-  /* Counting objects left its marker; pressure has none yet. */
+  ms_test_settle (100);
+  /* Counter names as Chromium 156 gives them (the fixture leak-detection reply). */
+  g_assert_true (ms_test_shows_text (GTK_WIDGET (window->leak_view), "live_nodes"));
+  g_assert_true (ms_test_shows_text (GTK_WIDGET (window->leak_view), "live_documents"));
+  /* Counting objects left its markers; pressure has none yet. */
   g_assert_cmpstr (g_array_index (ms_recorder_get_markers (recorder), MsRecordedMarker, 0).kind,
                    ==, "leak-counters");
   g_assert_false (has_pressure_marker (recorder));
@@ -163,37 +188,35 @@ test_launch_and_record (void)
   g_assert_cmpint (ms_live_target_get_state (ms_window_get_live_target (window)), ==,
                    MS_LIVE_TARGET_STATE_CONNECTED);
 
-  /* A stopped recording can be saved. */
+  /* The recording is in its file, which reopens with every profile; a copy can be saved. */
   {
+    g_autoptr(MsRecordingFile) reopened =
+      ms_recording_file_new_for_path (g_file_peek_path (ms_window_get_recording_output (window)), &error);
     g_autofree char *dir = g_dir_make_tmp ("memscope-ui-XXXXXX", &error);
     g_autofree char *path = g_build_filename (dir, "demo.memscope", NULL);
     g_autoptr(GFile) file = g_file_new_for_path (path);
     g_autoptr(MsSessionFile) reread = NULL;
-    SaveResult save = { 0 };
+    g_autoptr(GError) save_error = NULL;
 
-    ms_window_save_to_file_async (window, file, on_saved, &save);
-    g_assert_true (ms_test_wait_for (is_saved, &save, 30));
-    g_assert_no_error (save.error);
+    g_assert_no_error (error);
+    g_assert_true (ms_recording_file_get_closed (reopened));
+    g_assert_cmpuint (ms_recording_file_get_n_profiles (reopened), ==,
+                      ms_recorder_get_profiles (recorder)->len);
+    save_error = ms_test_save_window (window, file);
+    g_assert_no_error (save_error);
     reread = ms_session_file_new_from_file (file, NULL, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (ms_session_file_get_n_profiles (reread), >=, 1);
+    g_assert_cmpuint (ms_session_file_get_n_profiles (reread), ==,
+                      ms_recorder_get_profiles (recorder)->len);
     g_assert_cmpint (g_unlink (path), ==, 0);
     g_assert_cmpint (g_rmdir (dir), ==, 0);
   }
 
-  /* Recording again asks before it replaces the stopped, unsaved-by-the-user recording. */
-  {
-    AdwMessageDialog *dialog;
-
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-recording", NULL));
-    dialog = find_message_dialog (GTK_WINDOW (window));
-    g_assert_nonnull (dialog);
-    g_assert_true (ms_window_get_recorder (window) == recorder);
-    adw_message_dialog_response (dialog, "discard");
-    gtk_window_close (GTK_WINDOW (dialog));
-    g_assert_true (ms_window_get_recorder (window) != recorder);
-    g_assert_true (ms_test_wait_for (is_recording, window, 60));
-  }
+  /* Recording again starts another recording at once. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-recording", NULL));
+  g_assert_null (ms_test_find_message_dialog (GTK_WINDOW (window)));
+  g_assert_true (ms_window_get_recorder (window) != recorder);
+  g_assert_true (ms_test_wait_for (is_recording, window, 60));
 
   /* A second window connects to the same browser through the endpoint entry and the
    * target list, and records too. */
@@ -217,14 +240,30 @@ test_launch_and_record (void)
     gtk_window_destroy (GTK_WINDOW (second));
   }
 
-  /* Closing the window stops the browser it launched. */
+  /* Closing the window during the recording asks; kept, sampling stops in the browser,
+   * the file is closed with every profile, and the browser the window launched stops. */
   {
     GPid pid = ms_live_target_get_browser_pid (ms_window_get_live_target (window));
+    g_autoptr(GFile) output = g_object_ref (ms_window_get_recording_output (window));
+    g_autoptr(MsRecordingFile) kept = NULL;
+    MsWindow *closing = window;
+    guint n_profiles;
 
     g_assert_cmpint (pid, >, 0);
     g_assert_false (process_gone (GINT_TO_POINTER (pid)));
-    gtk_window_destroy (GTK_WINDOW (window));
+    g_object_add_weak_pointer (G_OBJECT (closing), (gpointer *) &closing);
+    gtk_window_close (GTK_WINDOW (window));
+    ms_test_settle (100);
+    g_assert_nonnull (closing);
+    n_profiles = ms_recorder_get_profiles (ms_window_get_recorder (window))->len;
+    ms_test_answer_dialog (window, "keep");
+    g_assert_true (ms_test_wait_for (is_gone, &closing, 60));
     g_assert_true (ms_test_wait_for (process_gone, GINT_TO_POINTER (pid), 30));
+    kept = ms_recording_file_new_for_path (g_file_peek_path (output), &error);
+    g_assert_no_error (error);
+    g_assert_true (ms_recording_file_get_closed (kept));
+    /* The profiles seen when closing, and the one taken when it stopped, if any. */
+    g_assert_cmpuint (ms_recording_file_get_n_profiles (kept), >=, n_profiles);
   }
 }
 
@@ -232,10 +271,17 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = g_dir_make_tmp ("memscope-ui-data-XXXXXX", NULL);
+  int status;
+
+  /* The window records into $XDG_DATA_HOME/memscope/recordings: a folder of the test. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   g_test_add_func ("/memscope/ui/window-browser/launch-and-record", test_launch_and_record);
 
-  return g_test_run ();
+  status = g_test_run ();
+  ms_test_remove_tree (data_home);
+  return status;
 }

@@ -13,6 +13,7 @@
 
 #include "ms-session-file.h"
 #include "ms-ui-test-util.h"
+#include "ms-ui-test-window.h"
 #include "ms-window-private.h"
 
 #define T0 (G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC)
@@ -43,31 +44,6 @@ fixture_counter (const char *name)
   g_assert_no_error (error);
   return json_object_get_int_member (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
                                                                     "result"), name);
-}
-
-/* Every label's text under @widget, as shown (markup already applied). */
-static void
-collect_labels (GtkWidget *widget,
-                GPtrArray *texts)
-{
-  if (GTK_IS_LABEL (widget))
-    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, texts);
-}
-
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *text)
-{
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-
-  collect_labels (widget, texts);
-  for (guint i = 0; i < texts->len; i++)
-    if (g_str_equal (g_ptr_array_index (texts, i), text))
-      return TRUE;
-  return FALSE;
 }
 
 /* A session file of two profiles of the fixture, three counter readings, one alarm. */
@@ -110,36 +86,32 @@ write_session (const char *dir)
   return write_session_named (dir, "fixture.memscope");
 }
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} SaveResult;
-
-static void
-on_saved (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  SaveResult *save = user_data;
-
-  save->ok = ms_window_save_to_file_finish (MS_WINDOW (object), result, &save->error);
-  save->done = TRUE;
-}
-
-static gboolean
-is_saved (gpointer user_data)
-{
-  return ((SaveResult *) user_data)->done;
-}
-
 static gboolean
 is_bottom_up (gpointer user_data)
 {
   MsFlameTree *tree = ms_flame_graph_get_tree (MS_WINDOW (user_data)->flame_graph);
 
   return tree != NULL && ms_flame_tree_get_direction (tree) == MS_FLAME_DIRECTION_BOTTOM_UP;
+}
+
+static gboolean
+has_64_byte_blocks (gpointer user_data)
+{
+  MsSizeHistogram *histogram = ms_histogram_view_get_histogram (ms_window_get_histogram_view (user_data));
+
+  return histogram != NULL && ms_size_histogram_get_bytes_per_block (histogram) == 64;
+}
+
+static gboolean
+timeline_has_two (gpointer user_data)
+{
+  return ms_snapshot_timeline_get_n_snapshots (ms_window_get_snapshot_timeline (user_data)) == 2;
+}
+
+static gboolean
+shows_first_profile (gpointer user_data)
+{
+  return g_str_has_prefix (gtk_label_get_text (MS_WINDOW (user_data)->flame_status), "Profile 1 at ");
 }
 
 static gboolean
@@ -249,7 +221,7 @@ test_open_session (void)
       g_assert_cmpfloat (value, ==, fixture_counter ("nodes"));
     }
   /* The alarm, its frames shown literally. */
-  g_assert_true (shows_text (GTK_WIDGET (window->alarms_list), "posix_memalign ← std::vector<int>& ← main"));
+  g_assert_true (ms_test_shows_text (GTK_WIDGET (window->alarms_list), "posix_memalign ← std::vector<int>& ← main"));
 
   /* Bottom up: the same profile again, the same bytes at the root. */
   gtk_drop_down_set_selected (window->flame_direction, 1);
@@ -261,23 +233,45 @@ test_open_session (void)
   /* Read-only: nothing is recording. */
   g_assert_null (ms_window_get_recorder (window));
 
+  /* Every profile of the file, not only the last: the first, on request. */
+  g_assert_cmpuint (ms_window_get_n_snapshots (window), ==, 2);
+  g_assert_cmpuint (ms_window_get_shown_snapshot (window), ==, 1);
+  g_assert_true (ms_test_wait_for (timeline_has_two, window, 20));
+  ms_window_show_snapshot (window, 0);
+  g_assert_true (ms_test_wait_for (shows_first_profile, window, 20));
+  g_assert_cmpuint (ms_window_get_shown_snapshot (window), ==, 0);
+  g_assert_cmpuint (ms_flame_tree_get_node (ms_flame_graph_get_tree (window->flame_graph), 0)->total_bytes,
+                    ==, figures.total);
+  /* The histogram's block size (a setting): the views are built again with it, every
+   * sample still counted. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_set_uint (settings, "histogram-bytes-per-block", 64);
+    g_assert_cmpuint (gtk_spin_button_get_value_as_int (window->histogram_block_spin), ==, 64);
+    g_assert_true (ms_test_wait_for (has_64_byte_blocks, window, 20));
+    assert_histogram_holds (ms_histogram_view_get_histogram (ms_window_get_histogram_view (window)),
+                            &figures);
+    g_settings_reset (settings, "histogram-bytes-per-block");
+  }
+  /* Past the end: nothing changes. */
+  ms_window_show_snapshot (window, 2);
+  g_assert_cmpuint (ms_window_get_shown_snapshot (window), ==, 0);
+
   /* Saved again, it holds the same session. */
   {
     g_autofree char *copy_path = g_build_filename (dir, "copy.memscope", NULL);
     g_autoptr(GFile) copy = g_file_new_for_path (copy_path);
     g_autoptr(MsSessionFile) reread = NULL;
-    SaveResult save = { 0 };
+    g_autoptr(GError) save_error = ms_test_save_window (window, copy);
 
-    ms_window_save_to_file_async (window, copy, on_saved, &save);
-    g_assert_true (ms_test_wait_for (is_saved, &save, 20));
-    g_assert_no_error (save.error);
-    g_assert_true (save.ok);
+    g_assert_no_error (save_error);
 
     reread = ms_session_file_new_from_file (copy, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (ms_session_file_get_n_profiles (reread), ==, 2);
     g_assert_cmpuint (ms_session_file_get_n_counters (reread), ==, 3);
-    g_assert_cmpuint (ms_session_file_get_n_alarm_events (reread), ==, 1);
+    g_assert_cmpuint (ms_alarm_list_get_n_events (ms_session_file_get_alarms (reread)), ==, 1);
     g_assert_cmpint (g_unlink (copy_path), ==, 0);
   }
 
@@ -310,20 +304,6 @@ is_back_on_empty_page (gpointer user_data)
   return g_str_equal (gtk_stack_get_visible_child_name (MS_WINDOW (user_data)->main_stack), "empty");
 }
 
-/* A toast whose title starts with @prefix is shown. */
-static gboolean
-shows_toast (MsWindow   *window,
-             const char *prefix)
-{
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-
-  collect_labels (GTK_WIDGET (window->toast_overlay), texts);
-  for (guint i = 0; i < texts->len; i++)
-    if (g_str_has_prefix (g_ptr_array_index (texts, i), prefix))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 test_open_bad_file (void)
 {
@@ -341,9 +321,9 @@ test_open_bad_file (void)
   ms_window_open_file (window, file);
   /* Busy with the file, its name shown as it is; then back, the error in a toast. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "busy");
-  g_assert_true (shows_text (GTK_WIDGET (window->busy_page), "Q&A bad.memscope"));
+  g_assert_true (ms_test_shows_text (GTK_WIDGET (window->busy_page), "Q&A bad.memscope"));
   g_assert_true (ms_test_wait_for (is_back_on_empty_page, window, 20));
-  g_assert_true (shows_toast (window, "Could not open the session: "));
+  g_assert_true (ms_test_shows_toast (window, "Could not open the session: "));
   g_assert_true (is_showing_empty_page (window));
   gtk_window_destroy (GTK_WINDOW (window));
 
@@ -363,10 +343,10 @@ test_markup_file_name (void)
 
   gtk_window_present (GTK_WINDOW (window));
   ms_window_open_file (window, file);
-  g_assert_true (shows_text (GTK_WIDGET (window->busy_page), "Q&A.memscope"));
+  g_assert_true (ms_test_shows_text (GTK_WIDGET (window->busy_page), "Q&A.memscope"));
   g_assert_true (ms_test_wait_for (has_tree, window, 20));
   ms_test_settle (100);
-  g_assert_true (shows_text (GTK_WIDGET (window->switcher_title), "Q&A.memscope (read-only)"));
+  g_assert_true (ms_test_shows_text (GTK_WIDGET (window->switcher_title), "Q&A.memscope (read-only)"));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (window->session_status),
                                    "Q&A.memscope (read-only) · 2 profiles · 3 counter readings"));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -395,31 +375,15 @@ test_markup_launch_url (void)
   ms_window_set_launch_url (window, "https://x/?a=1&b=2");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.launch", NULL));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "busy");
-  g_assert_true (shows_text (GTK_WIDGET (window->busy_page), "https://x/?a=1&b=2"));
+  g_assert_true (ms_test_shows_text (GTK_WIDGET (window->busy_page), "https://x/?a=1&b=2"));
   g_assert_true (ms_test_wait_for (is_back_on_empty_page, window, 30));
-  g_assert_true (shows_toast (window, "Could not connect: "));
+  g_assert_true (ms_test_shows_toast (window, "Could not connect: "));
   g_assert_null (ms_window_get_live_target (window));
   gtk_window_destroy (GTK_WINDOW (window));
 
   g_unsetenv ("MEMSCOPE_BROWSER");
   g_assert_cmpint (g_unlink (script), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
-
-static GtkWindow *
-find_file_chooser (GtkWindow *parent)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
-          gtk_window_get_transient_for (toplevel) == parent)
-        return toplevel;
-    }
-  return NULL;
 }
 
 /* win.open and win.save-as ask for a file; cancelled, nothing changes. */
@@ -434,50 +398,64 @@ test_file_actions (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
-  chooser = find_file_chooser (GTK_WINDOW (window));
+  chooser = ms_test_find_file_chooser (GTK_WINDOW (window));
   g_assert_nonnull (chooser);
   g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Open a Session");
   g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
                    GTK_FILE_CHOOSER_ACTION_OPEN);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   ms_test_settle (100);
-  g_assert_null (find_file_chooser (GTK_WINDOW (window)));
+  g_assert_null (ms_test_find_file_chooser (GTK_WINDOW (window)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
+
+  /* The recordings folder is chosen in a folder chooser. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.choose-recordings-folder", NULL));
+  chooser = ms_test_find_file_chooser (GTK_WINDOW (window));
+  g_assert_nonnull (chooser);
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  ms_test_settle (100);
 
   /* Nothing to save yet: the action is off. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL);
-  g_assert_null (find_file_chooser (GTK_WINDOW (window)));
+  g_assert_null (ms_test_find_file_chooser (GTK_WINDOW (window)));
 
   ms_window_open_file (window, file);
   g_assert_true (ms_test_wait_for (has_tree, window, 20));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL));
-  chooser = find_file_chooser (GTK_WINDOW (window));
+  chooser = ms_test_find_file_chooser (GTK_WINDOW (window));
   g_assert_nonnull (chooser);
   g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Save the Session");
   g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
                    GTK_FILE_CHOOSER_ACTION_SAVE);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   ms_test_settle (100);
+
+  /* A copy never goes over the file itself, nor over a file that is not a session
+   * (which stays as it was). */
+  {
+    g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
+    g_autoptr(GFile) notes_file = g_file_new_for_path (notes);
+    g_autoptr(GError) save_error = NULL;
+    g_autofree char *contents = NULL;
+
+    save_error = ms_test_save_window (window, file);
+    g_assert_error (save_error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+    g_clear_error (&save_error);
+    g_file_set_contents (notes, "not a session", -1, &error);
+    g_assert_no_error (error);
+    save_error = ms_test_save_window (window, notes_file);
+    g_assert_error (save_error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+    g_file_get_contents (notes, &contents, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (contents, ==, "not a session");
+    g_assert_cmpint (g_unlink (notes), ==, 0);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 
   g_assert_cmpint (g_unlink (g_file_peek_path (file)), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
-
-static AdwMessageDialog *
-find_message_dialog (GtkWindow *parent)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
-          gtk_window_get_transient_for (toplevel) == parent)
-        return ADW_MESSAGE_DIALOG (toplevel);
-    }
-  return NULL;
 }
 
 /* Another computer's DevTools port: asked first, and nothing happens on Cancel. */
@@ -488,11 +466,11 @@ test_connect_remote_asks (void)
   AdwMessageDialog *dialog;
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_null (find_message_dialog (GTK_WINDOW (window)));
+  g_assert_null (ms_test_find_message_dialog (GTK_WINDOW (window)));
 
   gtk_editable_set_text (GTK_EDITABLE (window->endpoint_row), "192.0.2.1:9222");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL));
-  dialog = find_message_dialog (GTK_WINDOW (window));
+  dialog = ms_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   g_assert_true (adw_message_dialog_has_response (dialog, "connect"));
   g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
@@ -506,7 +484,7 @@ test_connect_remote_asks (void)
   /* A loopback endpoint is not asked about: it goes looking for targets at once. */
   gtk_editable_set_text (GTK_EDITABLE (window->endpoint_row), "127.0.0.1:1");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL));
-  g_assert_null (find_message_dialog (GTK_WINDOW (window)));
+  g_assert_null (ms_test_find_message_dialog (GTK_WINDOW (window)));
   g_assert_nonnull (ms_window_get_live_target (window));
   /* Nothing listens there: back to the start, the error in a toast. */
   g_assert_true (ms_test_wait_for (is_on_empty_page, window, 20));
@@ -514,10 +492,99 @@ test_connect_remote_asks (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* What the window remembers (GSETTINGS_BACKEND=memory: for this process): its size,
+ * the flame graph's direction, the last endpoint and page URL used. */
+static void
+test_settings_persist (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  MsWindow *window = ms_window_new (NULL);
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_drop_down_set_selected (window->flame_direction, 1);
+  gtk_editable_set_text (GTK_EDITABLE (window->endpoint_row), "127.0.0.1:1");
+  gtk_editable_set_text (GTK_EDITABLE (window->url_row), "http://127.0.0.1:1/a&b");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL));
+  g_assert_true (ms_test_wait_for (is_on_empty_page, window, 20));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  {
+    g_autofree char *direction = g_settings_get_string (settings, "flame-graph-direction");
+
+    g_assert_cmpstr (direction, ==, "bottom-up");
+  }
+  window = ms_window_new (NULL);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 600);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->flame_direction), ==, 1);
+  g_assert_cmpint (ms_window_get_flame_direction (window), ==, MS_FLAME_DIRECTION_BOTTOM_UP);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->endpoint_row)), ==, "127.0.0.1:1");
+  /* The URL was typed, not launched: the demo page is offered still. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->url_row)), !=, "http://127.0.0.1:1/a&b");
+  /* The direction is an action too (the menu's). */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "flame-graph-direction",
+                                      g_variant_new_string ("top-down"));
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->flame_direction), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "flame-graph-direction");
+}
+
+/* Every button with a mnemonic is named without its underscore (GTK 4.8 names a button
+ * by its own label, underscore and all, then by the label again: "_Purge… Purge…"):
+ * either its accessible label says it plainly, or it is labelled by its child label. */
+static void
+check_mnemonic_buttons (GtkWidget *widget,
+                        guint     *n_checked)
+{
+  GtkWidget *child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
+
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)) &&
+      gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    {
+      g_autoptr(GString) expected = g_string_new (gtk_button_get_label (GTK_BUTTON (widget)));
+      g_autofree char *problem = NULL;
+
+      g_string_replace (expected, "_", "", 1);
+      problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL, expected->str);
+      if (problem != NULL)
+        g_error ("button “%s”: %s", gtk_button_get_label (GTK_BUTTON (widget)), problem);
+      (*n_checked)++;
+    }
+  else if (GTK_IS_LABEL (child) && gtk_label_get_use_underline (GTK_LABEL (child)))
+    {
+      if (!gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        g_error ("button “%s” is not labelled by its label", gtk_label_get_label (GTK_LABEL (child)));
+      (*n_checked)++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_mnemonic_buttons (c, n_checked);
+}
+
+static void
+test_mnemonic_names (void)
+{
+  MsWindow *window = ms_window_new (NULL);
+  guint n_checked = 0;
+
+  gtk_window_present (GTK_WINDOW (window));
+  check_mnemonic_buttons (GTK_WIDGET (window), &n_checked);
+  /* Launch, Connect, Cancel, Back, Reset Zoom, Moderate, Critical, Purge, Set Baseline,
+   * Count Now, Go to Peak, Compare with This at least. */
+  g_assert_cmpuint (n_checked, >=, 12);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* GTK's test accessibility backend: accessible properties can be read back. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -527,6 +594,8 @@ main (int   argc,
   g_test_add_func ("/memscope/ui/window/markup-file-name", test_markup_file_name);
   g_test_add_func ("/memscope/ui/window/markup-launch-url", test_markup_launch_url);
   g_test_add_func ("/memscope/ui/window/file-actions", test_file_actions);
+  g_test_add_func ("/memscope/ui/window/settings-persist", test_settings_persist);
+  g_test_add_func ("/memscope/ui/window/mnemonic-names", test_mnemonic_names);
 
   return g_test_run ();
 }
