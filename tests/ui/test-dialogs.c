@@ -1163,6 +1163,121 @@ test_export_svg (ExportFixture *fixture,
 }
 
 static gboolean
+is_bottom_up (gpointer user_data)
+{
+  MsFlameTree *tree = ms_flame_graph_get_tree (user_data);
+
+  return tree != NULL && ms_flame_tree_get_direction (tree) == MS_FLAME_DIRECTION_BOTTOM_UP;
+}
+
+static guint
+find_node (MsFlameTree *tree,
+           guint        depth,
+           const char  *label)
+{
+  guint n_nodes;
+  const MsFlameNode *nodes = ms_flame_tree_get_nodes (tree, &n_nodes);
+
+  for (guint i = 0; i < n_nodes; i++)
+    if (nodes[i].depth == depth && g_str_equal (ms_flame_tree_get_node_label (tree, i), label))
+      return i;
+  g_error ("no frame %s at depth %u", label, depth);
+}
+
+/* The SVG is the view: bottom-up, zoomed on the allocating frame grow_buffer (its
+ * subtree the root, at the top), widths in samples, coloured by the difference from a
+ * baseline. Expected from the samples table: the stacks through grow_buffer as their
+ * leaf, read leaf first, one sample each. */
+static void
+test_export_svg_view (ExportFixture *fixture,
+                      gconstpointer  data)
+{
+  MsFlameGraph *graph = ms_window_get_flame_graph (fixture->window);
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GRegex) frame = g_regex_new ("<g><title>([^ ]+) \\([^<]*</title><rect x=\"([0-9.]+)\" "
+                                         "y=\"([0-9.]+)\" width=\"([0-9.]+)\" height=\"16\" "
+                                         "fill=\"rgb\\(([0-9]+),([0-9]+),([0-9]+)\\)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree double *deltas = NULL;
+  g_autofree char *text = NULL;
+  MsFlameTree *tree;
+  guint zoom, parse, n_frames = 0, n_root = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (export_samples); i++)
+    {
+      /* "grow_buffer/main", "grow_buffer/parse/main": frame names by depth */
+      g_autoptr(GString) path = g_string_new (NULL);
+
+      if (!g_str_equal (export_samples[i].stack[0], "grow_buffer"))
+        continue;
+      n_root++;
+      for (guint k = 0; export_samples[i].stack[k] != NULL; k++)
+        {
+          guint count;
+
+          g_string_append_printf (path, "%s%s", k ? "/" : "", export_samples[i].stack[k]);
+          count = GPOINTER_TO_UINT (g_hash_table_lookup (expected, path->str));
+          g_hash_table_insert (expected, g_strdup (path->str), GUINT_TO_POINTER (count + 1));
+        }
+    }
+  g_assert_cmpuint (n_root, ==, 2);
+
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "flame-graph-direction",
+                                      g_variant_new_string ("bottom-up"));
+  g_assert_true (ms_test_wait_for (is_bottom_up, graph, 20));
+  tree = ms_flame_graph_get_tree (graph);
+  ms_flame_graph_set_value (graph, MS_FLAME_VALUE_SAMPLES);
+  zoom = find_node (tree, 1, "grow_buffer");
+  parse = find_node (tree, 2, "parse");
+  ms_flame_graph_zoom_to_node (graph, zoom);
+  deltas = g_new0 (double, ms_flame_tree_get_n_nodes (tree));
+  deltas[zoom] = -4096;
+  deltas[parse] = 65536;
+  ms_flame_graph_set_deltas (graph, deltas, ms_flame_tree_get_n_nodes (tree));
+
+  text = export_through_response (fixture, MS_WINDOW_EXPORT_FLAME_SVG, "view.svg", NULL);
+  g_regex_match (frame, text, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL), n_frames++)
+    {
+      g_autofree char *name = g_match_info_fetch (match, 1);
+      g_autofree char *x = g_match_info_fetch (match, 2);
+      g_autofree char *y = g_match_info_fetch (match, 3);
+      g_autofree char *w = g_match_info_fetch (match, 4);
+      int rgb[3];
+      guint depth = (guint) ((g_ascii_strtod (y, NULL) - 36) / 17 + 0.5);
+      double width = g_ascii_strtod (w, NULL);
+      g_autoptr(GString) path = g_string_new ("grow_buffer");
+      guint count;
+
+      for (guint k = 0; k < 3; k++)
+        {
+          g_autofree char *c = g_match_info_fetch (match, 5 + k);
+
+          rgb[k] = atoi (c);
+        }
+      /* Which stack: the frames above, at the same left edge or to its left */
+      if (depth == 2)
+        g_string_append (path, "/parse/main");
+      else if (depth == 1)
+        g_string_append_printf (path, "/%s", name);
+      g_test_message ("%s at depth %u, x %s, width %s, rgb(%d,%d,%d)", name, depth, x, w,
+                      rgb[0], rgb[1], rgb[2]);
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (expected, path->str));
+      g_assert_cmpuint (count, >, 0);
+      g_assert_true (g_str_has_suffix (path->str, name));
+      /* 1200 wide less two 10-pixel margins, shared by the root's samples */
+      g_assert_cmpfloat_with_epsilon (width, 1180.0 * count / n_root, 0.01);
+      if (g_str_equal (path->str, "grow_buffer"))
+        g_assert_cmpint (rgb[2], >, rgb[0] + 20);      /* shrank: blue */
+      else if (g_str_equal (path->str, "grow_buffer/parse"))
+        g_assert_cmpint (rgb[0], >, rgb[2] + 20);      /* grew: red */
+      else
+        g_assert_cmpint (MIN (rgb[0], MIN (rgb[1], rgb[2])), >, 200);  /* unchanged: pale */
+    }
+  g_assert_cmpuint (n_frames, ==, g_hash_table_size (expected));
+}
+
+static gboolean
 has_size (gpointer user_data)
 {
   return gtk_widget_get_width (user_data) > 0 && gtk_widget_get_mapped (user_data);
@@ -1384,6 +1499,8 @@ main (int   argc,
               test_export_folded, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/svg", ExportFixture, NULL, export_fixture_set_up,
               test_export_svg, export_fixture_tear_down);
+  g_test_add ("/memscope/ui/export/svg-as-shown", ExportFixture, NULL, export_fixture_set_up,
+              test_export_svg_view, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/png", ExportFixture, NULL, export_fixture_set_up,
               test_export_png, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/counters-csv", ExportFixture, NULL, export_fixture_set_up,
