@@ -376,6 +376,8 @@ ms_window_export_to_file (MsWindow       *self,
   g_return_if_fail (MS_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  g_clear_object (&self->export_folder);
+  self->export_folder = g_file_get_parent (file);
   ms_window_export_async (self, format, file, self->cancellable, on_exported, g_object_ref (file));
 }
 
@@ -414,6 +416,8 @@ export_action (GtkWidget  *widget,
   dialog = gtk_file_chooser_native_new (_(formats[format].title), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  if (self->export_folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), self->export_folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), formats[format].file_name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_object_set_data (G_OBJECT (dialog), "ms-format", GUINT_TO_POINTER (format));

@@ -79,6 +79,7 @@ struct _MsWindow
   GFile                *opened_gfile;
   AdwToast             *alarm_toast;     /* while shown */
   GListModel           *toast_children;  /* the toast overlay's, observed to name buttons */
+  GFile                *export_folder;   /* where the last export went: the next starts there */
   guint                 n_toasted_alarms;
   gboolean              follow_latest;   /* new profiles replace the shown snapshot */
   GMutex                snapshot_lock;   /* one snapshot load from a file at a time */

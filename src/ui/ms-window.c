@@ -1397,6 +1397,7 @@ ms_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->view_cancellable);
   g_clear_object (&self->toast_children);
+  g_clear_object (&self->export_folder);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
 

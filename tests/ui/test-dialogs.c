@@ -1162,6 +1162,34 @@ test_export_svg (ExportFixture *fixture,
       g_assert_nonnull (strstr (text, export_samples[i].stack[k]));
 }
 
+/* The next export's chooser starts in the folder of the last export. */
+static void
+test_export_remembers_folder (ExportFixture *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *text = export_through_response (fixture, MS_WINDOW_EXPORT_FOLDED, "first.folded", NULL);
+  g_autoptr(GFile) expected = g_file_new_for_path (fixture->dir);
+  g_autoptr(GFile) folder = NULL;
+  GtkWindow *chooser;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export", "s", "svg"));
+  chooser = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (gtk_window_get_toplevels (), i);
+
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        chooser = toplevel;
+    }
+  g_assert_nonnull (chooser);
+  ms_test_settle (300);
+  folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
+  g_assert_nonnull (folder);
+  g_assert_true (g_file_equal (folder, expected));
+  gtk_window_close (chooser);
+  ms_test_settle (100);
+}
+
 static gboolean
 is_bottom_up (gpointer user_data)
 {
@@ -1499,6 +1527,8 @@ main (int   argc,
               test_export_folded, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/svg", ExportFixture, NULL, export_fixture_set_up,
               test_export_svg, export_fixture_tear_down);
+  g_test_add ("/memscope/ui/export/remembers-folder", ExportFixture, NULL, export_fixture_set_up,
+              test_export_remembers_folder, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/svg-as-shown", ExportFixture, NULL, export_fixture_set_up,
               test_export_svg_view, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/png", ExportFixture, NULL, export_fixture_set_up,
