@@ -153,6 +153,41 @@ test_no_such_profile (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (err, "there is no profile 9: the session holds 5"));
 }
 
+/* Profile numbers count from 1: 0 and below are refused, naming the option. */
+typedef struct
+{
+  const char *name;
+  const char *args[6];
+  const char *error;
+} BadNumber;
+
+static const BadNumber bad_numbers[] = {
+  { "export-0", { "export", "--profile", "0" },
+    "export: --profile: 0 is not a profile number (1 is the first)\n" },
+  { "export-minus-1", { "export", "--profile", "-1" },
+    "export: --profile: -1 is not a profile number (1 is the first)\n" },
+  { "diff-a-0", { "diff", "--profile-a", "0" },
+    "diff: --profile-a: 0 is not a profile number (1 is the first)\n" },
+  { "diff-b-0", { "diff", "--profile-b", "0" },
+    "diff: --profile-b: 0 is not a profile number (1 is the first)\n" },
+};
+
+static void
+test_bad_profile_number (Fixture *f, gconstpointer data)
+{
+  const BadNumber *row = data;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gboolean is_diff = g_str_equal (row->args[0], "diff");
+  const char *args[] = { row->args[0], f->path, is_diff ? f->path : "--format", is_diff ? "--format" : "folded",
+                         is_diff ? "folded" : row->args[1], is_diff ? row->args[1] : row->args[2],
+                         is_diff ? row->args[2] : NULL, NULL };
+
+  g_assert_cmpint (cli_test_runv (args, 30, &out, &err), ==, CLI_EXIT_ERROR);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (g_str_has_suffix (err, row->error));
+}
+
 /* diff reads a recording on either side. */
 static void
 test_diff (Fixture *f, gconstpointer data)
@@ -253,6 +288,13 @@ main (int argc, char *argv[])
   ADD ("export-csv", test_export_csv);
   ADD ("no-such-profile", test_no_such_profile);
   ADD ("diff", test_diff);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_numbers); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/cli/recording/bad-profile-number/%s",
+                                               bad_numbers[i].name);
+
+      g_test_add (path, Fixture, &bad_numbers[i], fixture_setup, test_bad_profile_number, fixture_teardown);
+    }
   ADD ("torn-tail", test_torn_tail);
   ADD ("damaged", test_damaged);
 #undef ADD
