@@ -364,8 +364,9 @@ ms_cli_export (MsCliContext *ctx,
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
       _("folded (flamegraph.pl, inferno, speedscope), svg (flame graph), csv (a session's "
-        "counters), histogram (16 tab-separated lines: index, upper bound in bytes, sampled "
-        "count, estimated allocations, estimated bytes) or json (the flame tree) (required)"),
+        "counters), histogram (16 tab-separated lines: index, upper bound in bytes or inf for "
+        "the last class, which holds every larger size, sampled count, estimated allocations, "
+        "estimated bytes) or json (the flame tree) (required)"),
       "FORMAT" },
     { "frames", 0, 0, G_OPTION_ARG_STRING, &frames,
       _("Frame labels: symbol (default), address (exactly as the protocol gives it) or module"),
