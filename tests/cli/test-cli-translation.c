@@ -58,6 +58,11 @@ static const Case cases[] = {
     FALSE, "memscope-cli: diff: --format: „png“ ist keins von folded, svg\n" },
   { "pressure-bad-level", "de", "C.UTF-8", { "pressure", "high" }, CLI_EXIT_ERROR, FALSE,
     "memscope-cli: pressure: „high“ ist keine Druckstufe: moderate oder critical angeben\n" },
+  /* Connection errors come from the protocol library, in the same catalogue (port 1 on
+   * the loopback: nothing listens there). */
+  { "connection-refused", "de", "C.UTF-8", { "--endpoint", "127.0.0.1:1", "targets" }, CLI_EXIT_ERROR,
+    FALSE, "memscope-cli: targets: Unter 127.0.0.1:1 lauscht nichts (Verbindung abgelehnt); läuft "
+    "der Browser mit --remote-debugging-port?\n" },
   /* The same program in the C locale speaks English: LANGUAGE is ignored there. */
   { "c-locale-english", "de", "C", { "frobnicate" }, CLI_EXIT_ERROR, FALSE,
     "memscope-cli: unknown command “frobnicate”; run “memscope-cli --help” for the list\n" },
