@@ -713,9 +713,11 @@ ms_recording_file_new_from_bytes (GBytes  *bytes,
 /**
  * ms_recording_file_get_torn_tail:
  *
- * Returns: (nullable): why the recording ends early (it was cut inside a frame:
- *   Memscope or the machine stopped while writing it), or %NULL when every frame
- *   is whole
+ * Returns: (nullable): why the recording ends early: it was cut inside a frame
+ *   (Memscope or the machine stopped while writing it; %MS_ANALYSIS_ERROR_TRUNCATED)
+ *   or a frame is damaged (zero fill, a checksum that does not match…; another
+ *   code), with the frame's number and offset and how many frames before it were
+ *   read; %NULL when every frame is whole
  */
 const GError *
 ms_recording_file_get_torn_tail (MsRecordingFile *self)
