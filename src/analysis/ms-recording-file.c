@@ -446,8 +446,12 @@ set_torn_tail (MsRecordingFile *self,
   /* Translators: %u is a frame number, %llu a byte offset, %s how much of the frame is
    * there (one of the messages below), the last %u the number of frames kept */
   self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-                                 _("the recording ends inside frame %u at byte %llu (%s); the %u "
-                                   "frames before it are intact"), number,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "the recording ends inside frame %u at byte %llu "
+                                              "(%s); the %u frame before it is intact",
+                                              "the recording ends inside frame %u at byte %llu "
+                                              "(%s); the %u frames before it are intact",
+                                              number - 1), number,
                                  (unsigned long long) offset, what, number - 1);
 }
 
@@ -462,8 +466,14 @@ set_damaged_tail (MsRecordingFile *self,
    * damaged (one of the messages that start with "its" or "it"), the last %u the number of
    * frames kept */
   self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, reason->code,
-                                 _("frame %u at byte %llu is damaged: %s; the recording is read "
-                                   "up to it (the %u frames before it are intact)"), number,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "frame %u at byte %llu is damaged: %s; the "
+                                              "recording is read up to it (the %u frame before "
+                                              "it is intact)",
+                                              "frame %u at byte %llu is damaged: %s; the "
+                                              "recording is read up to it (the %u frames before "
+                                              "it are intact)",
+                                              number - 1), number,
                                  (unsigned long long) offset, reason->message, number - 1);
 }
 

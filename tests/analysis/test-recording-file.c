@@ -358,6 +358,7 @@ typedef enum
 {
   DAMAGE_CUT_IN_PROFILE,      /* the file ends inside the last profile's payload */
   DAMAGE_ZERO_TAIL,           /* 4096 zero bytes after the end, as after a power cut */
+  DAMAGE_FLIP_FIRST_COUNTERS, /* one byte of the first counters payload (after the metadata) */
   DAMAGE_FLIP_LAST_COUNTERS,  /* one byte of the last counters payload */
   DAMAGE_FLIP_METADATA,       /* one byte of the metadata payload (the first frame) */
   DAMAGE_FLIP_PROFILE,        /* one byte of profile 2's payload (a delta) */
@@ -387,11 +388,15 @@ typedef struct
 /* The torn tail of a damaged frame: frame number, offset, reason, frames kept. */
 #define DAMAGED "frame %u at byte %zu is damaged: %s; the recording is read up to it " \
                 "(the %u frames before it are intact)"
+#define DAMAGED_ONE "frame %u at byte %zu is damaged: %s; the recording is read up to it " \
+                    "(the %u frame before it is intact)"
 
 static const BadRecording bad_recordings[] = {
   { "truncated-frame", DAMAGE_CUT_IN_PROFILE, TRUE, MS_ANALYSIS_ERROR_TRUNCATED, CUT },
   { "zero-tail", DAMAGE_ZERO_TAIL, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
     "its header is zero bytes (space the file system allocated but never wrote)" },
+  { "flipped-byte-first-counters", DAMAGE_FLIP_FIRST_COUNTERS, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
+    "its contents (a counters record) do not match their checksum" },
   { "flipped-byte-last-counters", DAMAGE_FLIP_LAST_COUNTERS, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
     "its contents (a counters record) do not match their checksum" },
   { "flipped-byte-metadata", DAMAGE_FLIP_METADATA, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
@@ -502,6 +507,11 @@ test_bad_recording (Fixture *f, gconstpointer data)
       at = len;
       cut = len + 4096;
       break;
+    case DAMAGE_FLIP_FIRST_COUNTERS:
+      frame = nth_frame (whole, starts, 2, 0);
+      at = g_array_index (starts, gsize, frame);
+      data_copy[at + FRAME_HEADER + 3] ^= 0x01;
+      break;
     case DAMAGE_FLIP_LAST_COUNTERS:
       frame = nth_frame (whole, starts, 2, 3);
       at = g_array_index (starts, gsize, frame);
@@ -565,7 +575,7 @@ test_bad_recording (Fixture *f, gconstpointer data)
       g_assert_not_reached ();
     }
   if (expected == NULL)
-    expected = g_strdup_printf (DAMAGED, frame + 1, at, row->message, frame);
+    expected = g_strdup_printf (frame == 1 ? DAMAGED_ONE : DAMAGED, frame + 1, at, row->message, frame);
 
   g_assert_true (g_file_set_contents (f->path, (char *) data_copy, cut, NULL));
   rec = ms_recording_file_new_for_path (f->path, &error);
