@@ -287,6 +287,8 @@ update_status (MsFlameView *self)
   if (frame != NULL && *summary != '\0')
     text = g_strdup_printf ("%s · %s", frame, summary);
   set_label_text (self->status_label, text ? text : frame ? frame : summary);
+  /* Shortened in the middle when narrow: the whole line on hover */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text ? text : frame ? frame : summary);
 }
 
 static void

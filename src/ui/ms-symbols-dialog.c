@@ -156,12 +156,16 @@ module_cell_text (MsSymbolModuleReport *report,
 
 static void
 setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item)
+            GtkListItem              *item,
+            gpointer                  column)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  /* A build ID shortened at its end, as build IDs are: cut in the middle, its two
+   * halves read as two cells. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), GPOINTER_TO_UINT (column) == 1 ? PANGO_ELLIPSIZE_END
+                                                                             : PANGO_ELLIPSIZE_MIDDLE);
   gtk_label_set_selectable (GTK_LABEL (label), FALSE);
   gtk_list_item_set_child (item, label);
 }
@@ -189,7 +193,7 @@ add_columns (MsSymbolsDialog *self)
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GUINT_TO_POINTER (i));
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GUINT_TO_POINTER (i));
       column = gtk_column_view_column_new (_(titles[i]), factory);
       gtk_column_view_column_set_resizable (column, TRUE);
