@@ -922,11 +922,12 @@ open_thread (GTask        *task,
 }
 
 /* Where the intact part of a cut recording ends, from the reader's account of the cut
- * ("… at byte N …", "… after N bytes …"); 0 when it does not say. */
+ * ("… at byte N …", "… after N bytes …", or a translation saying "Byte N"); 0 when it
+ * does not say. */
 static guint64
 torn_tail_offset (const GError *torn_tail)
 {
-  g_autoptr(GRegex) regex = g_regex_new ("(?:at byte|after) ([0-9]+)", 0, 0, NULL);
+  g_autoptr(GRegex) regex = g_regex_new ("(?:[Bb]yte|after) ([0-9]+)", 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   g_autofree char *digits = NULL;
 
