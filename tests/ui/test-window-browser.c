@@ -645,17 +645,22 @@ test_browser_timeline (void)
   ms_test_key (XK_Home, FALSE);
   g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline), ==, 0);
   assert_shows_profile (0, "Home");
+  /* Each profile listed above, one Right at a time. */
+  for (guint i = 1; i < n; i++)
+    {
+      ms_test_key (XK_Right, FALSE);
+      g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline), ==, i);
+      assert_shows_profile (i, "Right");
+    }
+  ms_test_key (XK_Home, FALSE);
   ms_test_key (XK_Right, FALSE);
-  g_assert_cmpuint (ms_snapshot_timeline_get_selected (timeline), ==, 1);
-  assert_shows_profile (1, "Right");
-  ms_test_key (XK_Right, FALSE);
-  assert_shows_profile (2, "Right again");
+  assert_shows_profile (1, "Home, Right");
   /* Scrubbed back: new profiles keep coming without taking the view away. */
   {
     guint had = ms_recorder_get_profiles (ms_window_get_recorder (window))->len;
 
     g_assert_true (ms_test_wait_for (has_profiles, GUINT_TO_POINTER (had + 1), 30));
-    assert_shows_profile (2, "a new profile arrived");
+    assert_shows_profile (1, "a new profile arrived");
     g_assert_cmpuint (ms_snapshot_timeline_get_n_snapshots (timeline), >=, had + 1);
   }
   ms_test_save_screenshot (GTK_WIDGET (window), "window-browser-timeline.png");
