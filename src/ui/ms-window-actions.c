@@ -65,6 +65,7 @@ take_live (MsWindow     *self,
            MsLiveTarget *live)
 {
   ms_window_close_live (self);
+  ms_window_clear_start_error (self);
   g_clear_object (&self->opened_file);
   g_clear_object (&self->opened_gfile);
   self->live = g_object_ref (live);

@@ -61,7 +61,22 @@ ms_window_end_live (MsWindow     *self,
 {
   ms_window_show_error (self, prefix, error);
   ms_window_close_live (self);
+  /* The toast goes after a few seconds: the start page keeps saying why. */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf ("%s: %s", prefix, error->message);
+      g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+      adw_status_page_set_description (self->empty_page, escaped);
+    }
   ms_window_show_page (self, "empty");
+}
+
+/* The start page's own description again, as a new attempt starts. */
+void
+ms_window_clear_start_error (MsWindow *self)
+{
+  adw_status_page_set_description (self->empty_page, self->empty_description);
 }
 
 typedef struct
@@ -1399,6 +1414,7 @@ ms_window_dispose (GObject *object)
   g_clear_object (&self->view_cancellable);
   g_clear_object (&self->toast_children);
   g_clear_object (&self->export_folder);
+  g_clear_pointer (&self->empty_description, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
 
@@ -1459,6 +1475,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, record_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, record_button_content);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, busy_page);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, targets_page);
@@ -1565,6 +1582,7 @@ ms_window_init (MsWindow *self)
     }
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->empty_description = g_strdup (adw_status_page_get_description (self->empty_page));
   self->flame_graph = ms_flame_view_get_graph (self->flame_view);
   self->flame_search = ms_flame_view_get_search_entry (self->flame_view);
   self->flame_direction = ms_flame_view_get_direction_dropdown (self->flame_view);

@@ -379,6 +379,23 @@ test_markup_launch_url (void)
   g_assert_true (ms_test_wait_for (is_back_on_empty_page, window, 30));
   g_assert_true (ms_test_shows_toast (window, "Could not connect: "));
   g_assert_null (ms_window_get_live_target (window));
+  /* The toast goes; the start page keeps saying why, markup and all, until the next
+   * attempt. */
+  {
+    g_autoptr(GPtrArray) texts = ms_test_collect_labels (GTK_WIDGET (window->empty_page));
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < texts->len; i++)
+      found |= g_str_has_prefix (g_ptr_array_index (texts, i), "Could not connect: ") &&
+               strstr (g_ptr_array_index (texts, i), "no <display> & no luck") != NULL;
+    g_assert_true (found);
+  }
+  ms_window_set_launch_url (window, "https://x/?a=1&b=2");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.launch", NULL));
+  g_assert_cmpstr (adw_status_page_get_description (window->empty_page), ==,
+                   "Launch Chromium on a page, or connect to a browser started with "
+                   "--remote-debugging-port");
+  g_assert_true (ms_test_wait_for (is_back_on_empty_page, window, 30));
   gtk_window_destroy (GTK_WINDOW (window));
 
   g_unsetenv ("MEMSCOPE_BROWSER");
