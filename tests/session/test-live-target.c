@@ -620,6 +620,9 @@ test_count_leaks (Fixture *f, gconstpointer data)
   g_assert_cmpuint (ms_recorder_get_markers (recorder)->len, ==, 1);
   g_assert_cmpstr (g_array_index (ms_recorder_get_markers (recorder), MsRecordedMarker, 0).kind,
                    ==, "leak-counters");
+  /* The counts the peer returned, in its order, as compact JSON. */
+  g_assert_cmpstr (g_array_index (ms_recorder_get_markers (recorder), MsRecordedMarker, 0).detail,
+                   ==, "{\"counters\":{\"Document\":3,\"Node\":120}}");
 }
 
 static void
