@@ -204,6 +204,8 @@ void ms_window_apply_alarm       (MsWindow       *self,
                                   gboolean        with_ignore);
 guint ms_window_get_histogram_bytes_per_block (MsWindow *self);
 void ms_window_clear_leaks       (MsWindow       *self);
+void ms_window_show_recorded_leaks (MsWindow    *self,
+                                    MsSessionFile *file);
 /* Binds the enum @key to @widget's "selected", its items in the order of @nicks (static). */
 void ms_window_bind_enum_selected (GSettings          *settings,
                                    const char         *key,

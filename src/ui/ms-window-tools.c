@@ -178,6 +178,170 @@ ms_window_clear_leaks (MsWindow *self)
   gtk_label_set_text (self->leak_status, _("Set a baseline, use the page, then count now."));
 }
 
+/* Leak counts in an opened recording: the detail of each "leak-counters" action (or
+ * format 1 marker), {"counters":{"documents":1,…}}; an older recording has none. */
+static void
+clear_counter (MsCdpDomCounter *counter)
+{
+  g_free (counter->name);
+}
+
+static GArray *
+parse_leak_detail (const char *detail)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GList) names = NULL;
+  JsonObject *counters;
+  GArray *array;
+
+  if (detail == NULL || (root = json_from_string (detail, NULL)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root) ||
+      !json_object_has_member (json_node_get_object (root), "counters") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (root), "counters")))
+    return NULL;
+  counters = json_object_get_object_member (json_node_get_object (root), "counters");
+  array = g_array_new (FALSE, TRUE, sizeof (MsCdpDomCounter));
+  g_array_set_clear_func (array, (GDestroyNotify) clear_counter);
+  names = json_object_get_members (counters);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (counters, l->data);
+      MsCdpDomCounter counter = { g_strdup (l->data), 0 };
+
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64)
+        {
+          g_free (counter.name);
+          continue;
+        }
+      counter.count = json_node_get_int (value);
+      g_array_append_val (array, counter);
+    }
+  return array;
+}
+
+typedef struct
+{
+  gint64  time_us;
+  GArray *counters;
+} RecordedCount;
+
+static void
+recorded_count_clear (RecordedCount *count)
+{
+  g_clear_pointer (&count->counters, g_array_unref);
+}
+
+static void
+add_recorded_count (GArray     *counts,
+                    const char *kind,
+                    gint64      time_us,
+                    const char *detail)
+{
+  RecordedCount count = { time_us, NULL };
+
+  if (g_strcmp0 (kind, MS_LIVE_TARGET_MARKER_LEAK_COUNTERS) != 0)
+    return;
+  count.counters = parse_leak_detail (detail);
+  if (count.counters != NULL)
+    g_array_append_val (counts, count);
+}
+
+/* Every leak count of @file, in its order: format 2 actions, or format 1 markers. */
+static GArray *
+recorded_counts (MsSessionFile *file)
+{
+  MsRecordingFile *recording = ms_session_file_get_recording (file);
+  JsonObject *sampling = ms_session_file_get_sampling (file);
+  JsonArray *markers = NULL;
+  GArray *counts = g_array_new (FALSE, TRUE, sizeof (RecordedCount));
+
+  g_array_set_clear_func (counts, (GDestroyNotify) recorded_count_clear);
+  for (guint i = 0; recording != NULL && i < ms_recording_file_get_n_actions (recording); i++)
+    {
+      const char *detail = NULL;
+      gint64 time_us = 0;
+      const char *kind = ms_recording_file_get_action (recording, i, &time_us, &detail);
+
+      add_recorded_count (counts, kind, time_us, detail);
+    }
+  if (recording == NULL && sampling != NULL && json_object_has_member (sampling, "markers") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (sampling, "markers")))
+    markers = json_object_get_array_member (sampling, "markers");
+  for (guint i = 0; markers != NULL && i < json_array_get_length (markers); i++)
+    {
+      JsonNode *node = json_array_get_element (markers, i);
+      JsonObject *m = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (m != NULL)
+        add_recorded_count (counts, json_object_get_string_member_with_default (m, "kind", NULL),
+                            json_object_get_int_member_with_default (m, "time", 0),
+                            json_object_get_string_member_with_default (m, "detail", NULL));
+    }
+  return counts;
+}
+
+static char *
+clock_text (gint64 time_us)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+
+  return time != NULL ? g_date_time_format (time, "%H:%M:%S") : g_strdup ("?");
+}
+
+static void
+set_recorded_status (MsWindow *self,
+                     GArray   *counts)
+{
+  const RecordedCount *first = &g_array_index (counts, RecordedCount, 0);
+  const RecordedCount *last = &g_array_index (counts, RecordedCount, counts->len - 1);
+  g_autofree char *first_clock = clock_text (first->time_us);
+  g_autofree char *last_clock = clock_text (last->time_us);
+  g_autofree char *text = NULL;
+
+  if (counts->len == 1)
+    /* Translators: %s is a time of day, e.g. 14:03:27 */
+    text = g_strdup_printf (_("The recording holds one leak count, taken at %s; it is shown as "
+                              "now, without a baseline."), first_clock);
+  else
+    /* Translators: %1$u is the number of leak counts in the recording (2 or more), %2$s and
+     * %3$s are times of day, e.g. 14:03:27 */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Recorded: the first of %1$u leak counts, taken at %2$s, "
+                                         "is the baseline; the last, taken at %3$s, is now.",
+                                         "Recorded: the first of %1$u leak counts, taken at %2$s, "
+                                         "is the baseline; the last, taken at %3$s, is now.",
+                                         counts->len),
+                            counts->len, first_clock, last_clock);
+  gtk_label_set_text (self->leak_status, text);
+}
+
+/**
+ * ms_window_show_recorded_leaks:
+ *
+ * Shows the leak counts an opened recording holds, read-only: the first as the baseline,
+ * the last as now.
+ */
+void
+ms_window_show_recorded_leaks (MsWindow      *self,
+                               MsSessionFile *file)
+{
+  g_autoptr(GArray) counts = recorded_counts (file);
+  const RecordedCount *last;
+
+  ms_window_clear_leaks (self);
+  if (counts->len == 0)
+    {
+      gtk_label_set_text (self->leak_status, _("This recording holds no leak counts."));
+      return;
+    }
+  last = &g_array_index (counts, RecordedCount, counts->len - 1);
+  if (counts->len > 1)
+    self->leak_baseline = counters_table (g_array_index (counts, RecordedCount, 0).counters);
+  self->leak_now = counters_table (last->counters);
+  update_leak_rows (self, last->counters);
+  set_recorded_status (self, counts);
+}
+
 static void
 setup_leak_cell (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,

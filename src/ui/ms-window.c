@@ -1006,6 +1006,7 @@ on_opened (GObject      *object,
   g_set_object (&self->opened_gfile, opened->file);
   ms_counter_chart_set_series (self->counter_chart, opened->series);
   ms_window_snapshots_set_session_file (self, opened->session_file);
+  ms_window_show_recorded_leaks (self, opened->session_file);
   if (opened->views != NULL)
     show_profile_views (self, opened->views);
   else
