@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "ms-recording-writer.h"
+#include "ms-session-file.h"
 #include "ms-ui-test-util.h"
 #include "ms-ui-test-window.h"
 #include "ms-window-private.h"
@@ -195,6 +196,63 @@ test_one_count (void)
   ms_test_remove_tree (dir);
 }
 
+/* Format 1 keeps the markers, with their details, in "sampling". */
+static void
+test_format1 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("memscope-leaks-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "session.memscope", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(MsSessionFile) session = ms_session_file_new ();
+  g_autoptr(JsonObject) sampling = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  const char *text = "{\"id\":1,\"result\":{\"profile\":{\"samples\":[],\"modules\":[]}}}";
+  g_autoptr(GBytes) reply = g_bytes_new (text, strlen (text));
+  const gint64 times[] = { T0 + 2 * G_USEC_PER_SEC, T0 + 4 * G_USEC_PER_SEC, T0 + 9 * G_USEC_PER_SEC };
+  g_autofree char *first_clock = clock_at (times[1]);
+  g_autofree char *last_clock = clock_at (times[2]);
+  g_autofree char *status = g_strdup_printf ("Recorded: the first of 2 leak counts, taken at %s, "
+                                             "is the baseline; the last, taken at %s, is now.",
+                                             first_clock, last_clock);
+  JsonArray *markers = json_array_new ();
+  Expect e;
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      JsonObject *marker = json_object_new ();
+      g_autofree char *detail = detail_for (i == 1 ? 0 : 2);
+
+      json_object_set_int_member (marker, "time", times[i]);
+      json_object_set_string_member (marker, "kind", i == 0 ? "purge" : "leak-counters");
+      if (i > 0)
+        json_object_set_string_member (marker, "detail", detail);
+      json_array_add_object_element (markers, marker);
+    }
+  json_object_set_array_member (sampling, "markers", markers);
+  ms_session_file_set_sampling (session, sampling);
+  g_assert_true (ms_session_file_add_profile_reply (session, T0 + G_USEC_PER_SEC,
+                                                    "Memory.getSamplingProfile", reply, &error));
+  g_assert_true (ms_session_file_save (session, file, NULL, &error));
+  g_assert_no_error (error);
+
+  e.window = open_recording (path);
+  e.status = status;
+  g_assert_true (ms_test_wait_for (status_is, &e, 20));
+  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
+    {
+      g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, counters[i].first);
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, counters[i].last);
+      g_autofree char *delta = g_strdup_printf ("%+" G_GINT64_FORMAT,
+                                                counters[i].last - counters[i].first);
+      const char *row[] = { counters[i].name, base, now, delta, NULL };
+      Expect r = { e.window, (const char *) row };
+
+      g_assert_true (ms_test_wait_for (shows_sequence, &r, 20));
+    }
+  gtk_window_destroy (GTK_WINDOW (e.window));
+  ms_test_remove_tree (dir);
+}
+
 /* Older recordings: the marker without its counts, or a detail that is not a count. */
 static const struct
 {
@@ -236,6 +294,7 @@ main (int   argc,
 
   g_test_add_func ("/memscope/ui/window-leaks/recorded", test_recorded_counts);
   g_test_add_func ("/memscope/ui/window-leaks/one-count", test_one_count);
+  g_test_add_func ("/memscope/ui/window-leaks/format1", test_format1);
   for (guint i = 0; i < G_N_ELEMENTS (no_counts); i++)
     {
       g_autofree char *path = g_strdup_printf ("/memscope/ui/window-leaks/none/%s", no_counts[i].name);
