@@ -113,6 +113,25 @@ clock_at (gint64 time_us)
   return g_date_time_format (time, "%H:%M:%S");
 }
 
+/* Each counter's row: the first count as baseline, the last as now, and the delta
+ * computed here. */
+static void
+assert_first_last_rows (MsWindow *window)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
+    {
+      g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, counters[i].first);
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, counters[i].last);
+      g_autofree char *delta = g_strdup_printf ("%+" G_GINT64_FORMAT,
+                                                counters[i].last - counters[i].first);
+      const char *row[] = { counters[i].name, base, now, delta, NULL };
+      Expect r = { window, (const char *) row };
+
+      g_test_message ("row %s %s %s %s", row[0], row[1], row[2], row[3]);
+      g_assert_true (ms_test_wait_for (shows_sequence, &r, 20));
+    }
+}
+
 static MsWindow *
 open_recording (const char *path)
 {
@@ -148,18 +167,7 @@ test_recorded_counts (void)
   g_assert_true (ms_test_wait_for (status_is, &e, 20));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (e.window->leak_names)), ==,
                     G_N_ELEMENTS (counters));
-  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
-    {
-      g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, counters[i].first);
-      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, counters[i].last);
-      g_autofree char *delta = g_strdup_printf ("%+" G_GINT64_FORMAT,
-                                                counters[i].last - counters[i].first);
-      const char *row[] = { counters[i].name, base, now, delta, NULL };
-      Expect r = { e.window, (const char *) row };
-
-      g_test_message ("row %s %s %s %s", row[0], row[1], row[2], row[3]);
-      g_assert_true (ms_test_wait_for (shows_sequence, &r, 20));
-    }
+  assert_first_last_rows (e.window);
   /* The page as the test left it, when asked for ($MEMSCOPE_SCREENSHOT_DIR). */
   adw_view_stack_set_visible_child_name (e.window->view_stack, "tools");
   ms_test_settle (500);
@@ -238,17 +246,7 @@ test_format1 (void)
   e.window = open_recording (path);
   e.status = status;
   g_assert_true (ms_test_wait_for (status_is, &e, 20));
-  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
-    {
-      g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT, counters[i].first);
-      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, counters[i].last);
-      g_autofree char *delta = g_strdup_printf ("%+" G_GINT64_FORMAT,
-                                                counters[i].last - counters[i].first);
-      const char *row[] = { counters[i].name, base, now, delta, NULL };
-      Expect r = { e.window, (const char *) row };
-
-      g_assert_true (ms_test_wait_for (shows_sequence, &r, 20));
-    }
+  assert_first_last_rows (e.window);
   gtk_window_destroy (GTK_WINDOW (e.window));
   ms_test_remove_tree (dir);
 }
