@@ -1157,15 +1157,22 @@ ms_live_target_send_finish (MsLiveTarget  *self,
 }
 
 /* The counts as the marker's detail, compact JSON in the protocol's order:
- * {"counters":{"documents":1,"nodes":46030,…}}, so an opened recording can show them. */
+ * {"role":"baseline","counters":{"documents":1,"nodes":46030,…}} (role "baseline" or "now"
+ * when the caller said), so an opened recording can show them. */
 static char *
-leak_counters_detail (GArray *counters)
+leak_counters_detail (const char *role,
+                      GArray     *counters)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
+  if (role != NULL)
+    {
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, role);
+    }
   json_builder_set_member_name (builder, "counters");
   json_builder_begin_object (builder);
   for (guint i = 0; i < counters->len; i++)
@@ -1199,7 +1206,7 @@ on_leak_counters (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  detail = leak_counters_detail (counters);
+  detail = leak_counters_detail (g_task_get_task_data (task), counters);
   add_marker_with_detail (g_task_get_source_object (task), MS_LIVE_TARGET_MARKER_LEAK_COUNTERS,
                           detail);
   g_task_return_pointer (task, counters, (GDestroyNotify) g_array_unref);
@@ -1278,6 +1285,16 @@ ms_live_target_count_leaks_async (MsLiveTarget        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  ms_live_target_count_leaks_as_async (self, NULL, cancellable, callback, user_data);
+}
+
+void
+ms_live_target_count_leaks_as_async (MsLiveTarget        *self,
+                                     const char          *role,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
   g_autoptr(JsonObject) params = json_object_new ();
   MsCdpConnection *conn;
   GTask *task;
@@ -1288,6 +1305,7 @@ ms_live_target_count_leaks_async (MsLiveTarget        *self,
                         &conn);
   if (task == NULL)
     return;
+  g_task_set_task_data (task, g_strdup (role), g_free);
   json_object_set_string_member (params, "expression", EXPOSE_GC_CHECK);
   json_object_set_boolean_member (params, "returnByValue", TRUE);
   ms_cdp_connection_call_async (conn, "Runtime.evaluate", params, 0, cancellable,

@@ -164,6 +164,13 @@ void                 ms_live_target_count_leaks_async       (MsLiveTarget       
                                                              GCancellable         *cancellable,
                                                              GAsyncReadyCallback   callback,
                                                              gpointer              user_data);
+/* The same, with what the count is to the caller ("baseline", "now" or NULL), kept in the
+ * marker's detail as "role"; finished with ms_live_target_count_leaks_finish(). */
+void                 ms_live_target_count_leaks_as_async    (MsLiveTarget         *self,
+                                                             const char           *role,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
 GArray              *ms_live_target_count_leaks_finish      (MsLiveTarget         *self,
                                                              GAsyncResult         *result,
                                                              GError              **error);

@@ -625,6 +625,23 @@ test_count_leaks (Fixture *f, gconstpointer data)
                    ==, "{\"counters\":{\"Document\":3,\"Node\":120}}");
 }
 
+/* Counted as the caller's baseline: the role goes first in the detail. */
+static void
+test_count_leaks_role (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) counters = NULL;
+  MsRecorder *recorder = start_recording (f);
+
+  ms_live_target_count_leaks_as_async (f->target, "baseline", NULL, got_result, f);
+  counters = ms_live_target_count_leaks_finish (f->target, wait_result (f), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counters->len, ==, 2);
+  g_assert_cmpuint (ms_recorder_get_markers (recorder)->len, ==, 1);
+  g_assert_cmpstr (g_array_index (ms_recorder_get_markers (recorder), MsRecordedMarker, 0).detail,
+                   ==, "{\"role\":\"baseline\",\"counters\":{\"Document\":3,\"Node\":120}}");
+}
+
 static void
 test_count_leaks_error (Fixture *f, gconstpointer data)
 {
@@ -836,6 +853,8 @@ main (int argc, char **argv)
     }
   g_test_add ("/memscope/live-target/command/leak-counters", Fixture, NULL, setup_endpoint,
               test_count_leaks, teardown);
+  g_test_add ("/memscope/live-target/command/leak-counters-as-baseline", Fixture, NULL,
+              setup_endpoint, test_count_leaks_role, teardown);
   g_test_add ("/memscope/live-target/command-error/leak-counters", Fixture, NULL, setup_endpoint,
               test_count_leaks_error, teardown);
   g_test_add ("/memscope/live-target/command-error/leak-counters-without-expose-gc", Fixture, NULL,
