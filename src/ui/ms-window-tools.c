@@ -149,7 +149,8 @@ count_leaks (MsWindow *self,
   count->self = g_object_ref (self);
   count->baseline = baseline;
   gtk_label_set_text (self->leak_status, _("Collecting garbage and counting…"));
-  ms_live_target_count_leaks_async (self->live, self->cancellable, on_leaks_counted, count);
+  ms_live_target_count_leaks_as_async (self->live, baseline ? "baseline" : "now", self->cancellable,
+                                       on_leaks_counted, count);
 }
 
 static void
@@ -187,7 +188,8 @@ clear_counter (MsCdpDomCounter *counter)
 }
 
 static GArray *
-parse_leak_detail (const char *detail)
+parse_leak_detail (const char  *detail,
+                   char       **role)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GList) names = NULL;
@@ -200,6 +202,8 @@ parse_leak_detail (const char *detail)
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (root), "counters")))
     return NULL;
   counters = json_object_get_object_member (json_node_get_object (root), "counters");
+  *role = g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
+                                                                 "role", NULL));
   array = g_array_new (FALSE, TRUE, sizeof (MsCdpDomCounter));
   g_array_set_clear_func (array, (GDestroyNotify) clear_counter);
   names = json_object_get_members (counters);
@@ -223,12 +227,14 @@ typedef struct
 {
   gint64  time_us;
   GArray *counters;
+  char   *role;      /* "baseline", "now", or NULL when the recording does not say */
 } RecordedCount;
 
 static void
 recorded_count_clear (RecordedCount *count)
 {
   g_clear_pointer (&count->counters, g_array_unref);
+  g_clear_pointer (&count->role, g_free);
 }
 
 static void
@@ -237,11 +243,11 @@ add_recorded_count (GArray     *counts,
                     gint64      time_us,
                     const char *detail)
 {
-  RecordedCount count = { time_us, NULL };
+  RecordedCount count = { time_us, NULL, NULL };
 
   if (g_strcmp0 (kind, MS_LIVE_TARGET_MARKER_LEAK_COUNTERS) != 0)
     return;
-  count.counters = parse_leak_detail (detail);
+  count.counters = parse_leak_detail (detail, &count.role);
   if (count.counters != NULL)
     g_array_append_val (counts, count);
 }
@@ -288,45 +294,91 @@ clock_text (gint64 time_us)
   return time != NULL ? g_date_time_format (time, "%H:%M:%S") : g_strdup ("?");
 }
 
+/* Which counts the table shows: with roles, what the live table showed when the
+ * recording ended (the latest baseline, and the latest count after it); without, the
+ * first as the baseline and the last as now. */
+static gboolean
+has_roles (GArray *counts)
+{
+  return g_array_index (counts, RecordedCount, 0).role != NULL ||
+         g_array_index (counts, RecordedCount, counts->len - 1).role != NULL;
+}
+
 static void
-set_recorded_status (MsWindow *self,
-                     GArray   *counts)
+pick_recorded_counts (GArray               *counts,
+                      const RecordedCount **baseline,
+                      const RecordedCount **now)
 {
   const RecordedCount *first = &g_array_index (counts, RecordedCount, 0);
   const RecordedCount *last = &g_array_index (counts, RecordedCount, counts->len - 1);
-  g_autofree char *first_clock = clock_text (first->time_us);
-  g_autofree char *last_clock = clock_text (last->time_us);
-  g_autofree char *text = NULL;
 
-  if (counts->len == 1)
+  *baseline = counts->len > 1 ? first : NULL;
+  *now = last;
+  if (!has_roles (counts))
+    return;
+  *baseline = *now = NULL;
+  for (guint i = 0; i < counts->len; i++)
+    {
+      const RecordedCount *count = &g_array_index (counts, RecordedCount, i);
+
+      if (g_strcmp0 (count->role, "baseline") == 0)
+        {
+          *baseline = count;
+          *now = NULL;
+        }
+      else
+        *now = count;
+    }
+}
+
+static char *
+recorded_status (GArray              *counts,
+                 const RecordedCount *baseline,
+                 const RecordedCount *now)
+{
+  g_autofree char *baseline_clock = baseline ? clock_text (baseline->time_us) : NULL;
+  g_autofree char *now_clock = now ? clock_text (now->time_us) : NULL;
+  gboolean roles = has_roles (counts);
+
+  if (roles && baseline != NULL && now != NULL)
+    /* Translators: both %s are times of day, e.g. 14:03:27 */
+    return g_strdup_printf (_("Recorded: the baseline taken at %s, and the count taken at %s."),
+                            baseline_clock, now_clock);
+  if (roles && baseline != NULL)
     /* Translators: %s is a time of day, e.g. 14:03:27 */
-    text = g_strdup_printf (_("The recording holds one leak count, taken at %s; it is shown as "
-                              "now, without a baseline."), first_clock);
-  else
-    /* Translators: %1$u is the number of leak counts in the recording (2 or more), %2$s and
-     * %3$s are times of day, e.g. 14:03:27 */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Recorded: the first of %1$u leak counts, taken at %2$s, "
-                                         "is the baseline; the last, taken at %3$s, is now.",
-                                         "Recorded: the first of %1$u leak counts, taken at %2$s, "
-                                         "is the baseline; the last, taken at %3$s, is now.",
-                                         counts->len),
-                            counts->len, first_clock, last_clock);
-  gtk_label_set_text (self->leak_status, text);
+    return g_strdup_printf (_("Recorded: a baseline taken at %s, not counted again before the "
+                              "recording ended."), baseline_clock);
+  if (roles)
+    /* Translators: %s is a time of day, e.g. 14:03:27 */
+    return g_strdup_printf (_("Recorded: a count taken at %s, without a baseline."), now_clock);
+  if (baseline == NULL)
+    /* Translators: %s is a time of day, e.g. 14:03:27 */
+    return g_strdup_printf (_("The recording holds one leak count, taken at %s; it is shown as "
+                              "now, without a baseline."), now_clock);
+  /* Translators: %1$u is the number of leak counts in the recording (2 or more), %2$s and
+   * %3$s are times of day, e.g. 14:03:27 */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Recorded: the first of %1$u leak counts, taken at %2$s, "
+                                       "is the baseline; the last, taken at %3$s, is now.",
+                                       "Recorded: the first of %1$u leak counts, taken at %2$s, "
+                                       "is the baseline; the last, taken at %3$s, is now.",
+                                       counts->len),
+                          counts->len, baseline_clock, now_clock);
 }
 
 /**
  * ms_window_show_recorded_leaks:
  *
- * Shows the leak counts an opened recording holds, read-only: the first as the baseline,
- * the last as now.
+ * Shows the leak counts an opened recording holds, read-only (see
+ * pick_recorded_counts()).
  */
 void
 ms_window_show_recorded_leaks (MsWindow      *self,
                                MsSessionFile *file)
 {
   g_autoptr(GArray) counts = recorded_counts (file);
-  const RecordedCount *last;
+  const RecordedCount *baseline, *now;
+  g_autofree char *status = NULL;
 
   ms_window_clear_leaks (self);
   if (counts->len == 0)
@@ -334,12 +386,14 @@ ms_window_show_recorded_leaks (MsWindow      *self,
       gtk_label_set_text (self->leak_status, _("This recording holds no leak counts."));
       return;
     }
-  last = &g_array_index (counts, RecordedCount, counts->len - 1);
-  if (counts->len > 1)
-    self->leak_baseline = counters_table (g_array_index (counts, RecordedCount, 0).counters);
-  self->leak_now = counters_table (last->counters);
-  update_leak_rows (self, last->counters);
-  set_recorded_status (self, counts);
+  pick_recorded_counts (counts, &baseline, &now);
+  if (baseline != NULL)
+    self->leak_baseline = counters_table (baseline->counters);
+  if (now != NULL)
+    self->leak_now = counters_table (now->counters);
+  update_leak_rows (self, now != NULL ? now->counters : baseline->counters);
+  status = recorded_status (counts, baseline, now);
+  gtk_label_set_text (self->leak_status, status);
 }
 
 static void

@@ -39,9 +39,14 @@ static const LeakCounter counters[] = {
 
 /* A count's detail, written here by hand as the live target writes it. */
 static char *
-detail_for (guint which)
+detail_as (const char *role,
+           guint       which)
 {
-  GString *text = g_string_new ("{\"counters\":{");
+  GString *text = g_string_new ("{");
+
+  if (role != NULL)
+    g_string_append_printf (text, "\"role\":\"%s\",", role);
+  g_string_append (text, "\"counters\":{");
 
   for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
     {
@@ -53,6 +58,12 @@ detail_for (guint which)
     }
   g_string_append (text, "}}");
   return g_string_free (text, FALSE);
+}
+
+static char *
+detail_for (guint which)
+{
+  return detail_as (NULL, which);
 }
 
 /* A recording with counters and the given actions (kind, detail; NULL-terminated). */
@@ -132,6 +143,24 @@ assert_first_last_rows (MsWindow *window)
     }
 }
 
+/* A single count shown: as the baseline (the first counts) or as now (the middle ones),
+ * the other columns empty. */
+static void
+assert_single_rows (MsWindow *window,
+                    gboolean  as_baseline)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                as_baseline ? counters[i].first : counters[i].middle);
+      const char *baseline_row[] = { counters[i].name, count, "—", "—", NULL };
+      const char *now_row[] = { counters[i].name, "—", count, "—", NULL };
+      Expect r = { window, (const char *) (as_baseline ? baseline_row : now_row) };
+
+      g_assert_true (ms_test_wait_for (shows_sequence, &r, 20));
+    }
+}
+
 static MsWindow *
 open_recording (const char *path)
 {
@@ -141,6 +170,23 @@ open_recording (const char *path)
   gtk_window_present (GTK_WINDOW (window));
   ms_window_open_file (window, file);
   return window;
+}
+
+/* Writes @actions into a recording at @path (unless NULL), opens it, and waits for the
+ * Tools page to say @status. */
+static MsWindow *
+open_showing (const char         *path,
+              const char * const *actions,
+              const char         *status)
+{
+  Expect e;
+
+  if (actions != NULL)
+    write_recording (path, actions);
+  e.window = open_recording (path);
+  e.status = status;
+  g_assert_true (ms_test_wait_for (status_is, &e, 20));
+  return e.window;
 }
 
 static void
@@ -161,10 +207,7 @@ test_recorded_counts (void)
                                              first_clock, last_clock);
   Expect e;
 
-  write_recording (path, actions);
-  e.window = open_recording (path);
-  e.status = status;
-  g_assert_true (ms_test_wait_for (status_is, &e, 20));
+  e.window = open_showing (path, actions, status);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (e.window->leak_names)), ==,
                     G_N_ELEMENTS (counters));
   assert_first_last_rows (e.window);
@@ -188,18 +231,44 @@ test_one_count (void)
                                              "it is shown as now, without a baseline.", clock);
   Expect e;
 
-  write_recording (path, actions);
-  e.window = open_recording (path);
-  e.status = status;
-  g_assert_true (ms_test_wait_for (status_is, &e, 20));
-  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
-    {
-      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, counters[i].middle);
-      const char *row[] = { counters[i].name, "—", now, "—", NULL };
-      Expect r = { e.window, (const char *) row };
+  e.window = open_showing (path, actions, status);
+  assert_single_rows (e.window, FALSE);
+  gtk_window_destroy (GTK_WINDOW (e.window));
+  ms_test_remove_tree (dir);
+}
 
-      g_assert_true (ms_test_wait_for (shows_sequence, &r, 20));
-    }
+/* Counted in the window: what its table showed when the recording ended, the latest
+ * baseline and the latest count after it. */
+static void
+test_roles (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("memscope-leaks-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "roles.memscope", NULL);
+  g_autofree char *old_now = detail_as ("now", 2);
+  g_autofree char *baseline = detail_as ("baseline", 0);
+  g_autofree char *middle = detail_as ("now", 1);
+  g_autofree char *last = detail_as ("now", 2);
+  /* At 1, 3, 5 and 7 s. */
+  const char *actions[] = { "leak-counters", old_now, "leak-counters", baseline,
+                            "leak-counters", middle, "leak-counters", last, NULL };
+  g_autofree char *baseline_clock = clock_at (T0 + 3 * G_USEC_PER_SEC);
+  g_autofree char *last_clock = clock_at (T0 + 7 * G_USEC_PER_SEC);
+  g_autofree char *status = g_strdup_printf ("Recorded: the baseline taken at %s, and the count "
+                                             "taken at %s.", baseline_clock, last_clock);
+  const char *only_baseline[] = { "leak-counters", last, "leak-counters", baseline, NULL };
+  g_autofree char *only_status = g_strdup_printf ("Recorded: a baseline taken at %s, not counted "
+                                                  "again before the recording ended.",
+                                                  baseline_clock);
+  Expect e;
+
+  e.window = open_showing (path, actions, status);
+  assert_first_last_rows (e.window);
+  gtk_window_destroy (GTK_WINDOW (e.window));
+
+  /* A baseline last: it alone, as the live table shows after "Set Baseline". */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  e.window = open_showing (path, only_baseline, only_status);
+  assert_single_rows (e.window, TRUE);
   gtk_window_destroy (GTK_WINDOW (e.window));
   ms_test_remove_tree (dir);
 }
@@ -243,9 +312,7 @@ test_format1 (void)
   g_assert_true (ms_session_file_save (session, file, NULL, &error));
   g_assert_no_error (error);
 
-  e.window = open_recording (path);
-  e.status = status;
-  g_assert_true (ms_test_wait_for (status_is, &e, 20));
+  e.window = open_showing (path, NULL, status);
   assert_first_last_rows (e.window);
   gtk_window_destroy (GTK_WINDOW (e.window));
   ms_test_remove_tree (dir);
@@ -272,10 +339,7 @@ test_no_counts (gconstpointer data)
   const char *actions[] = { "purge", NULL, "leak-counters", no_counts[row].detail, NULL };
   Expect e;
 
-  write_recording (path, actions);
-  e.window = open_recording (path);
-  e.status = "This recording holds no leak counts.";
-  g_assert_true (ms_test_wait_for (status_is, &e, 20));
+  e.window = open_showing (path, actions, "This recording holds no leak counts.");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (e.window->leak_names)), ==, 0);
   /* The recording itself opened. */
   g_assert_true (ms_test_shows_page (e.window, "session"));
@@ -292,6 +356,7 @@ main (int   argc,
 
   g_test_add_func ("/memscope/ui/window-leaks/recorded", test_recorded_counts);
   g_test_add_func ("/memscope/ui/window-leaks/one-count", test_one_count);
+  g_test_add_func ("/memscope/ui/window-leaks/roles", test_roles);
   g_test_add_func ("/memscope/ui/window-leaks/format1", test_format1);
   for (guint i = 0; i < G_N_ELEMENTS (no_counts); i++)
     {
