@@ -20,4 +20,5 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$build/src/ui/memscope" --demo
 fi
 cd "${TMPDIR:-/tmp}"
-exec "$build/src/cli/memscope-cli" demo --duration "${1:-10}"
+# Where README.md says the recording is, whatever TMPDIR is.
+exec "$build/src/cli/memscope-cli" demo --duration "${1:-10}" -o /tmp/demo.memscope

@@ -614,7 +614,8 @@ ms_export_counters_csv (MsCounterSeries  *series,
  * ms_export_histogram_table:
  *
  * Same as ms_size_histogram_to_table(): 16 tab-separated lines of index, upper
- * bound in bytes, sampled count, estimated allocations, estimated bytes.
+ * bound in bytes (`inf` for the last class, which holds every larger size),
+ * sampled count, estimated allocations, estimated bytes.
  *
  * Returns: (transfer full): the table
  */
@@ -629,11 +630,14 @@ ms_export_histogram_table (MsSizeHistogram *histogram)
  * @histogram: the size classes
  * @stream: where to write
  *
- * A header line `upper_bound_bytes,samples,estimated_allocations,estimated_bytes`,
- * then one row per size class (16, smallest first): its upper bound in bytes, the
- * sampled count, the estimated number of allocations (rounded to the nearest
- * integer, as in ms_size_histogram_to_table()) and the estimated bytes. Lines end
- * in CRLF as RFC 4180 says.
+ * A header line
+ * `lower_bound_bytes,upper_bound_bytes,samples,estimated_allocations,estimated_bytes`,
+ * then one row per size class (16, smallest first): the sizes it holds (above
+ * its lower bound, up to its upper bound, in bytes), the sampled count, the
+ * estimated number of allocations (rounded to the nearest integer, as in
+ * ms_size_histogram_to_table()) and the estimated bytes. The last class holds
+ * every size above its lower bound: its upper bound is empty. Lines end in CRLF
+ * as RFC 4180 says.
  *
  * Returns: %FALSE on a write error
  */
@@ -644,11 +648,13 @@ ms_export_histogram_csv (MsSizeHistogram  *histogram,
                          GError          **error)
 {
   Writer w = { g_string_sized_new (4096), stream, cancellable, error, FALSE };
+  guint64 lower_bound = 0;
 
   g_return_val_if_fail (MS_IS_SIZE_HISTOGRAM (histogram), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
-  g_string_append (w.buf, "upper_bound_bytes,samples,estimated_allocations,estimated_bytes\r\n");
+  g_string_append (w.buf, "lower_bound_bytes,upper_bound_bytes,samples,estimated_allocations,"
+                          "estimated_bytes\r\n");
   for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
     {
       guint64 upper_bound = 0;
@@ -656,8 +662,12 @@ ms_export_histogram_csv (MsSizeHistogram  *histogram,
       guint64 bytes = 0;
       guint64 count = ms_size_histogram_get_bucket (histogram, i, &upper_bound, &allocations, &bytes);
 
-      g_string_append_printf (w.buf, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%.0f,%"
-                              G_GUINT64_FORMAT "\r\n", upper_bound, count, allocations, bytes);
+      g_string_append_printf (w.buf, "%" G_GUINT64_FORMAT ",", lower_bound);
+      if (i + 1 < MS_SIZE_HISTOGRAM_N_BUCKETS)
+        g_string_append_printf (w.buf, "%" G_GUINT64_FORMAT, upper_bound);
+      g_string_append_printf (w.buf, ",%" G_GUINT64_FORMAT ",%.0f,%" G_GUINT64_FORMAT "\r\n",
+                              count, allocations, bytes);
+      lower_bound = upper_bound;
     }
 
   return writer_finish (&w);

@@ -14,6 +14,8 @@
 
 #include <zstd.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "ms-analysis-error.h"
 #include "ms-json-check-private.h"
 #include "ms-recording-file.h"
@@ -29,9 +31,12 @@
  * for by index, and decode from their key frame.
  *
  * A file cut at any byte opens with every frame before the cut, and
- * ms_recording_file_get_torn_tail() says where and what was cut. Damage (a
- * checksum that does not match), a frame claiming more than
- * %MS_RECORDING_MAX_RAW_LENGTH bytes and an unknown version are errors.
+ * ms_recording_file_get_torn_tail() says where and what was cut. A damaged frame
+ * (a checksum that does not match, zero fill, a profile whose compressed size is
+ * not the one claimed) ends the readable recording the same way: the frames
+ * before it open and the torn tail names it. A damaged file header, a frame
+ * claiming more than %MS_RECORDING_MAX_RAW_LENGTH bytes and an unknown version
+ * are errors.
  *
  * Not thread-safe: use one object from one thread at a time.
  */
@@ -198,7 +203,7 @@ read_at (MsRecordingFile  *self,
           int saved_errno = errno;
 
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "cannot read the recording: %s", g_strerror (saved_errno));
+                       _("cannot read the recording: %s"), g_strerror (saved_errno));
           return FALSE;
         }
       if (n == 0)
@@ -208,9 +213,11 @@ read_at (MsRecordingFile  *self,
   return TRUE;
 
 short_read:
+  /* Translators: all three numbers are byte counts or offsets */
   g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-               "the recording ends at byte %" G_GUINT64_FORMAT ", before the %" G_GSIZE_FORMAT
-               " bytes at byte %" G_GUINT64_FORMAT, self->size, len, offset);
+               _("the recording ends at byte %llu, before the %llu bytes at byte %llu"),
+               (unsigned long long) self->size, (unsigned long long) len,
+               (unsigned long long) offset);
   return FALSE;
 }
 
@@ -237,12 +244,11 @@ type_name (guint8 type)
 #define CHECKSUM_MISMATCH(a, b) ((a) != (b))
 #endif
 
-/* The payload of a small frame, checked against its checksum. */
+/* The payload of a frame, checked against its checksum; a bad frame's reason in @error. */
 static GBytes *
 read_payload (MsRecordingFile               *self,
               guint64                        offset,
               const MsRecordingFrameHeader  *h,
-              guint                          number,
               GError                       **error)
 {
   g_autofree guint8 *buf = g_malloc (MAX (h->length, 1));
@@ -251,10 +257,10 @@ read_payload (MsRecordingFile               *self,
     return NULL;
   if (CHECKSUM_MISMATCH (ms_recording_crc32 (0, buf, h->length), h->data_crc))
     {
+      /* Translators: why a frame is damaged; %s is the kind of record, an untranslated
+       * word such as "profile" or "counters" */
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_CHECKSUM,
-                   "frame %u (%s) at byte %" G_GUINT64_FORMAT ": checksum mismatch, the "
-                   "recording is damaged", number, type_name (h->type),
-                   offset - MS_RECORDING_FRAME_HEADER_LEN);
+                   _("its contents (a %s record) do not match their checksum"), type_name (h->type));
       return NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&buf), h->length);
@@ -263,7 +269,6 @@ read_payload (MsRecordingFile               *self,
 static JsonNode *
 parse_json_payload (GBytes        *payload,
                     const char    *what,
-                    guint          number,
                     GError       **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -271,24 +276,22 @@ parse_json_payload (GBytes        *payload,
   JsonNode *root;
 
   /* Bounded first: json-glib recurses once per level. */
-  if (!ms_json_check (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), &local))
-    {
-      g_set_error (error, MS_ANALYSIS_ERROR, local->code, "frame %u (%s): %s", number, what,
-                   local->message);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL),
+  if (!ms_json_check (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), &local) ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL),
                                    g_bytes_get_size (payload), &local))
     {
+      /* Translators: why a frame is damaged; the first %s is the kind of record (an
+       * untranslated word such as "metadata"), the second what the JSON parser said */
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_SYNTAX,
-                   "frame %u (%s): %s", number, what, local->message);
+                   _("its %s record is not valid JSON: %s"), what, local->message);
       return NULL;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
+      /* Translators: why a frame is damaged; %s is the kind of record (untranslated) */
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_WRONG_TYPE,
-                   "frame %u (%s): expected a JSON object", number, what);
+                   _("its %s record is not a JSON object"), what);
       return NULL;
     }
   return json_node_copy (root);
@@ -311,7 +314,6 @@ static gboolean
 add_small_record (MsRecordingFile               *self,
                   const MsRecordingFrameHeader  *h,
                   GBytes                        *payload,
-                  guint                          number,
                   GError                       **error)
 {
   g_autoptr(JsonNode) root = NULL;
@@ -325,7 +327,7 @@ add_small_record (MsRecordingFile               *self,
       return TRUE;
     }
 
-  if ((root = parse_json_payload (payload, type_name (h->type), number, error)) == NULL)
+  if ((root = parse_json_payload (payload, type_name (h->type), error)) == NULL)
     return FALSE;
   object = json_node_get_object (root);
 
@@ -348,8 +350,8 @@ add_small_record (MsRecordingFile               *self,
       if (size < 0 || total < 0)
         {
           g_ptr_array_unref (frames);
-          g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
-                       "frame %u (alarm): size and total must not be negative", number);
+          g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
+                               _("its alarm's size or total is negative"));
           return FALSE;
         }
       for (guint i = 0; stack != NULL && i < json_array_get_length (stack); i++)
@@ -375,64 +377,64 @@ add_small_record (MsRecordingFile               *self,
   return TRUE;
 }
 
-/* Index a profile frame: its fixed prefix is read now, the body when asked for. */
+/* Index a profile frame: its checksum, fixed prefix and compressed size are checked
+ * now (so that every profile listed can be read), the body decoded when asked for. */
 static gboolean
 add_profile (MsRecordingFile               *self,
              guint64                        offset,
              const MsRecordingFrameHeader  *h,
-             guint                          number,
              GError                       **error)
 {
-  guint8 prefix[MS_RECORDING_PROFILE_PREFIX_LEN + 255];
-  ProfileEntry p = { offset, h->length, h->raw_length, h->flags, h->time_us, h->data_crc, number };
-  gsize method_len;
+  ProfileEntry p = { offset, h->length, h->raw_length, h->flags, h->time_us, h->data_crc };
+  g_autoptr(GBytes) payload = NULL;
+  const guint8 *data;
+  gsize method_len, skip;
   guint index = self->profiles->len;
 
-  if (h->length < MS_RECORDING_PROFILE_PREFIX_LEN ||
-      !read_at (self, offset, prefix, MS_RECORDING_PROFILE_PREFIX_LEN, error))
-    goto too_short;
-  method_len = prefix[12];
-  if (h->length < MS_RECORDING_PROFILE_PREFIX_LEN + method_len ||
-      !read_at (self, offset + MS_RECORDING_PROFILE_PREFIX_LEN, prefix, method_len, error))
-    goto too_short;
-
-  if (!g_utf8_validate ((const char *) prefix, method_len, NULL) ||
-      memchr (prefix, '\0', method_len) != NULL)
+  if ((payload = read_payload (self, offset, h, error)) == NULL)
+    return FALSE;
+  data = g_bytes_get_data (payload, NULL);
+  method_len = h->length >= MS_RECORDING_PROFILE_PREFIX_LEN ? data[12] : 0;
+  skip = MS_RECORDING_PROFILE_PREFIX_LEN + method_len;
+  if (h->length < skip)
     {
-      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
-                   "frame %u (profile %u) at byte %" G_GUINT64_FORMAT ": the method's name is "
-                   "not text", number, index + 1, offset - MS_RECORDING_FRAME_HEADER_LEN);
+      /* Translators: why a frame is damaged; %u is a number of bytes */
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
+                   _("its %u bytes are too few for a profile"), h->length);
       return FALSE;
     }
-  p.method = g_strndup ((const char *) prefix, method_len);
-  read_at (self, offset, prefix, MS_RECORDING_PROFILE_PREFIX_LEN, NULL);
+  if (!g_utf8_validate ((const char *) data + MS_RECORDING_PROFILE_PREFIX_LEN, method_len, NULL) ||
+      memchr (data + MS_RECORDING_PROFILE_PREFIX_LEN, '\0', method_len) != NULL)
+    {
+      g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
+                           _("its profile's method name is not text"));
+      return FALSE;
+    }
+  if ((h->flags & MS_RECORDING_FLAG_COMPRESSED) != 0
+      ? ZSTD_getFrameContentSize (data + skip, h->length - skip) != h->raw_length
+      : (h->length - skip != h->raw_length || (h->flags & MS_RECORDING_FLAG_DELTA) != 0))
+    {
+      g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_COMPRESSION,
+                           _("its profile does not hold the size its header claims"));
+      return FALSE;
+    }
+  if ((h->flags & MS_RECORDING_FLAG_DELTA) != 0 && index == 0)
+    {
+      g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
+                           _("it is a profile delta with no profile before it"));
+      return FALSE;
+    }
+
+  p.frame_number = 0;  /* set by the caller */
   for (int i = 3; i >= 0; i--)
-    p.n_samples = (p.n_samples << 8) | prefix[i];
+    p.n_samples = (p.n_samples << 8) | data[i];
   for (int i = 7; i >= 0; i--)
-    p.total_bytes = (p.total_bytes << 8) | prefix[4 + i];
-
-  if ((h->flags & MS_RECORDING_FLAG_DELTA) == 0)
-    p.key_index = index;
-  else if (index == 0)
-    {
-      g_free (p.method);
-      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
-                   "frame %u (profile 1) at byte %" G_GUINT64_FORMAT ": a delta with no profile "
-                   "before it", number, offset - MS_RECORDING_FRAME_HEADER_LEN);
-      return FALSE;
-    }
-  else
-    p.key_index = g_array_index (self->profiles, ProfileEntry, index - 1).key_index;
-
+    p.total_bytes = (p.total_bytes << 8) | data[4 + i];
+  p.key_index = (h->flags & MS_RECORDING_FLAG_DELTA) == 0
+                ? index : g_array_index (self->profiles, ProfileEntry, index - 1).key_index;
+  p.method = g_strndup ((const char *) data + MS_RECORDING_PROFILE_PREFIX_LEN, method_len);
   g_array_append_val (self->profiles, p);
   return TRUE;
-
-too_short:
-  g_clear_error (error);
-  g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-               "frame %u (profile %u) at byte %" G_GUINT64_FORMAT ": %u bytes are too few for "
-               "a profile", number, index + 1, offset - MS_RECORDING_FRAME_HEADER_LEN, h->length);
-  return FALSE;
 }
 
 static void
@@ -441,10 +443,38 @@ set_torn_tail (MsRecordingFile *self,
                guint64          offset,
                const char      *what)
 {
+  /* Translators: %u is a frame number, %llu a byte offset, %s how much of the frame is
+   * there (one of the messages below), the last %u the number of frames kept */
   self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-                                 "the recording ends inside frame %u at byte %" G_GUINT64_FORMAT
-                                 " (%s); the %u frames before it are intact", number, offset,
-                                 what, number - 1);
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "the recording ends inside frame %u at byte %llu "
+                                              "(%s); the %u frame before it is intact",
+                                              "the recording ends inside frame %u at byte %llu "
+                                              "(%s); the %u frames before it are intact",
+                                              number - 1), number,
+                                 (unsigned long long) offset, what, number - 1);
+}
+
+/* Frame @number at @offset is bad: the recording is read up to it, as if cut there. */
+static void
+set_damaged_tail (MsRecordingFile *self,
+                  guint            number,
+                  guint64          offset,
+                  const GError    *reason)
+{
+  /* Translators: the first %u is a frame number, %llu a byte offset, %s why the frame is
+   * damaged (one of the messages that start with "its" or "it"), the last %u the number of
+   * frames kept */
+  self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, reason->code,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "frame %u at byte %llu is damaged: %s; the "
+                                              "recording is read up to it (the %u frame before "
+                                              "it is intact)",
+                                              "frame %u at byte %llu is damaged: %s; the "
+                                              "recording is read up to it (the %u frames before "
+                                              "it are intact)",
+                                              number - 1), number,
+                                 (unsigned long long) offset, reason->message, number - 1);
 }
 
 static gboolean
@@ -463,9 +493,9 @@ check_file_header (MsRecordingFile  *self,
       if (!ms_recording_file_sniff (start, self->size))
         goto not_a_recording;
       self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-                                     "the recording ends inside its %u-byte header, after %"
-                                     G_GUINT64_FORMAT " bytes: nothing was recorded",
-                                     MS_RECORDING_FILE_HEADER_LEN, self->size);
+                                     _("the recording ends inside its %u-byte header, after "
+                                       "%llu bytes: nothing was recorded"),
+                                     MS_RECORDING_FILE_HEADER_LEN, (unsigned long long) self->size);
       return TRUE;
     }
 
@@ -478,100 +508,138 @@ check_file_header (MsRecordingFile  *self,
   if (CHECKSUM_MISMATCH (crc, ms_recording_crc32 (0, header, 12)))
     {
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_CHECKSUM,
-                   "the recording's header does not match its checksum: the file is damaged");
+                   _("the recording's header does not match its checksum: the file is damaged"));
       return FALSE;
     }
   if (version != MS_RECORDING_VERSION)
     {
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_VERSION,
-                   "version: unsupported recording version %u (this build reads versions 1 "
-                   "and %d)", version, MS_RECORDING_VERSION);
+                   _("version: unsupported recording version %u (this build reads versions 1 "
+                     "and %d)"), version, MS_RECORDING_VERSION);
       return FALSE;
     }
   return TRUE;
 
 not_a_recording:
   g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_FORMAT,
-               "not a Memscope recording (its first bytes are not the recording's magic)");
+               _("not a Memscope recording (its first bytes are not the recording's magic)"));
   return FALSE;
 }
 
-/* One frame at @offset: FALSE with @error when damaged; *@stop when the file ends. */
+/* Whether @len bytes at @p are all zero. */
+static gboolean
+all_zero (const guint8 *p,
+          gsize         len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (p[i] != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* One frame at @offset. FALSE with @error when the file cannot be read or a frame
+ * claims more than the limit; a damaged frame (its reason in @damage) and the end of
+ * the file set *@stop. */
 static gboolean
 scan_frame (MsRecordingFile  *self,
             guint64          *offset,
             guint             number,
             gboolean         *stop,
+            GError          **damage,
             GError          **error)
 {
   guint8 raw[MS_RECORDING_FRAME_HEADER_LEN];
   MsRecordingFrameHeader h;
   guint64 payload = *offset + MS_RECORDING_FRAME_HEADER_LEN;
+  g_autoptr(GError) local = NULL;
 
   if (self->size - *offset < MS_RECORDING_FRAME_HEADER_LEN)
     {
-      g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes of its %u-byte header",
-                                               self->size - *offset, MS_RECORDING_FRAME_HEADER_LEN);
+      /* Translators: how much of a cut frame is there; %llu and %u are numbers of bytes */
+      g_autofree char *what = g_strdup_printf (_("%llu bytes of its %u-byte header"),
+                                               (unsigned long long) (self->size - *offset),
+                                               MS_RECORDING_FRAME_HEADER_LEN);
       set_torn_tail (self, number, *offset, what);
       return *stop = TRUE;
     }
   if (!read_at (self, *offset, raw, sizeof raw, error))
     return FALSE;
+  *stop = TRUE;
+  if (all_zero (raw, sizeof raw))
+    {
+      g_set_error_literal (damage, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_CHECKSUM,
+                           _("its header is zero bytes (space the file system allocated "
+                             "but never wrote)"));
+      return TRUE;
+    }
   if (!ms_recording_frame_header_decode (raw, &h) && CHECKSUM_MISMATCH (0, 1))
     {
-      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_CHECKSUM,
-                   "frame %u at byte %" G_GUINT64_FORMAT ": its header does not match its "
-                   "checksum, the recording is damaged", number, *offset);
-      return FALSE;
+      g_set_error_literal (damage, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_CHECKSUM,
+                           _("its header does not match its checksum"));
+      return TRUE;
     }
+  /* A sound header that claims too much is not damage: refuse rather than allocate. */
   if (h.raw_length > MS_RECORDING_MAX_RAW_LENGTH || h.length > MS_RECORDING_MAX_RAW_LENGTH + 1024)
     {
+      /* Translators: %s is the kind of record (untranslated), the %u are byte counts */
       g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TOO_LARGE,
-                   "frame %u (%s) at byte %" G_GUINT64_FORMAT " claims %u bytes (%u stored), more "
-                   "than the limit of %u", number, type_name (h.type), *offset, h.raw_length,
-                   h.length, MS_RECORDING_MAX_RAW_LENGTH);
+                   _("frame %u (%s) at byte %llu claims %u bytes (%u stored), more than the "
+                     "limit of %u"), number, type_name (h.type), (unsigned long long) *offset,
+                   h.raw_length, h.length, MS_RECORDING_MAX_RAW_LENGTH);
       return FALSE;
     }
   /* Times as version 1 allows them, so that any recording saves as version 1. */
   if (h.time_us < 0 || h.time_us > MS_SESSION_FILE_MAX_TIME)
     {
-      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
-                   "frame %u (%s) at byte %" G_GUINT64_FORMAT ": %" G_GINT64_FORMAT " is not a "
-                   "time between 1970 and 9999 (microseconds since 1970)", number,
-                   type_name (h.type), *offset, h.time_us);
-      return FALSE;
+      g_set_error (damage, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
+                   _("its time, %lld, is not between 1970 and 9999 (microseconds since 1970)"),
+                   (long long) h.time_us);
+      return TRUE;
     }
   if (self->size - payload < h.length)
     {
-      g_autofree char *what = g_strdup_printf ("a %s frame of %u bytes, of which %" G_GUINT64_FORMAT
-                                               " are there", type_name (h.type), h.length,
-                                               self->size - payload);
+      /* Translators: how much of a cut frame is there; %s is the kind of record
+       * (untranslated), %u and %llu are numbers of bytes */
+      g_autofree char *what = g_strdup_printf (_("a %s frame of %u bytes, of which %llu are there"),
+                                               type_name (h.type), h.length,
+                                               (unsigned long long) (self->size - payload));
       set_torn_tail (self, number, *offset, what);
-      return *stop = TRUE;
+      return TRUE;
     }
 
   if (h.type == MS_RECORDING_RECORD_PROFILE)
     {
-      if (!add_profile (self, payload, &h, number, error))
-        return FALSE;
+      if (!add_profile (self, payload, &h, &local))
+        goto bad_payload;
+      g_array_index (self->profiles, ProfileEntry, self->profiles->len - 1).frame_number = number;
     }
   else if (h.type == MS_RECORDING_RECORD_END)
     self->closed = TRUE;
   else
     {
-      g_autoptr(GBytes) bytes = read_payload (self, payload, &h, number, error);
+      g_autoptr(GBytes) bytes = read_payload (self, payload, &h, &local);
 
-      if (bytes == NULL)
-        return FALSE;
-      if (!add_small_record (self, &h, bytes, number, error))
-        return FALSE;
+      if (bytes == NULL || !add_small_record (self, &h, bytes, &local))
+        goto bad_payload;
     }
 
   *offset = payload + h.length;
   *stop = *offset == self->size;
   return TRUE;
+
+bad_payload:
+  if (local->domain != MS_ANALYSIS_ERROR)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_propagate_error (damage, g_steal_pointer (&local));
+  return TRUE;
 }
 
+/* Reads the frames in order. The first bad frame ends what can be read: every frame
+ * before it is kept and it is reported as the torn tail, as a cut would be (later
+ * frames, a delta profile after a damaged key frame among them, are dropped). */
 static MsRecordingFile *
 scan (MsRecordingFile  *self,
       GError          **error)
@@ -586,8 +654,14 @@ scan (MsRecordingFile  *self,
     return g_steal_pointer (&owned);
 
   for (guint number = 1; !stop; number++)
-    if (!scan_frame (self, &offset, number, &stop, error))
-      return NULL;
+    {
+      g_autoptr(GError) damage = NULL;
+
+      if (!scan_frame (self, &offset, number, &stop, &damage, error))
+        return NULL;
+      if (damage != NULL)
+        set_damaged_tail (self, number, offset, damage);
+    }
 
   return g_steal_pointer (&owned);
 }
@@ -617,7 +691,7 @@ ms_recording_file_new_for_path (const char  *path,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot open the recording: %s", g_strerror (saved_errno));
+                   _("cannot open the recording: %s"), g_strerror (saved_errno));
       g_object_unref (self);
       return NULL;
     }
@@ -649,9 +723,11 @@ ms_recording_file_new_from_bytes (GBytes  *bytes,
 /**
  * ms_recording_file_get_torn_tail:
  *
- * Returns: (nullable): why the recording ends early (it was cut inside a frame:
- *   Memscope or the machine stopped while writing it), or %NULL when every frame
- *   is whole
+ * Returns: (nullable): why the recording ends early: it was cut inside a frame
+ *   (Memscope or the machine stopped while writing it; %MS_ANALYSIS_ERROR_TRUNCATED)
+ *   or a frame is damaged (zero fill, a checksum that does not match…; another
+ *   code), with the frame's number and offset and how many frames before it were
+ *   read; %NULL when every frame is whole
  */
 const GError *
 ms_recording_file_get_torn_tail (MsRecordingFile *self)
@@ -865,9 +941,11 @@ profile_error (GError          **error,
                guint             index,
                const char       *what)
 {
+  /* Translators: the %u are a frame and a profile number, %llu a byte offset, %s what
+   * went wrong */
   g_set_error (error, MS_ANALYSIS_ERROR, code,
-               "frame %u (profile %u) at byte %" G_GUINT64_FORMAT ": %s", p->frame_number,
-               index + 1, p->offset - MS_RECORDING_FRAME_HEADER_LEN, what);
+               _("frame %u (profile %u) at byte %llu: %s"), p->frame_number, index + 1,
+               (unsigned long long) (p->offset - MS_RECORDING_FRAME_HEADER_LEN), what);
   return FALSE;
 }
 
@@ -889,13 +967,13 @@ decode_profile (MsRecordingFile  *self,
     return NULL;
   if (CHECKSUM_MISMATCH (ms_recording_crc32 (0, stored, p->length), p->data_crc))
     return profile_error (error, MS_ANALYSIS_ERROR_CHECKSUM, p, index,
-                          "checksum mismatch, the recording is damaged"), NULL;
+                          _("checksum mismatch, the recording is damaged")), NULL;
 
   if ((p->flags & MS_RECORDING_FLAG_COMPRESSED) == 0)
     {
       if (p->length - skip != p->raw_length || (p->flags & MS_RECORDING_FLAG_DELTA) != 0)
         return profile_error (error, MS_ANALYSIS_ERROR_INVALID_VALUE, p, index,
-                              "an uncompressed body whose size is not the one claimed"), NULL;
+                              _("an uncompressed body whose size is not the one claimed")), NULL;
       return g_bytes_new (stored + skip, p->length - skip);
     }
 
@@ -903,7 +981,7 @@ decode_profile (MsRecordingFile  *self,
   claimed = ZSTD_getFrameContentSize (stored + skip, p->length - skip);
   if (claimed != p->raw_length)
     return profile_error (error, MS_ANALYSIS_ERROR_COMPRESSION, p, index,
-                          "the compressed body does not hold the size its frame claims"), NULL;
+                          _("the compressed body does not hold the size its frame claims")), NULL;
 
   if (self->dctx == NULL)
     {
@@ -919,9 +997,9 @@ decode_profile (MsRecordingFile  *self,
   n = ZSTD_decompressDCtx (self->dctx, raw, p->raw_length, stored + skip, p->length - skip);
   if (ZSTD_isError (n) || n != p->raw_length)
     {
-      g_autofree char *what = g_strdup_printf ("cannot decompress: %s",
+      g_autofree char *what = g_strdup_printf (_("cannot decompress: %s"),
                                                ZSTD_isError (n) ? ZSTD_getErrorName (n)
-                                                                : "short body");
+                                                                : _("short body"));
       return profile_error (error, MS_ANALYSIS_ERROR_COMPRESSION, p, index, what), NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&raw), n);

@@ -160,8 +160,9 @@ ms_size_histogram_clear (MsSizeHistogram *self)
 /**
  * ms_size_histogram_get_bucket:
  * @index: 0 to 15
- * @upper_bound: (out) (optional): bytes_per_block·2^@index (the last bucket
- *   also holds larger sizes)
+ * @upper_bound: (out) (optional): bytes_per_block·2^@index; the last bucket
+ *   holds every larger size too, so its bound is where it starts being open
+ *   (exports write no bound for it)
  * @estimated_allocations: (out) (optional): Σ total/size
  * @estimated_bytes: (out) (optional): Σ total
  *
@@ -192,7 +193,8 @@ ms_size_histogram_get_bucket (MsSizeHistogram *self,
  *
  * The histogram as 16 lines of 5 tab-separated fields: index, upper bound in
  * bytes, sampled count, estimated allocations (rounded to the nearest
- * integer) and estimated bytes. No header.
+ * integer) and estimated bytes. The last class holds every size above the
+ * previous bound: its upper bound is `inf`. No header.
  *
  * Returns: (transfer full): the table, each line ending in a newline
  */
@@ -205,9 +207,15 @@ ms_size_histogram_to_table (MsSizeHistogram *self)
 
   out = g_string_new (NULL);
   for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
-    g_string_append_printf (out, "%u\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%.0f\t%" G_GUINT64_FORMAT "\n",
-                            i, (guint64)self->bytes_per_block << i, self->counts[i],
-                            self->allocations[i], self->bytes[i]);
+    {
+      g_string_append_printf (out, "%u\t", i);
+      if (i + 1 < MS_SIZE_HISTOGRAM_N_BUCKETS)
+        g_string_append_printf (out, "%" G_GUINT64_FORMAT, (guint64)self->bytes_per_block << i);
+      else
+        g_string_append (out, "inf");
+      g_string_append_printf (out, "\t%" G_GUINT64_FORMAT "\t%.0f\t%" G_GUINT64_FORMAT "\n",
+                              self->counts[i], self->allocations[i], self->bytes[i]);
+    }
 
   return g_string_free (out, FALSE);
 }

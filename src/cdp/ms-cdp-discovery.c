@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -66,7 +68,7 @@ ms_cdp_protocol_has_memory_domain (const char  *data,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                           "The protocol description is not a JSON object");
+                           _("The protocol description is not a JSON object"));
       return FALSE;
     }
 
@@ -103,7 +105,7 @@ ms_cdp_protocol_has_memory_domain (const char  *data,
   if (commands == NULL)
     {
       g_set_error_literal (error, MS_CDP_ERROR, MS_CDP_ERROR_NOT_SUPPORTED,
-                           "This browser's DevTools protocol has no Memory domain");
+                           _("This browser's DevTools protocol has no Memory domain"));
       return FALSE;
     }
 
@@ -135,7 +137,7 @@ ms_cdp_protocol_has_memory_domain (const char  *data,
       g_ptr_array_add (missing, NULL);
       list = g_strjoinv (", ", (char **) missing->pdata);
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_NOT_SUPPORTED,
-                   "This browser's Memory domain lacks %s", list);
+                   _("This browser's Memory domain lacks %s"), list);
       return FALSE;
     }
 
@@ -387,21 +389,21 @@ return_transport_error (GTask          *task,
   if (fetch->timed_out ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_TIMED_OUT,
-                             "%s did not answer within %u s", fetch->url, self->timeout);
+                             _("%s did not answer within %u s"), fetch->url, self->timeout);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, g_error_copy (error));
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_CONNECTION_REFUSED,
-                             "Nothing is listening at %s (connection refused); "
-                             "is the browser running with --remote-debugging-port?", where);
+                             _("Nothing is listening at %s (connection refused); "
+                             "is the browser running with --remote-debugging-port?"), where);
   else if (error->domain == G_RESOLVER_ERROR ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
     g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_CONNECTION_REFUSED,
-                             "Cannot reach %s: %s", where, error->message);
+                             _("Cannot reach %s: %s"), where, error->message);
   else
     g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                             "GET %s failed: %s", fetch->url, error->message);
+                             _("GET %s failed: %s"), fetch->url, error->message);
 }
 
 static void
@@ -410,8 +412,8 @@ return_too_large (GTask          *task,
                   Fetch          *fetch)
 {
   g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_TOO_LARGE,
-                           "GET %s: the reply is larger than the limit of %" G_GSIZE_FORMAT
-                           " bytes", fetch->url, self->max_body_size);
+                           _("GET %s: the reply is larger than the limit of %zu bytes"),
+                           fetch->url, (size_t) self->max_body_size);
 }
 
 static void
@@ -563,9 +565,9 @@ on_fetch_sent (GObject      *object,
       /* Following it would send a request to a host the user never named. */
       fetch_stop_timeout (fetch);
       g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_HTTP,
-                               "GET %s answered HTTP %u, a redirect to %s; "
-                               "Memscope does not follow redirects from a DevTools server",
-                               fetch->url, status, location ? location : "nowhere");
+                               _("GET %s answered HTTP %u, a redirect to %s; "
+                               "Memscope does not follow redirects from a DevTools server"),
+                               fetch->url, status, location ? location : _("nowhere"));
       return;
     }
   if (status != SOUP_STATUS_OK)
@@ -574,7 +576,7 @@ on_fetch_sent (GObject      *object,
 
       fetch_stop_timeout (fetch);
       g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_HTTP,
-                               "GET %s answered HTTP %u %s", fetch->url, status,
+                               _("GET %s answered HTTP %u %s"), fetch->url, status,
                                reason ? reason : soup_status_get_phrase (status));
       return;
     }
@@ -622,7 +624,7 @@ ms_cdp_discovery_fetch_async (MsCdpDiscovery      *self,
   if (fetch->message == NULL)
     {
       g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_INVALID_ENDPOINT,
-                               "Cannot build a request for %s", fetch->url);
+                               _("Cannot build a request for %s"), fetch->url);
       return;
     }
   soup_message_add_flags (fetch->message, SOUP_MESSAGE_NO_REDIRECT);
@@ -733,7 +735,7 @@ ms_cdp_discovery_target_ws_url (MsCdpDiscovery  *self,
   if (ms_cdp_target_get_debugger_url (target) == NULL)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_WRONG_SHAPE,
-                   "Target %s (%s) has no webSocketDebuggerUrl; another client may be attached to it",
+                   _("Target %s (%s) has no webSocketDebuggerUrl; another client may be attached to it"),
                    ms_cdp_target_get_id (target), ms_cdp_target_get_url (target));
       return NULL;
     }

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "ms-cdp-error.h"
 #include "ms-cdp-websocket-private.h"
 
@@ -464,19 +466,19 @@ handshake_fail (GTask  *task,
 
   if (hs->timed_out)
     g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_TIMED_OUT,
-                             "Connecting to %s timed out", hs->url);
+                             _("Connecting to %s timed out"), hs->url);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain == MS_CDP_ERROR)
     g_task_return_error (task, g_error_copy (error));
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_CONNECTION_REFUSED,
-                             "Nothing is listening at %s: is the browser running with "
-                             "--remote-debugging-port?", hs->url);
+                             _("Nothing is listening at %s: is the browser running with "
+                             "--remote-debugging-port?"), hs->url);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_TIMED_OUT,
-                             "Connecting to %s timed out", hs->url);
+                             _("Connecting to %s timed out"), hs->url);
   else
     g_task_return_new_error (task, MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                             "Could not open the DevTools connection to %s: %s",
+                             _("Could not open the DevTools connection to %s: %s"),
                              hs->url, error->message);
 }
 
@@ -508,23 +510,23 @@ check_response (Handshake  *hs,
                                     NULL, &status, &reason))
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                   "Could not open the DevTools connection to %s: the answer to the "
-                   "handshake is not HTTP", hs->url);
+                   _("Could not open the DevTools connection to %s: the answer to the "
+                   "handshake is not HTTP"), hs->url);
       return FALSE;
     }
 
   if (status == SOUP_STATUS_FORBIDDEN)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_FORBIDDEN,
-                   "The browser refused the DevTools connection to %s (HTTP 403). "
+                   _("The browser refused the DevTools connection to %s (HTTP 403). "
                    "It rejects clients from other origins: restart it with "
-                   "--remote-allow-origins=* or let Memscope launch it", hs->url);
+                   "--remote-allow-origins=* or let Memscope launch it"), hs->url);
       return FALSE;
     }
   if (status != SOUP_STATUS_SWITCHING_PROTOCOLS)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_HTTP,
-                   "The DevTools handshake at %s failed with HTTP %u %s",
+                   _("The DevTools handshake at %s failed with HTTP %u %s"),
                    hs->url, status, reason ? reason : "");
       return FALSE;
     }
@@ -537,8 +539,8 @@ check_response (Handshake  *hs,
       soup_message_headers_get_one (headers, "Sec-WebSocket-Protocol") != NULL)
     {
       g_set_error (error, MS_CDP_ERROR, MS_CDP_ERROR_CLOSED,
-                   "Could not open the DevTools connection to %s: the server's answer to "
-                   "the WebSocket handshake is not valid", hs->url);
+                   _("Could not open the DevTools connection to %s: the server's answer to "
+                   "the WebSocket handshake is not valid"), hs->url);
       return FALSE;
     }
 

@@ -11,20 +11,15 @@
 #include <glib/gi18n.h>
 
 #include "ms-cli.h"
+#include "ms-locale-dir.h"
 
-/* The tests' build of this file reads the catalogues the build made (po/LL/LC_MESSAGES). */
-#ifdef MS_CLI_UNINSTALLED_LOCALEDIR
-# define MS_CLI_LOCALEDIR MS_CLI_UNINSTALLED_LOCALEDIR
-#else
-# define MS_CLI_LOCALEDIR LOCALEDIR
-#endif
 
 int
 main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, MS_CLI_LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, ms_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

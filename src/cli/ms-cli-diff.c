@@ -163,6 +163,7 @@ ms_cli_diff (MsCliContext *ctx,
     { NULL }
   };
 
+  self.profile_numbers[0] = self.profile_numbers[1] = G_MININT;
   if (!ms_cli_context_parse_options (ctx, "diff", "A B",
                                      _("Compare two profiles: what B allocates more (or less) "
                                        "than A, per stack."),
@@ -187,7 +188,10 @@ ms_cli_diff (MsCliContext *ctx,
                                             "module"), frames);
   for (guint i = 0; i < 2; i++)
     {
-      if (self.profile_numbers[i] < 0)
+      /* Not given: the last profile (0 for the loader); given, it counts from 1. */
+      if (self.profile_numbers[i] == G_MININT)
+        self.profile_numbers[i] = MS_CLI_INPUT_LAST_PROFILE;
+      else if (self.profile_numbers[i] < 1)
         /* Translators: %c is a or b, of --profile-a or --profile-b. */
         return ms_cli_context_usage_error (ctx, _("--profile-%c: %d is not a profile number (1 "
                                                 "is the first)"),

@@ -364,8 +364,9 @@ ms_cli_export (MsCliContext *ctx,
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
       _("folded (flamegraph.pl, inferno, speedscope), svg (flame graph), csv (a session's "
-        "counters), histogram (16 tab-separated lines: index, upper bound in bytes, sampled "
-        "count, estimated allocations, estimated bytes) or json (the flame tree) (required)"),
+        "counters), histogram (16 tab-separated lines: index, upper bound in bytes or inf for "
+        "the last class, which holds every larger size, sampled count, estimated allocations, "
+        "estimated bytes) or json (the flame tree) (required)"),
       "FORMAT" },
     { "frames", 0, 0, G_OPTION_ARG_STRING, &frames,
       _("Frame labels: symbol (default), address (exactly as the protocol gives it) or module"),
@@ -385,6 +386,7 @@ ms_cli_export (MsCliContext *ctx,
   };
   int status;
 
+  self.profile_number = G_MININT;
   if (!ms_cli_context_parse_options (ctx, "export", "FILE",
                                      _("Export a profile in another format, or a session's "
                                        "counters as CSV."),
@@ -412,7 +414,10 @@ ms_cli_export (MsCliContext *ctx,
   if (bytes_per_block < 1)
     return ms_cli_context_usage_error (ctx, _("--bytes-per-block: %d is not a positive number "
                                             "of bytes"), bytes_per_block);
-  if (self.profile_number < 0)
+  /* Not given: the last profile (0 for the loader); given, it counts from 1. */
+  if (self.profile_number == G_MININT)
+    self.profile_number = MS_CLI_INPUT_LAST_PROFILE;
+  else if (self.profile_number < 1)
     return ms_cli_context_usage_error (ctx, _("--profile: %d is not a profile number (1 is the "
                                             "first)"), self.profile_number);
   if (symbol_path != NULL && !self.symbolize)

@@ -139,6 +139,7 @@ ms_cli_main (int    argc,
   g_option_context_set_strict_posix (option_context, TRUE);
   group = g_option_group_new ("memscope-cli", _("Global options"), _("Show global options"), ctx,
                               NULL);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_group_add_entries (group, ms_cli_context_get_global_entries (MS_CLI_OPTIONS_CONNECTION));
   g_option_group_add_entries (group, version_entries);
   g_option_context_set_main_group (option_context, group);

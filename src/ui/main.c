@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-application.h"
+#include "ms-locale-dir.h"
 
 int
 main (int   argc,
@@ -20,7 +21,7 @@ main (int   argc,
   g_autoptr(MsApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, ms_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -71,8 +71,13 @@ check_fixture (const char *fixture,
       g_assert_cmpuint (bytes_out, ==, est_bytes[i]);
       g_assert_cmpfloat_with_epsilon (allocs, est_allocs[i], 1e-6 * MAX (1.0, est_allocs[i]));
 
-      want_line = g_strdup_printf ("%u\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%.0f\t%" G_GUINT64_FORMAT,
-                                   i, upper, counts[i], est_allocs[i], est_bytes[i]);
+      /* The last class holds every larger size: its bound is written as inf. */
+      if (i < 15)
+        want_line = g_strdup_printf ("%u\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%.0f\t%" G_GUINT64_FORMAT,
+                                     i, (guint64)effective << i, counts[i], est_allocs[i], est_bytes[i]);
+      else
+        want_line = g_strdup_printf ("%u\tinf\t%" G_GUINT64_FORMAT "\t%.0f\t%" G_GUINT64_FORMAT,
+                                     i, counts[i], est_allocs[i], est_bytes[i]);
       g_assert_cmpstr (lines[i], ==, want_line);
     }
 }
@@ -113,6 +118,66 @@ test_bounds (void)
   g_assert_cmpuint (ms_size_histogram_get_bucket (h, 2, NULL, NULL, NULL), ==, 0);
 }
 
+/* The CSV export: each class's bounds, the last one open (no upper bound), with the
+ * counts computed here from the samples by a plain loop over powers of two. */
+static void
+test_csv_open_last_class (void)
+{
+  static const struct { guint64 size; guint64 total; } samples[] = {
+    { 8, 64 }, { 100, 1000 }, { 4096, 8192 }, { 256 << 10, 256 << 10 },
+    { (256 << 10) + 1, (256 << 10) + 1 }, { 4 << 20, 4 << 20 }, { 4 << 20, 8 << 20 },
+  };
+  const guint bpb = 18;
+  g_autoptr(MsSizeHistogram) h = ms_size_histogram_new (bpb);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GString) expected = g_string_new ("lower_bound_bytes,upper_bound_bytes,samples,"
+                                              "estimated_allocations,estimated_bytes\r\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint64 counts[16] = { 0 }, bytes[16] = { 0 };
+  double allocations[16] = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      guint b = 0;
+      guint64 bound = bpb;
+
+      ms_size_histogram_add_sample (h, samples[i].size, samples[i].total);
+      while (b < 15 && samples[i].size > bound)
+        {
+          b++;
+          bound *= 2;
+        }
+      counts[b]++;
+      bytes[b] += samples[i].total;
+      allocations[b] += (double) samples[i].total / (double) samples[i].size;
+    }
+  /* The 4 MiB samples are past 18·2^14 (288 KiB): in the last class. */
+  g_assert_cmpuint (counts[15], ==, 2);
+
+  for (guint b = 0; b < 16; b++)
+    {
+      guint64 lower = 1, upper = bpb;
+
+      for (guint k = 0; k < b; k++)
+        upper *= 2;
+      lower = b == 0 ? 0 : upper / 2;
+      if (b < 15)
+        g_string_append_printf (expected, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",", lower, upper);
+      else
+        g_string_append_printf (expected, "%" G_GUINT64_FORMAT ",,", lower);
+      g_string_append_printf (expected, "%" G_GUINT64_FORMAT ",%.0f,%" G_GUINT64_FORMAT "\r\n",
+                              counts[b], allocations[b], bytes[b]);
+    }
+
+  g_assert_true (ms_export_histogram_csv (h, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  text = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)));
+  g_assert_cmpstr (text, ==, expected->str);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -121,6 +186,7 @@ main (int   argc,
 
   g_test_add_func ("/memscope/size-histogram/fixtures", test_fixtures);
   g_test_add_func ("/memscope/size-histogram/bounds", test_bounds);
+  g_test_add_func ("/memscope/size-histogram/csv-open-last-class", test_csv_open_last_class);
 
   return g_test_run ();
 }

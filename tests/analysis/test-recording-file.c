@@ -351,13 +351,18 @@ test_cut_anywhere (Fixture *f, gconstpointer data)
     }
 }
 
-/* Bad files: one path per row. */
+/* Bad files: one path per row. A damaged frame ends the readable recording: the
+ * frames before it open, and the torn tail names the frame, its offset and why. */
 
 typedef enum
 {
   DAMAGE_CUT_IN_PROFILE,      /* the file ends inside the last profile's payload */
-  DAMAGE_FLIP_PROFILE,        /* one byte of profile 2's payload */
-  DAMAGE_FLIP_COUNTERS,       /* one byte of the first counters payload */
+  DAMAGE_ZERO_TAIL,           /* 4096 zero bytes after the end, as after a power cut */
+  DAMAGE_FLIP_FIRST_COUNTERS, /* one byte of the first counters payload (after the metadata) */
+  DAMAGE_FLIP_LAST_COUNTERS,  /* one byte of the last counters payload */
+  DAMAGE_FLIP_METADATA,       /* one byte of the metadata payload (the first frame) */
+  DAMAGE_FLIP_PROFILE,        /* one byte of profile 2's payload (a delta) */
+  DAMAGE_FLIP_KEY_PROFILE,    /* one byte of profile 3's payload (a key frame; 4 is its delta) */
   DAMAGE_FLIP_HEADER,         /* one byte of the first profile's frame header */
   DAMAGE_LENGTH_PAST_END,     /* profile 2's length says more than the file holds */
   DAMAGE_BOMB,                /* profile 2 claims 2 GiB once decompressed */
@@ -372,36 +377,49 @@ typedef struct
 {
   const char     *name;
   Damage          damage;
-  gboolean        opens;           /* the file opens (the problem is a warning or comes later) */
+  gboolean        opens;           /* the file opens, with a torn tail */
   MsAnalysisError code;
-  const char     *message;         /* %u: frame number, %zu: byte offset, when used */
+  const char     *message;         /* the error, or the torn tail's reason (with DAMAGED) */
 } BadRecording;
 
+#define CUT "the recording ends inside frame %u at byte %zu (a profile frame of %u bytes, " \
+            "of which %zu are there); the %u frames before it are intact"
+
+/* The torn tail of a damaged frame: frame number, offset, reason, frames kept. */
+#define DAMAGED "frame %u at byte %zu is damaged: %s; the recording is read up to it " \
+                "(the %u frames before it are intact)"
+#define DAMAGED_ONE "frame %u at byte %zu is damaged: %s; the recording is read up to it " \
+                    "(the %u frame before it is intact)"
+
 static const BadRecording bad_recordings[] = {
-  { "truncated-frame", DAMAGE_CUT_IN_PROFILE, TRUE, MS_ANALYSIS_ERROR_TRUNCATED,
-    "the recording ends inside frame %u at byte %zu (a profile frame of %u bytes, of which %zu are there); "
-    "the %u frames before it are intact" },
+  { "truncated-frame", DAMAGE_CUT_IN_PROFILE, TRUE, MS_ANALYSIS_ERROR_TRUNCATED, CUT },
+  { "zero-tail", DAMAGE_ZERO_TAIL, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
+    "its header is zero bytes (space the file system allocated but never wrote)" },
+  { "flipped-byte-first-counters", DAMAGE_FLIP_FIRST_COUNTERS, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
+    "its contents (a counters record) do not match their checksum" },
+  { "flipped-byte-last-counters", DAMAGE_FLIP_LAST_COUNTERS, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
+    "its contents (a counters record) do not match their checksum" },
+  { "flipped-byte-metadata", DAMAGE_FLIP_METADATA, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
+    "its contents (a metadata record) do not match their checksum" },
   { "flipped-byte-profile", DAMAGE_FLIP_PROFILE, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
-    "frame %u (profile 2) at byte %zu: checksum mismatch, the recording is damaged" },
-  { "flipped-byte-counters", DAMAGE_FLIP_COUNTERS, FALSE, MS_ANALYSIS_ERROR_CHECKSUM,
-    "frame %u (counters) at byte %zu: checksum mismatch, the recording is damaged" },
-  { "flipped-byte-header", DAMAGE_FLIP_HEADER, FALSE, MS_ANALYSIS_ERROR_CHECKSUM,
-    "frame %u at byte %zu: its header does not match its checksum, the recording is damaged" },
-  { "length-past-end", DAMAGE_LENGTH_PAST_END, TRUE, MS_ANALYSIS_ERROR_TRUNCATED,
-    "the recording ends inside frame %u at byte %zu (a profile frame of %u bytes, of which %zu are there); "
-    "the %u frames before it are intact" },
+    "its contents (a profile record) do not match their checksum" },
+  { "flipped-byte-key-profile", DAMAGE_FLIP_KEY_PROFILE, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
+    "its contents (a profile record) do not match their checksum" },
+  { "flipped-byte-header", DAMAGE_FLIP_HEADER, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
+    "its header does not match its checksum" },
+  { "length-past-end", DAMAGE_LENGTH_PAST_END, TRUE, MS_ANALYSIS_ERROR_TRUNCATED, CUT },
   { "decompression-bomb", DAMAGE_BOMB, FALSE, MS_ANALYSIS_ERROR_TOO_LARGE,
     "frame %u (profile) at byte %zu claims 2147483648 bytes (%u stored), more than the limit of 1073741824" },
   { "claim-mismatch", DAMAGE_CLAIM_MISMATCH, TRUE, MS_ANALYSIS_ERROR_COMPRESSION,
-    "frame %u (profile 2) at byte %zu: the compressed body does not hold the size its frame claims" },
+    "its profile does not hold the size its header claims" },
   { "future-version", DAMAGE_FUTURE_VERSION, FALSE, MS_ANALYSIS_ERROR_VERSION,
     "version: unsupported recording version 3 (this build reads versions 1 and 2)" },
   { "not-a-recording", DAMAGE_NOT_A_RECORDING, FALSE, MS_ANALYSIS_ERROR_FORMAT,
     "not a Memscope recording (its first bytes are not the recording's magic)" },
   { "empty", DAMAGE_EMPTY, FALSE, MS_ANALYSIS_ERROR_FORMAT,
     "not a Memscope recording (its first bytes are not the recording's magic)" },
-  { "bad-time", DAMAGE_BAD_TIME, FALSE, MS_ANALYSIS_ERROR_INVALID_VALUE,
-    "frame %u (profile) at byte %zu: -1 is not a time between 1970 and 9999 (microseconds since 1970)" },
+  { "bad-time", DAMAGE_BAD_TIME, TRUE, MS_ANALYSIS_ERROR_INVALID_VALUE,
+    "its time, -1, is not between 1970 and 9999 (microseconds since 1970)" },
 };
 
 /* Independent CRC-32 (the reflected 0xEDB88320 polynomial, bit by bit). */
@@ -462,14 +480,16 @@ test_bad_recording (Fixture *f, gconstpointer data)
   g_autofree char *expected = NULL;
   gsize len = 0, cut;
   guint8 *data_copy;
-  guint p2, frame;
+  guint p2, frame = 0;
+  guint expected_profiles = 0, expected_counters = 0;
   gsize at;
 
   write_recording (f, 4, 2, TRUE, TRUE);
   whole = read_file (f->path);
   starts = walk_frames (whole);
   len = g_bytes_get_size (whole);
-  data_copy = g_memdup2 (g_bytes_get_data (whole, NULL), len);
+  data_copy = g_malloc0 (len + 4096);
+  memcpy (data_copy, g_bytes_get_data (whole, NULL), len);
   cut = len;
   p2 = nth_frame (whole, starts, 3, 1);
   at = g_array_index (starts, gsize, p2);
@@ -482,23 +502,42 @@ test_bad_recording (Fixture *f, gconstpointer data)
       cut = at + FRAME_HEADER + 5;
       expected = g_strdup_printf (row->message, frame + 1, at, u32_at (data_copy + at), (gsize) 5, frame);
       break;
-    case DAMAGE_FLIP_PROFILE:
-      data_copy[at + FRAME_HEADER + 20] ^= 0x40;
-      expected = g_strdup_printf (row->message, p2 + 1, at);
+    case DAMAGE_ZERO_TAIL:
+      frame = starts->len - 1;   /* after the last frame */
+      at = len;
+      cut = len + 4096;
       break;
-    case DAMAGE_FLIP_COUNTERS:
+    case DAMAGE_FLIP_FIRST_COUNTERS:
       frame = nth_frame (whole, starts, 2, 0);
       at = g_array_index (starts, gsize, frame);
       data_copy[at + FRAME_HEADER + 3] ^= 0x01;
-      expected = g_strdup_printf (row->message, frame + 1, at);
+      break;
+    case DAMAGE_FLIP_LAST_COUNTERS:
+      frame = nth_frame (whole, starts, 2, 3);
+      at = g_array_index (starts, gsize, frame);
+      data_copy[at + FRAME_HEADER + 3] ^= 0x01;
+      break;
+    case DAMAGE_FLIP_METADATA:
+      frame = nth_frame (whole, starts, 1, 0);
+      at = g_array_index (starts, gsize, frame);
+      data_copy[at + FRAME_HEADER + 2] ^= 0x20;
+      break;
+    case DAMAGE_FLIP_PROFILE:
+      frame = p2;
+      data_copy[at + FRAME_HEADER + 20] ^= 0x40;
+      break;
+    case DAMAGE_FLIP_KEY_PROFILE:
+      frame = nth_frame (whole, starts, 3, 2);
+      at = g_array_index (starts, gsize, frame);
+      data_copy[at + FRAME_HEADER + 20] ^= 0x40;
       break;
     case DAMAGE_FLIP_HEADER:
       frame = nth_frame (whole, starts, 3, 0);
       at = g_array_index (starts, gsize, frame);
       data_copy[at + 13] ^= 0x10;   /* in the time */
-      expected = g_strdup_printf (row->message, frame + 1, at);
       break;
     case DAMAGE_LENGTH_PAST_END:
+      frame = p2;
       put_u32 (data_copy + at, len);
       reseal_frame_header (data_copy + at);
       expected = g_strdup_printf (row->message, p2 + 1, at, (guint) len, len - at - FRAME_HEADER, p2);
@@ -509,9 +548,9 @@ test_bad_recording (Fixture *f, gconstpointer data)
       expected = g_strdup_printf (row->message, p2 + 1, at, u32_at (data_copy + at));
       break;
     case DAMAGE_CLAIM_MISMATCH:
+      frame = p2;
       put_u32 (data_copy + at + 8, u32_at (data_copy + at + 8) - 1);
       reseal_frame_header (data_copy + at);
-      expected = g_strdup_printf (row->message, p2 + 1, at);
       break;
     case DAMAGE_FUTURE_VERSION:
       put_u32 (data_copy + 8, 3);
@@ -527,14 +566,16 @@ test_bad_recording (Fixture *f, gconstpointer data)
       expected = g_strdup (row->message);
       break;
     case DAMAGE_BAD_TIME:
+      frame = p2;
       put_u32 (data_copy + at + 12, 0xffffffffu);
       put_u32 (data_copy + at + 16, 0xffffffffu);
       reseal_frame_header (data_copy + at);
-      expected = g_strdup_printf (row->message, p2 + 1, at);
       break;
     default:
       g_assert_not_reached ();
     }
+  if (expected == NULL)
+    expected = g_strdup_printf (frame == 1 ? DAMAGED_ONE : DAMAGED, frame + 1, at, row->message, frame);
 
   g_assert_true (g_file_set_contents (f->path, (char *) data_copy, cut, NULL));
   rec = ms_recording_file_new_for_path (f->path, &error);
@@ -545,7 +586,7 @@ test_bad_recording (Fixture *f, gconstpointer data)
       g_assert_error (error, MS_ANALYSIS_ERROR, (gint) row->code);
       g_assert_cmpstr (error->message, ==, expected);
     }
-  else if (row->code == MS_ANALYSIS_ERROR_TRUNCATED)
+  else
     {
       const GError *torn;
 
@@ -554,22 +595,28 @@ test_bad_recording (Fixture *f, gconstpointer data)
       g_assert_nonnull (torn);
       g_assert_error ((GError *) torn, MS_ANALYSIS_ERROR, (gint) row->code);
       g_assert_cmpstr (torn->message, ==, expected);
-      g_assert_false (ms_recording_file_get_closed (rec));
-    }
-  else
-    {
-      g_autoptr(GBytes) first = NULL;
-      g_autoptr(GBytes) second = NULL;
 
-      g_assert_no_error (error);
-      g_assert_null (ms_recording_file_get_torn_tail (rec));
-      first = ms_recording_file_get_profile_reply (rec, 0, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_bytes_equal (first, g_ptr_array_index (f->replies, 0)));
-      second = ms_recording_file_get_profile_reply (rec, 1, &error);
-      g_assert_null (second);
-      g_assert_error (error, MS_ANALYSIS_ERROR, (gint) row->code);
-      g_assert_cmpstr (error->message, ==, expected);
+      /* What stays: the frames before the damaged one, counted from what was written. */
+      for (guint i = 0; i < frame; i++)
+        {
+          expected_profiles += type_at (whole, g_array_index (starts, gsize, i)) == 3;
+          expected_counters += type_at (whole, g_array_index (starts, gsize, i)) == 2;
+        }
+      g_assert_cmpuint (ms_recording_file_get_n_profiles (rec), ==, expected_profiles);
+      g_assert_cmpuint (ms_recording_file_get_n_counters (rec), ==, expected_counters);
+      for (guint i = 0; i < expected_profiles; i++)
+        {
+          g_autoptr(GBytes) reply = ms_recording_file_get_profile_reply (rec, i, &error);
+
+          g_assert_no_error (error);
+          g_assert_true (g_bytes_equal (reply, g_ptr_array_index (f->replies, i)));
+        }
+      for (guint i = 0; i < expected_counters; i++)
+        {
+          g_autoptr(GBytes) reply = counters_reply (100 + i);
+
+          g_assert_true (g_bytes_equal (ms_recording_file_get_counters_reply (rec, i, NULL), reply));
+        }
     }
 
   /* Reading never changes the file. */

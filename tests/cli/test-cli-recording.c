@@ -153,6 +153,41 @@ test_no_such_profile (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (err, "there is no profile 9: the session holds 5"));
 }
 
+/* Profile numbers count from 1: 0 and below are refused, naming the option. */
+typedef struct
+{
+  const char *name;
+  const char *args[6];
+  const char *error;
+} BadNumber;
+
+static const BadNumber bad_numbers[] = {
+  { "export-0", { "export", "--profile", "0" },
+    "export: --profile: 0 is not a profile number (1 is the first)\n" },
+  { "export-minus-1", { "export", "--profile", "-1" },
+    "export: --profile: -1 is not a profile number (1 is the first)\n" },
+  { "diff-a-0", { "diff", "--profile-a", "0" },
+    "diff: --profile-a: 0 is not a profile number (1 is the first)\n" },
+  { "diff-b-0", { "diff", "--profile-b", "0" },
+    "diff: --profile-b: 0 is not a profile number (1 is the first)\n" },
+};
+
+static void
+test_bad_profile_number (Fixture *f, gconstpointer data)
+{
+  const BadNumber *row = data;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gboolean is_diff = g_str_equal (row->args[0], "diff");
+  const char *args[] = { row->args[0], f->path, is_diff ? f->path : "--format", is_diff ? "--format" : "folded",
+                         is_diff ? "folded" : row->args[1], is_diff ? row->args[1] : row->args[2],
+                         is_diff ? row->args[2] : NULL, NULL };
+
+  g_assert_cmpint (cli_test_runv (args, 30, &out, &err), ==, CLI_EXIT_ERROR);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (g_str_has_suffix (err, row->error));
+}
+
 /* diff reads a recording on either side. */
 static void
 test_diff (Fixture *f, gconstpointer data)
@@ -188,22 +223,55 @@ test_torn_tail (Fixture *f, gconstpointer data)
   g_assert_cmpstr (out, ==, from_raw);
 }
 
-/* A damaged profile is an error naming it; the file is left as it was. */
+/* A damaged profile ends what can be read: the profiles before it are listed and
+ * exported with a warning naming the damaged frame, every profile `snapshots` lists
+ * exports, and the file is left as it was. */
 static void
 test_damaged (Fixture *f, gconstpointer data)
 {
   g_autofree char *contents = NULL;
   g_autofree char *after = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *listed = NULL;
+  g_autofree char *from_raw = NULL;
+  g_auto(GStrv) lines = NULL;
   gsize len = 0, after_len = 0;
 
   g_assert_true (g_file_get_contents (f->path, &contents, &len, NULL));
-  /* The last byte before the END frame belongs to profile 5's payload. */
+  /* The last byte before the END frame belongs to profile 5's payload (frame 10). */
   contents[len - 29] ^= 0x55;
   g_assert_true (g_file_set_contents (f->path, contents, len, NULL));
-  g_assert_cmpint (cli_test_run (NULL, &err, "export", f->path, "--format", "folded", NULL), ==, CLI_EXIT_ERROR);
-  g_assert_nonnull (strstr (err, "profile 5: frame 10 (profile 5) at byte "));
-  g_assert_nonnull (strstr (err, "checksum mismatch, the recording is damaged"));
+
+  g_assert_cmpint (cli_test_run (&listed, &err, "snapshots", f->path, NULL), ==, CLI_EXIT_OK);
+  g_assert_nonnull (strstr (err, "warning: "));
+  g_assert_nonnull (strstr (err, "frame 10 at byte "));
+  g_assert_nonnull (strstr (err, " is damaged: its contents (a profile record) do not match their checksum"));
+  lines = g_strsplit (listed, "\n", -1);
+  /* A heading, the 4 intact profiles and the empty string after the last newline. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + (N_PROFILES - 1) + 1);
+  g_clear_pointer (&err, g_free);
+
+  for (guint n = 1; n < N_PROFILES; n++)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", n);
+      g_autofree char *one = NULL;
+      g_autofree char *raw = NULL;
+
+      g_assert_cmpint (cli_test_run (&one, NULL, "export", f->path, "--format", "folded", "--profile",
+                                     number, NULL), ==, CLI_EXIT_OK);
+      g_assert_cmpint (cli_test_run (&raw, NULL, "export", f->raw[n - 1], "--format", "folded", NULL),
+                       ==, CLI_EXIT_OK);
+      g_assert_cmpstr (one, ==, raw);
+    }
+
+  /* The last readable profile is profile 4. */
+  g_assert_cmpint (cli_test_run (&out, &err, "export", f->path, "--format", "folded", NULL), ==, CLI_EXIT_OK);
+  g_assert_nonnull (strstr (err, "frame 10 at byte "));
+  g_assert_cmpint (cli_test_run (&from_raw, NULL, "export", f->raw[N_PROFILES - 2], "--format", "folded",
+                                 NULL), ==, CLI_EXIT_OK);
+  g_assert_cmpstr (out, ==, from_raw);
+
   g_assert_true (g_file_get_contents (f->path, &after, &after_len, NULL));
   g_assert_cmpmem (after, after_len, contents, len);
 }
@@ -220,6 +288,13 @@ main (int argc, char *argv[])
   ADD ("export-csv", test_export_csv);
   ADD ("no-such-profile", test_no_such_profile);
   ADD ("diff", test_diff);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_numbers); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/cli/recording/bad-profile-number/%s",
+                                               bad_numbers[i].name);
+
+      g_test_add (path, Fixture, &bad_numbers[i], fixture_setup, test_bad_profile_number, fixture_teardown);
+    }
   ADD ("torn-tail", test_torn_tail);
   ADD ("damaged", test_damaged);
 #undef ADD

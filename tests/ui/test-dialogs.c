@@ -1192,7 +1192,8 @@ test_export_histogram_csv (ExportFixture *fixture,
 {
   g_autofree char *text = export_through_response (fixture, MS_WINDOW_EXPORT_HISTOGRAM_CSV,
                                                    "histogram.csv", NULL);
-  g_autoptr(GString) expected = g_string_new ("upper_bound_bytes,samples,estimated_allocations,estimated_bytes\r\n");
+  g_autoptr(GString) expected = g_string_new ("lower_bound_bytes,upper_bound_bytes,samples,"
+                                              "estimated_allocations,estimated_bytes\r\n");
   guint64 counts[16] = { 0 }, bytes[16] = { 0 };
   double allocations[16] = { 0 };
 
@@ -1207,10 +1208,16 @@ test_export_histogram_csv (ExportFixture *fixture,
       bytes[b] += export_samples[i].total;
       allocations[b] += (double) export_samples[i].total / export_samples[i].size;
     }
+  /* Class b holds sizes above 16·2^(b-1) (0 for the first); the last has no upper bound. */
   for (guint b = 0; b < 16; b++)
-    g_string_append_printf (expected, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%.0f,%"
-                            G_GUINT64_FORMAT "\r\n", (guint64) 16 << b, counts[b], allocations[b],
-                            bytes[b]);
+    {
+      g_autofree char *upper = b < 15 ? g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) 16 << b)
+                                      : g_strdup ("");
+
+      g_string_append_printf (expected, "%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",%.0f,%"
+                              G_GUINT64_FORMAT "\r\n", b == 0 ? 0 : (guint64) 16 << (b - 1), upper,
+                              counts[b], allocations[b], bytes[b]);
+    }
   g_assert_cmpstr (text, ==, expected->str);
 }
 
