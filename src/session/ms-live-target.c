@@ -431,11 +431,14 @@ ms_live_target_find_demo_page (GError **error)
 
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
+      g_autofree char *dir = NULL;
       g_autofree char *path = NULL;
 
       if (dirs[i] == NULL || *dirs[i] == '\0')
         continue;
-      path = g_build_filename (dirs[i], "demo", DEMO_PAGE_NAME, NULL);
+      /* Absolute, so that a relative MEMSCOPE_DATADIR still gives a file:// URI. */
+      dir = g_canonicalize_filename (dirs[i], NULL);
+      path = g_build_filename (dir, "demo", DEMO_PAGE_NAME, NULL);
       if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
         return g_steal_pointer (&path);
       g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", path);

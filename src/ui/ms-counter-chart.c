@@ -598,6 +598,34 @@ ms_counter_chart_get_plot_area (MsCounterChart *self,
   return TRUE;
 }
 
+/* A marker's tag where it overlaps no tag drawn before; at the right edge, to the
+ * left of its line rather than cut off. */
+static void
+draw_marker_tag (MsCounterChart *self,
+                 cairo_t        *cr,
+                 const Marker   *m,
+                 double          x,
+                 double          plot_width,
+                 double          plot_bottom,
+                 GArray         *taken)
+{
+  int tag_width, tag_height;
+  double x0;
+
+  pango_layout_set_text (self->layout, _(marker_tags[m->kind]), -1);
+  pango_layout_get_pixel_size (self->layout, &tag_width, &tag_height);
+  x0 = x + 2 + tag_width <= AXIS_WIDTH + plot_width ? x + 2 : x - 2 - tag_width;
+  for (guint i = 0; i < taken->len; i += 2)
+    if (x0 < g_array_index (taken, double, i + 1) && x0 + tag_width + 4 > g_array_index (taken, double, i))
+      return;
+  gdk_cairo_set_source_rgba (cr, &marker_colors[m->kind]);
+  cairo_move_to (cr, x0, plot_bottom - tag_height);
+  pango_cairo_show_layout (cr, self->layout);
+  g_array_append_val (taken, x0);
+  x0 += tag_width + 4;
+  g_array_append_val (taken, x0);
+}
+
 static void
 draw_markers (MsCounterChart *self,
               cairo_t        *cr,
@@ -607,34 +635,68 @@ draw_markers (MsCounterChart *self,
               double          plot_bottom)
 {
   static const double dash[] = { 4, 3 };
-  double last_tag_end = -1;
+  g_autoptr(GArray) taken = g_array_new (FALSE, FALSE, sizeof (double));  /* [x0, x1) pairs */
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1);
-  for (guint i = 0; i < self->markers->len; i++)
-    {
-      const Marker *m = &g_array_index (self->markers, Marker, i);
-      double x;
-      int tag_width, tag_height;
+  cairo_set_dash (cr, dash, 2, 0);
+  /* The lines, then the tags: first what the user did (rare), then alarms where there
+   * is room left (they may come every poll). */
+  for (guint pass = 0; pass < 3; pass++)
+    for (guint i = 0; i < self->markers->len; i++)
+      {
+        const Marker *m = &g_array_index (self->markers, Marker, i);
+        double x;
 
-      if (m->time_us < start || m->time_us > end)
-        continue;
-      x = floor (x_for_time (start, end, plot_width, m->time_us)) + 0.5;
-      gdk_cairo_set_source_rgba (cr, &marker_colors[m->kind]);
-      cairo_set_dash (cr, dash, 2, 0);
-      cairo_move_to (cr, x, LEGEND_HEIGHT);
-      cairo_line_to (cr, x, plot_bottom);
-      cairo_stroke (cr);
-      /* A tag where there is room for it: alarms may come every poll. */
-      if (x < last_tag_end)
-        continue;
-      pango_layout_set_text (self->layout, _(marker_tags[m->kind]), -1);
-      pango_layout_get_pixel_size (self->layout, &tag_width, &tag_height);
-      cairo_move_to (cr, x + 2, plot_bottom - tag_height);
-      pango_cairo_show_layout (cr, self->layout);
-      last_tag_end = x + 2 + tag_width + 4;
-    }
+        if (m->time_us < start || m->time_us > end ||
+            (pass > 0 && (m->kind == MS_CHART_MARKER_ALARM) != (pass == 2)))
+          continue;
+        x = floor (x_for_time (start, end, plot_width, m->time_us)) + 0.5;
+        if (pass > 0)
+          {
+            draw_marker_tag (self, cr, m, x, plot_width, plot_bottom, taken);
+            continue;
+          }
+        gdk_cairo_set_source_rgba (cr, &marker_colors[m->kind]);
+        cairo_move_to (cr, x, LEGEND_HEIGHT);
+        cairo_line_to (cr, x, plot_bottom);
+        cairo_stroke (cr);
+      }
   cairo_restore (cr);
+}
+
+/* Seconds since the first reading, at round steps (5 s, 10 s, 30 s, 1 min, …), at
+ * most about six of them. */
+static void
+draw_time_axis (MsCounterChart *self,
+                cairo_t        *cr,
+                double          span_s,
+                double          plot_width,
+                double          height)
+{
+  static const guint steps[] = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600,
+                                 7200, 14400, 28800, 86400 };
+  guint step = steps[G_N_ELEMENTS (steps) - 1];
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (span_s / steps[i] <= 6)
+      {
+        step = steps[i];
+        break;
+      }
+  for (guint64 t = 0; t <= span_s; t += step)
+    {
+      double x = AXIS_WIDTH + (span_s > 0 ? plot_width * t / span_s : 0);
+      g_autofree char *label = step >= 60 ? g_strdup_printf (_("%u min"), (guint) (t / 60))
+                                          : g_strdup_printf (_("%.0f s"), (double) t);
+      int width, label_height;
+
+      pango_layout_set_text (self->layout, label, -1);
+      pango_layout_get_pixel_size (self->layout, &width, &label_height);
+      /* Inside the plot at both ends */
+      draw_text (self, cr, label, CLAMP (x - width / 2.0, AXIS_WIDTH, AXIS_WIDTH + plot_width - width),
+                 height, 0.0, 1.0);
+    }
 }
 
 static void
@@ -726,18 +788,8 @@ ms_counter_chart_snapshot (GtkWidget   *widget,
   /* Time axis: seconds since the first reading. */
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
   if (get_time_range (self, &start, &end))
-    {
-      double span_s = (double)((guint64)end - (guint64)start) / G_USEC_PER_SEC;
-      guint n_ticks = 6;
-
-      for (guint t = 0; t <= n_ticks; t++)
-        {
-          g_autofree char *label = g_strdup_printf (_("%.0f s"), span_s * t / n_ticks);
-
-          draw_text (self, cr, label, AXIS_WIDTH + plot_width * t / n_ticks, height,
-                     t == 0 ? 0.0 : t == n_ticks ? 1.0 : 0.5, 1.0);
-        }
-    }
+    draw_time_axis (self, cr, (double)((guint64)end - (guint64)start) / G_USEC_PER_SEC,
+                    plot_width, height);
   else
     draw_text (self, cr, _("Waiting for the first counter reading…"), AXIS_WIDTH + plot_width / 2,
                height, 0.5, 1.0);

@@ -293,6 +293,14 @@ ms_flame_graph_set_deltas (MsFlameGraph *self,
 }
 
 /* The node's change since the baseline, 0 when the graph is not differential. */
+const double *
+ms_flame_graph_get_deltas (MsFlameGraph *self)
+{
+  g_return_val_if_fail (MS_IS_FLAME_GRAPH (self), NULL);
+
+  return self->tree != NULL ? self->deltas : NULL;
+}
+
 double
 ms_flame_graph_get_delta (MsFlameGraph *self,
                           guint         node)

@@ -70,6 +70,8 @@ void         ms_flame_graph_set_deltas       (MsFlameGraph *self,
                                               guint         n_deltas);
 double       ms_flame_graph_get_delta        (MsFlameGraph *self,
                                               guint         node);
+/* One per node of the tree, or NULL when no baseline is set. */
+const double *ms_flame_graph_get_deltas      (MsFlameGraph *self);
 
 void         ms_flame_graph_set_context_menu (MsFlameGraph *self,
                                               GMenuModel   *model);

@@ -267,6 +267,15 @@ dup_options_summary (MsFlameView *self)
   return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
+/* Hidden while empty: GTK 4.8 names an empty label by its class ("GtkLabel"). */
+static void
+set_label_text (GtkLabel   *label,
+                const char *text)
+{
+  gtk_label_set_text (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), *text != '\0');
+}
+
 static void
 update_status (MsFlameView *self)
 {
@@ -277,7 +286,9 @@ update_status (MsFlameView *self)
 
   if (frame != NULL && *summary != '\0')
     text = g_strdup_printf ("%s · %s", frame, summary);
-  gtk_label_set_text (self->status_label, text ? text : frame ? frame : summary);
+  set_label_text (self->status_label, text ? text : frame ? frame : summary);
+  /* Shortened in the middle when narrow: the whole line on hover */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text ? text : frame ? frame : summary);
 }
 
 static void
@@ -293,12 +304,12 @@ update_match_label (MsFlameView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "flame.previous-match", n > 0);
   if (ms_flame_graph_get_search_text (self->graph) == NULL)
     {
-      gtk_label_set_text (self->match_label, "");
+      set_label_text (self->match_label, "");
       return;
     }
   if (n == 0)
     {
-      gtk_label_set_text (self->match_label, _("No frames match"));
+      set_label_text (self->match_label, _("No frames match"));
       return;
     }
 
@@ -322,7 +333,7 @@ update_match_label (MsFlameView *self)
     /* Translators: search matches in the flame graph and the estimated bytes (or
      * samples) of the stacks through them: "41 frames, 12.3 MiB" */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u frame, %s", "%u frames, %s", n), n, amount);
-  gtk_label_set_text (self->match_label, text);
+  set_label_text (self->match_label, text);
 }
 
 static void

@@ -362,6 +362,8 @@ ms_histogram_view_get_histogram (MsHistogramView *self)
   return self->histogram;
 }
 
+static void update_description (MsHistogramView *self);
+
 void
 ms_histogram_view_set_histogram (MsHistogramView *self,
                                  MsSizeHistogram *histogram)
@@ -372,6 +374,7 @@ ms_histogram_view_set_histogram (MsHistogramView *self,
     ms_histogram_view_set_diff (self, NULL, NULL);
   if (!g_set_object (&self->histogram, histogram))
     return;
+  update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTOGRAM]);
 }
@@ -385,12 +388,42 @@ clamped_delta (guint64 before,
   return -(gint64)MIN (before - after, (guint64)G_MAXINT64);
 }
 
-static void
-update_diff_description (MsHistogramView *self)
+/* The plain histogram's values for screen readers: each size class that holds samples,
+ * with its count and bytes, as the bars show them. */
+static char *
+describe_histogram (MsSizeHistogram *histogram)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
-  for (guint i = 0; self->after != NULL && i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
+  for (guint i = 0; histogram != NULL && i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
+    {
+      guint64 upper = 0, bytes = 0;
+      guint64 n = ms_size_histogram_get_bucket (histogram, i, &upper, NULL, &bytes);
+      g_autofree char *bound = NULL;
+      g_autofree char *size = NULL;
+
+      if (n == 0)
+        continue;
+      bound = format_bound (i, upper);
+      size = format_bytes_short (bytes);
+      if (text->len > 0)
+        g_string_append (text, "; ");
+      /* Translators: a size class of the histogram, e.g. "64 KiB: 12 samples, 1.5 MiB" */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s: %lu sample, %s",
+                                                 "%s: %lu samples, %s", n),
+                              bound, (gulong) n, size);
+    }
+  if (histogram != NULL && text->len == 0)
+    g_string_append (text, _("No allocation was sampled"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+describe_diff (MsHistogramView *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < MS_SIZE_HISTOGRAM_N_BUCKETS; i++)
     {
       guint64 upper = 0;
       g_autofree char *bound = NULL;
@@ -407,10 +440,20 @@ update_diff_description (MsHistogramView *self)
        * "64 KiB: +1.5 MiB, +12 samples" */
       g_string_append_printf (text, _("%s: %s, %s samples"), bound, bytes, count);
     }
+  if (text->len == 0)
+    g_string_append (text, _("No size class changed"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* What the view shows, as its accessible description (like the counters chart's). */
+static void
+update_description (MsHistogramView *self)
+{
+  g_autofree char *text = self->after != NULL ? describe_diff (self)
+                                              : describe_histogram (self->histogram);
+
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  self->after == NULL ? "" :
-                                  text->len > 0 ? text->str : _("No size class changed"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
                                   -1);
 }
 
@@ -433,7 +476,7 @@ ms_histogram_view_set_diff (MsHistogramView *self,
       self->count_delta[i] = clamped_delta (count_a, count_b);
       self->bytes_delta[i] = clamped_delta (bytes_a, bytes_b);
     }
-  update_diff_description (self);
+  update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -156,12 +156,16 @@ module_cell_text (MsSymbolModuleReport *report,
 
 static void
 setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item)
+            GtkListItem              *item,
+            gpointer                  column)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  /* A build ID shortened at its end, as build IDs are: cut in the middle, its two
+   * halves read as two cells. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), GPOINTER_TO_UINT (column) == 1 ? PANGO_ELLIPSIZE_END
+                                                                             : PANGO_ELLIPSIZE_MIDDLE);
   gtk_label_set_selectable (GTK_LABEL (label), FALSE);
   gtk_list_item_set_child (item, label);
 }
@@ -189,7 +193,7 @@ add_columns (MsSymbolsDialog *self)
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GUINT_TO_POINTER (i));
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GUINT_TO_POINTER (i));
       column = gtk_column_view_column_new (_(titles[i]), factory);
       gtk_column_view_column_set_resizable (column, TRUE);
@@ -554,7 +558,10 @@ symbolizer_from_settings (GSettings  *settings,
   g_auto(GStrv) dirs = g_settings_get_strv (settings, "symbol-search-dirs");
   g_autofree char *executable = g_settings_get_string (settings, "symbol-executable-path");
 
-  ms_symbolizer_set_search_dirs (symbolizer, (const char * const *) dirs);
+  /* Added after the symbolizer's own default (/usr/lib/debug), which Preferences says
+   * is always searched: setting the list would replace it. */
+  for (guint i = 0; dirs[i] != NULL; i++)
+    ms_symbolizer_add_search_dir (symbolizer, dirs[i]);
   /* Asked only when DEBUGINFOD_URLS is set (ms-symbol-module.c). */
   ms_symbolizer_set_use_debuginfod (symbolizer, TRUE);
   if (*executable != '\0')
@@ -615,6 +622,14 @@ on_cancel_clicked (MsSymbolsDialog *self)
 {
   ms_symbols_dialog_cancel (self);
   gtk_window_close (GTK_WINDOW (self));
+}
+
+MsSymbolizer *
+ms_symbols_dialog_get_symbolizer (MsSymbolsDialog *self)
+{
+  g_return_val_if_fail (MS_IS_SYMBOLS_DIALOG (self), NULL);
+
+  return self->symbolizer;
 }
 
 GListModel *

@@ -8,6 +8,7 @@
 
 #include "ms-flame-graph.h"
 #include "ms-symbol-module-report.h"
+#include "ms-symbolizer.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,9 @@ MsSymbolsDialog *ms_symbols_dialog_new        (GtkWindow       *parent);
 void             ms_symbols_dialog_symbolize  (MsSymbolsDialog *self,
                                                MsFlameGraph    *graph);
 void             ms_symbols_dialog_cancel     (MsSymbolsDialog *self);
+/* The symbolizer the last ms_symbols_dialog_symbolize() built from the settings; NULL
+ * before. */
+MsSymbolizer    *ms_symbols_dialog_get_symbolizer (MsSymbolsDialog *self);
 /* MsSymbolsModuleItem, one per module that has frames, in the profile's order. */
 GListModel      *ms_symbols_dialog_get_modules (MsSymbolsDialog *self);
 /* Why it failed, once finished; NULL when it did not. */

@@ -65,6 +65,7 @@ take_live (MsWindow     *self,
            MsLiveTarget *live)
 {
   ms_window_close_live (self);
+  ms_window_clear_start_error (self);
   g_clear_object (&self->opened_file);
   g_clear_object (&self->opened_gfile);
   self->live = g_object_ref (live);
@@ -93,7 +94,13 @@ ms_window_launch (MsWindow   *self,
           ms_window_show_error (self, _("Could not launch"), error);
           return;
         }
-      url = demo_url = g_filename_to_uri (page, NULL, NULL);
+      url = demo_url = g_filename_to_uri (page, NULL, &error);
+      /* Never about:blank in its place, without a word. */
+      if (url == NULL)
+        {
+          ms_window_show_error (self, _("Could not launch the demo page"), error);
+          return;
+        }
     }
 
   live = ms_live_target_new_for_launch (url, headless, NULL);

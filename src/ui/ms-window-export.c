@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-export.h"
+#include "ms-flame-svg.h"
 #include "ms-window-export.h"
 #include "ms-window-private.h"
 
@@ -61,6 +62,7 @@ typedef struct
   GFile          *file;
   GBytes         *bytes;  /* ready to write, or NULL: made from the tree */
   MsFlameTree    *tree;
+  MsFlameSvgView  view;      /* what the flame graph shows of @tree */
   char           *title;
   guint           n_frames;  /* drawn since the flame graph's page was shown */
   gboolean        started;
@@ -72,6 +74,7 @@ export_job_free (ExportJob *job)
   g_clear_object (&job->file);
   g_clear_pointer (&job->bytes, g_bytes_unref);
   g_clear_object (&job->tree);
+  ms_flame_svg_view_clear (&job->view);
   g_free (job->title);
   g_free (job);
 }
@@ -100,9 +103,9 @@ export_thread (GTask        *task,
 
       memory = g_memory_output_stream_new_resizable ();
       if (job->format == MS_WINDOW_EXPORT_FLAME_SVG)
-        ok = ms_export_flame_svg (job->tree, job->title, SVG_WIDTH, memory, cancellable, &error);
+        ok = ms_flame_svg_write (job->tree, &job->view, job->title, SVG_WIDTH, memory, cancellable, &error);
       else
-        ok = ms_export_folded (job->tree, MS_FLAME_VALUE_TOTAL_BYTES, memory, cancellable, &error);
+        ok = ms_export_folded (job->tree, job->view.value, memory, cancellable, &error);
       if (!ok)
         {
           g_task_return_error (task, error);
@@ -174,6 +177,21 @@ flame_title (MsWindow *self)
   return g_steal_pointer (&title);
 }
 
+/* What the flame graph shows now: the zoom, the metric, the difference from a baseline
+ * (the direction and the frame labels are the tree's own). */
+static void
+take_view (MsFlameGraph   *graph,
+           MsFlameSvgView *view)
+{
+  MsFlameTree *tree = ms_flame_graph_get_tree (graph);
+  const double *deltas = ms_flame_graph_get_deltas (graph);
+
+  view->root = ms_flame_graph_get_zoom_node (graph);
+  view->value = ms_flame_graph_get_value (graph);
+  if (deltas != NULL)
+    view->deltas = g_memdup2 (deltas, ms_flame_tree_get_n_nodes (tree) * sizeof (double));
+}
+
 /* Takes on this thread what the job needs; FALSE with @error when there is nothing. */
 static gboolean
 prepare_job (MsWindow   *self,
@@ -193,6 +211,7 @@ prepare_job (MsWindow   *self,
       if (tree == NULL)
         break;
       job->tree = g_object_ref (tree);
+      take_view (self->flame_graph, &job->view);
       job->title = flame_title (self);
       if (job->format == MS_WINDOW_EXPORT_FLAME_PNG)
         job->bytes = render_flame_png (self->flame_graph, error);
@@ -357,6 +376,8 @@ ms_window_export_to_file (MsWindow       *self,
   g_return_if_fail (MS_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  g_clear_object (&self->export_folder);
+  self->export_folder = g_file_get_parent (file);
   ms_window_export_async (self, format, file, self->cancellable, on_exported, g_object_ref (file));
 }
 
@@ -395,6 +416,8 @@ export_action (GtkWidget  *widget,
   dialog = gtk_file_chooser_native_new (_(formats[format].title), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  if (self->export_folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), self->export_folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), formats[format].file_name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_object_set_data (G_OBJECT (dialog), "ms-format", GUINT_TO_POINTER (format));

@@ -25,6 +25,8 @@ struct _MsWindow
   GtkButton            *record_button;
   AdwButtonContent     *record_button_content;
   GtkStack             *main_stack;
+  AdwStatusPage        *empty_page;
+  char                 *empty_description;  /* the start page's own, while no error replaces it */
   AdwStatusPage        *busy_page;
   GtkSpinner           *busy_spinner;
   AdwStatusPage        *targets_page;
@@ -78,6 +80,8 @@ struct _MsWindow
   MsSessionFile        *opened_file;     /* read-only session, or NULL */
   GFile                *opened_gfile;
   AdwToast             *alarm_toast;     /* while shown */
+  GListModel           *toast_children;  /* the toast overlay's, observed to name buttons */
+  GFile                *export_folder;   /* where the last export went: the next starts there */
   guint                 n_toasted_alarms;
   gboolean              follow_latest;   /* new profiles replace the shown snapshot */
   GMutex                snapshot_lock;   /* one snapshot load from a file at a time */
@@ -105,10 +109,12 @@ void ms_window_show_error        (MsWindow       *self,
 void ms_window_toast             (MsWindow       *self,
                                   const char     *format,
                                   ...) G_GNUC_PRINTF (2, 3);
-/* The error, then back to the start page without the live target. */
+/* The error (the start page keeps it until the next attempt), then back to the start
+ * page without the live target. */
 void ms_window_end_live          (MsWindow       *self,
                                   const char     *prefix,
                                   const GError   *error);
+void ms_window_clear_start_error (MsWindow       *self);
 typedef void (*MsWindowConfirmedFunc) (MsWindow *self,
                                        gpointer  data);
 /* One button of ms_window_ask(); the table ends with a NULL @id. */

@@ -61,7 +61,22 @@ ms_window_end_live (MsWindow     *self,
 {
   ms_window_show_error (self, prefix, error);
   ms_window_close_live (self);
+  /* The toast goes after a few seconds: the start page keeps saying why. */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf ("%s: %s", prefix, error->message);
+      g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+      adw_status_page_set_description (self->empty_page, escaped);
+    }
   ms_window_show_page (self, "empty");
+}
+
+/* The start page's own description again, as a new attempt starts. */
+void
+ms_window_clear_start_error (MsWindow *self)
+{
+  adw_status_page_set_description (self->empty_page, self->empty_description);
 }
 
 typedef struct
@@ -369,9 +384,12 @@ ms_window_update_state (MsWindow *self)
                           connected || lstate == MS_LIVE_TARGET_STATE_LOST);
   adw_button_content_set_label (self->record_button_content, recording ? _("_Stop") : _("_Record"));
   adw_button_content_set_use_underline (self->record_button_content, TRUE);
-  /* Without the mnemonic's underscore, or a screen reader says both. */
+  /* Without the mnemonic's underscore, and only once: GTK 4.8 reads the label, then
+   * the content's label the button is labelled by ("Stop Stop"). */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->record_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   recording ? _("Stop") : _("Record"), -1);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->record_button),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   adw_button_content_set_icon_name (self->record_button_content,
                                     recording ? "media-playback-stop-symbolic"
                                               : "media-record-symbolic");
@@ -528,6 +546,23 @@ clear_views (MsWindow *self)
 
 /* Alarms */
 
+/* Parts libadwaita builds that GTK 4.8 names by their class: a combo row's popover list
+ * ("GtkListView"), an entry row's pencil and an action row's icon ("GtkImage"). */
+static void
+name_descendants (GtkWidget  *widget,
+                  GType       type,
+                  const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        label, -1);
+      name_descendants (child, type, label);
+    }
+}
+
 void
 ms_window_show_alarm (MsWindow           *self,
                       gint64              time_us,
@@ -552,6 +587,7 @@ ms_window_show_alarm (MsWindow           *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), stack->len ? stack->str : _("(no frames)"));
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
   adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "dialog-warning-symbolic");
+  name_descendants (row, GTK_TYPE_IMAGE, _("Warning"));
   gtk_list_box_prepend (self->alarms_list, row);
 }
 
@@ -900,6 +936,54 @@ open_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Where the intact part of a cut recording ends, from the reader's account of the cut
+ * ("… at byte N …", "… after N bytes …", or a translation saying "Byte N"); 0 when it
+ * does not say. */
+static guint64
+torn_tail_offset (const GError *torn_tail)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("(?:[Bb]yte|after) ([0-9]+)", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *digits = NULL;
+
+  if (!g_regex_match (regex, torn_tail->message, 0, &match))
+    return 0;
+  digits = g_match_info_fetch (match, 1);
+  return g_ascii_strtoull (digits, NULL, 10);
+}
+
+/* A recording cut short (a crash while recording, a copy in progress) opens up to the
+ * cut; the window says so until the notice is dismissed. */
+static void
+show_torn_tail (MsWindow      *self,
+                MsSessionFile *session)
+{
+  MsRecordingFile *recording = ms_session_file_get_recording (session);
+  const GError *torn_tail = recording ? ms_recording_file_get_torn_tail (recording) : NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *offset = NULL;
+  AdwToast *toast;
+
+  if (torn_tail == NULL)
+    return;
+  g_debug ("torn tail: %s", torn_tail->message);
+  if (torn_tail_offset (torn_tail) > 0)
+    offset = g_strdup_printf ("%" G_GUINT64_FORMAT, torn_tail_offset (torn_tail));
+  if (offset != NULL)
+    /* Translators: %s is a byte offset in the file, e.g. 2686 */
+    text = g_strdup_printf (_("The recording ends with a damaged or unfinished frame at byte %s; "
+                              "everything before it is shown"), offset);
+  else
+    text = g_strdup (_("The recording ends with a damaged or unfinished frame; everything "
+                       "before it is shown"));
+  toast = adw_toast_new ("");
+  adw_toast_set_title (toast, escaped = g_markup_escape_text (text, -1));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 on_opened (GObject      *object,
            GAsyncResult *result,
@@ -937,6 +1021,7 @@ on_opened (GObject      *object,
     }
 
   ms_window_show_page (self, "session");
+  show_torn_tail (self, opened->session_file);
 }
 
 void
@@ -1239,6 +1324,65 @@ on_flame_zoom_changed (MsWindow *self)
 
 static void unbind_window_settings (MsWindow *self);
 
+/* Accessible names libadwaita 1.2 leaves wrong in widgets it builds */
+
+/* A toast's buttons: GTK 4.8 names the action button by its label, underscore and all,
+ * then by the label inside it ("_Show Show"), and the close button by its image's class
+ * ("GtkImage"). */
+static void
+name_toast_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *label = GTK_IS_BUTTON (child) ? gtk_button_get_label (GTK_BUTTON (child)) : NULL;
+
+      if (label != NULL)
+        {
+          g_autoptr(GString) plain = g_string_new (label);
+
+          if (gtk_button_get_use_underline (GTK_BUTTON (child)))
+            g_string_replace (plain, "_", "", 1);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          plain->str, -1);
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+        }
+      else if (GTK_IS_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Dismiss"), -1);
+      name_toast_buttons (child);
+    }
+}
+
+static void
+on_toast_children_changed (MsWindow   *self,
+                           guint       position,
+                           guint       removed,
+                           guint       added,
+                           GListModel *children)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWidget) child = g_list_model_get_item (children, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
+        name_toast_buttons (child);
+    }
+}
+
+static void
+fix_accessible_names (MsWindow *self)
+{
+  self->toast_children = gtk_widget_observe_children (GTK_WIDGET (self->toast_overlay));
+  g_signal_connect_object (self->toast_children, "items-changed",
+                           G_CALLBACK (on_toast_children_changed), self, G_CONNECT_SWAPPED);
+  name_descendants (GTK_WIDGET (self->alarm_unit_row), GTK_TYPE_LIST_VIEW,
+                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->alarm_unit_row)));
+  /* Translators: what the pencil in a text field says: the text can be edited */
+  name_descendants (GTK_WIDGET (self->url_row), GTK_TYPE_IMAGE, _("Editable"));
+  name_descendants (GTK_WIDGET (self->endpoint_row), GTK_TYPE_IMAGE, _("Editable"));
+}
+
 static void
 ms_window_dispose (GObject *object)
 {
@@ -1268,6 +1412,9 @@ ms_window_dispose (GObject *object)
   g_clear_object (&self->shown_profile);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->view_cancellable);
+  g_clear_object (&self->toast_children);
+  g_clear_object (&self->export_folder);
+  g_clear_pointer (&self->empty_description, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
 
@@ -1328,6 +1475,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, record_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, record_button_content);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, busy_page);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, targets_page);
@@ -1434,12 +1582,14 @@ ms_window_init (MsWindow *self)
     }
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->empty_description = g_strdup (adw_status_page_get_description (self->empty_page));
   self->flame_graph = ms_flame_view_get_graph (self->flame_view);
   self->flame_search = ms_flame_view_get_search_entry (self->flame_view);
   self->flame_direction = ms_flame_view_get_direction_dropdown (self->flame_view);
   ms_window_init_tools (self);
   ms_window_snapshots_init (self);
   bind_window_settings (self);
+  fix_accessible_names (self);
 
   ms_window_show_page (self, "empty");
   g_signal_connect_swapped (self->flame_graph, "notify::zoom-node", G_CALLBACK (on_flame_zoom_changed), self);

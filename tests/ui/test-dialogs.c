@@ -818,6 +818,13 @@ test_symbolize (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* One frame in a module no search finds. */
+#define GONE_MODULE_JSON \
+  "{\"samples\":[{\"size\":16,\"total\":4096,\"stack\":[\"0x10010 <unknown>\"]}]," \
+  "\"modules\":[{\"name\":\"/nonexistent/libgone.so\"," \
+  "\"uuid\":\"00112233445566778899AABBCCDDEEFF001122330\"," \
+  "\"baseAddress\":\"0x10000\",\"size\":4096}]}"
+
 /* Without the search directory the module is not found: the dialog says so and the
  * names stay as they were. */
 static void
@@ -826,10 +833,6 @@ test_symbolize_not_found (void)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("memscope-dialogs-XXXXXX", &error);
-  const char *json = "{\"samples\":[{\"size\":16,\"total\":4096,\"stack\":[\"0x10010 <unknown>\"]}],"
-                     "\"modules\":[{\"name\":\"/nonexistent/libgone.so\","
-                     "\"uuid\":\"00112233445566778899AABBCCDDEEFF001122330\","
-                     "\"baseAddress\":\"0x10000\",\"size\":4096}]}";
   g_autoptr(GFile) file = NULL;
   g_autoptr(GPtrArray) after = NULL;
   g_autoptr(MsSymbolsModuleItem) item = NULL;
@@ -838,7 +841,7 @@ test_symbolize_not_found (void)
 
   g_assert_no_error (error);
   reset_settings (settings);
-  file = write_session (dir, json, 1, 0, NULL);
+  file = write_session (dir, GONE_MODULE_JSON, 1, 0, NULL);
   window = open_session (file);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.symbolize", NULL));
@@ -852,6 +855,52 @@ test_symbolize_not_found (void)
   after = tree_labels (ms_flame_graph_get_tree (ms_window_get_flame_graph (window)));
   g_assert_cmpuint (after->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (after, 0), ==, "libgone.so+0x10");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (g_unlink (g_file_peek_path (file)), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* The folders of Preferences are searched after /usr/lib/debug, which Preferences says
+ * is always searched: they add to it, they do not replace it. */
+static void
+test_symbolize_search_dirs (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-dialogs-XXXXXX", &error);
+  const char *configured[] = { "/srv/symbols", "/home/me/out/Release", NULL };
+  const char *expected[] = { "/usr/lib/debug", "/srv/symbols", "/home/me/out/Release", NULL };
+  g_autoptr(GFile) file = NULL;
+  g_auto(GStrv) searched = NULL;
+  MsSymbolsDialog *dialog;
+  MsWindow *window;
+
+  g_assert_no_error (error);
+  reset_settings (settings);
+  g_settings_set_strv (settings, "symbol-search-dirs", configured);
+  file = write_session (dir, GONE_MODULE_JSON, 1, 0, NULL);
+  window = open_session (file);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.symbolize", NULL));
+  dialog = find_symbols_dialog ();
+  g_assert_true (ms_test_wait_for (symbols_finished, dialog, 30));
+  searched = ms_symbolizer_dup_search_dirs (ms_symbols_dialog_get_symbolizer (dialog));
+  g_assert_cmpstrv (searched, expected);
+
+  /* And with no folder configured, /usr/lib/debug alone. */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_clear_pointer (&searched, g_strfreev);
+  g_settings_reset (settings, "symbol-search-dirs");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.symbolize", NULL));
+  dialog = find_symbols_dialog ();
+  g_assert_true (ms_test_wait_for (symbols_finished, dialog, 30));
+  searched = ms_symbolizer_dup_search_dirs (ms_symbols_dialog_get_symbolizer (dialog));
+  {
+    const char *only_default[] = { "/usr/lib/debug", NULL };
+    g_assert_cmpstrv (searched, only_default);
+  }
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1113,6 +1162,149 @@ test_export_svg (ExportFixture *fixture,
       g_assert_nonnull (strstr (text, export_samples[i].stack[k]));
 }
 
+/* The next export's chooser starts in the folder of the last export. */
+static void
+test_export_remembers_folder (ExportFixture *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *text = export_through_response (fixture, MS_WINDOW_EXPORT_FOLDED, "first.folded", NULL);
+  g_autoptr(GFile) expected = g_file_new_for_path (fixture->dir);
+  g_autoptr(GFile) folder = NULL;
+  GtkWindow *chooser;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export", "s", "svg"));
+  chooser = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (gtk_window_get_toplevels (), i);
+
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        chooser = toplevel;
+    }
+  g_assert_nonnull (chooser);
+  ms_test_settle (300);
+  folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
+  g_assert_nonnull (folder);
+  g_assert_true (g_file_equal (folder, expected));
+  gtk_window_close (chooser);
+  ms_test_settle (100);
+}
+
+static gboolean
+is_bottom_up (gpointer user_data)
+{
+  MsFlameTree *tree = ms_flame_graph_get_tree (user_data);
+
+  return tree != NULL && ms_flame_tree_get_direction (tree) == MS_FLAME_DIRECTION_BOTTOM_UP;
+}
+
+static guint
+find_node (MsFlameTree *tree,
+           guint        depth,
+           const char  *label)
+{
+  guint n_nodes;
+  const MsFlameNode *nodes = ms_flame_tree_get_nodes (tree, &n_nodes);
+
+  for (guint i = 0; i < n_nodes; i++)
+    if (nodes[i].depth == depth && g_str_equal (ms_flame_tree_get_node_label (tree, i), label))
+      return i;
+  g_error ("no frame %s at depth %u", label, depth);
+}
+
+/* The SVG is the view: bottom-up, zoomed on the allocating frame grow_buffer (its
+ * subtree the root, at the top), widths in samples, coloured by the difference from a
+ * baseline. Expected from the samples table: the stacks through grow_buffer as their
+ * leaf, read leaf first, one sample each. */
+static void
+test_export_svg_view (ExportFixture *fixture,
+                      gconstpointer  data)
+{
+  MsFlameGraph *graph = ms_window_get_flame_graph (fixture->window);
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GRegex) frame = g_regex_new ("<g><title>([^ ]+) \\([^<]*</title><rect x=\"([0-9.]+)\" "
+                                         "y=\"([0-9.]+)\" width=\"([0-9.]+)\" height=\"16\" "
+                                         "fill=\"rgb\\(([0-9]+),([0-9]+),([0-9]+)\\)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree double *deltas = NULL;
+  g_autofree char *text = NULL;
+  MsFlameTree *tree;
+  guint zoom, parse, n_frames = 0, n_root = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (export_samples); i++)
+    {
+      /* "grow_buffer/main", "grow_buffer/parse/main": frame names by depth */
+      g_autoptr(GString) path = g_string_new (NULL);
+
+      if (!g_str_equal (export_samples[i].stack[0], "grow_buffer"))
+        continue;
+      n_root++;
+      for (guint k = 0; export_samples[i].stack[k] != NULL; k++)
+        {
+          guint count;
+
+          g_string_append_printf (path, "%s%s", k ? "/" : "", export_samples[i].stack[k]);
+          count = GPOINTER_TO_UINT (g_hash_table_lookup (expected, path->str));
+          g_hash_table_insert (expected, g_strdup (path->str), GUINT_TO_POINTER (count + 1));
+        }
+    }
+  g_assert_cmpuint (n_root, ==, 2);
+
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "flame-graph-direction",
+                                      g_variant_new_string ("bottom-up"));
+  g_assert_true (ms_test_wait_for (is_bottom_up, graph, 20));
+  tree = ms_flame_graph_get_tree (graph);
+  ms_flame_graph_set_value (graph, MS_FLAME_VALUE_SAMPLES);
+  zoom = find_node (tree, 1, "grow_buffer");
+  parse = find_node (tree, 2, "parse");
+  ms_flame_graph_zoom_to_node (graph, zoom);
+  deltas = g_new0 (double, ms_flame_tree_get_n_nodes (tree));
+  deltas[zoom] = -4096;
+  deltas[parse] = 65536;
+  ms_flame_graph_set_deltas (graph, deltas, ms_flame_tree_get_n_nodes (tree));
+
+  text = export_through_response (fixture, MS_WINDOW_EXPORT_FLAME_SVG, "view.svg", NULL);
+  g_regex_match (frame, text, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL), n_frames++)
+    {
+      g_autofree char *name = g_match_info_fetch (match, 1);
+      g_autofree char *x = g_match_info_fetch (match, 2);
+      g_autofree char *y = g_match_info_fetch (match, 3);
+      g_autofree char *w = g_match_info_fetch (match, 4);
+      int rgb[3];
+      guint depth = (guint) ((g_ascii_strtod (y, NULL) - 36) / 17 + 0.5);
+      double width = g_ascii_strtod (w, NULL);
+      g_autoptr(GString) path = g_string_new ("grow_buffer");
+      guint count;
+
+      for (guint k = 0; k < 3; k++)
+        {
+          g_autofree char *c = g_match_info_fetch (match, 5 + k);
+
+          rgb[k] = atoi (c);
+        }
+      /* Which stack: the frames above, at the same left edge or to its left */
+      if (depth == 2)
+        g_string_append (path, "/parse/main");
+      else if (depth == 1)
+        g_string_append_printf (path, "/%s", name);
+      g_test_message ("%s at depth %u, x %s, width %s, rgb(%d,%d,%d)", name, depth, x, w,
+                      rgb[0], rgb[1], rgb[2]);
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (expected, path->str));
+      g_assert_cmpuint (count, >, 0);
+      g_assert_true (g_str_has_suffix (path->str, name));
+      /* 1200 wide less two 10-pixel margins, shared by the root's samples */
+      g_assert_cmpfloat_with_epsilon (width, 1180.0 * count / n_root, 0.01);
+      if (g_str_equal (path->str, "grow_buffer"))
+        g_assert_cmpint (rgb[2], >, rgb[0] + 20);      /* shrank: blue */
+      else if (g_str_equal (path->str, "grow_buffer/parse"))
+        g_assert_cmpint (rgb[0], >, rgb[2] + 20);      /* grew: red */
+      else
+        g_assert_cmpint (MIN (rgb[0], MIN (rgb[1], rgb[2])), >, 200);  /* unchanged: pale */
+    }
+  g_assert_cmpuint (n_frames, ==, g_hash_table_size (expected));
+}
+
 static gboolean
 has_size (gpointer user_data)
 {
@@ -1336,11 +1528,16 @@ main (int   argc,
   g_test_add_func ("/memscope/ui/shortcuts/both-ways", test_shortcuts_window);
   g_test_add_func ("/memscope/ui/symbols/names-as-nm", test_symbolize);
   g_test_add_func ("/memscope/ui/symbols/not-found", test_symbolize_not_found);
+  g_test_add_func ("/memscope/ui/symbols/search-dirs-add-to-default", test_symbolize_search_dirs);
   g_test_add_func ("/memscope/ui/symbols/cancelled-or-nothing-shown", test_symbolize_cancelled);
   g_test_add ("/memscope/ui/export/folded", ExportFixture, NULL, export_fixture_set_up,
               test_export_folded, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/svg", ExportFixture, NULL, export_fixture_set_up,
               test_export_svg, export_fixture_tear_down);
+  g_test_add ("/memscope/ui/export/remembers-folder", ExportFixture, NULL, export_fixture_set_up,
+              test_export_remembers_folder, export_fixture_tear_down);
+  g_test_add ("/memscope/ui/export/svg-as-shown", ExportFixture, NULL, export_fixture_set_up,
+              test_export_svg_view, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/png", ExportFixture, NULL, export_fixture_set_up,
               test_export_png, export_fixture_tear_down);
   g_test_add ("/memscope/ui/export/counters-csv", ExportFixture, NULL, export_fixture_set_up,

@@ -140,13 +140,62 @@ test_diff (void)
   gtk_window_destroy (window);
 }
 
+/* The values a screen reader reads: each class that holds samples, with its count and
+ * bytes; the difference while comparing; the plain values again after. */
+static void
+test_description (void)
+{
+  static const guint64 sizes[] = { 8, 16, 24, 100, 100, 4096 };
+  static const guint64 totals[] = { 800, 1600, 4800, 20480, 10240, 8192 };
+  /* By hand from the table, 16-byte blocks: ≤ 16 B holds 8 and 16 (800 + 1600 = 2400 B,
+   * 2.34 KiB); ≤ 32 B holds 24 (4800 B, 4.69 KiB); ≤ 128 B the two 100s (30720 B,
+   * 30 KiB); ≤ 4 KiB the 4096 (8192 B, 8 KiB). */
+  const char *expected = "16 B: 2 samples, 2.3 KiB; 32 B: 1 sample, 4.7 KiB; "
+                         "128 B: 2 samples, 30 KiB; 4 KiB: 1 sample, 8 KiB";
+  g_autoptr(MsProfile) profile = profile_for (sizes, totals, G_N_ELEMENTS (sizes));
+  g_autoptr(MsProfile) empty = profile_for (NULL, NULL, 0);
+  g_autoptr(MsSizeHistogram) histogram = ms_size_histogram_new_for_profile (profile, 16);
+  g_autoptr(MsSizeHistogram) nothing = ms_size_histogram_new_for_profile (empty, 16);
+  GtkWidget *view = g_object_ref_sink (ms_histogram_view_new ());
+  g_autofree char *problem = NULL;
+
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (view)), ==,
+                   GTK_ACCESSIBLE_ROLE_IMG);
+  ms_histogram_view_set_histogram (MS_HISTOGRAM_VIEW (view), histogram);
+  problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (view),
+                                                GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+  g_assert_null (problem);
+
+  /* Comparing the same histogram with nothing: every class grew by what it holds. */
+  ms_histogram_view_set_diff (MS_HISTOGRAM_VIEW (view), nothing, histogram);
+  problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (view),
+                                                GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                "16 B: +2.3 KiB, +2 samples; 32 B: +4.7 KiB, +1 samples; "
+                                                "128 B: +30 KiB, +2 samples; 4 KiB: +8 KiB, +1 samples");
+  g_assert_null (problem);
+
+  ms_histogram_view_set_histogram (MS_HISTOGRAM_VIEW (view), nothing);
+  problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (view),
+                                                GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                "No allocation was sampled");
+  g_assert_null (problem);
+  ms_histogram_view_set_histogram (MS_HISTOGRAM_VIEW (view), histogram);
+  problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (view),
+                                                GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+  g_assert_null (problem);
+  g_object_unref (view);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* GTK's test accessibility backend: accessible properties can be read back. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/memscope/ui/histogram-view/diff", test_diff);
+  g_test_add_func ("/memscope/ui/histogram-view/description", test_description);
 
   return g_test_run ();
 }

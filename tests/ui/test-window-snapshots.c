@@ -19,6 +19,7 @@
 #include "ms-snapshot-timeline.h"
 #include "ms-ui-test-input.h"
 #include "ms-ui-test-recording.h"
+#include "ms-ui-test-window.h"
 #include "ms-window.h"
 
 typedef struct
@@ -109,32 +110,6 @@ static gboolean
 flame_view_plain (gpointer user_data)
 {
   return !flame_view_compares (user_data);
-}
-
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("MEMSCOPE_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
-
-  if (dir == NULL)
-    return;
-  ms_test_settle (300);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 /* Size class of @size with 16-byte blocks, and the change per class from @a to @b. */
@@ -243,7 +218,7 @@ test_open_and_scrub (void)
   g_assert_cmpuint (peak, !=, N_PROFILES - 1);
   ms_test_key (XK_p, FALSE);
   show_flame_then (&t, peak, "P");
-  save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame.png");
+  ms_test_save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame.png");
   /* The button does the same as P. */
   ms_test_key (XK_Home, FALSE);
   show_flame_then (&t, 0, "Home");
@@ -264,7 +239,7 @@ test_open_and_scrub (void)
   assert_histogram_diff (ms_window_get_histogram_view (t.window), &t.profiles[peak],
                          &t.profiles[peak - 1]);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "histogram");
-  save_screenshot (GTK_WIDGET (t.window), "window-snapshots-histogram-diff.png");
+  ms_test_save_screenshot (GTK_WIDGET (t.window), "window-snapshots-histogram-diff.png");
   /* The flame view draws the difference: from the peak to the profile before it. */
   g_assert_true (ms_test_wait_for (flame_view_compares, t.window, 20));
   {
@@ -275,7 +250,7 @@ test_open_and_scrub (void)
     g_assert_cmpuint (ms_profile_get_total_bytes (ms_flame_view_get_profile (view)), ==,
                       ms_test_sum_totals (&t.profiles[peak - 1]));
     adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "flame");
-    save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame-diff.png");
+    ms_test_save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame-diff.png");
   }
 
   /* Escape ends the comparison: the plain histogram of the shown profile again. */
@@ -307,7 +282,7 @@ test_open_and_scrub (void)
     g_assert_cmpuint (n, ==, 4);
     ms_test_pointer_move (GTK_WIDGET (chart), plot_x + 40 * G_USEC_PER_SEC / column, cy);
     g_assert_true (ms_counter_chart_get_hover (chart, NULL));
-    save_screenshot (GTK_WIDGET (t.window), "window-snapshots-counters.png");
+    ms_test_save_screenshot (GTK_WIDGET (t.window), "window-snapshots-counters.png");
   }
 
   gtk_window_destroy (GTK_WINDOW (t.window));
@@ -320,6 +295,67 @@ static gboolean
 lists_three (gpointer user_data)
 {
   return ms_snapshot_timeline_get_n_snapshots (user_data) == 3;
+}
+
+/* A recording cut inside its alarm frame (a crash, a copy in progress) opens with what
+ * precedes the cut, and the window says where the cut is. The frames are walked here
+ * from the documented layout: a 16-byte file header, then frames of a 28-byte header
+ * whose first four bytes are the payload's length, little-endian. */
+static void
+test_torn_tail (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("memscope-window-snapshots-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "recording.memscope", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  gsize len = 0, offset = 16, last = 0, before_last = 0;
+  Test t = { NULL };
+
+  for (guint i = 0; i < N_PROFILES; i++)
+    ms_test_make_profile (i, &t.profiles[i]);
+  ms_test_write_recording (path, t.profiles);
+  g_assert_true (g_file_get_contents (path, &contents, &len, &error));
+  while (offset + 28 <= len)
+    {
+      const guint8 *p = (const guint8 *) contents + offset;
+
+      before_last = last;
+      last = offset;
+      offset += 28 + (p[0] | p[1] << 8 | p[2] << 16 | (gsize) p[3] << 24);
+    }
+  g_assert_cmpuint (offset, ==, len);
+  /* The last frame is the empty END; before it, the alarm: cut 3 bytes into its payload. */
+  g_assert_cmpuint (len - last, ==, 28);
+  g_file_set_contents (path, contents, before_last + 28 + 3, &error);
+  g_assert_no_error (error);
+  expected = g_strdup_printf ("The recording ends with a damaged or unfinished frame at byte %"
+                              G_GSIZE_FORMAT "; everything before it is shown", before_last);
+
+  t.window = ms_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (t.window));
+  g_assert_false (ms_test_shows_toast (t.window, "The recording ends"));
+  ms_window_open_file (t.window, file);
+  show_flame_then (&t, N_PROFILES - 1, "opened");
+  ms_test_settle (200);
+  g_assert_true (ms_test_shows_toast (t.window, expected));
+  /* Every profile is there; the purge is, the alarm (cut) is not. */
+  g_assert_cmpuint (ms_counter_chart_get_n_markers (ms_window_get_counter_chart (t.window)), ==, 1);
+
+  /* An intact recording opens without it. */
+  gtk_window_destroy (GTK_WINDOW (t.window));
+  ms_test_write_recording (path, t.profiles);
+  t.window = ms_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (t.window));
+  ms_window_open_file (t.window, file);
+  show_flame_then (&t, N_PROFILES - 1, "opened intact");
+  ms_test_settle (200);
+  g_assert_false (ms_test_shows_toast (t.window, "The recording ends"));
+  gtk_window_destroy (GTK_WINDOW (t.window));
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 /* A format 1 session: its markers are in "sampling", its profiles measured when opened. */
@@ -399,6 +435,7 @@ main (int   argc,
 
   g_test_add_func ("/memscope/ui/window-snapshots/open-and-scrub", test_open_and_scrub);
   g_test_add_func ("/memscope/ui/window-snapshots/session-format1", test_session_format1);
+  g_test_add_func ("/memscope/ui/window-snapshots/torn-tail", test_torn_tail);
 
   return g_test_run ();
 }

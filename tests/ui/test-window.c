@@ -379,11 +379,77 @@ test_markup_launch_url (void)
   g_assert_true (ms_test_wait_for (is_back_on_empty_page, window, 30));
   g_assert_true (ms_test_shows_toast (window, "Could not connect: "));
   g_assert_null (ms_window_get_live_target (window));
+  /* The toast goes; the start page keeps saying why, markup and all, until the next
+   * attempt. */
+  {
+    g_autoptr(GPtrArray) texts = ms_test_collect_labels (GTK_WIDGET (window->empty_page));
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < texts->len; i++)
+      found |= g_str_has_prefix (g_ptr_array_index (texts, i), "Could not connect: ") &&
+               strstr (g_ptr_array_index (texts, i), "no <display> & no luck") != NULL;
+    g_assert_true (found);
+  }
+  ms_window_set_launch_url (window, "https://x/?a=1&b=2");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.launch", NULL));
+  g_assert_cmpstr (adw_status_page_get_description (window->empty_page), ==,
+                   "Launch Chromium on a page, or connect to a browser started with "
+                   "--remote-debugging-port");
+  g_assert_true (ms_test_wait_for (is_back_on_empty_page, window, 30));
   gtk_window_destroy (GTK_WINDOW (window));
 
   g_unsetenv ("MEMSCOPE_BROWSER");
   g_assert_cmpint (g_unlink (script), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* MEMSCOPE_DATADIR=data, relative to the current folder: the start page offers the demo
+ * page's file:// URI and --demo launches it, never about:blank. The browser is a script
+ * that fails, so nothing is launched for real. */
+static void
+test_demo_relative_datadir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("memscope-ui-XXXXXX", &error);
+  g_autofree char *demo_dir = g_build_filename (dir, "data", "demo", NULL);
+  g_autofree char *page = g_build_filename (demo_dir, "leaky-page.html", NULL);
+  g_autofree char *script = g_build_filename (dir, "failing-browser", NULL);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *old_datadir = g_strdup (g_getenv ("MEMSCOPE_DATADIR"));
+  /* g_dir_make_tmp names the folder with letters and digits only: nothing to escape. */
+  g_autofree char *expected = g_strconcat ("file://", dir, "/data/demo/leaky-page.html", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  MsLiveTarget *live;
+  MsWindow *window;
+
+  g_assert_no_error (error);
+  g_assert_true (g_path_is_absolute (dir));
+  g_assert_cmpint (g_mkdir_with_parents (demo_dir, 0700), ==, 0);
+  g_file_set_contents (page, "<html></html>\n", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (script, "#!/bin/sh\nexit 3\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+  g_setenv ("MEMSCOPE_BROWSER", script, TRUE);
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  g_setenv ("MEMSCOPE_DATADIR", "data", TRUE);
+  /* Not a page launched before: the demo page is offered. */
+  g_settings_reset (settings, "last-launch-url");
+
+  window = ms_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->url_row)), ==, expected);
+  ms_window_launch_demo (window);
+  live = ms_window_get_live_target (window);
+  g_assert_nonnull (live);
+  g_assert_cmpstr (ms_live_target_get_launch_url (live), ==, expected);
+  g_assert_true (ms_test_wait_for (is_back_on_empty_page, window, 30));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_setenv ("MEMSCOPE_DATADIR", old_datadir, TRUE);
+  g_unsetenv ("MEMSCOPE_BROWSER");
+  ms_test_remove_tree (dir);
 }
 
 /* win.open and win.save-as ask for a file; cancelled, nothing changes. */
@@ -593,6 +659,7 @@ main (int   argc,
   g_test_add_func ("/memscope/ui/window/connect-remote-asks", test_connect_remote_asks);
   g_test_add_func ("/memscope/ui/window/markup-file-name", test_markup_file_name);
   g_test_add_func ("/memscope/ui/window/markup-launch-url", test_markup_launch_url);
+  g_test_add_func ("/memscope/ui/window/demo-relative-datadir", test_demo_relative_datadir);
   g_test_add_func ("/memscope/ui/window/file-actions", test_file_actions);
   g_test_add_func ("/memscope/ui/window/settings-persist", test_settings_persist);
   g_test_add_func ("/memscope/ui/window/mnemonic-names", test_mnemonic_names);
