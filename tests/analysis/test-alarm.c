@@ -99,6 +99,106 @@ test_synthetic (void)
   gt_signal_logger_assert_no_emissions (signals);
 }
 
+static gpointer
+compute_thread (gpointer data)
+{
+  ms_allocation_alarm_check_compute (data);
+  return NULL;
+}
+
+/* ms_allocation_alarm_check() with the pass over the samples on another thread,
+ * as the recorder does it; returns what ms_allocation_alarm_end_check() returns. */
+static guint
+check_off_thread (MsAllocationAlarm *alarm,
+                  MsProfile         *profile)
+{
+  g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm, profile);
+
+  g_thread_join (g_thread_new ("alarm-check", compute_thread, check));
+  return ms_allocation_alarm_end_check (alarm, check);
+}
+
+/* The same profiles and expectations as /synthetic, each pass on a thread of its
+ * own: the same events, in the same order. */
+static void
+test_off_main_thread (void)
+{
+  g_autoptr(MsAllocationAlarm) alarm = ms_allocation_alarm_new ();
+  g_autoptr(GtSignalLogger) signals = gt_signal_logger_new ();
+  g_autoptr(MsProfile) p0 = profile_from (A (4096) "," B (100));
+  g_autoptr(MsProfile) p1 = profile_from (A (4096) "," B (100) "," A (8192) "," B (50));
+  g_autoptr(MsProfile) p2 = profile_from (A (4096) "," A (4096) "," A (4096) "," B (100) "," A (8192));
+  g_autoptr(MsProfile) p3 = profile_from (A (4096) "," B (100));
+  g_autoptr(MsProfile) p4 = profile_from (A (4096) "," B (100) "," B (9000) "," A (9000) "," B (10000));
+
+  gt_signal_logger_connect (signals, alarm, "fired");
+  ms_allocation_alarm_arm_bytes (alarm, 4096);
+
+  g_assert_cmpuint (check_off_thread (alarm, p0), ==, 0);
+  gt_signal_logger_assert_no_emissions (signals);
+  g_assert_cmpuint (check_off_thread (alarm, p1), ==, 1);
+  pop_fired (signals, alarm, p1, 8192);
+  gt_signal_logger_assert_no_emissions (signals);
+  g_assert_cmpuint (check_off_thread (alarm, p2), ==, 2);
+  pop_fired (signals, alarm, p2, 4096);
+  pop_fired (signals, alarm, p2, 4096);
+  gt_signal_logger_assert_no_emissions (signals);
+  g_assert_cmpuint (check_off_thread (alarm, p3), ==, 0);
+  gt_signal_logger_assert_no_emissions (signals);
+  ms_allocation_alarm_ignore (alarm, 1);
+  g_assert_cmpuint (check_off_thread (alarm, p4), ==, 2);
+  pop_fired (signals, alarm, p4, 9000);
+  pop_fired (signals, alarm, p4, 10000);
+  gt_signal_logger_assert_no_emissions (signals);
+  g_assert_cmpuint (ms_allocation_alarm_get_ignore_count (alarm), ==, 0);
+
+  /* disarmed while the pass runs: ending it moves the baseline without firing */
+  {
+    g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm, p1);
+
+    g_thread_join (g_thread_new ("alarm-check", compute_thread, check));
+    ms_allocation_alarm_disarm (alarm);
+    g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, check), ==, 0);
+    gt_signal_logger_assert_no_emissions (signals);
+  }
+  /* armed at 1 byte after the pass began: what is new against p1 at ending */
+  {
+    g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm, p4);
+
+    ms_allocation_alarm_arm_bytes (alarm, 1);
+    g_thread_join (g_thread_new ("alarm-check", compute_thread, check));
+    g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, check), ==, 3);
+    /* p4 against p1: B(9000), A(9000), B(10000) are new; A(4096), B(100) were there */
+    pop_fired (signals, alarm, p4, 9000);
+    pop_fired (signals, alarm, p4, 9000);
+    pop_fired (signals, alarm, p4, 10000);
+    gt_signal_logger_assert_no_emissions (signals);
+  }
+  /* reset while the pass runs: the profile becomes the baseline, nothing fires */
+  {
+    g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm, p2);
+
+    g_thread_join (g_thread_new ("alarm-check", compute_thread, check));
+    ms_allocation_alarm_reset (alarm);
+    g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, check), ==, 0);
+    gt_signal_logger_assert_no_emissions (signals);
+  }
+  /* two passes begun against p2; the first ends with p3 as baseline, so the second
+   * (p1) is compared with p3: A(8192) and B(50) are new */
+  {
+    g_autoptr(MsAllocationAlarmCheck) first = ms_allocation_alarm_begin_check (alarm, p3);
+    g_autoptr(MsAllocationAlarmCheck) second = ms_allocation_alarm_begin_check (alarm, p1);
+
+    ms_allocation_alarm_check_compute (second);
+    ms_allocation_alarm_check_compute (first);
+    g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, first), ==, 0);
+    g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, second), ==, 2);
+    pop_fired (signals, alarm, p1, 8192);
+    pop_fired (signals, alarm, p1, 50);
+    gt_signal_logger_assert_no_emissions (signals);
+  }
+}
+
 /* an allocation made and freed between two polls is in neither profile */
 static void
 test_freed_between_polls (void)
@@ -193,6 +293,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/memscope/allocation-alarm/synthetic", test_synthetic);
+  g_test_add_func ("/memscope/allocation-alarm/off-main-thread", test_off_main_thread);
   g_test_add_func ("/memscope/allocation-alarm/freed-between-polls", test_freed_between_polls);
   g_test_add_func ("/memscope/allocation-alarm/fixtures", test_fixtures);
 
