@@ -48,6 +48,7 @@
 #include "ms-flame-tree.h"
 #include "ms-recorder.h"
 #include "ms-recording-file.h"
+#include "ms-recording-format-private.h"
 #include "ms-recording-writer.h"
 
 #include "cdp-test-peer.h"
@@ -375,20 +376,28 @@ append_cpu (const char *dir,
   return total / n;
 }
 
-/* A file of @n profiles like the peer's, written as the recorder's appender does. */
+/* A file of @n profiles like the peer's, written as the recorder's appender does
+ * (with a key frame every @key_interval profiles; 0: the writer's default). */
 static void
 write_file (const char *path,
-            guint       n)
+            guint       n,
+            guint       key_interval)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MsRecordingWriter) writer = ms_recording_writer_new (path, &error);
   double t = seconds_of (CLOCK_MONOTONIC);
+  guint64 written = 0;
+  struct stat st;
 
   if (writer == NULL)
     g_error ("%s", error->message);
+  if (key_interval > 0)
+    ms_recording_writer_set_key_interval (writer, key_interval);
   for (guint i = 1; i <= n; i++)
     {
       g_autoptr(GBytes) reply = make_reply (i, i);
+
+      written += g_bytes_get_size (reply);
 
       if (!ms_recording_writer_append_profile (writer, i * G_USEC_PER_SEC, "Memory.getSamplingProfile",
                                                reply, 1, 1, &error))
@@ -397,6 +406,11 @@ write_file (const char *path,
   if (!ms_recording_writer_close (writer, &error))
     g_error ("%s", error->message);
   printf ("wrote %u profiles with MsRecordingWriter in %.1f s\n", n, seconds_of (CLOCK_MONOTONIC) - t);
+  if (stat (path, &st) != 0)
+    g_error ("%s: %s", path, g_strerror (errno));
+  printf ("key frame every %u profiles: file %.2f MB for %.1f MB of replies: %.3f%%\n",
+          key_interval > 0 ? key_interval : MS_RECORDING_DEFAULT_KEY_INTERVAL,
+          st.st_size / 1e6, written / 1e6, 100.0 * st.st_size / written);
 }
 
 static int
@@ -472,6 +486,7 @@ main (int argc, char *argv[])
   g_autofree char *keep = NULL;
   int polls = 300;
   gboolean file_only = FALSE;
+  int key_interval = 0;
   GOptionEntry entries[] = {
     { "polls", 0, 0, G_OPTION_ARG_INT, &polls, "Polls to record (default 300)", "N" },
     { "max-browser-cost", 0, 0, G_OPTION_ARG_DOUBLE, &max_browser_cost,
@@ -479,6 +494,8 @@ main (int argc, char *argv[])
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Write the recording here and keep it", "FILE" },
     { "file-only", 0, 0, G_OPTION_ARG_NONE, &file_only,
       "No recording: write N profiles with MsRecordingWriter, then open the file", NULL },
+    { "key-interval", 0, 0, G_OPTION_ARG_INT, &key_interval,
+      "With --file-only: a key frame every N profiles (default: the writer's)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("PROFILE.json[.gz]");
@@ -529,7 +546,7 @@ main (int argc, char *argv[])
       dir = g_dir_make_tmp ("bench-recording-XXXXXX", &error);
       g_assert_no_error (error);
       path = keep != NULL ? g_strdup (keep) : g_build_filename (dir, "rec.memscope", NULL);
-      write_file (path, polls);
+      write_file (path, polls, MAX (key_interval, 0));
       open_and_show (path, polls);
       if (keep == NULL)
         g_unlink (path);
