@@ -309,7 +309,7 @@ ms_allocation_alarm_reset (MsAllocationAlarm *self)
  * One profile's check in three steps, so that the pass over its samples can run
  * off the main thread: ms_allocation_alarm_begin_check() (on the alarm's thread)
  * takes the baseline, ms_allocation_alarm_check_compute() (on any thread, once)
- * hashes every sample and finds the newly appeared ones, and
+ * hashes every sample of the profile and finds the newly appeared ones, and
  * ms_allocation_alarm_end_check() (on the alarm's thread) makes the profile the
  * baseline and fires, exactly as ms_allocation_alarm_check() would have at that
  * moment: armed, minimum and ignore count are read then, and a baseline that
@@ -362,24 +362,19 @@ compare_with (MsProfile   *profile,
 /**
  * ms_allocation_alarm_begin_check:
  * @self: a #MsAllocationAlarm
- * @profile: the newest profile of the target
  *
- * Starts checking @profile; see #MsAllocationAlarmCheck. Until the check is
- * computed, @profile must not be used on another thread.
+ * Starts checking the next profile; see #MsAllocationAlarmCheck.
  *
  * Returns: (transfer full): the check, for ms_allocation_alarm_check_compute()
  */
 MsAllocationAlarmCheck *
-ms_allocation_alarm_begin_check (MsAllocationAlarm *self,
-                                 MsProfile         *profile)
+ms_allocation_alarm_begin_check (MsAllocationAlarm *self)
 {
   MsAllocationAlarmCheck *check;
 
   g_return_val_if_fail (MS_IS_ALLOCATION_ALARM (self), NULL);
-  g_return_val_if_fail (MS_IS_PROFILE (profile), NULL);
 
   check = g_new0 (MsAllocationAlarmCheck, 1);
-  check->profile = g_object_ref (profile);
   if (self->have_baseline)
     check->baseline = g_hash_table_ref (self->previous);
   return check;
@@ -388,14 +383,19 @@ ms_allocation_alarm_begin_check (MsAllocationAlarm *self,
 /**
  * ms_allocation_alarm_check_compute:
  * @check: a check from ms_allocation_alarm_begin_check()
+ * @profile: the newest profile of the target
  *
- * The pass over the profile's samples. Runs on any thread, once.
+ * The pass over @profile's samples. Runs on any thread, once; meanwhile
+ * @profile must not be used on another thread.
  */
 void
-ms_allocation_alarm_check_compute (MsAllocationAlarmCheck *check)
+ms_allocation_alarm_check_compute (MsAllocationAlarmCheck *check,
+                                   MsProfile              *profile)
 {
   g_return_if_fail (check != NULL && !check->computed);
+  g_return_if_fail (MS_IS_PROFILE (profile));
 
+  check->profile = g_object_ref (profile);
   compare_with (check->profile, check->baseline, &check->current, &check->appeared);
   check->computed = TRUE;
 }
@@ -519,8 +519,8 @@ ms_allocation_alarm_check (MsAllocationAlarm *self,
   g_return_val_if_fail (MS_IS_ALLOCATION_ALARM (self), 0);
   g_return_val_if_fail (MS_IS_PROFILE (profile), 0);
 
-  check = ms_allocation_alarm_begin_check (self, profile);
-  ms_allocation_alarm_check_compute (check);
+  check = ms_allocation_alarm_begin_check (self);
+  ms_allocation_alarm_check_compute (check, profile);
   fired = ms_allocation_alarm_end_check (self, check);
   ms_allocation_alarm_check_free (check);
   return fired;

@@ -33,9 +33,9 @@ void               ms_allocation_alarm_reset          (MsAllocationAlarm *self);
 
 typedef struct _MsAllocationAlarmCheck MsAllocationAlarmCheck;
 
-MsAllocationAlarmCheck *ms_allocation_alarm_begin_check   (MsAllocationAlarm      *self,
+MsAllocationAlarmCheck *ms_allocation_alarm_begin_check   (MsAllocationAlarm      *self);
+void                    ms_allocation_alarm_check_compute (MsAllocationAlarmCheck *check,
                                                            MsProfile              *profile);
-void                    ms_allocation_alarm_check_compute (MsAllocationAlarmCheck *check);
 guint                   ms_allocation_alarm_end_check     (MsAllocationAlarm      *self,
                                                            MsAllocationAlarmCheck *check);
 void                    ms_allocation_alarm_check_free    (MsAllocationAlarmCheck *check);

@@ -99,11 +99,28 @@ test_synthetic (void)
   gt_signal_logger_assert_no_emissions (signals);
 }
 
+typedef struct
+{
+  MsAllocationAlarmCheck *check;
+  MsProfile              *profile;
+} Pass;
+
 static gpointer
 compute_thread (gpointer data)
 {
-  ms_allocation_alarm_check_compute (data);
+  Pass *pass = data;
+
+  ms_allocation_alarm_check_compute (pass->check, pass->profile);
   return NULL;
+}
+
+static void
+compute_on_thread (MsAllocationAlarmCheck *check,
+                   MsProfile              *profile)
+{
+  Pass pass = { check, profile };
+
+  g_thread_join (g_thread_new ("alarm-check", compute_thread, &pass));
 }
 
 /* ms_allocation_alarm_check() with the pass over the samples on another thread,
@@ -112,9 +129,9 @@ static guint
 check_off_thread (MsAllocationAlarm *alarm,
                   MsProfile         *profile)
 {
-  g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm, profile);
+  g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm);
 
-  g_thread_join (g_thread_new ("alarm-check", compute_thread, check));
+  compute_on_thread (check, profile);
   return ms_allocation_alarm_end_check (alarm, check);
 }
 
@@ -154,19 +171,19 @@ test_off_main_thread (void)
 
   /* disarmed while the pass runs: ending it moves the baseline without firing */
   {
-    g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm, p1);
+    g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm);
 
-    g_thread_join (g_thread_new ("alarm-check", compute_thread, check));
+    compute_on_thread (check, p1);
     ms_allocation_alarm_disarm (alarm);
     g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, check), ==, 0);
     gt_signal_logger_assert_no_emissions (signals);
   }
   /* armed at 1 byte after the pass began: what is new against p1 at ending */
   {
-    g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm, p4);
+    g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm);
 
     ms_allocation_alarm_arm_bytes (alarm, 1);
-    g_thread_join (g_thread_new ("alarm-check", compute_thread, check));
+    compute_on_thread (check, p4);
     g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, check), ==, 3);
     /* p4 against p1: B(9000), A(9000), B(10000) are new; A(4096), B(100) were there */
     pop_fired (signals, alarm, p4, 9000);
@@ -176,9 +193,9 @@ test_off_main_thread (void)
   }
   /* reset while the pass runs: the profile becomes the baseline, nothing fires */
   {
-    g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm, p2);
+    g_autoptr(MsAllocationAlarmCheck) check = ms_allocation_alarm_begin_check (alarm);
 
-    g_thread_join (g_thread_new ("alarm-check", compute_thread, check));
+    compute_on_thread (check, p2);
     ms_allocation_alarm_reset (alarm);
     g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, check), ==, 0);
     gt_signal_logger_assert_no_emissions (signals);
@@ -186,11 +203,11 @@ test_off_main_thread (void)
   /* two passes begun against p2; the first ends with p3 as baseline, so the second
    * (p1) is compared with p3: A(8192) and B(50) are new */
   {
-    g_autoptr(MsAllocationAlarmCheck) first = ms_allocation_alarm_begin_check (alarm, p3);
-    g_autoptr(MsAllocationAlarmCheck) second = ms_allocation_alarm_begin_check (alarm, p1);
+    g_autoptr(MsAllocationAlarmCheck) first = ms_allocation_alarm_begin_check (alarm);
+    g_autoptr(MsAllocationAlarmCheck) second = ms_allocation_alarm_begin_check (alarm);
 
-    ms_allocation_alarm_check_compute (second);
-    ms_allocation_alarm_check_compute (first);
+    compute_on_thread (second, p1);
+    compute_on_thread (first, p3);
     g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, first), ==, 0);
     g_assert_cmpuint (ms_allocation_alarm_end_check (alarm, second), ==, 2);
     pop_fired (signals, alarm, p1, 8192);
