@@ -5,6 +5,8 @@
 #   build-aux/run-tests.sh            # the suite (what CI runs)
 #   BUILD_DIR=_build build-aux/run-tests.sh
 #
+# The window tests' screenshots of each page are kept in BUILD_DIR/meson-logs/screenshots.
+#
 # The count is strict: a meson test counts as passed only when it passed and none of its
 # subtests skipped without leave (build-aux/allowed-skips.txt); a stage that could not run
 # (a missing tool, a failed build, no test log, a suite that is not there) counts as a
@@ -107,7 +109,11 @@ build_dir () {
 mkdir -p "$(dirname "$build")"
 
 if build_dir normal "$build"; then
-  run_meson_test normal "$build" --num-processes 1
+  # The window tests keep a screenshot of each page there (a test artifact).
+  screenshots="$(cd "$build" && pwd)/meson-logs/screenshots"
+  rm -rf "$screenshots"
+  MEMSCOPE_SCREENSHOT_DIR="$screenshots" run_meson_test normal "$build" --num-processes 1
+  echo "Screenshots of the window's pages: $screenshots"
 
   # The analysis tests once more under valgrind memcheck (no definite leaks, no errors).
   if [ "${MEMSCOPE_SKIP_VALGRIND:-0}" = "1" ]; then

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -18,8 +19,11 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "ms-analysis-error.h"
+#include "ms-recording-file.h"
 #include "ms-recording-format-private.h"
 #include "ms-recording-writer.h"
+#include "ms-session-file.h"
 
 /**
  * MsRecordingWriter:
@@ -587,6 +591,308 @@ ms_recording_writer_close (MsRecordingWriter  *self,
   close (self->fd);
   self->fd = -1;
   g_clear_pointer (&self->previous, g_bytes_unref);
+  return ok;
+}
+
+/* Copying a recording that may still be written to */
+
+#define COPY_CHUNK (256 * 1024)
+
+typedef struct
+{
+  int      in;
+  int      out;
+  guint64  in_size;      /* the source's size when the copy began */
+  guint64  offset;       /* in the source: the next frame */
+  guint8  *buffer;
+  gboolean ended;        /* an END frame was copied */
+} CopyState;
+
+/* set_errno_error() with errno read before the message is built. */
+static gboolean G_GNUC_PRINTF (2, 3)
+copy_error (GError     **error,
+            const char  *format,
+            ...)
+{
+  int saved_errno = errno ? errno : EIO;
+  va_list args;
+  char *what;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  return set_errno_error (error, saved_errno, what);
+}
+
+/* Reads @len bytes at @offset of the source; FALSE when they are not all there. */
+static gboolean
+copy_read_at (CopyState *state,
+              guint64    offset,
+              void      *buf,
+              gsize      len)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      ssize_t n = pread (state->in, (char *) buf + done, len - done, offset + done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      done += n;
+    }
+  return TRUE;
+}
+
+static gboolean
+copy_check_file_header (CopyState   *state,
+                        const char  *src_path,
+                        GError     **error)
+{
+  guint8 header[MS_RECORDING_FILE_HEADER_LEN];
+  guint8 expected[MS_RECORDING_FILE_HEADER_LEN];
+  gsize len = MIN (state->in_size, sizeof header);
+
+  ms_recording_file_header_encode (expected);
+  if (!copy_read_at (state, 0, header, len))
+    return copy_error (error, _("Cannot read the recording “%s”"), src_path);
+  if (len == 0 || memcmp (header, MS_RECORDING_MAGIC, MIN (len, MS_RECORDING_MAGIC_LEN)) != 0)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_FORMAT,
+                   _("“%s” is not a Memscope recording (its first bytes are not the recording’s magic)"),
+                   src_path);
+      return FALSE;
+    }
+  if (len < sizeof header)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
+                   _("The recording “%s” ends inside its header: nothing was recorded"), src_path);
+      return FALSE;
+    }
+  if (memcmp (header + 8, expected + 8, 4) != 0)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_VERSION,
+                   _("The recording “%s” has a version this build cannot copy"), src_path);
+      return FALSE;
+    }
+  if (memcmp (header, expected, sizeof header) != 0)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_CHECKSUM,
+                   _("The recording “%s” has a damaged header"), src_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The payload of the frame @h at @payload into the copy, checked against its
+ * checksum on the way, in chunks so that memory stays flat. FALSE when it cannot
+ * be read whole or does not match. */
+static gboolean
+copy_payload (CopyState                    *state,
+              guint64                       payload,
+              const MsRecordingFrameHeader *h,
+              GError                      **error)
+{
+  guint32 crc = 0;
+
+  for (guint64 done = 0; done < h->length;)
+    {
+      gsize chunk = MIN (h->length - done, COPY_CHUNK);
+      struct iovec iov = { state->buffer, chunk };
+
+      if (!copy_read_at (state, payload + done, state->buffer, chunk))
+        return FALSE;
+      crc = ms_recording_crc32 (crc, state->buffer, chunk);
+      if (!write_all (state->out, &iov, 1))
+        return copy_error (error, "%s", _("Cannot write the copy"));
+      done += chunk;
+    }
+  return crc == h->data_crc;
+}
+
+/* The next frame, when it is whole and sound; FALSE (and no @error) at the first
+ * one that is not: it is cut off again. */
+static gboolean
+copy_frame (CopyState  *state,
+            GError    **error)
+{
+  guint8 raw[MS_RECORDING_FRAME_HEADER_LEN];
+  MsRecordingFrameHeader h;
+  guint64 payload = state->offset + sizeof raw;
+  off_t out_end = lseek (state->out, 0, SEEK_CUR);
+  struct iovec iov = { raw, sizeof raw };
+
+  if (state->in_size - state->offset < sizeof raw ||
+      !copy_read_at (state, state->offset, raw, sizeof raw) ||
+      !ms_recording_frame_header_decode (raw, &h))
+    return FALSE;
+  /* What a reader would refuse (see ms-recording-file.c) is not copied either. */
+  if (h.raw_length > MS_RECORDING_MAX_RAW_LENGTH || h.length > MS_RECORDING_MAX_RAW_LENGTH + 1024 ||
+      h.time_us < 0 || h.time_us > MS_SESSION_FILE_MAX_TIME ||
+      state->in_size - payload < h.length)
+    return FALSE;
+
+  if (!write_all (state->out, &iov, 1))
+    return copy_error (error, "%s", _("Cannot write the copy"));
+  if (!copy_payload (state, payload, &h, error))
+    {
+      if (error != NULL && *error != NULL)
+        return FALSE;
+      if (ftruncate (state->out, out_end) != 0 || lseek (state->out, out_end, SEEK_SET) < 0)
+        return copy_error (error, "%s", _("Cannot write the copy"));
+      return FALSE;
+    }
+  state->offset = payload + h.length;
+  state->ended = h.type == MS_RECORDING_RECORD_END;
+  return !state->ended;
+}
+
+/* Every whole frame of the source, then an END frame unless it had one. */
+static gboolean
+copy_frames (CopyState     *state,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  guint8 header[MS_RECORDING_FILE_HEADER_LEN];
+  struct iovec iov = { header, sizeof header };
+  GError *local = NULL;
+
+  ms_recording_file_header_encode (header);
+  if (!write_all (state->out, &iov, 1))
+    return copy_error (error, "%s", _("Cannot write the copy"));
+  state->offset = sizeof header;
+  while (copy_frame (state, &local))
+    if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      return FALSE;
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (!state->ended)
+    {
+      MsRecordingFrameHeader end = { 0 };
+      guint8 raw[MS_RECORDING_FRAME_HEADER_LEN];
+
+      end.type = MS_RECORDING_RECORD_END;
+      end.time_us = g_get_real_time ();
+      end.data_crc = ms_recording_crc32 (0, NULL, 0);
+      ms_recording_frame_header_encode (&end, raw);
+      iov.iov_base = raw;
+      iov.iov_len = sizeof raw;
+      if (!write_all (state->out, &iov, 1))
+        return copy_error (error, "%s", _("Cannot write the copy"));
+    }
+  if (fsync (state->out) != 0)
+    return copy_error (error, "%s", _("Cannot write the copy"));
+  return TRUE;
+}
+
+/* The copy, opened as any reader would: it must be closed and whole. */
+static gboolean
+check_copy (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(MsRecordingFile) copy = ms_recording_file_new_for_path (path, &local);
+
+  if (copy == NULL || !ms_recording_file_get_closed (copy) ||
+      ms_recording_file_get_torn_tail (copy) != NULL)
+    {
+      g_set_error (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_FORMAT,
+                   _("The copy does not read back as a complete recording: %s"),
+                   local ? local->message : _("it is not closed"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_source (CopyState   *state,
+             const char  *src_path,
+             GFile       *dest,
+             GError     **error)
+{
+  struct stat st, dest_st;
+
+  state->in = open (src_path, O_RDONLY | O_CLOEXEC);
+  if (state->in < 0 || fstat (state->in, &st) != 0)
+    return copy_error (error, _("Cannot open the recording “%s”"), src_path);
+  if (g_stat (g_file_peek_path (dest), &dest_st) == 0 &&
+      dest_st.st_dev == st.st_dev && dest_st.st_ino == st.st_ino)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("“%s” is the recording itself: choose another file"),
+                   g_file_peek_path (dest));
+      return FALSE;
+    }
+  state->in_size = st.st_size;
+  return copy_check_file_header (state, src_path, error);
+}
+
+/**
+ * ms_recording_writer_copy_complete:
+ * @src_path: a recording (format 2), possibly still being appended to
+ * @dest: where the copy goes (a local file); an existing file there is replaced,
+ *   never the source itself
+ * @cancellable: (nullable): to stop the copy
+ *
+ * Copies the recording as it stands: every whole frame whose checksums hold, up
+ * to the first one that is cut off or does not match (a recording being written
+ * may end inside the frame being appended), then an END frame unless the source
+ * had one: the copy is a closed recording that opens without a torn tail, and is
+ * not taken for an interrupted one.
+ *
+ * The copy is written 0600 under a temporary name beside @dest, synced, read back,
+ * and only then renamed over @dest: a failed copy leaves @dest as it was. Blocks;
+ * call it from a worker thread.
+ *
+ * Returns: %TRUE, or %FALSE with @error naming the problem
+ */
+gboolean
+ms_recording_writer_copy_complete (const char    *src_path,
+                                   GFile         *dest,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  CopyState state = { .in = -1, .out = -1 };
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *tmp = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (src_path != NULL, FALSE);
+  g_return_val_if_fail (G_IS_FILE (dest) && g_file_peek_path (dest) != NULL, FALSE);
+
+  if (!open_source (&state, src_path, dest, error))
+    goto out;
+  dir = g_path_get_dirname (g_file_peek_path (dest));
+  name = g_file_get_basename (dest);
+  tmp = g_strdup_printf ("%s/.%s-XXXXXX", dir, name);
+  state.out = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (state.out < 0)
+    {
+      copy_error (error, _("Cannot create a file beside “%s”"), g_file_peek_path (dest));
+      g_clear_pointer (&tmp, g_free);
+      goto out;
+    }
+  state.buffer = g_malloc (COPY_CHUNK);
+  ok = copy_frames (&state, cancellable, error) && check_copy (tmp, error);
+  if (ok && g_rename (tmp, g_file_peek_path (dest)) != 0)
+    ok = copy_error (error, _("Cannot write “%s”"), g_file_peek_path (dest));
+  if (ok)
+    sync_directory (g_file_peek_path (dest));
+
+out:
+  if (state.out >= 0)
+    close (state.out);
+  if (!ok && tmp != NULL)
+    g_unlink (tmp);
+  if (state.in >= 0)
+    close (state.in);
+  g_free (state.buffer);
   return ok;
 }
 

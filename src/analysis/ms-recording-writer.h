@@ -56,4 +56,9 @@ gboolean           ms_recording_writer_sync             (MsRecordingWriter   *se
 gboolean           ms_recording_writer_close            (MsRecordingWriter   *self,
                                                          GError             **error);
 
+gboolean           ms_recording_writer_copy_complete    (const char          *src_path,
+                                                         GFile               *dest,
+                                                         GCancellable        *cancellable,
+                                                         GError             **error);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ms-recording-writer.h"
 #include "ms-window-private.h"
 
 #define COPY_BUFFER_SIZE (256 * 1024)
@@ -471,8 +472,9 @@ ms_window_offer_interrupted (MsWindow *self)
 
 typedef struct
 {
-  GFile *from;
-  GFile *to;
+  GFile    *from;
+  GFile    *to;
+  gboolean  live;   /* @from is the recording being written */
 } Copy;
 
 static void
@@ -559,8 +561,11 @@ copy_file (Copy          *copy,
   /* Never over something that is not a session. */
   if (!ms_recorder_check_output (copy->to, error))
     return FALSE;
-
-  fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0644);
+  /* The recorder appends to it meanwhile: every whole frame, and an end of its own. */
+  if (copy->live)
+    return ms_recording_writer_copy_complete (g_file_peek_path (copy->from), copy->to,
+                                              cancellable, error);
+  fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       int saved_errno = errno;
@@ -611,6 +616,9 @@ ms_window_copy_file_async (MsWindow            *self,
 
   copy->from = g_object_ref (from);
   copy->to = g_object_ref (to);
+  copy->live = self->recorder != NULL && ms_recorder_get_output (self->recorder) != NULL &&
+               g_file_equal (from, ms_recorder_get_output (self->recorder)) &&
+               g_file_peek_path (from) != NULL && g_file_peek_path (to) != NULL;
   g_task_set_source_tag (task, ms_window_save_to_file_async);
   g_task_set_task_data (task, copy, (GDestroyNotify) copy_free);
   g_task_run_in_thread (task, copy_thread);

@@ -647,6 +647,314 @@ test_v1_broken_reply (void)
   g_assert_cmpstr (error->message, ==, "result.profile.samples: expected an array, got a string");
 }
 
+/* Copying a recording that is still being written */
+
+typedef struct
+{
+  gsize  end;     /* the file's size after the call */
+  guint8 type;    /* the record type the call appended */
+} Written;
+
+/* A recording that is still open (no END frame): metadata, then per profile i a
+ * counters reading and the profile, an alarm after profile 1. The file's size after
+ * each call goes into @calls. */
+static void
+write_live_recording (Fixture *f,
+                      guint    n_profiles,
+                      GArray  *calls)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsRecordingWriter) writer = ms_recording_writer_new (f->path, &error);
+  const char *stack[] = { "0x1 leaf", "0x2 root", NULL };
+  Written w;
+
+  g_assert_no_error (error);
+  ms_recording_writer_set_key_interval (writer, 3);
+  g_assert_true (ms_recording_writer_append_metadata (writer, 10, NULL, NULL, NULL, &error));
+  w = (Written) { ms_recording_writer_get_size (writer), 1 };
+  g_array_append_val (calls, w);
+  for (guint i = 0; i < n_profiles; i++)
+    {
+      g_autoptr(GBytes) counters = counters_reply (100 + i);
+      GBytes *reply = make_tiny_reply (1000 + i);
+
+      g_ptr_array_add (f->replies, reply);
+      g_assert_true (ms_recording_writer_append_counters (writer, 1000 * (i + 1), counters, &error));
+      w = (Written) { ms_recording_writer_get_size (writer), 2 };
+      g_array_append_val (calls, w);
+      g_assert_true (ms_recording_writer_append_profile (writer, 1000 * (i + 1) + 500,
+                                                         "Memory.getSamplingProfile", reply,
+                                                         i + 1, 4096 * (i + 1), &error));
+      w = (Written) { ms_recording_writer_get_size (writer), 3 };
+      g_array_append_val (calls, w);
+      if (i == 1)
+        {
+          g_assert_true (ms_recording_writer_append_alarm (writer, 2600, 5 << 20, 6 << 20, stack, &error));
+          w = (Written) { ms_recording_writer_get_size (writer), 4 };
+          g_array_append_val (calls, w);
+        }
+      g_assert_no_error (error);
+    }
+  /* Dropped without closing: what a recorder leaves while it still records. */
+}
+
+static void
+write_bytes (const char *path,
+             const void *data,
+             gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+}
+
+/* @whole cut at @cut, copied: the copy holds exactly the frames the writer had
+ * completed within @cut (from @calls), then an END frame; it opens closed, whole. */
+static void
+check_copy_of_cut (Fixture *f,
+                   GBytes  *whole,
+                   GArray  *calls,
+                   gsize    cut)
+{
+  g_autofree char *copy_path = g_build_filename (f->dir, "copy.memscope", NULL);
+  g_autoptr(GFile) dest = g_file_new_for_path (copy_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsRecordingFile) rec = NULL;
+  g_autoptr(GBytes) copied = NULL;
+  const guint8 *data = g_bytes_get_data (whole, NULL);
+  const guint8 *out;
+  gsize complete = FILE_HEADER;
+  guint profiles = 0, counters = 0, alarms = 0;
+  struct stat st;
+
+  write_bytes (f->path, data, cut);
+  for (guint i = 0; i < calls->len && g_array_index (calls, Written, i).end <= cut; i++)
+    {
+      const Written *w = &g_array_index (calls, Written, i);
+
+      complete = w->end;
+      profiles += w->type == 3;
+      counters += w->type == 2;
+      alarms += w->type == 4;
+    }
+
+  g_assert_true (ms_recording_writer_copy_complete (f->path, dest, NULL, &error));
+  g_assert_no_error (error);
+
+  copied = read_file (copy_path);
+  out = g_bytes_get_data (copied, NULL);
+  g_assert_cmpuint (g_bytes_get_size (copied), ==, complete + FRAME_HEADER);
+  g_assert_cmpmem (out, complete, data, complete);
+  g_assert_cmpuint (u32_at (out + complete), ==, 0);        /* an empty payload */
+  g_assert_cmpuint (out[complete + 4], ==, 6);              /* END */
+  g_assert_cmpuint (u32_at (out + complete + 24), ==, plain_crc32 (out + complete, 24));
+  g_assert_cmpint (g_stat (copy_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  rec = ms_recording_file_new_for_path (copy_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ms_recording_file_get_closed (rec));
+  g_assert_null (ms_recording_file_get_torn_tail (rec));
+  g_assert_cmpuint (ms_recording_file_get_n_profiles (rec), ==, profiles);
+  g_assert_cmpuint (ms_recording_file_get_n_counters (rec), ==, counters);
+  g_assert_cmpuint (ms_alarm_list_get_n_events (ms_recording_file_get_alarms (rec)), ==, alarms);
+  for (guint i = 0; i < profiles; i++)
+    {
+      g_autoptr(GBytes) reply = ms_recording_file_get_profile_reply (rec, i, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (reply, g_ptr_array_index (f->replies, i)));
+    }
+}
+
+/* Cut at every byte of the last frame (the one being appended) and at random
+ * offsets anywhere after the file header. */
+static void
+test_copy_cut (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GArray) calls = g_array_new (FALSE, FALSE, sizeof (Written));
+  g_autoptr(GBytes) whole = NULL;
+  gsize len, last_start;
+
+  write_live_recording (f, 7, calls);
+  whole = read_file (f->path);
+  len = g_bytes_get_size (whole);
+  g_assert_cmpuint (len, ==, g_array_index (calls, Written, calls->len - 1).end);
+  last_start = g_array_index (calls, Written, calls->len - 2).end;
+
+  for (gsize cut = last_start; cut <= len; cut++)
+    check_copy_of_cut (f, whole, calls, cut);
+  for (guint i = 0; i < 100; i++)
+    check_copy_of_cut (f, whole, calls, g_test_rand_int_range (FILE_HEADER, len + 1));
+}
+
+/* A closed recording is copied byte for byte: its own END frame, no second one. */
+static void
+test_copy_closed (Fixture *f, gconstpointer data)
+{
+  g_autofree char *copy_path = g_build_filename (f->dir, "copy.memscope", NULL);
+  g_autoptr(GFile) dest = g_file_new_for_path (copy_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) whole = NULL;
+  g_autoptr(GBytes) copied = NULL;
+
+  write_recording (f, 5, 2, TRUE, TRUE);
+  whole = read_file (f->path);
+  g_assert_true (ms_recording_writer_copy_complete (f->path, dest, NULL, &error));
+  g_assert_no_error (error);
+  copied = read_file (copy_path);
+  g_assert_true (g_bytes_equal (copied, whole));
+}
+
+/* A frame whose payload does not match its checksum, and what follows it, are left
+ * out: the copy holds the frames before it and is closed. */
+static void
+test_copy_damaged (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GArray) calls = g_array_new (FALSE, FALSE, sizeof (Written));
+  g_autofree char *copy_path = g_build_filename (f->dir, "copy.memscope", NULL);
+  g_autoptr(GFile) dest = g_file_new_for_path (copy_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) whole = NULL;
+  g_autoptr(GBytes) copied = NULL;
+  g_autoptr(MsRecordingFile) rec = NULL;
+  guint8 *damaged;
+  gsize len, before = 0;
+
+  write_live_recording (f, 4, calls);
+  whole = read_file (f->path);
+  damaged = g_bytes_unref_to_data (g_bytes_ref (whole), &len);
+  /* The third profile: flip the last byte of its payload. */
+  for (guint i = 0, n = 0; i < calls->len; i++)
+    {
+      const Written *w = &g_array_index (calls, Written, i);
+
+      if (w->type == 3 && n++ == 2)
+        {
+          damaged[w->end - 1] ^= 0x40;
+          break;
+        }
+      before = w->end;
+    }
+  write_bytes (f->path, damaged, len);
+  g_free (damaged);
+
+  g_assert_true (ms_recording_writer_copy_complete (f->path, dest, NULL, &error));
+  g_assert_no_error (error);
+  copied = read_file (copy_path);
+  g_assert_cmpuint (g_bytes_get_size (copied), ==, before + FRAME_HEADER);
+  g_assert_cmpmem (g_bytes_get_data (copied, NULL), before, g_bytes_get_data (whole, NULL), before);
+  rec = ms_recording_file_new_for_path (copy_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ms_recording_file_get_closed (rec));
+  g_assert_cmpuint (ms_recording_file_get_n_profiles (rec), ==, 2);
+}
+
+/* Refusals: one path per row; the file at the destination stays as it was. */
+
+typedef enum
+{
+  SOURCE_IS_DEST,
+  SOURCE_NOT_A_RECORDING,
+  SOURCE_EMPTY,
+  SOURCE_CUT_IN_HEADER,
+  SOURCE_FUTURE_VERSION,
+  SOURCE_MISSING,
+} BadSource;
+
+typedef struct
+{
+  const char *name;
+  BadSource   source;
+  GQuark    (*domain) (void);
+  int         code;
+  const char *message;   /* %s: the source's path */
+} BadCopy;
+
+static const BadCopy bad_copies[] = {
+  { "dest-is-source", SOURCE_IS_DEST, g_io_error_quark, G_IO_ERROR_EXISTS,
+    "“%s” is the recording itself: choose another file" },
+  { "not-a-recording", SOURCE_NOT_A_RECORDING, ms_analysis_error_quark, MS_ANALYSIS_ERROR_FORMAT,
+    "“%s” is not a Memscope recording (its first bytes are not the recording’s magic)" },
+  { "empty", SOURCE_EMPTY, ms_analysis_error_quark, MS_ANALYSIS_ERROR_FORMAT,
+    "“%s” is not a Memscope recording (its first bytes are not the recording’s magic)" },
+  { "cut-in-header", SOURCE_CUT_IN_HEADER, ms_analysis_error_quark, MS_ANALYSIS_ERROR_TRUNCATED,
+    "The recording “%s” ends inside its header: nothing was recorded" },
+  { "future-version", SOURCE_FUTURE_VERSION, ms_analysis_error_quark, MS_ANALYSIS_ERROR_VERSION,
+    "The recording “%s” has a version this build cannot copy" },
+  { "missing", SOURCE_MISSING, g_io_error_quark, G_IO_ERROR_NOT_FOUND,
+    "Cannot open the recording “%s”: No such file or directory" },
+};
+
+static void
+test_copy_refused (Fixture *f, gconstpointer data)
+{
+  const BadCopy *row = data;
+  g_autofree char *dest_path = g_build_filename (f->dir, "kept.memscope", NULL);
+  g_autoptr(GFile) dest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint n_files = 0;
+
+  write_recording (f, 2, 2, TRUE, FALSE);
+  write_bytes (dest_path, "keep me", 7);
+  switch (row->source)
+    {
+    case SOURCE_IS_DEST:
+      g_free (dest_path);
+      dest_path = g_strdup (f->path);
+      break;
+    case SOURCE_NOT_A_RECORDING:
+      write_bytes (f->path, "{\"format\":\"memscope-session\"}", 29);
+      break;
+    case SOURCE_EMPTY:
+      write_bytes (f->path, "", 0);
+      break;
+    case SOURCE_CUT_IN_HEADER:
+      {
+        g_autoptr(GBytes) whole = read_file (f->path);
+
+        write_bytes (f->path, g_bytes_get_data (whole, NULL), FILE_HEADER - 1);
+      }
+      break;
+    case SOURCE_FUTURE_VERSION:
+      {
+        guint8 header[FILE_HEADER];
+
+        memcpy (header, "\x89MSREC\r\n", 8);
+        put_u32 (header + 8, 3);
+        put_u32 (header + 12, plain_crc32 (header, 12));
+        write_bytes (f->path, header, sizeof header);
+      }
+      break;
+    case SOURCE_MISSING:
+      g_unlink (f->path);
+      break;
+    }
+  dest = g_file_new_for_path (dest_path);
+  before = g_file_test (dest_path, G_FILE_TEST_EXISTS) ? read_file (dest_path) : NULL;
+
+  g_assert_false (ms_recording_writer_copy_complete (f->path, dest, NULL, &error));
+  expected = g_strdup_printf (row->message, row->source == SOURCE_IS_DEST ? dest_path : f->path);
+  g_assert_error (error, row->domain (), row->code);
+  g_assert_cmpstr (error->message, ==, expected);
+
+  after = g_file_test (dest_path, G_FILE_TEST_EXISTS) ? read_file (dest_path) : NULL;
+  g_assert_true ((before == NULL) == (after == NULL));
+  if (before != NULL)
+    g_assert_true (g_bytes_equal (before, after));
+  /* No temporary file left behind. */
+  dir = g_dir_open (f->dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, row->source == SOURCE_MISSING ? 1u : 2u);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -665,6 +973,19 @@ main (int argc, char *argv[])
       g_test_add (path, Fixture, &bad_recordings[i], fixture_setup, test_bad_recording, fixture_teardown);
     }
   g_test_add_func ("/memscope/recording-file/v1-broken-reply", test_v1_broken_reply);
+  g_test_add ("/memscope/recording-file/copy-complete/cut", Fixture, NULL,
+              fixture_setup, test_copy_cut, fixture_teardown);
+  g_test_add ("/memscope/recording-file/copy-complete/closed", Fixture, NULL,
+              fixture_setup, test_copy_closed, fixture_teardown);
+  g_test_add ("/memscope/recording-file/copy-complete/damaged", Fixture, NULL,
+              fixture_setup, test_copy_damaged, fixture_teardown);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_copies); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/memscope/recording-file/copy-complete/refused/%s",
+                                               bad_copies[i].name);
+
+      g_test_add (path, Fixture, &bad_copies[i], fixture_setup, test_copy_refused, fixture_teardown);
+    }
 
   return g_test_run ();
 }

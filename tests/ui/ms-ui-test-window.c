@@ -178,31 +178,87 @@ ms_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
-void
-ms_test_save_screenshot (GtkWidget  *widget,
-                         const char *name)
+static void
+on_after_paint (GdkFrameClock *clock,
+                gpointer       user_data)
 {
-  const char *dir = g_getenv ("MEMSCOPE_SCREENSHOT_DIR");
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer user_data)
+{
+  return *(gboolean *) user_data;
+}
+
+/* Waits until @widget's window has laid out and painted a frame that began after this
+ * call: a page just switched to is allocated then (before, a custom widget such as the
+ * flame graph has no size and draws nothing) and its first picture is drawn. */
+void
+ms_test_wait_for_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong id;
+
+  gtk_widget_queue_resize (widget);
+  gtk_widget_queue_draw (widget);
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT | GDK_FRAME_CLOCK_PHASE_PAINT);
+  g_assert_true (ms_test_wait_for (is_true, &painted, 10));
+  g_signal_handler_disconnect (clock, id);
+  /* Work a frame started (a layout finished on a worker thread) lands in the next one. */
+  ms_test_settle (100);
+}
+
+GdkTexture *
+ms_test_take_screenshot (GtkWidget *widget)
+{
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
   GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width, height;
 
-  if (dir == NULL || width <= 0 || height <= 0)
-    return;
-  ms_test_settle (300);
+  ms_test_wait_for_frame (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
+  g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+void
+ms_test_save_texture (GdkTexture *texture,
+                      const char *name)
+{
+  const char *dir = g_getenv ("MEMSCOPE_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+void
+ms_test_save_screenshot (GtkWidget  *widget,
+                         const char *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (g_getenv ("MEMSCOPE_SCREENSHOT_DIR") == NULL || !gtk_widget_get_mapped (widget))
+    return;
+  texture = ms_test_take_screenshot (widget);
+  ms_test_save_texture (texture, name);
 }

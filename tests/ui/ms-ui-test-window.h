@@ -33,8 +33,16 @@ GtkWindow        *ms_test_find_file_chooser  (GtkWindow *parent);
 GError           *ms_test_save_window        (MsWindow  *window,
                                               GFile     *file);
 
-/* With $MEMSCOPE_SCREENSHOT_DIR set, @widget as shown now into NAME there (PNG). */
+/* Waits for @widget's window to lay out and paint a frame begun after the call. */
+void              ms_test_wait_for_frame     (GtkWidget  *widget);
+/* @widget (mapped) as shown once a frame has been painted. */
+GdkTexture       *ms_test_take_screenshot    (GtkWidget  *widget);
+/* With $MEMSCOPE_SCREENSHOT_DIR set, @widget as shown into NAME there (PNG), once a
+ * frame has been painted; the folder is made when missing. */
 void              ms_test_save_screenshot    (GtkWidget  *widget,
+                                              const char *name);
+/* With $MEMSCOPE_SCREENSHOT_DIR set, @texture into NAME there (PNG). */
+void              ms_test_save_texture       (GdkTexture *texture,
                                               const char *name);
 /* Removes @path and everything under it (a test's folder). */
 void              ms_test_remove_tree        (const char *path);

@@ -529,7 +529,34 @@ output_has_two_profiles (gpointer user_data)
   return recording != NULL && ms_recording_file_get_n_profiles (recording) >= 2;
 }
 
-/* Save As while recording: a copy that opens; the recording goes on into its file. */
+static gboolean has_dialog (gpointer user_data);
+static GFile *write_interrupted (Fixture *f, const char *name, gboolean close_it);
+
+/* A second window, started now, offers an interrupted recording written beside the
+ * others (a control, so there is something to wait for) and nothing else: discarded,
+ * the next one would be asked about at once, and there is none. */
+static void
+assert_only_control_offered (Fixture *f)
+{
+  g_autoptr(GFile) control = write_interrupted (f, "cut.memscope", FALSE);
+  AdwMessageDialog *dialog;
+  MsWindow *second = ms_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (second));
+  ms_window_offer_interrupted (second);
+  g_assert_true (ms_test_wait_for (has_dialog, second, 20));
+  dialog = ms_test_find_message_dialog (GTK_WINDOW (second));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“cut.memscope”"));
+  ms_test_answer_dialog (second, "discard");
+  g_assert_null (ms_test_find_message_dialog (GTK_WINDOW (second)));
+  g_assert_false (g_file_query_exists (control, NULL));
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
+/* Save As while recording, into the recordings folder: a copy of every frame written
+ * so far (a prefix of the recording's file) with an end of its own, so it opens closed
+ * with no torn tail and is not offered back as an interrupted recording; the recording
+ * goes on into its file. */
 static void
 test_save_while_recording (Fixture *f, gconstpointer data)
 {
@@ -537,6 +564,10 @@ test_save_while_recording (Fixture *f, gconstpointer data)
   g_autoptr(GFile) copy = g_file_new_for_path (path);
   g_autoptr(MsRecordingFile) reopened = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *copied = NULL;
+  g_autofree char *live = NULL;
+  gsize copied_len, live_len;
+  GStatBuf st;
   guint n;
 
   connect_and_record (f);
@@ -547,11 +578,30 @@ test_save_while_recording (Fixture *f, gconstpointer data)
   reopened = ms_recording_file_new_for_path (path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ms_recording_file_get_n_profiles (reopened), >=, 2);
+  g_assert_true (ms_recording_file_get_closed (reopened));
+  g_assert_null (ms_recording_file_get_torn_tail (reopened));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* The copy is the file as it was, and a 28-byte END frame (type 6) after it. */
+  g_file_get_contents (path, &copied, &copied_len, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (g_file_peek_path (ms_window_get_recording_output (f->window)), &live,
+                       &live_len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (copied_len, >, 16 + 28);
+  g_assert_cmpuint (copied_len - 28, <=, live_len);
+  g_assert_cmpmem (copied, copied_len - 28, live, copied_len - 28);
+  g_assert_cmpint (copied[copied_len - 28 + 4], ==, 6);
 
   n = ms_recorder_get_profiles (ms_window_get_recorder (f->window))->len;
   g_assert_true (is_recording (f->window));
   wait_for_profiles (f, n + 1);
   g_assert_false (g_file_equal (copy, ms_window_get_recording_output (f->window)));
+
+  /* Offered on start: not the copy (nor the running recording). */
+  assert_only_control_offered (f);
+  g_assert_true (g_file_query_exists (copy, NULL));
 }
 
 /* Closing during a recording asks: keep (file kept, closed), discard (file deleted) or
@@ -760,24 +810,9 @@ test_interrupted_offered (Fixture *f, gconstpointer data)
 static void
 test_running_not_offered (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GFile) interrupted = NULL;
-  AdwMessageDialog *dialog;
-  MsWindow *second;
-
   connect_and_record (f);
-  interrupted = write_interrupted (f, "cut.memscope", FALSE);
-  second = ms_window_new (NULL);
-  gtk_window_present (GTK_WINDOW (second));
-  ms_window_offer_interrupted (second);
-  g_assert_true (ms_test_wait_for (has_dialog, second, 20));
-  dialog = ms_test_find_message_dialog (GTK_WINDOW (second));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“cut.memscope”"));
-  /* Discarded, the next one would be asked about at once: there is none. */
-  ms_test_answer_dialog (second, "discard");
-  g_assert_null (ms_test_find_message_dialog (GTK_WINDOW (second)));
-  g_assert_false (g_file_query_exists (interrupted, NULL));
+  assert_only_control_offered (f);
   g_assert_true (g_file_query_exists (ms_window_get_recording_output (f->window), NULL));
-  gtk_window_destroy (GTK_WINDOW (second));
 }
 
 /* The alarm in blocks: fires for newly appeared samples of at least blocks ×

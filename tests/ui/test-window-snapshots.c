@@ -19,6 +19,7 @@
 #include "ms-snapshot-timeline.h"
 #include "ms-ui-test-input.h"
 #include "ms-ui-test-recording.h"
+#include "ms-ui-test-window.h"
 #include "ms-window.h"
 
 typedef struct
@@ -109,32 +110,6 @@ static gboolean
 flame_view_plain (gpointer user_data)
 {
   return !flame_view_compares (user_data);
-}
-
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("MEMSCOPE_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
-
-  if (dir == NULL)
-    return;
-  ms_test_settle (300);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 /* Size class of @size with 16-byte blocks, and the change per class from @a to @b. */
@@ -243,7 +218,7 @@ test_open_and_scrub (void)
   g_assert_cmpuint (peak, !=, N_PROFILES - 1);
   ms_test_key (XK_p, FALSE);
   show_flame_then (&t, peak, "P");
-  save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame.png");
+  ms_test_save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame.png");
   /* The button does the same as P. */
   ms_test_key (XK_Home, FALSE);
   show_flame_then (&t, 0, "Home");
@@ -264,7 +239,7 @@ test_open_and_scrub (void)
   assert_histogram_diff (ms_window_get_histogram_view (t.window), &t.profiles[peak],
                          &t.profiles[peak - 1]);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "histogram");
-  save_screenshot (GTK_WIDGET (t.window), "window-snapshots-histogram-diff.png");
+  ms_test_save_screenshot (GTK_WIDGET (t.window), "window-snapshots-histogram-diff.png");
   /* The flame view draws the difference: from the peak to the profile before it. */
   g_assert_true (ms_test_wait_for (flame_view_compares, t.window, 20));
   {
@@ -275,7 +250,7 @@ test_open_and_scrub (void)
     g_assert_cmpuint (ms_profile_get_total_bytes (ms_flame_view_get_profile (view)), ==,
                       ms_test_sum_totals (&t.profiles[peak - 1]));
     adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "flame");
-    save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame-diff.png");
+    ms_test_save_screenshot (GTK_WIDGET (t.window), "window-snapshots-flame-diff.png");
   }
 
   /* Escape ends the comparison: the plain histogram of the shown profile again. */
@@ -307,7 +282,7 @@ test_open_and_scrub (void)
     g_assert_cmpuint (n, ==, 4);
     ms_test_pointer_move (GTK_WIDGET (chart), plot_x + 40 * G_USEC_PER_SEC / column, cy);
     g_assert_true (ms_counter_chart_get_hover (chart, NULL));
-    save_screenshot (GTK_WIDGET (t.window), "window-snapshots-counters.png");
+    ms_test_save_screenshot (GTK_WIDGET (t.window), "window-snapshots-counters.png");
   }
 
   gtk_window_destroy (GTK_WINDOW (t.window));
