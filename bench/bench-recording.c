@@ -45,10 +45,13 @@
 
 #include <glib/gstdio.h>
 
+#include "ms-allocation-alarm.h"
 #include "ms-flame-tree.h"
 #include "ms-recorder.h"
 #include "ms-recording-file.h"
+#include "ms-recording-format-private.h"
 #include "ms-recording-writer.h"
+#include "ms-session-file.h"
 
 #include "cdp-test-peer.h"
 
@@ -210,6 +213,8 @@ typedef struct
   gboolean   ticking;
   double     cpu_start;
   double     cpu_end;
+  double     main_cpu_start;     /* the main thread's CPU time while polling */
+  double     main_cpu_end;
   GAsyncResult *result;
 } Run;
 
@@ -317,8 +322,10 @@ record (const char *path,
 
   run->ticking = TRUE;
   g_timeout_add (1, on_tick, run);
+  run->main_cpu_start = seconds_of (CLOCK_THREAD_CPUTIME_ID);
   while (run->n_saved < run->polls)
     g_main_context_iteration (NULL, TRUE);
+  run->main_cpu_end = seconds_of (CLOCK_THREAD_CPUTIME_ID);
   run->ticking = FALSE;
 
   ms_recorder_stop_async (recorder, NULL, got_result, run);
@@ -349,6 +356,124 @@ parse_cpu (GBytes *reply)
   return best;
 }
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The per-profile passes the recorder ran (or runs) on the main thread, each timed
+ * alone on this thread over @n successive replies like the peer's: median and
+ * worst wall time, in ms. */
+typedef struct
+{
+  GArray *alarm_whole;     /* ms_allocation_alarm_check(): the whole check */
+  GArray *alarm_main;      /* begin + end: what the main thread does now */
+  GArray *free_previous;   /* dropping the reply and model before */
+  GArray *session_add;     /* ms_session_file_add_profile_reply() (no output file) */
+  GArray *flame_tree;      /* a top-down flame tree (the window builds it on a worker) */
+} Passes;
+
+static double
+median_ms (GArray  *times,
+           double  *worst)
+{
+  g_array_sort (times, compare_doubles);
+  *worst = g_array_index (times, double, times->len - 1) * 1000;
+  return g_array_index (times, double, times->len / 2) * 1000;
+}
+
+static void
+time_into (GArray *times,
+           double  since)
+{
+  double t = seconds_of (CLOCK_MONOTONIC) - since;
+
+  g_array_append_val (times, t);
+}
+
+static void
+main_thread_passes (guint n)
+{
+  g_autoptr(MsAllocationAlarm) whole = ms_allocation_alarm_new ();
+  g_autoptr(MsAllocationAlarm) split = ms_allocation_alarm_new ();
+  g_autoptr(GBytes) previous_raw = NULL;
+  g_autoptr(MsProfile) previous = NULL;
+  GArray **all[5];
+  const char *names[] = { "alarm check, whole (was on the main thread)",
+                          "alarm check, begin + end (on the main thread now)",
+                          "free the previous reply and model (now on a worker)",
+                          "add the reply to the in-memory session (no output file)",
+                          "flame tree, top-down (the window: on a worker)" };
+  Passes p;
+
+  p.alarm_whole = g_array_new (FALSE, FALSE, sizeof (double));
+  p.alarm_main = g_array_new (FALSE, FALSE, sizeof (double));
+  p.free_previous = g_array_new (FALSE, FALSE, sizeof (double));
+  p.session_add = g_array_new (FALSE, FALSE, sizeof (double));
+  p.flame_tree = g_array_new (FALSE, FALSE, sizeof (double));
+  all[0] = &p.alarm_whole; all[1] = &p.alarm_main; all[2] = &p.free_previous;
+  all[3] = &p.session_add; all[4] = &p.flame_tree;
+  ms_allocation_alarm_arm_bytes (whole, 1 << 20);
+  ms_allocation_alarm_arm_bytes (split, 1 << 20);
+  for (guint i = 1; i <= n + 1; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) raw = make_reply (i, i);
+      g_autoptr(MsProfile) profile = ms_profile_new_from_bytes (raw, &error);
+      g_autoptr(MsProfile) copy = ms_profile_new_from_bytes (raw, &error);
+      g_autoptr(MsAllocationAlarmCheck) check = NULL;
+      g_autoptr(MsFlameTree) tree = NULL;
+      g_autoptr(MsSessionFile) session = ms_session_file_new ();
+      MsFlameTreeOptions options;
+      double t;
+
+      if (profile == NULL || copy == NULL)
+        g_error ("%s", error->message);
+      t = seconds_of (CLOCK_MONOTONIC);
+      ms_allocation_alarm_check (whole, profile);
+      if (i > 1)
+        time_into (p.alarm_whole, t);
+
+      check = ms_allocation_alarm_begin_check (split);
+      ms_allocation_alarm_check_compute (check, copy);
+      t = seconds_of (CLOCK_MONOTONIC);
+      ms_allocation_alarm_end_check (split, check);
+      if (i > 1)
+        time_into (p.alarm_main, t);
+      g_clear_pointer (&check, ms_allocation_alarm_check_free);
+
+      t = seconds_of (CLOCK_MONOTONIC);
+      if (!ms_session_file_add_profile_reply (session, i, "Memory.getSamplingProfile", raw, &error))
+        g_error ("%s", error->message);
+      time_into (p.session_add, t);
+
+      ms_flame_tree_options_init (&options);
+      t = seconds_of (CLOCK_MONOTONIC);
+      tree = ms_flame_tree_new (profile, &options);
+      time_into (p.flame_tree, t);
+
+      t = seconds_of (CLOCK_MONOTONIC);
+      g_clear_pointer (&previous_raw, g_bytes_unref);
+      g_clear_object (&previous);
+      if (i > 1)
+        time_into (p.free_previous, t);
+      previous_raw = g_steal_pointer (&raw);
+      previous = g_steal_pointer (&profile);
+    }
+  printf ("per-profile passes, each alone on one thread, %u profiles (median / worst):\n", n);
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      double worst, median = median_ms (*all[k], &worst);
+
+      printf ("  %-58s %7.2f / %7.2f ms\n", names[k], median, worst);
+      g_array_unref (*all[k]);
+    }
+}
+
 /* The writer's CPU per appended profile, over @n replies like the peer's. */
 static double
 append_cpu (const char *dir,
@@ -375,20 +500,28 @@ append_cpu (const char *dir,
   return total / n;
 }
 
-/* A file of @n profiles like the peer's, written as the recorder's appender does. */
+/* A file of @n profiles like the peer's, written as the recorder's appender does
+ * (with a key frame every @key_interval profiles; 0: the writer's default). */
 static void
 write_file (const char *path,
-            guint       n)
+            guint       n,
+            guint       key_interval)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MsRecordingWriter) writer = ms_recording_writer_new (path, &error);
   double t = seconds_of (CLOCK_MONOTONIC);
+  guint64 written = 0;
+  struct stat st;
 
   if (writer == NULL)
     g_error ("%s", error->message);
+  if (key_interval > 0)
+    ms_recording_writer_set_key_interval (writer, key_interval);
   for (guint i = 1; i <= n; i++)
     {
       g_autoptr(GBytes) reply = make_reply (i, i);
+
+      written += g_bytes_get_size (reply);
 
       if (!ms_recording_writer_append_profile (writer, i * G_USEC_PER_SEC, "Memory.getSamplingProfile",
                                                reply, 1, 1, &error))
@@ -397,15 +530,11 @@ write_file (const char *path,
   if (!ms_recording_writer_close (writer, &error))
     g_error ("%s", error->message);
   printf ("wrote %u profiles with MsRecordingWriter in %.1f s\n", n, seconds_of (CLOCK_MONOTONIC) - t);
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
+  if (stat (path, &st) != 0)
+    g_error ("%s: %s", path, g_strerror (errno));
+  printf ("key frame every %u profiles: file %.2f MB for %.1f MB of replies: %.3f%%\n",
+          key_interval > 0 ? key_interval : MS_RECORDING_DEFAULT_KEY_INTERVAL,
+          st.st_size / 1e6, written / 1e6, 100.0 * st.st_size / written);
 }
 
 static void
@@ -472,6 +601,8 @@ main (int argc, char *argv[])
   g_autofree char *keep = NULL;
   int polls = 300;
   gboolean file_only = FALSE;
+  int key_interval = 0;
+  int passes = 0;
   GOptionEntry entries[] = {
     { "polls", 0, 0, G_OPTION_ARG_INT, &polls, "Polls to record (default 300)", "N" },
     { "max-browser-cost", 0, 0, G_OPTION_ARG_DOUBLE, &max_browser_cost,
@@ -479,6 +610,10 @@ main (int argc, char *argv[])
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Write the recording here and keep it", "FILE" },
     { "file-only", 0, 0, G_OPTION_ARG_NONE, &file_only,
       "No recording: write N profiles with MsRecordingWriter, then open the file", NULL },
+    { "passes", 0, 0, G_OPTION_ARG_INT, &passes,
+      "No recording: time the per-profile passes over N replies, each alone", "N" },
+    { "key-interval", 0, 0, G_OPTION_ARG_INT, &key_interval,
+      "With --file-only: a key frame every N profiles (default: the writer's)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("PROFILE.json[.gz]");
@@ -524,12 +659,18 @@ main (int argc, char *argv[])
       }
   }
 
+  if (passes > 0)
+    {
+      main_thread_passes (passes);
+      return 0;
+    }
+
   if (file_only)
     {
       dir = g_dir_make_tmp ("bench-recording-XXXXXX", &error);
       g_assert_no_error (error);
       path = keep != NULL ? g_strdup (keep) : g_build_filename (dir, "rec.memscope", NULL);
-      write_file (path, polls);
+      write_file (path, polls, MAX (key_interval, 0));
       open_and_show (path, polls);
       if (keep == NULL)
         g_unlink (path);
@@ -588,6 +729,9 @@ main (int argc, char *argv[])
           "%u of %u ticks late by more than 16 ms; the most CPU the main thread spent between two "
           "ticks: %.1f ms\n", run.worst_stall_us / 1000.0, run.worst_stall_cpu * 1000,
           run.n_stalls_over_16ms, run.n_ticks, run.worst_tick_cpu * 1000);
+  printf ("the main thread's CPU while polling: %.3f s, %.2f ms a poll (with the benchmark's own "
+          "1 ms timer and RSS readings)\n", run.main_cpu_end - run.main_cpu_start,
+          (run.main_cpu_end - run.main_cpu_start) * 1000 / run.n_saved);
 
   open_and_show (path, run.n_saved);
 

@@ -89,6 +89,12 @@ identity_equal (gconstpointer a,
   return memcmp (a, b, sizeof (Identity)) == 0;
 }
 
+static GHashTable *
+identity_table_new (void)
+{
+  return g_hash_table_new_full (identity_hash, identity_equal, g_free, NULL);
+}
+
 static void
 ms_allocation_alarm_finalize (GObject *object)
 {
@@ -159,7 +165,7 @@ ms_allocation_alarm_class_init (MsAllocationAlarmClass *klass)
 static void
 ms_allocation_alarm_init (MsAllocationAlarm *self)
 {
-  self->previous = g_hash_table_new_full (identity_hash, identity_equal, g_free, NULL);
+  self->previous = identity_table_new ();
 }
 
 MsAllocationAlarm *
@@ -290,43 +296,45 @@ ms_allocation_alarm_reset (MsAllocationAlarm *self)
 {
   g_return_if_fail (MS_IS_ALLOCATION_ALARM (self));
 
-  g_hash_table_remove_all (self->previous);
+  /* A new table, not emptied in place: a check being computed on another thread
+   * may still read the old one. */
+  g_hash_table_unref (self->previous);
+  self->previous = identity_table_new ();
   self->have_baseline = FALSE;
 }
 
 /**
- * ms_allocation_alarm_check:
- * @self: a #MsAllocationAlarm
- * @profile: the newest profile of the target
+ * MsAllocationAlarmCheck:
  *
- * Compares @profile with the profile checked before it, emits
- * #MsAllocationAlarm::fired for each newly appeared sample at or over the
- * minimum (in sample order, skipping as many as the ignore count says), and
- * makes @profile the new baseline. Only live allocations are reported: an
- * allocation freed between the two profiles cannot fire.
- *
- * Returns: the number of times the alarm fired
+ * One profile's check in three steps, so that the pass over its samples can run
+ * off the main thread: ms_allocation_alarm_begin_check() (on the alarm's thread)
+ * takes the baseline, ms_allocation_alarm_check_compute() (on any thread, once)
+ * hashes every sample of the profile and finds the newly appeared ones, and
+ * ms_allocation_alarm_end_check() (on the alarm's thread) makes the profile the
+ * baseline and fires, exactly as ms_allocation_alarm_check() would have at that
+ * moment: armed, minimum and ignore count are read then, and a baseline that
+ * changed in between (a reset, another check ended) is honoured.
  */
-guint
-ms_allocation_alarm_check (MsAllocationAlarm *self,
-                           MsProfile         *profile)
+struct _MsAllocationAlarmCheck
 {
-  g_autoptr(GHashTable) current = NULL;
-  g_autoptr(GArray) appeared = NULL;
-  gboolean fire;
-  guint n_samples;
-  guint fired = 0;
+  MsProfile  *profile;
+  GHashTable *baseline;   /* the alarm's table at begin; NULL: none yet */
+  GHashTable *current;    /* computed */
+  GArray     *appeared;   /* guint: samples with more occurrences than in @baseline */
+  gboolean    computed;
+};
 
-  g_return_val_if_fail (MS_IS_ALLOCATION_ALARM (self), 0);
-  g_return_val_if_fail (MS_IS_PROFILE (profile), 0);
-
-  g_object_ref (self);
-  g_object_ref (profile);
-
-  fire = self->armed && self->have_baseline;
-  current = g_hash_table_new_full (identity_hash, identity_equal, g_free, NULL);
-  appeared = g_array_new (FALSE, FALSE, sizeof (guint));
-  n_samples = ms_profile_get_n_samples (profile);
+/* The pass over @profile's samples: a table of their identities, and those that
+ * occur more often than in @baseline (none when @baseline is NULL). */
+static void
+compare_with (MsProfile   *profile,
+              GHashTable  *baseline,
+              GHashTable **current_out,
+              GArray     **appeared_out)
+{
+  GHashTable *current = identity_table_new ();
+  GArray *appeared = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_samples = ms_profile_get_n_samples (profile);
 
   for (guint i = 0; i < n_samples; i++)
     {
@@ -343,19 +351,132 @@ ms_allocation_alarm_check (MsAllocationAlarm *self,
       g_hash_table_insert (current, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (count));
 
       /* the count-th occurrence is new when the previous profile had fewer */
-      if (fire && id.size >= self->min_bytes
-          && count > GPOINTER_TO_UINT (g_hash_table_lookup (self->previous, &id)))
+      if (baseline != NULL && count > GPOINTER_TO_UINT (g_hash_table_lookup (baseline, &id)))
         g_array_append_val (appeared, i);
     }
 
-  g_clear_pointer (&self->previous, g_hash_table_unref);
-  self->previous = g_steal_pointer (&current);
-  self->have_baseline = TRUE;
+  *current_out = current;
+  *appeared_out = appeared;
+}
 
-  for (guint k = 0; k < appeared->len; k++)
+/**
+ * ms_allocation_alarm_begin_check:
+ * @self: a #MsAllocationAlarm
+ *
+ * Starts checking the next profile; see #MsAllocationAlarmCheck.
+ *
+ * Returns: (transfer full): the check, for ms_allocation_alarm_check_compute()
+ */
+MsAllocationAlarmCheck *
+ms_allocation_alarm_begin_check (MsAllocationAlarm *self)
+{
+  MsAllocationAlarmCheck *check;
+
+  g_return_val_if_fail (MS_IS_ALLOCATION_ALARM (self), NULL);
+
+  check = g_new0 (MsAllocationAlarmCheck, 1);
+  if (self->have_baseline)
+    check->baseline = g_hash_table_ref (self->previous);
+  return check;
+}
+
+/**
+ * ms_allocation_alarm_check_compute:
+ * @check: a check from ms_allocation_alarm_begin_check()
+ * @profile: the newest profile of the target
+ *
+ * The pass over @profile's samples. Runs on any thread, once; meanwhile
+ * @profile must not be used on another thread.
+ */
+void
+ms_allocation_alarm_check_compute (MsAllocationAlarmCheck *check,
+                                   MsProfile              *profile)
+{
+  g_return_if_fail (check != NULL && !check->computed);
+  g_return_if_fail (MS_IS_PROFILE (profile));
+
+  check->profile = g_object_ref (profile);
+  compare_with (check->profile, check->baseline, &check->current, &check->appeared);
+  check->computed = TRUE;
+}
+
+/**
+ * ms_allocation_alarm_check_free:
+ * @check: (transfer full): a check
+ *
+ * Frees @check (and, when it is the last reference, the baseline it was compared
+ * with: on a worker thread, that keeps the main thread from freeing a table of
+ * every sample).
+ */
+void
+ms_allocation_alarm_check_free (MsAllocationAlarmCheck *check)
+{
+  if (check == NULL)
+    return;
+  g_clear_object (&check->profile);
+  g_clear_pointer (&check->baseline, g_hash_table_unref);
+  g_clear_pointer (&check->current, g_hash_table_unref);
+  g_clear_pointer (&check->appeared, g_array_unref);
+  g_free (check);
+}
+
+/**
+ * ms_allocation_alarm_end_check:
+ * @self: the alarm that began @check
+ * @check: a computed check
+ *
+ * Makes the checked profile the baseline and emits #MsAllocationAlarm::fired for
+ * each newly appeared sample at or over the minimum (in sample order, skipping as
+ * many as the ignore count says), as ms_allocation_alarm_check() does. The
+ * alarm's previous baseline stays referenced by @check until it is freed.
+ *
+ * Returns: the number of times the alarm fired
+ */
+guint
+ms_allocation_alarm_end_check (MsAllocationAlarm      *self,
+                               MsAllocationAlarmCheck *check)
+{
+  g_autoptr(GArray) appeared = NULL;
+  GHashTable *old;
+  gboolean fire;
+  guint64 min_bytes;
+  guint fired = 0;
+
+  g_return_val_if_fail (MS_IS_ALLOCATION_ALARM (self), 0);
+  g_return_val_if_fail (check != NULL && check->computed, 0);
+
+  g_object_ref (self);
+
+  fire = self->armed && self->have_baseline;
+  min_bytes = self->min_bytes;
+  if (fire && check->baseline != self->previous)
     {
+      /* The baseline changed since the check began: compare again with the new one. */
+      g_clear_pointer (&check->current, g_hash_table_unref);
+      g_clear_pointer (&check->appeared, g_array_unref);
+      compare_with (check->profile, self->previous, &check->current, &check->appeared);
+    }
+  appeared = g_steal_pointer (&check->appeared);
+
+  /* The old table goes with the check, to be freed where the check is. */
+  old = self->previous;
+  self->previous = g_steal_pointer (&check->current);
+  self->have_baseline = TRUE;
+  if (check->baseline == NULL)
+    check->baseline = old;
+  else
+    g_hash_table_unref (old);
+
+  for (guint k = 0; fire && k < appeared->len; k++)
+    {
+      guint i = g_array_index (appeared, guint, k);
+      guint64 size;
+
       if (!self->armed)
         break;
+      ms_profile_get_sample (check->profile, i, &size, NULL, NULL);
+      if (size < min_bytes)
+        continue;
 
       if (self->ignore_count > 0)
         {
@@ -365,11 +486,42 @@ ms_allocation_alarm_check (MsAllocationAlarm *self,
         }
 
       fired++;
-      g_signal_emit (self, signals[FIRED], 0, profile, g_array_index (appeared, guint, k));
+      g_signal_emit (self, signals[FIRED], 0, check->profile, i);
     }
 
-  g_object_unref (profile);
   g_object_unref (self);
 
+  return fired;
+}
+
+/**
+ * ms_allocation_alarm_check:
+ * @self: a #MsAllocationAlarm
+ * @profile: the newest profile of the target
+ *
+ * Compares @profile with the profile checked before it, emits
+ * #MsAllocationAlarm::fired for each newly appeared sample at or over the
+ * minimum (in sample order, skipping as many as the ignore count says), and
+ * makes @profile the new baseline. Only live allocations are reported: an
+ * allocation freed between the two profiles cannot fire. The same as
+ * ms_allocation_alarm_begin_check(), ms_allocation_alarm_check_compute() and
+ * ms_allocation_alarm_end_check() in a row.
+ *
+ * Returns: the number of times the alarm fired
+ */
+guint
+ms_allocation_alarm_check (MsAllocationAlarm *self,
+                           MsProfile         *profile)
+{
+  MsAllocationAlarmCheck *check;
+  guint fired;
+
+  g_return_val_if_fail (MS_IS_ALLOCATION_ALARM (self), 0);
+  g_return_val_if_fail (MS_IS_PROFILE (profile), 0);
+
+  check = ms_allocation_alarm_begin_check (self);
+  ms_allocation_alarm_check_compute (check, profile);
+  fired = ms_allocation_alarm_end_check (self, check);
+  ms_allocation_alarm_check_free (check);
   return fired;
 }

@@ -31,4 +31,15 @@ guint              ms_allocation_alarm_check          (MsAllocationAlarm *self,
                                                        MsProfile         *profile);
 void               ms_allocation_alarm_reset          (MsAllocationAlarm *self);
 
+typedef struct _MsAllocationAlarmCheck MsAllocationAlarmCheck;
+
+MsAllocationAlarmCheck *ms_allocation_alarm_begin_check   (MsAllocationAlarm      *self);
+void                    ms_allocation_alarm_check_compute (MsAllocationAlarmCheck *check,
+                                                           MsProfile              *profile);
+guint                   ms_allocation_alarm_end_check     (MsAllocationAlarm      *self,
+                                                           MsAllocationAlarmCheck *check);
+void                    ms_allocation_alarm_check_free    (MsAllocationAlarmCheck *check);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsAllocationAlarmCheck, ms_allocation_alarm_check_free)
+
 G_END_DECLS

@@ -892,29 +892,106 @@ typedef struct
   gint64 requested_us;
   gint64 received_us;
   GBytes *raw;
+  MsAllocationAlarmCheck *check;   /* begun when the reply came */
 } ProfileFetch;
 
 static void
 profile_fetch_free (ProfileFetch *fetch)
 {
   g_clear_pointer (&fetch->raw, g_bytes_unref);
+  g_clear_pointer (&fetch->check, ms_allocation_alarm_check_free);
   g_free (fetch);
 }
 
 static void schedule_profile (MsRecorder *self);
 
+/* What the main thread lets go of once a profile is shown: the reply and model
+ * before it, and the alarm's old table of every sample. Freed on a worker. */
+typedef struct
+{
+  GBytes                 *raw;
+  MsProfile              *profile;
+  MsAllocationAlarmCheck *check;
+} Leftovers;
+
+static void
+leftovers_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Leftovers *left = task_data;
+
+  g_clear_pointer (&left->raw, g_bytes_unref);
+  g_clear_object (&left->profile);
+  g_clear_pointer (&left->check, ms_allocation_alarm_check_free);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+free_off_main_thread (Leftovers *left)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_set_source_tag (task, free_off_main_thread);
+  g_task_set_task_data (task, left, g_free);
+  g_task_run_in_thread (task, leftovers_thread);
+}
+
 /* Memory holds the latest profile only: earlier ones are in the file (or in the
  * in-memory session when there is no file), their entries keep their time. */
 static void
-forget_older_profiles (MsRecorder *self)
+forget_older_profiles (MsRecorder *self,
+                       Leftovers  *left)
 {
   if (self->profiles->len > 0)
     {
       MsRecordedProfile *last = g_ptr_array_index (self->profiles, self->profiles->len - 1);
 
-      g_clear_pointer (&last->raw, g_bytes_unref);
-      g_clear_object (&last->profile);
+      left->raw = g_steal_pointer (&last->raw);
+      left->profile = g_steal_pointer (&last->profile);
     }
+}
+
+/* The passes over a new profile, on a worker: the parse, and the alarm's pass over
+ * its samples. The main thread only appends it, ends the alarm's check and shows it. */
+static void
+parse_and_check_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  ProfileFetch *fetch = task_data;
+  GError *error = NULL;
+  MsProfile *profile = ms_profile_new_from_bytes (fetch->raw, &error);
+
+  if (profile == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  ms_allocation_alarm_check_compute (fetch->check, profile);
+  g_task_return_pointer (task, profile, g_object_unref);
+}
+
+static gboolean
+record_profile (MsRecorder         *self,
+                ProfileFetch       *fetch,
+                MsProfile          *profile,
+                MsRecordedProfile  *recorded,
+                GError            **error)
+{
+  const char *method = ms_cdp_profile_source_to_method (self->source);
+
+  recorded->time_us = g_get_real_time ();
+  if (self->appender != NULL)
+    {
+      ms_recording_appender_add_profile (self->appender, recorded->time_us, method, fetch->raw,
+                                         ms_profile_get_n_samples (profile),
+                                         ms_profile_get_total_bytes (profile));
+      return TRUE;
+    }
+  return ms_session_file_add_profile_reply (self->file, recorded->time_us, method, fetch->raw, error);
 }
 
 static void
@@ -928,9 +1005,10 @@ profile_parsed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(MsProfile) profile = NULL;
   MsRecordedProfile *recorded;
+  Leftovers *left;
   guint index;
 
-  profile = ms_profile_new_from_bytes_finish (result, &error);
+  profile = g_task_propagate_pointer (G_TASK (result), &error);
   if (profile == NULL)
     {
       g_prefix_error (&error, "The profile from %s could not be read: ",
@@ -940,29 +1018,25 @@ profile_parsed_cb (GObject      *object,
     }
 
   recorded = g_new0 (MsRecordedProfile, 1);
-  recorded->time_us = g_get_real_time ();
-  if (self->appender != NULL)
-    ms_recording_appender_add_profile (self->appender, recorded->time_us,
-                                       ms_cdp_profile_source_to_method (self->source), fetch->raw,
-                                       ms_profile_get_n_samples (profile),
-                                       ms_profile_get_total_bytes (profile));
-  else if (!ms_session_file_add_profile_reply (self->file, recorded->time_us,
-                                               ms_cdp_profile_source_to_method (self->source),
-                                               fetch->raw, &error))
+  if (!record_profile (self, fetch, profile, recorded, &error))
     {
       g_free (recorded);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  forget_older_profiles (self);
+  left = g_new0 (Leftovers, 1);
+  forget_older_profiles (self, left);
   recorded->raw = g_bytes_ref (fetch->raw);
   recorded->profile = g_object_ref (profile);
   g_ptr_array_add (self->profiles, recorded);
   index = self->profiles->len - 1;
 
-  /* Alarm: between this profile and the one before. */
+  /* Alarm: between this profile and the one before (the pass over its samples was
+   * on the worker; firing, with the ignore count, is here). */
   self->current_profile_index = index;
-  ms_allocation_alarm_check (self->alarm, profile);
+  ms_allocation_alarm_end_check (self->alarm, fetch->check);
+  left->check = g_steal_pointer (&fetch->check);
+  free_off_main_thread (left);
 
   g_signal_emit (self, signals[PROFILE], 0, index);
   g_task_return_boolean (task, TRUE);
@@ -974,21 +1048,26 @@ profile_raw_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  MsRecorder *self = g_task_get_source_object (task);
   ProfileFetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GTask) pass = NULL;
   g_autoptr(GError) error = NULL;
 
   fetch->raw = ms_cdp_memory_get_sampling_profile_raw_finish (MS_CDP_CONNECTION (object), result, &error);
   fetch->received_us = g_get_monotonic_time ();
-  browser_call_done (g_task_get_source_object (task));
+  browser_call_done (self);
   if (fetch->raw == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  /* Parsing a 40 MB reply happens on a worker thread. */
-  ms_profile_new_from_bytes_async (fetch->raw, g_task_get_cancellable (task),
-                                   profile_parsed_cb, g_object_ref (task));
+  /* Parsing a 40 MB reply and the alarm's pass over it happen on a worker thread. */
+  fetch->check = ms_allocation_alarm_begin_check (self->alarm);
+  pass = g_task_new (self, g_task_get_cancellable (task), profile_parsed_cb, g_object_ref (task));
+  g_task_set_source_tag (pass, parse_and_check_thread);
+  g_task_set_task_data (pass, fetch, NULL);
+  g_task_run_in_thread (pass, parse_and_check_thread);
 }
 
 /* Fetches and records one profile. */

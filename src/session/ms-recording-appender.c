@@ -166,6 +166,8 @@ run_job (gpointer data,
       g_task_return_error (task, error);
       return;
     }
+  /* A reply the recorder no longer holds is freed here, not on the main thread. */
+  g_clear_pointer (&job->bytes, g_bytes_unref);
   g_mutex_lock (&self->size_lock);
   self->size = ms_recording_writer_get_size (self->writer);
   g_mutex_unlock (&self->size_lock);

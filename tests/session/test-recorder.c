@@ -40,7 +40,18 @@ typedef struct
   guint          n_saved;
   guint          bad_counters;
   char          *start_params;     /* Memory.startSampling's params, as JSON */
+  GPtrArray     *sequence;         /* profile results to reply in turn, the last one repeated */
+  GArray        *fired;            /* Fired: the alarms, as signalled */
+  GThread       *main_thread;
 } Fixture;
+
+typedef struct
+{
+  guint   profile_index;
+  guint   sample_index;
+  guint64 size;
+  gboolean on_main_thread;
+} Fired;
 
 static void
 got_result (GObject      *object,
@@ -143,7 +154,10 @@ responder (CdpTestPeer *peer, gint64 id, const char *method, JsonObject *params,
         g_array_append_val (f->profile_requests, now);
         d->peer = peer;
         d->id = id;
-        d->result = g_strdup (n_calls (f, method) == 1 ? f->profile_a : f->profile_b);
+        if (f->sequence != NULL)
+          d->result = g_strdup (g_ptr_array_index (f->sequence, MIN (n_calls (f, method), f->sequence->len) - 1));
+        else
+          d->result = g_strdup (n_calls (f, method) == 1 ? f->profile_a : f->profile_b);
         if (f->profile_delay_ms > 0)
           g_timeout_add (f->profile_delay_ms, send_delayed, d);
         else
@@ -187,8 +201,12 @@ on_alarm (MsRecorder            *recorder,
           const MsRecordedAlarm *alarm,
           Fixture               *f)
 {
+  Fired fired = { alarm->profile_index, alarm->sample_index, alarm->size,
+                  g_thread_self () == f->main_thread };
+
   f->n_alarms++;
   f->alarm_size = alarm->size;
+  g_array_append_val (f->fired, fired);
 }
 
 static void
@@ -209,6 +227,8 @@ fixture_setup (Fixture       *f,
   f->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   f->profile_requests = g_array_new (FALSE, FALSE, sizeof (gint64));
   f->counters_requests = g_array_new (FALSE, FALSE, sizeof (gint64));
+  f->fired = g_array_new (FALSE, FALSE, sizeof (Fired));
+  f->main_thread = g_thread_self ();
   make_profiles (f);
   f->peer = cdp_test_peer_new ();
   f->peer->responder = responder;
@@ -238,6 +258,8 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->peer, cdp_test_peer_free);
   g_clear_pointer (&f->calls, g_hash_table_unref);
   g_clear_pointer (&f->profile_requests, g_array_unref);
+  g_clear_pointer (&f->fired, g_array_unref);
+  g_clear_pointer (&f->sequence, g_ptr_array_unref);
   g_clear_pointer (&f->counters_requests, g_array_unref);
   g_free (f->profile_a);
   g_free (f->profile_b);
@@ -364,6 +386,109 @@ test_alarm (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->alarm_size, ==, BIG_ALLOCATION);
   g_assert_cmpuint (ms_recorder_get_alarms (f->recorder)->len, ==, 1);
   g_assert_cmpuint (g_array_index (ms_recorder_get_alarms (f->recorder), MsRecordedAlarm, 0).profile_index, ==, 1);
+}
+
+/* Samples of the scripted profiles: a stack (of two addresses) and a size. */
+typedef struct
+{
+  guint   stack;
+  guint64 size;
+} Sample;
+
+#define END { 0, 0 }
+
+static const Sample sequence_samples[][8] = {
+  { { 1, 100 }, { 2, 8 << 20 }, END },
+  /* new: 6 MiB on 1, 50 on 3 */
+  { { 1, 100 }, { 2, 8 << 20 }, { 1, 6 << 20 }, { 3, 50 }, END },
+  /* 8 MiB on 2 twice more; 6 MiB on 1 gone */
+  { { 2, 8 << 20 }, { 2, 8 << 20 }, { 1, 100 }, { 2, 8 << 20 }, { 3, 50 }, END },
+  /* 6 MiB on 1 back, 9 MiB on 3 new, 100 on 1 twice */
+  { { 3, 9 << 20 }, { 1, 100 }, { 1, 6 << 20 }, { 2, 8 << 20 }, { 1, 100 }, END },
+};
+
+static char *
+sequence_result (const Sample *samples)
+{
+  GString *text = g_string_new ("{\"profile\":{\"samples\":[");
+
+  for (guint i = 0; samples[i].stack != 0; i++)
+    g_string_append_printf (text, "%s{\"size\":%" G_GUINT64_FORMAT ",\"total\":%" G_GUINT64_FORMAT
+                            ",\"stack\":[\"0x%x f%u\",\"0x9000 main\"]}", i ? "," : "",
+                            samples[i].size, samples[i].size, 0x1000 * samples[i].stack, samples[i].stack);
+  g_string_append (text, "],\"modules\":[]}}");
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+has_all_profiles (Fixture *f)
+{
+  return ms_recorder_get_profiles (f->recorder)->len >= G_N_ELEMENTS (sequence_samples);
+}
+
+/* The alarm's pass over each profile runs on the recorder's worker; the events are
+ * the same as checking on the main thread would give: for each profile after the
+ * first, the last m − k samples of each (stack, size) that occurs m times in it and
+ * k < m times in the one before, at or over the minimum, in sample order, less the
+ * ignored ones; and each is signalled on the main thread. */
+static void
+test_alarm_sequence (Fixture *f, gconstpointer data)
+{
+  const guint64 min_bytes = 4 << 20;
+  const guint ignore = 1;
+  g_autoptr(GArray) want = g_array_new (FALSE, FALSE, sizeof (Fired));
+  g_autoptr(GError) error = NULL;
+  MsAllocationAlarm *alarm = ms_recorder_get_alarm (f->recorder);
+  guint to_ignore = ignore;
+
+  f->sequence = g_ptr_array_new_with_free_func (g_free);
+  for (guint p = 0; p < G_N_ELEMENTS (sequence_samples); p++)
+    g_ptr_array_add (f->sequence, sequence_result (sequence_samples[p]));
+
+  for (guint p = 1; p < G_N_ELEMENTS (sequence_samples); p++)
+    for (guint i = 0; sequence_samples[p][i].stack != 0; i++)
+      {
+        const Sample *s = &sequence_samples[p][i];
+        guint before = 0, after = 0;
+
+        /* the count-th occurrence here is new when the profile before had fewer */
+        for (guint j = 0; sequence_samples[p - 1][j].stack != 0; j++)
+          before += sequence_samples[p - 1][j].stack == s->stack && sequence_samples[p - 1][j].size == s->size;
+        for (guint j = 0; j <= i; j++)
+          after += sequence_samples[p][j].stack == s->stack && sequence_samples[p][j].size == s->size;
+        if (s->size >= min_bytes && after > before)
+          {
+            Fired w = { p, i, s->size, TRUE };
+
+            if (to_ignore > 0)
+              to_ignore--;
+            else
+              g_array_append_val (want, w);
+          }
+      }
+  g_assert_cmpuint (want->len, ==, 4);
+
+  ms_allocation_alarm_arm_bytes (alarm, min_bytes);
+  ms_allocation_alarm_ignore (alarm, ignore);
+  ms_recorder_set_profile_interval (f->recorder, 1);
+  start (f);
+  run_until (f, has_all_profiles);
+  g_assert_true (stop (f, &error));
+  g_assert_no_error (error);
+
+  /* stopping takes one more profile: the last one again, where nothing is new */
+  g_assert_cmpuint (f->fired->len, ==, want->len);
+  for (guint k = 0; k < want->len; k++)
+    {
+      Fired *got = &g_array_index (f->fired, Fired, k);
+      Fired *w = &g_array_index (want, Fired, k);
+
+      g_assert_cmpuint (got->profile_index, ==, w->profile_index);
+      g_assert_cmpuint (got->sample_index, ==, w->sample_index);
+      g_assert_cmpuint (got->size, ==, w->size);
+      g_assert_true (got->on_main_thread);
+    }
+  g_assert_cmpuint (ms_allocation_alarm_get_ignore_count (alarm), ==, 0);
 }
 
 static void
@@ -727,6 +852,7 @@ main (int   argc,
   ADD ("single-profile-at-stop", test_single_profile_at_stop);
   ADD ("alarm", test_alarm);
   ADD ("alarm-ignored", test_alarm_ignored);
+  ADD ("alarm-sequence", test_alarm_sequence);
   ADD ("stop-sampling-even-when-profile-fails", test_stop_sampling_even_when_profile_fails);
   ADD ("reconnect-restarts-sampling", test_reconnect_restarts_sampling);
   ADD ("adaptive-refresh", test_adaptive_refresh);
