@@ -78,6 +78,7 @@ struct _MsRecordingFile
   guint64      size;
 
   GError      *torn_tail;
+  guint64      torn_tail_offset;
   gboolean     closed;
 
   JsonObject  *browser;
@@ -445,6 +446,7 @@ set_torn_tail (MsRecordingFile *self,
 {
   /* Translators: %u is a frame number, %llu a byte offset, %s how much of the frame is
    * there (one of the messages below), the last %u the number of frames kept */
+  self->torn_tail_offset = offset;
   self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
                                  g_dngettext (GETTEXT_PACKAGE,
                                               "the recording ends inside frame %u at byte %llu "
@@ -465,6 +467,7 @@ set_damaged_tail (MsRecordingFile *self,
   /* Translators: the first %u is a frame number, %llu a byte offset, %s why the frame is
    * damaged (one of the messages that start with "its" or "it"), the last %u the number of
    * frames kept */
+  self->torn_tail_offset = offset;
   self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, reason->code,
                                  g_dngettext (GETTEXT_PACKAGE,
                                               "frame %u at byte %llu is damaged: %s; the "
@@ -492,6 +495,7 @@ check_file_header (MsRecordingFile  *self,
         return FALSE;
       if (!ms_recording_file_sniff (start, self->size))
         goto not_a_recording;
+      self->torn_tail_offset = self->size;
       self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
                                      _("the recording ends inside its %u-byte header, after "
                                        "%llu bytes: nothing was recorded"),
@@ -734,6 +738,20 @@ ms_recording_file_get_torn_tail (MsRecordingFile *self)
 {
   g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
   return self->torn_tail;
+}
+
+/**
+ * ms_recording_file_get_torn_tail_offset:
+ *
+ * Returns: the byte offset where the intact part of the recording ends (the start
+ *   of the cut or damaged frame, or the file's size when it ends inside its header);
+ *   0 when ms_recording_file_get_torn_tail() is %NULL
+ */
+guint64
+ms_recording_file_get_torn_tail_offset (MsRecordingFile *self)
+{
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), 0);
+  return self->torn_tail != NULL ? self->torn_tail_offset : 0;
 }
 
 /* Whether the recorder closed the recording (else it was interrupted). */

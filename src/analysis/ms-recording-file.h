@@ -55,6 +55,7 @@ MsRecordingFile *ms_recording_file_new_from_bytes     (GBytes           *bytes,
                                                        GError          **error);
 
 const GError    *ms_recording_file_get_torn_tail      (MsRecordingFile  *self);
+guint64          ms_recording_file_get_torn_tail_offset (MsRecordingFile *self);
 gboolean         ms_recording_file_get_closed         (MsRecordingFile  *self);
 guint64          ms_recording_file_get_size           (MsRecordingFile  *self);
 
