@@ -18,7 +18,8 @@
 #define TIME_AXIS_HEIGHT 22
 #define LANE_GAP 10
 #define LEGEND_HEIGHT 22
-/* The time axis spans at least this much, so a new recording fills from the left. */
+/* A live chart's time axis spans at least this much, so a new recording fills from the
+ * left; an opened recording's fits its readings. */
 #define MIN_SPAN_USEC (60 * G_USEC_PER_SEC)
 /* A press that moves less than this is a click, not a range. */
 #define DRAG_THRESHOLD 4
@@ -60,6 +61,7 @@ struct _MsCounterChart
   double           drag_x1;
 
   Growth           growth[3];
+  gboolean         fit_to_data;
 };
 
 enum {
@@ -130,6 +132,8 @@ get_time_range (MsCounterChart *self,
     }
 
   /* without overflow: a file's times may lie anywhere in a gint64 */
+  if (any && self->fit_to_data && *end > *start)
+    return TRUE;
   if (any && (guint64)*end - (guint64)*start < MIN_SPAN_USEC)
     {
       if (*start <= G_MAXINT64 - MIN_SPAN_USEC)
@@ -1104,6 +1108,26 @@ ms_counter_chart_set_series (MsCounterChart  *self,
   update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIES]);
+}
+
+/**
+ * ms_counter_chart_set_fit_to_data:
+ * @fit: %TRUE for a finished recording: the time axis runs from the first reading to
+ *   the last; %FALSE (live) keeps a minimum window that the readings grow
+ */
+void
+ms_counter_chart_set_fit_to_data (MsCounterChart *self,
+                                  gboolean        fit)
+{
+  g_return_if_fail (MS_IS_COUNTER_CHART (self));
+
+  fit = !!fit;
+  if (self->fit_to_data == fit)
+    return;
+  self->fit_to_data = fit;
+  for (guint i = 0; i < 3; i++)
+    self->growth[i].valid = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

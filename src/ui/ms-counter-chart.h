@@ -31,6 +31,10 @@ GtkWidget       *ms_counter_chart_new           (void);
 MsCounterSeries *ms_counter_chart_get_series    (MsCounterChart  *self);
 void             ms_counter_chart_set_series    (MsCounterChart  *self,
                                                  MsCounterSeries *series);
+/* TRUE for a finished recording: the time axis fits its readings (a live chart keeps a
+ * minimum window). */
+void             ms_counter_chart_set_fit_to_data (MsCounterChart *self,
+                                                   gboolean        fit);
 /* Call when points were appended to the series. */
 void             ms_counter_chart_update        (MsCounterChart  *self);
 /* The three counters drawn: "documents", "nodes", "jsEventListeners". */

@@ -28,6 +28,7 @@ struct _MsFlameView
   GtkSearchEntry    *search_entry;
   GtkLabel          *match_label;
   GtkLabel          *status_label;
+  GtkLabel          *profile_label;
   MsFlameGraph      *graph;
   GMenuModel        *context_menu;
 
@@ -851,6 +852,7 @@ ms_flame_view_class_init (MsFlameViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsFlameView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MsFlameView, match_label);
   gtk_widget_class_bind_template_child (widget_class, MsFlameView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, MsFlameView, profile_label);
   gtk_widget_class_bind_template_child (widget_class, MsFlameView, graph);
   gtk_widget_class_bind_template_child (widget_class, MsFlameView, context_menu);
 
@@ -1160,6 +1162,16 @@ ms_flame_view_get_status_label (MsFlameView *self)
   g_return_val_if_fail (MS_IS_FLAME_VIEW (self), NULL);
 
   return self->status_label;
+}
+
+/* The header row's account of the profile shown ("Profile 3 at 12:04:01 · …"), set by
+ * the window. */
+GtkLabel *
+ms_flame_view_get_profile_label (MsFlameView *self)
+{
+  g_return_val_if_fail (MS_IS_FLAME_VIEW (self), NULL);
+
+  return self->profile_label;
 }
 
 GtkDropDown *

@@ -59,6 +59,7 @@ GtkWidget        *ms_flame_view_get_breadcrumb    (MsFlameView      *self);
 GtkSearchEntry   *ms_flame_view_get_search_entry  (MsFlameView      *self);
 GtkLabel         *ms_flame_view_get_match_label   (MsFlameView      *self);
 GtkLabel         *ms_flame_view_get_status_label  (MsFlameView      *self);
+GtkLabel         *ms_flame_view_get_profile_label (MsFlameView      *self);
 GtkDropDown      *ms_flame_view_get_direction_dropdown (MsFlameView *self);
 
 G_END_DECLS

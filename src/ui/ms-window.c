@@ -489,6 +489,7 @@ show_profile_views (MsWindow     *self,
                             ms_profile_get_n_samples (views->profile),
                             ms_flame_tree_get_max_depth (views->tree));
   gtk_label_set_text (self->flame_status, status);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->flame_status), status);
 }
 
 static void
@@ -539,6 +540,7 @@ clear_views (MsWindow *self)
   ms_histogram_view_set_histogram (self->histogram_view, NULL);
   ms_counter_chart_set_series (self->counter_chart, NULL);
   gtk_label_set_text (self->flame_status, _("Waiting for the first profile…"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->flame_status), NULL);
   ms_window_clear_list (self->alarms_list);
   ms_window_clear_leaks (self);
   ms_window_snapshots_clear (self);
@@ -778,6 +780,7 @@ ms_window_start_recording (MsWindow *self)
   g_signal_connect (self->recorder, "notify::state", G_CALLBACK (on_recorder_state), self);
   g_signal_connect (self->recorder, "notify::browser-cost", G_CALLBACK (on_recorder_state), self);
 
+  ms_counter_chart_set_fit_to_data (self->counter_chart, FALSE);
   ms_counter_chart_set_series (self->counter_chart,
                                ms_recorder_get_counter_series (self->recorder));
   ms_window_snapshots_set_recorder (self, self->recorder);
@@ -936,22 +939,6 @@ open_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* Where the intact part of a cut recording ends, from the reader's account of the cut
- * ("… at byte N …", "… after N bytes …", or a translation saying "Byte N"); 0 when it
- * does not say. */
-static guint64
-torn_tail_offset (const GError *torn_tail)
-{
-  g_autoptr(GRegex) regex = g_regex_new ("(?:[Bb]yte|after) ([0-9]+)", 0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  g_autofree char *digits = NULL;
-
-  if (!g_regex_match (regex, torn_tail->message, 0, &match))
-    return 0;
-  digits = g_match_info_fetch (match, 1);
-  return g_ascii_strtoull (digits, NULL, 10);
-}
-
 /* A recording cut short (a crash while recording, a copy in progress) opens up to the
  * cut; the window says so until the notice is dismissed. */
 static void
@@ -968,8 +955,9 @@ show_torn_tail (MsWindow      *self,
   if (torn_tail == NULL)
     return;
   g_debug ("torn tail: %s", torn_tail->message);
-  if (torn_tail_offset (torn_tail) > 0)
-    offset = g_strdup_printf ("%" G_GUINT64_FORMAT, torn_tail_offset (torn_tail));
+  if (ms_recording_file_get_torn_tail_offset (recording) > 0)
+    offset = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                              ms_recording_file_get_torn_tail_offset (recording));
   if (offset != NULL)
     /* Translators: %s is a byte offset in the file, e.g. 2686 */
     text = g_strdup_printf (_("The recording ends with a damaged or unfinished frame at byte %s; "
@@ -1004,6 +992,7 @@ on_opened (GObject      *object,
   clear_views (self);
   g_set_object (&self->opened_file, opened->session_file);
   g_set_object (&self->opened_gfile, opened->file);
+  ms_counter_chart_set_fit_to_data (self->counter_chart, TRUE);
   ms_counter_chart_set_series (self->counter_chart, opened->series);
   ms_window_snapshots_set_session_file (self, opened->session_file);
   ms_window_show_recorded_leaks (self, opened->session_file);
@@ -1488,7 +1477,6 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, session_status);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, counter_chart);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_view);
-  gtk_widget_class_bind_template_child (widget_class, MsWindow, flame_status);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, histogram_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, alarm_spin);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, alarm_switch);
@@ -1585,6 +1573,9 @@ ms_window_init (MsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->empty_description = g_strdup (adw_status_page_get_description (self->empty_page));
   self->flame_graph = ms_flame_view_get_graph (self->flame_view);
+  self->flame_status = ms_flame_view_get_profile_label (self->flame_view);
+  gtk_label_set_text (self->flame_status, _("Waiting for the first profile…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->flame_status), TRUE);
   self->flame_search = ms_flame_view_get_search_entry (self->flame_view);
   self->flame_direction = ms_flame_view_get_direction_dropdown (self->flame_view);
   ms_window_init_tools (self);

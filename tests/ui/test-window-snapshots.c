@@ -292,6 +292,64 @@ test_open_and_scrub (void)
 }
 
 static gboolean
+chart_has_plot (gpointer user_data)
+{
+  return ms_counter_chart_get_plot_area (ms_window_get_counter_chart (user_data), NULL, NULL,
+                                         NULL, NULL);
+}
+
+/* An opened recording 20 s long: the counters' time axis runs from its first reading to
+ * its last, not over a live chart's minimum window. The readings come every 1.3 s, so
+ * the last one is no round figure. */
+static void
+test_short_recording_fits (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("memscope-window-snapshots-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "recording.memscope", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsRecordingWriter) writer = ms_recording_writer_new (path, &error);
+  g_autoptr(JsonObject) target = json_object_new ();
+  gint64 first = G_MAXINT64, last = G_MININT64, start = 0, end = 0;
+  MsWindow *window;
+
+  g_assert_no_error (error);
+  json_object_set_string_member (target, "url", "http://127.0.0.1/page");
+  g_assert_true (ms_recording_writer_append_metadata (writer, T0, NULL, target, NULL, &error));
+  for (guint i = 0; i * 13 <= 200; i++)
+    {
+      gint64 time_us = T0 + i * 13 * (G_USEC_PER_SEC / 10);
+      g_autofree char *text = g_strdup_printf ("{\"id\":7,\"result\":{\"documents\":1,"
+                                               "\"nodes\":%u,\"jsEventListeners\":%u}}",
+                                               100 + i, 10 + i);
+      g_autoptr(GBytes) counters = g_bytes_new (text, strlen (text));
+
+      g_assert_true (ms_recording_writer_append_counters (writer, time_us, counters, &error));
+      first = MIN (first, time_us);
+      last = MAX (last, time_us);
+    }
+  g_assert_true (ms_recording_writer_close (writer, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (last - first, <, 60 * G_USEC_PER_SEC);
+
+  window = ms_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  ms_window_open_file (window, file);
+  g_assert_true (ms_test_wait_for (chart_has_plot, window, 20));
+  g_assert_true (ms_counter_chart_get_plot_area (ms_window_get_counter_chart (window), &start,
+                                                 &end, NULL, NULL));
+  g_assert_cmpint (start, ==, first);
+  g_assert_cmpint (end, ==, last);
+  ms_test_save_screenshot (GTK_WIDGET (window), "window-snapshots-short-counters.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  ms_test_settle (100);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static gboolean
 lists_three (gpointer user_data)
 {
   return ms_snapshot_timeline_get_n_snapshots (user_data) == 3;
@@ -436,6 +494,7 @@ main (int   argc,
   g_test_add_func ("/memscope/ui/window-snapshots/open-and-scrub", test_open_and_scrub);
   g_test_add_func ("/memscope/ui/window-snapshots/session-format1", test_session_format1);
   g_test_add_func ("/memscope/ui/window-snapshots/torn-tail", test_torn_tail);
+  g_test_add_func ("/memscope/ui/window-snapshots/short-recording-fits", test_short_recording_fits);
 
   return g_test_run ();
 }
