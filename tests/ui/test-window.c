@@ -204,6 +204,12 @@ test_open_session (void)
   samples_text = g_strdup_printf ("· %u samples ·", figures.n_samples);
   g_assert_true (g_str_has_prefix (gtk_label_get_text (window->flame_status), "Profile 2 at "));
   g_assert_nonnull (strstr (gtk_label_get_text (window->flame_status), samples_text));
+  /* It sits in the flame view's own header row, beside the zoom path and the drop-downs,
+   * not in a row of its own above the view. */
+  g_assert_true (gtk_widget_get_ancestor (GTK_WIDGET (window->flame_status), MS_TYPE_FLAME_VIEW) ==
+                 GTK_WIDGET (window->flame_view));
+  g_assert_true (gtk_widget_get_parent (GTK_WIDGET (window->flame_status)) ==
+                 gtk_widget_get_parent (GTK_WIDGET (window->flame_direction)));
 
   /* Its histogram, and the counters: three readings of the fixture's values. */
   assert_histogram_holds (ms_histogram_view_get_histogram (ms_window_get_histogram_view (window)),
