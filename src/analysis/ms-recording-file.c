@@ -31,10 +31,14 @@
  * for by index, and decode from their key frame.
  *
  * A file cut at any byte opens with every frame before the cut, and
- * ms_recording_file_get_torn_tail() says where and what was cut. A damaged frame
- * (a checksum that does not match, zero fill, a profile whose compressed size is
- * not the one claimed) ends the readable recording the same way: the frames
- * before it open and the torn tail names it. A damaged file header, a frame
+ * ms_recording_file_get_torn_tail() says where and what was cut. After a damaged
+ * frame (a checksum that does not match, zero fill, a profile whose compressed
+ * size is not the one claimed, garbage) reading resumes at the next sound frame
+ * header (its own checksum right): the frames after the damage open too, but for
+ * the profile deltas whose base was lost, dropped until the next key frame. Every
+ * damaged range is listed (ms_recording_file_get_damaged()); the torn tail is the
+ * first. The search for the next header is one forward pass over the damaged
+ * bytes, read in chunks. A damaged file header, a frame
  * claiming more than %MS_RECORDING_MAX_RAW_LENGTH bytes and an unknown version
  * are errors.
  *
@@ -64,6 +68,16 @@ typedef struct
 
 typedef struct
 {
+  guint64  start;         /* of the first bad frame */
+  guint64  end;           /* where reading resumed (the file's size: nowhere) */
+  guint    number;        /* the bad frame's number */
+  guint    dropped;       /* profile deltas dropped after it, until a key frame */
+  gboolean cut;           /* a torn tail: @error is the whole message already */
+  GError  *error;         /* the reason, then the whole message */
+} DamageEntry;
+
+typedef struct
+{
   gint64  time_us;
   char   *kind;
   char   *detail;
@@ -77,8 +91,9 @@ struct _MsRecordingFile
   GBytes      *bytes;         /* when read from memory */
   guint64      size;
 
-  GError      *torn_tail;
-  guint64      torn_tail_offset;
+  GError      *torn_tail;     /* the first damaged range's message, not owned */
+  GArray      *damaged;       /* DamageEntry, in file order */
+  gboolean     need_key;      /* after damage: profile deltas are dropped until a key */
   gboolean     closed;
 
   JsonObject  *browser;
@@ -110,6 +125,12 @@ counters_entry_clear (gpointer data)
 }
 
 static void
+damage_entry_clear (gpointer data)
+{
+  g_clear_error (&((DamageEntry *) data)->error);
+}
+
+static void
 action_entry_clear (gpointer data)
 {
   ActionEntry *a = data;
@@ -126,7 +147,7 @@ ms_recording_file_finalize (GObject *object)
   if (self->fd >= 0)
     close (self->fd);
   g_clear_pointer (&self->bytes, g_bytes_unref);
-  g_clear_error (&self->torn_tail);
+  g_clear_pointer (&self->damaged, g_array_unref);
   g_clear_pointer (&self->browser, json_object_unref);
   g_clear_pointer (&self->target, json_object_unref);
   g_clear_pointer (&self->sampling, json_object_unref);
@@ -157,6 +178,8 @@ ms_recording_file_init (MsRecordingFile *self)
   g_array_set_clear_func (self->counters, counters_entry_clear);
   self->alarms = ms_alarm_list_new ();
   self->actions = g_array_new (FALSE, TRUE, sizeof (ActionEntry));
+  self->damaged = g_array_new (FALSE, TRUE, sizeof (DamageEntry));
+  g_array_set_clear_func (self->damaged, damage_entry_clear);
   g_array_set_clear_func (self->actions, action_entry_clear);
   self->cached_index = G_MAXUINT;
   g_mutex_init (&self->cache_lock);
@@ -419,12 +442,20 @@ add_profile (MsRecordingFile               *self,
                            _("its profile does not hold the size its header claims"));
       return FALSE;
     }
-  if ((h->flags & MS_RECORDING_FLAG_DELTA) != 0 && index == 0)
+  if ((h->flags & MS_RECORDING_FLAG_DELTA) != 0 && index == 0 && !self->need_key)
     {
       g_set_error_literal (error, MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_INVALID_VALUE,
                            _("it is a profile delta with no profile before it"));
       return FALSE;
     }
+
+  if (self->need_key && (h->flags & MS_RECORDING_FLAG_DELTA) != 0)
+    {
+      /* Its base was lost with the damage before it: dropped until the next key. */
+      g_array_index (self->damaged, DamageEntry, self->damaged->len - 1).dropped++;
+      return TRUE;
+    }
+  self->need_key = FALSE;
 
   p.frame_number = 0;  /* set by the caller */
   for (int i = 3; i >= 0; i--)
@@ -439,6 +470,20 @@ add_profile (MsRecordingFile               *self,
 }
 
 static void
+add_damage (MsRecordingFile *self,
+            guint            number,
+            guint64          offset,
+            gboolean         cut,
+            GError          *error)
+{
+  DamageEntry d = { offset, self->size, number, 0, cut, error };
+
+  g_array_append_val (self->damaged, d);
+  if (self->torn_tail == NULL)
+    self->torn_tail = error;
+}
+
+static void
 set_torn_tail (MsRecordingFile *self,
                guint            number,
                guint64          offset,
@@ -446,38 +491,59 @@ set_torn_tail (MsRecordingFile *self,
 {
   /* Translators: %u is a frame number, %llu a byte offset, %s how much of the frame is
    * there (one of the messages below), the last %u the number of frames kept */
-  self->torn_tail_offset = offset;
-  self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-                                 g_dngettext (GETTEXT_PACKAGE,
-                                              "the recording ends inside frame %u at byte %llu "
-                                              "(%s); the %u frame before it is intact",
-                                              "the recording ends inside frame %u at byte %llu "
-                                              "(%s); the %u frames before it are intact",
-                                              number - 1), number,
-                                 (unsigned long long) offset, what, number - 1);
+  add_damage (self, number, offset, TRUE,
+              g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "the recording ends inside frame %u at byte %llu "
+                                        "(%s); the %u frame before it is intact",
+                                        "the recording ends inside frame %u at byte %llu "
+                                        "(%s); the %u frames before it are intact",
+                                        number - 1), number,
+                           (unsigned long long) offset, what, number - 1));
 }
 
-/* Frame @number at @offset is bad: the recording is read up to it, as if cut there. */
+/* The whole message of a damaged range, once it is known where reading resumed. */
 static void
-set_damaged_tail (MsRecordingFile *self,
-                  guint            number,
-                  guint64          offset,
-                  const GError    *reason)
+finish_damage (MsRecordingFile *self,
+               DamageEntry     *d)
 {
-  /* Translators: the first %u is a frame number, %llu a byte offset, %s why the frame is
-   * damaged (one of the messages that start with "its" or "it"), the last %u the number of
-   * frames kept */
-  self->torn_tail_offset = offset;
-  self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, reason->code,
-                                 g_dngettext (GETTEXT_PACKAGE,
-                                              "frame %u at byte %llu is damaged: %s; the "
-                                              "recording is read up to it (the %u frame before "
-                                              "it is intact)",
-                                              "frame %u at byte %llu is damaged: %s; the "
-                                              "recording is read up to it (the %u frames before "
-                                              "it are intact)",
-                                              number - 1), number,
-                                 (unsigned long long) offset, reason->message, number - 1);
+  GError *reason = d->error;
+
+  if (d->cut)
+    return;
+  if (d->end >= self->size)
+    /* Translators: the first %u is a frame number, %llu a byte offset, %s why the frame is
+     * damaged (one of the messages that start with "its" or "it"), the last %u the number
+     * of frames kept */
+    d->error = g_error_new (MS_ANALYSIS_ERROR, reason->code,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "frame %u at byte %llu is damaged: %s; the "
+                                         "recording is read up to it (the %u frame before "
+                                         "it is intact)",
+                                         "frame %u at byte %llu is damaged: %s; the "
+                                         "recording is read up to it (the %u frames before "
+                                         "it are intact)",
+                                         d->number - 1), d->number,
+                            (unsigned long long) d->start, reason->message, d->number - 1);
+  else
+    /* Translators: %u is a frame number, the two %llu byte offsets, %s why the frame is
+     * damaged (one of the messages that start with "its" or "it"), the last %u a number
+     * of profiles */
+    d->error = g_error_new (MS_ANALYSIS_ERROR, reason->code,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "frame %u at byte %llu is damaged: %s; bytes %llu to "
+                                         "%llu are skipped and reading resumes after them "
+                                         "(%u profile delta dropped until the next key frame)",
+                                         "frame %u at byte %llu is damaged: %s; bytes %llu to "
+                                         "%llu are skipped and reading resumes after them "
+                                         "(%u profile deltas dropped until the next key frame)",
+                                         d->dropped), d->number,
+                            (unsigned long long) d->start, reason->message,
+                            (unsigned long long) d->start, (unsigned long long) d->end,
+                            d->dropped);
+  if (self->torn_tail == reason)
+    self->torn_tail = d->error;
+  g_error_free (reason);
 }
 
 static gboolean
@@ -495,11 +561,11 @@ check_file_header (MsRecordingFile  *self,
         return FALSE;
       if (!ms_recording_file_sniff (start, self->size))
         goto not_a_recording;
-      self->torn_tail_offset = self->size;
-      self->torn_tail = g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
-                                     _("the recording ends inside its %u-byte header, after "
-                                       "%llu bytes: nothing was recorded"),
-                                     MS_RECORDING_FILE_HEADER_LEN, (unsigned long long) self->size);
+      add_damage (self, 0, 0, TRUE,
+                  g_error_new (MS_ANALYSIS_ERROR, MS_ANALYSIS_ERROR_TRUNCATED,
+                               _("the recording ends inside its %u-byte header, after "
+                                 "%llu bytes: nothing was recorded"),
+                               MS_RECORDING_FILE_HEADER_LEN, (unsigned long long) self->size));
       return TRUE;
     }
 
@@ -549,6 +615,8 @@ scan_frame (MsRecordingFile  *self,
             guint64          *offset,
             guint             number,
             gboolean         *stop,
+            guint64          *resume,
+            guint8           *type,
             GError          **damage,
             GError          **error)
 {
@@ -592,6 +660,11 @@ scan_frame (MsRecordingFile  *self,
                    h.raw_length, h.length, MS_RECORDING_MAX_RAW_LENGTH);
       return FALSE;
     }
+  /* The header is sound: a damaged frame ends where it says, and only a damaged
+   * profile takes the base of the deltas after it. */
+  if (self->size - payload >= h.length)
+    *resume = payload + h.length;
+  *type = h.type;
   /* Times as version 1 allows them, so that any recording saves as version 1. */
   if (h.time_us < 0 || h.time_us > MS_SESSION_FILE_MAX_TIME)
     {
@@ -613,9 +686,12 @@ scan_frame (MsRecordingFile  *self,
 
   if (h.type == MS_RECORDING_RECORD_PROFILE)
     {
+      guint before = self->profiles->len;
+
       if (!add_profile (self, payload, &h, &local))
         goto bad_payload;
-      g_array_index (self->profiles, ProfileEntry, self->profiles->len - 1).frame_number = number;
+      if (self->profiles->len > before)   /* else a delta dropped after damage */
+        g_array_index (self->profiles, ProfileEntry, before).frame_number = number;
     }
   else if (h.type == MS_RECORDING_RECORD_END)
     self->closed = TRUE;
@@ -641,9 +717,50 @@ bad_payload:
   return TRUE;
 }
 
-/* Reads the frames in order. The first bad frame ends what can be read: every frame
- * before it is kept and it is reported as the torn tail, as a cut would be (later
- * frames, a delta profile after a damaged key frame among them, are dropped). */
+/* The first offset at or after @from where a sound frame header starts (a known type,
+ * reserved bits zero, its checksum right, a time in range), or the file's size. One
+ * pass over the bytes, read in chunks: garbage costs time linear in its size. */
+static gboolean
+resync (MsRecordingFile  *self,
+        guint64           from,
+        guint64          *found,
+        GError          **error)
+{
+  enum { CHUNK = 64 * 1024 };
+  g_autofree guint8 *buf = g_malloc (CHUNK + MS_RECORDING_FRAME_HEADER_LEN);
+  guint64 pos = from;
+
+  while (pos < self->size && self->size - pos >= MS_RECORDING_FRAME_HEADER_LEN)
+    {
+      gsize n = MIN ((guint64) CHUNK + MS_RECORDING_FRAME_HEADER_LEN - 1, self->size - pos);
+
+      if (!read_at (self, pos, buf, n, error))
+        return FALSE;
+      for (gsize i = 0; i + MS_RECORDING_FRAME_HEADER_LEN <= n; i++)
+        {
+          const guint8 *raw = buf + i;
+          MsRecordingFrameHeader h;
+
+          if (raw[6] != 0 || raw[7] != 0 || raw[4] < MS_RECORDING_RECORD_METADATA ||
+              raw[4] > MS_RECORDING_RECORD_END ||
+              raw[5] > (MS_RECORDING_FLAG_COMPRESSED | MS_RECORDING_FLAG_DELTA))
+            continue;
+          if (!ms_recording_frame_header_decode (raw, &h) ||
+              h.time_us < 0 || h.time_us > MS_SESSION_FILE_MAX_TIME)
+            continue;
+          *found = pos + i;
+          return TRUE;
+        }
+      pos += n - MS_RECORDING_FRAME_HEADER_LEN + 1;
+    }
+  *found = self->size;
+  return TRUE;
+}
+
+/* Reads the frames in order. After a bad frame, reading resumes at the next sound
+ * frame header (the bad frame's end when its own header is sound); profile deltas
+ * after a lost profile are dropped until the next key frame. Every damaged range is
+ * listed; the first is the torn tail. */
 static MsRecordingFile *
 scan (MsRecordingFile  *self,
       GError          **error)
@@ -660,12 +777,33 @@ scan (MsRecordingFile  *self,
   for (guint number = 1; !stop; number++)
     {
       g_autoptr(GError) damage = NULL;
+      guint64 start = offset, resume = 0;
+      guint8 type = 0;
+      DamageEntry *last;
 
-      if (!scan_frame (self, &offset, number, &stop, &damage, error))
+      if (!scan_frame (self, &offset, number, &stop, &resume, &type, &damage, error))
         return NULL;
-      if (damage != NULL)
-        set_damaged_tail (self, number, offset, damage);
+      if (damage == NULL)
+        continue;
+      last = self->damaged->len > 0
+             ? &g_array_index (self->damaged, DamageEntry, self->damaged->len - 1) : NULL;
+      if (last != NULL && !last->cut && last->end == start)
+        g_clear_error (&damage);   /* the same damaged range goes on */
+      else
+        add_damage (self, number, start, FALSE, g_steal_pointer (&damage));
+      if (type != MS_RECORDING_RECORD_METADATA && type != MS_RECORDING_RECORD_COUNTERS &&
+          type != MS_RECORDING_RECORD_ALARM && type != MS_RECORDING_RECORD_ACTION &&
+          type != MS_RECORDING_RECORD_END)
+        self->need_key = TRUE;
+      if (!resync (self, resume != 0 ? resume : start + 1, &offset, error))
+        return NULL;
+      if (resume != 0 && offset > resume)
+        self->need_key = TRUE;   /* what was skipped may have held a profile */
+      g_array_index (self->damaged, DamageEntry, self->damaged->len - 1).end = offset;
+      stop = offset >= self->size;
     }
+  for (guint i = 0; i < self->damaged->len; i++)
+    finish_damage (self, &g_array_index (self->damaged, DamageEntry, i));
 
   return g_steal_pointer (&owned);
 }
@@ -741,17 +879,47 @@ ms_recording_file_get_torn_tail (MsRecordingFile *self)
 }
 
 /**
- * ms_recording_file_get_torn_tail_offset:
+ * ms_recording_file_get_n_damaged:
  *
- * Returns: the byte offset where the intact part of the recording ends (the start
- *   of the cut or damaged frame, or the file's size when it ends inside its header);
- *   0 when ms_recording_file_get_torn_tail() is %NULL
+ * Returns: how many damaged ranges the recording has (a torn tail is one)
  */
-guint64
-ms_recording_file_get_torn_tail_offset (MsRecordingFile *self)
+guint
+ms_recording_file_get_n_damaged (MsRecordingFile *self)
 {
   g_return_val_if_fail (MS_IS_RECORDING_FILE (self), 0);
-  return self->torn_tail != NULL ? self->torn_tail_offset : 0;
+  return self->damaged->len;
+}
+
+/**
+ * ms_recording_file_get_damaged:
+ * @start: (out) (optional): the offset of the first bad byte range's frame
+ * @end: (out) (optional): where reading resumed (the file's size: it did not)
+ * @n_profiles_dropped: (out) (optional): profile deltas dropped after it because
+ *   their base was lost, until the next key frame
+ *
+ * Returns: the damaged range @index, in file order: why (its code) and the whole
+ *   message, as ms_recording_file_get_torn_tail() gives for the first
+ */
+const GError *
+ms_recording_file_get_damaged (MsRecordingFile *self,
+                               guint            index,
+                               guint64         *start,
+                               guint64         *end,
+                               guint           *n_profiles_dropped)
+{
+  const DamageEntry *d;
+
+  g_return_val_if_fail (MS_IS_RECORDING_FILE (self), NULL);
+  g_return_val_if_fail (index < self->damaged->len, NULL);
+
+  d = &g_array_index (self->damaged, DamageEntry, index);
+  if (start != NULL)
+    *start = d->start;
+  if (end != NULL)
+    *end = d->end;
+  if (n_profiles_dropped != NULL)
+    *n_profiles_dropped = d->dropped;
+  return d->error;
 }
 
 /* Whether the recorder closed the recording (else it was interrupted). */

@@ -55,7 +55,12 @@ MsRecordingFile *ms_recording_file_new_from_bytes     (GBytes           *bytes,
                                                        GError          **error);
 
 const GError    *ms_recording_file_get_torn_tail      (MsRecordingFile  *self);
-guint64          ms_recording_file_get_torn_tail_offset (MsRecordingFile *self);
+guint            ms_recording_file_get_n_damaged      (MsRecordingFile  *self);
+const GError    *ms_recording_file_get_damaged        (MsRecordingFile  *self,
+                                                       guint             index,
+                                                       guint64          *start,
+                                                       guint64          *end,
+                                                       guint            *n_profiles_dropped);
 gboolean         ms_recording_file_get_closed         (MsRecordingFile  *self);
 guint64          ms_recording_file_get_size           (MsRecordingFile  *self);
 

@@ -347,12 +347,14 @@ ms_cli_snapshots (MsCliContext *ctx,
   if (session == NULL)
     return ms_cli_context_usage_error (ctx, "%s: %s", owned_args[1], error->message);
 
-  /* A recording cut short (a crash while recording) lists what precedes the cut. */
+  /* A recording cut short (a crash while recording) lists what precedes the cut;
+   * a damaged one what lies outside its damaged ranges, each warned of once. */
   recording = ms_session_file_get_recording (session);
   if (recording != NULL)
     torn_tail = ms_recording_file_get_torn_tail (recording);
-  if (torn_tail != NULL)
-    ms_cli_context_warn (ctx, _("warning: %s: %s"), owned_args[1], torn_tail->message);
+  for (guint i = 0; recording != NULL && i < ms_recording_file_get_n_damaged (recording); i++)
+    ms_cli_context_warn (ctx, _("warning: %s: %s"), owned_args[1],
+                         ms_recording_file_get_damaged (recording, i, NULL, NULL, NULL)->message);
 
   rows = read_rows (session, &error);
   if (rows == NULL)

@@ -950,14 +950,17 @@ show_torn_tail (MsWindow      *self,
   g_autofree char *text = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *offset = NULL;
+  guint64 start = 0;
   AdwToast *toast;
 
   if (torn_tail == NULL)
     return;
   g_debug ("torn tail: %s", torn_tail->message);
-  if (ms_recording_file_get_torn_tail_offset (recording) > 0)
-    offset = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                              ms_recording_file_get_torn_tail_offset (recording));
+  /* The torn tail tells of the first damaged range; 0 when the header itself is cut. */
+  if (ms_recording_file_get_n_damaged (recording) > 0)
+    ms_recording_file_get_damaged (recording, 0, &start, NULL, NULL);
+  if (start > 0)
+    offset = g_strdup_printf ("%" G_GUINT64_FORMAT, start);
   if (offset != NULL)
     /* Translators: %s is a byte offset in the file, e.g. 2686 */
     text = g_strdup_printf (_("The recording ends with a damaged or unfinished frame at byte %s; "

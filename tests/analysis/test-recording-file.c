@@ -351,26 +351,34 @@ test_cut_anywhere (Fixture *f, gconstpointer data)
     }
 }
 
-/* Bad files: one path per row. A damaged frame ends the readable recording: the
- * frames before it open, and the torn tail names the frame, its offset and why. */
+/* Bad files: one path per row. After a damaged frame, reading resumes at the next
+ * sound frame: the frames before and after it open (profile deltas whose base was
+ * lost are dropped until the next key frame), and the torn tail names the damaged
+ * frame, its offset, why, and where reading resumed. */
+
+#define BAD_PROFILES 9   /* profiles written for the table */
+#define BAD_KEY      4   /* a key frame every BAD_KEY profiles: 0, 4, 8 */
 
 typedef enum
 {
-  DAMAGE_CUT_IN_PROFILE,      /* the file ends inside the last profile's payload */
+  DAMAGE_CUT_IN_PROFILE,      /* the file ends inside profile 3's payload */
   DAMAGE_ZERO_TAIL,           /* 4096 zero bytes after the end, as after a power cut */
   DAMAGE_FLIP_FIRST_COUNTERS, /* one byte of the first counters payload (after the metadata) */
   DAMAGE_FLIP_LAST_COUNTERS,  /* one byte of the last counters payload */
   DAMAGE_FLIP_METADATA,       /* one byte of the metadata payload (the first frame) */
-  DAMAGE_FLIP_PROFILE,        /* one byte of profile 2's payload (a delta) */
-  DAMAGE_FLIP_KEY_PROFILE,    /* one byte of profile 3's payload (a key frame; 4 is its delta) */
+  DAMAGE_FLIP_PROFILE,        /* one byte of profile 1's payload (a delta: 2, 3 follow it) */
+  DAMAGE_FLIP_KEY_PROFILE,    /* one byte of profile 4's payload (a key frame; 5–7 are deltas) */
   DAMAGE_FLIP_HEADER,         /* one byte of the first profile's frame header */
-  DAMAGE_LENGTH_PAST_END,     /* profile 2's length says more than the file holds */
-  DAMAGE_BOMB,                /* profile 2 claims 2 GiB once decompressed */
-  DAMAGE_CLAIM_MISMATCH,      /* profile 2 claims fewer bytes than its zstd frame holds */
+  DAMAGE_FLIP_LAST_FRAME,     /* one byte of the last frame's header (END) */
+  DAMAGE_ZERO_MIDDLE,         /* zeros from counters 1 into profile 2's payload */
+  DAMAGE_GARBAGE_MIDDLE,      /* random bytes from counters 1's payload into profile 2's */
+  DAMAGE_LENGTH_PAST_END,     /* profile 1's length says more than the file holds */
+  DAMAGE_BOMB,                /* profile 1 claims 2 GiB once decompressed */
+  DAMAGE_CLAIM_MISMATCH,      /* profile 1 claims fewer bytes than its zstd frame holds */
   DAMAGE_FUTURE_VERSION,      /* version 3 */
   DAMAGE_NOT_A_RECORDING,     /* the magic's second byte changed */
   DAMAGE_EMPTY,               /* nothing at all */
-  DAMAGE_BAD_TIME,            /* profile 2's time is -1 (header resealed) */
+  DAMAGE_BAD_TIME,            /* profile 1's time is -1 (header resealed) */
 } Damage;
 
 typedef struct
@@ -385,28 +393,40 @@ typedef struct
 #define CUT "the recording ends inside frame %u at byte %zu (a profile frame of %u bytes, " \
             "of which %zu are there); the %u frames before it are intact"
 
-/* The torn tail of a damaged frame: frame number, offset, reason, frames kept. */
+/* The torn tail of a damaged frame with nothing readable after it: frame number,
+ * offset, reason, frames kept. */
 #define DAMAGED "frame %u at byte %zu is damaged: %s; the recording is read up to it " \
                 "(the %u frames before it are intact)"
-#define DAMAGED_ONE "frame %u at byte %zu is damaged: %s; the recording is read up to it " \
-                    "(the %u frame before it is intact)"
+/* A damaged range that reading resumed after: frame number, offset, reason, the
+ * range, deltas dropped. */
+#define RESYNCED "frame %u at byte %zu is damaged: %s; bytes %zu to %zu are skipped and " \
+                 "reading resumes after them (%u profile deltas dropped until the next key frame)"
+#define RESYNCED_ONE "frame %u at byte %zu is damaged: %s; bytes %zu to %zu are skipped and " \
+                     "reading resumes after them (%u profile delta dropped until the next key frame)"
+
+#define CHECKSUM_REASON(what) "its contents (a " what " record) do not match their checksum"
+#define ZERO_REASON "its header is zero bytes (space the file system allocated but never wrote)"
 
 static const BadRecording bad_recordings[] = {
   { "truncated-frame", DAMAGE_CUT_IN_PROFILE, TRUE, MS_ANALYSIS_ERROR_TRUNCATED, CUT },
-  { "zero-tail", DAMAGE_ZERO_TAIL, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
-    "its header is zero bytes (space the file system allocated but never wrote)" },
+  { "zero-tail", DAMAGE_ZERO_TAIL, TRUE, MS_ANALYSIS_ERROR_CHECKSUM, ZERO_REASON },
   { "flipped-byte-first-counters", DAMAGE_FLIP_FIRST_COUNTERS, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
-    "its contents (a counters record) do not match their checksum" },
+    CHECKSUM_REASON ("counters") },
   { "flipped-byte-last-counters", DAMAGE_FLIP_LAST_COUNTERS, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
-    "its contents (a counters record) do not match their checksum" },
+    CHECKSUM_REASON ("counters") },
   { "flipped-byte-metadata", DAMAGE_FLIP_METADATA, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
-    "its contents (a metadata record) do not match their checksum" },
+    CHECKSUM_REASON ("metadata") },
   { "flipped-byte-profile", DAMAGE_FLIP_PROFILE, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
-    "its contents (a profile record) do not match their checksum" },
+    CHECKSUM_REASON ("profile") },
   { "flipped-byte-key-profile", DAMAGE_FLIP_KEY_PROFILE, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
-    "its contents (a profile record) do not match their checksum" },
+    CHECKSUM_REASON ("profile") },
   { "flipped-byte-header", DAMAGE_FLIP_HEADER, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
     "its header does not match its checksum" },
+  { "flipped-byte-last-frame", DAMAGE_FLIP_LAST_FRAME, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
+    "its header does not match its checksum" },
+  { "zero-middle", DAMAGE_ZERO_MIDDLE, TRUE, MS_ANALYSIS_ERROR_CHECKSUM, ZERO_REASON },
+  { "garbage-middle", DAMAGE_GARBAGE_MIDDLE, TRUE, MS_ANALYSIS_ERROR_CHECKSUM,
+    CHECKSUM_REASON ("counters") },
   { "length-past-end", DAMAGE_LENGTH_PAST_END, TRUE, MS_ANALYSIS_ERROR_TRUNCATED, CUT },
   { "decompression-bomb", DAMAGE_BOMB, FALSE, MS_ANALYSIS_ERROR_TOO_LARGE,
     "frame %u (profile) at byte %zu claims 2147483648 bytes (%u stored), more than the limit of 1073741824" },
@@ -468,6 +488,93 @@ nth_frame (GBytes *bytes,
 /* The table's messages are formats with the offsets computed here. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
+/* What a reader keeps when the original frames [@first, @resume) are lost, counted
+ * from the writer's calls: profile j is a key frame when j % BAD_KEY == 0; when a
+ * profile (or an unknown frame) was lost, the deltas after it are dropped until the
+ * next key. Fills the original indices of the profiles and counters kept. */
+static guint
+expect_kept (GBytes *whole,
+             GArray *starts,
+             guint   first,
+             guint   resume,
+             gboolean header_broken,
+             GArray *profiles,
+             GArray *counters)
+{
+  guint j = 0, c = 0, dropped = 0;
+  gboolean lost = header_broken, dropping = FALSE;
+
+  for (guint i = 0; i + 1 < starts->len; i++)
+    {
+      guint8 type = type_at (whole, g_array_index (starts, gsize, i));
+
+      if (i >= first && i < resume)
+        {
+          lost |= type == 3;
+          j += type == 3;
+          c += type == 2;
+          continue;
+        }
+      if (i == resume)
+        dropping = lost;
+      if (type == 3)
+        {
+          if (dropping && j % BAD_KEY != 0)
+            {
+              dropped++;
+              j++;
+              continue;
+            }
+          dropping = FALSE;
+          g_array_append_val (profiles, j);
+          j++;
+        }
+      else if (type == 2)
+        {
+          g_array_append_val (counters, c);
+          c++;
+        }
+    }
+  return dropped;
+}
+
+/* The recording @rec holds exactly the profiles and counters listed (by the index
+ * the writer gave them). */
+static void
+assert_kept (Fixture         *f,
+             MsRecordingFile *rec,
+             GArray          *profiles,
+             GArray          *counters)
+{
+  g_assert_cmpuint (ms_recording_file_get_n_profiles (rec), ==, profiles->len);
+  g_assert_cmpuint (ms_recording_file_get_n_counters (rec), ==, counters->len);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) reply = ms_recording_file_get_profile_reply (rec, i, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (reply, g_ptr_array_index (f->replies, g_array_index (profiles, guint, i))));
+    }
+  for (guint i = 0; i < counters->len; i++)
+    {
+      g_autoptr(GBytes) reply = counters_reply (100 + g_array_index (counters, guint, i));
+
+      g_assert_true (g_bytes_equal (ms_recording_file_get_counters_reply (rec, i, NULL), reply));
+    }
+}
+
+static void
+fill_garbage (guint8 *p,
+              gsize   len,
+              guint32 seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+
+  for (gsize i = 0; i < len; i++)
+    p[i] = g_rand_int (rand) & 0xff;
+}
+
 static void
 test_bad_recording (Fixture *f, gconstpointer data)
 {
@@ -477,22 +584,26 @@ test_bad_recording (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(MsRecordingFile) rec = NULL;
   g_autoptr(GBytes) on_disk = NULL;
+  g_autoptr(GArray) profiles = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) counters = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree char *expected = NULL;
   gsize len = 0, cut;
   guint8 *data_copy;
-  guint p2, frame = 0;
-  guint expected_profiles = 0, expected_counters = 0;
-  gsize at;
+  guint p2, frame = 0, resume, dropped, last;
+  gboolean header_broken = FALSE;
+  gsize at, end;
 
-  write_recording (f, 4, 2, TRUE, TRUE);
+  write_recording (f, BAD_PROFILES, BAD_KEY, TRUE, TRUE);
   whole = read_file (f->path);
   starts = walk_frames (whole);
   len = g_bytes_get_size (whole);
   data_copy = g_malloc0 (len + 4096);
   memcpy (data_copy, g_bytes_get_data (whole, NULL), len);
   cut = len;
+  last = starts->len - 1;    /* the index of the end of the file */
   p2 = nth_frame (whole, starts, 3, 1);
   at = g_array_index (starts, gsize, p2);
+  resume = G_MAXUINT;        /* the frame after the damaged one, unless set */
 
   switch (row->damage)
     {
@@ -500,12 +611,14 @@ test_bad_recording (Fixture *f, gconstpointer data)
       frame = nth_frame (whole, starts, 3, 3);
       at = g_array_index (starts, gsize, frame);
       cut = at + FRAME_HEADER + 5;
+      resume = last;
       expected = g_strdup_printf (row->message, frame + 1, at, u32_at (data_copy + at), (gsize) 5, frame);
       break;
     case DAMAGE_ZERO_TAIL:
-      frame = starts->len - 1;   /* after the last frame */
+      frame = last;   /* after the last frame */
       at = len;
       cut = len + 4096;
+      resume = last;
       break;
     case DAMAGE_FLIP_FIRST_COUNTERS:
       frame = nth_frame (whole, starts, 2, 0);
@@ -513,7 +626,7 @@ test_bad_recording (Fixture *f, gconstpointer data)
       data_copy[at + FRAME_HEADER + 3] ^= 0x01;
       break;
     case DAMAGE_FLIP_LAST_COUNTERS:
-      frame = nth_frame (whole, starts, 2, 3);
+      frame = nth_frame (whole, starts, 2, BAD_PROFILES - 1);
       at = g_array_index (starts, gsize, frame);
       data_copy[at + FRAME_HEADER + 3] ^= 0x01;
       break;
@@ -527,7 +640,7 @@ test_bad_recording (Fixture *f, gconstpointer data)
       data_copy[at + FRAME_HEADER + 20] ^= 0x40;
       break;
     case DAMAGE_FLIP_KEY_PROFILE:
-      frame = nth_frame (whole, starts, 3, 2);
+      frame = nth_frame (whole, starts, 3, BAD_KEY);
       at = g_array_index (starts, gsize, frame);
       data_copy[at + FRAME_HEADER + 20] ^= 0x40;
       break;
@@ -535,11 +648,34 @@ test_bad_recording (Fixture *f, gconstpointer data)
       frame = nth_frame (whole, starts, 3, 0);
       at = g_array_index (starts, gsize, frame);
       data_copy[at + 13] ^= 0x10;   /* in the time */
+      header_broken = TRUE;
+      break;
+    case DAMAGE_FLIP_LAST_FRAME:
+      frame = last - 1;
+      at = g_array_index (starts, gsize, frame);
+      data_copy[at + 13] ^= 0x10;
+      header_broken = TRUE;
+      resume = last;
+      break;
+    case DAMAGE_ZERO_MIDDLE:
+      frame = nth_frame (whole, starts, 2, 1);
+      at = g_array_index (starts, gsize, frame);
+      resume = nth_frame (whole, starts, 3, 2) + 1;
+      memset (data_copy + at, 0, g_array_index (starts, gsize, resume - 1) + FRAME_HEADER + 3 - at);
+      header_broken = TRUE;
+      break;
+    case DAMAGE_GARBAGE_MIDDLE:
+      frame = nth_frame (whole, starts, 2, 1);
+      at = g_array_index (starts, gsize, frame);
+      resume = nth_frame (whole, starts, 3, 2) + 1;
+      fill_garbage (data_copy + at + FRAME_HEADER + 2,
+                    g_array_index (starts, gsize, resume - 1) + FRAME_HEADER + 7 - (at + FRAME_HEADER + 2), 7);
       break;
     case DAMAGE_LENGTH_PAST_END:
       frame = p2;
       put_u32 (data_copy + at, len);
       reseal_frame_header (data_copy + at);
+      resume = last;
       expected = g_strdup_printf (row->message, p2 + 1, at, (guint) len, len - at - FRAME_HEADER, p2);
       break;
     case DAMAGE_BOMB:
@@ -574,8 +710,15 @@ test_bad_recording (Fixture *f, gconstpointer data)
     default:
       g_assert_not_reached ();
     }
-  if (expected == NULL)
-    expected = g_strdup_printf (frame == 1 ? DAMAGED_ONE : DAMAGED, frame + 1, at, row->message, frame);
+  if (resume == G_MAXUINT)
+    resume = frame + 1;
+  end = resume == last ? cut : g_array_index (starts, gsize, resume);
+  dropped = expect_kept (whole, starts, frame, resume, header_broken, profiles, counters);
+  if (expected == NULL && resume == last)
+    expected = g_strdup_printf (DAMAGED, frame + 1, at, row->message, frame);
+  else if (expected == NULL)
+    expected = g_strdup_printf (dropped == 1 ? RESYNCED_ONE : RESYNCED, frame + 1, at, row->message,
+                                at, end, dropped);
 
   g_assert_true (g_file_set_contents (f->path, (char *) data_copy, cut, NULL));
   rec = ms_recording_file_new_for_path (f->path, &error);
@@ -588,7 +731,9 @@ test_bad_recording (Fixture *f, gconstpointer data)
     }
   else
     {
-      const GError *torn;
+      const GError *torn, *range;
+      guint64 range_start = 0, range_end = 0;
+      guint range_dropped = G_MAXUINT;
 
       g_assert_no_error (error);
       torn = ms_recording_file_get_torn_tail (rec);
@@ -596,27 +741,16 @@ test_bad_recording (Fixture *f, gconstpointer data)
       g_assert_error ((GError *) torn, MS_ANALYSIS_ERROR, (gint) row->code);
       g_assert_cmpstr (torn->message, ==, expected);
 
-      /* What stays: the frames before the damaged one, counted from what was written. */
-      for (guint i = 0; i < frame; i++)
-        {
-          expected_profiles += type_at (whole, g_array_index (starts, gsize, i)) == 3;
-          expected_counters += type_at (whole, g_array_index (starts, gsize, i)) == 2;
-        }
-      g_assert_cmpuint (ms_recording_file_get_n_profiles (rec), ==, expected_profiles);
-      g_assert_cmpuint (ms_recording_file_get_n_counters (rec), ==, expected_counters);
-      for (guint i = 0; i < expected_profiles; i++)
-        {
-          g_autoptr(GBytes) reply = ms_recording_file_get_profile_reply (rec, i, &error);
+      /* One damaged range, the torn tail, from the damaged frame to where reading resumed. */
+      g_assert_cmpuint (ms_recording_file_get_n_damaged (rec), ==, 1);
+      range = ms_recording_file_get_damaged (rec, 0, &range_start, &range_end, &range_dropped);
+      g_assert_true (range == torn);
+      g_assert_cmpuint (range_start, ==, at);
+      g_assert_cmpuint (range_end, ==, end);
+      g_assert_cmpuint (range_dropped, ==, dropped);
 
-          g_assert_no_error (error);
-          g_assert_true (g_bytes_equal (reply, g_ptr_array_index (f->replies, i)));
-        }
-      for (guint i = 0; i < expected_counters; i++)
-        {
-          g_autoptr(GBytes) reply = counters_reply (100 + i);
-
-          g_assert_true (g_bytes_equal (ms_recording_file_get_counters_reply (rec, i, NULL), reply));
-        }
+      /* What stays: every frame outside the range but the deltas whose base was lost. */
+      assert_kept (f, rec, profiles, counters);
     }
 
   /* Reading never changes the file. */
@@ -624,6 +758,76 @@ test_bad_recording (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_bytes_get_size (on_disk), ==, cut);
   g_assert_cmpint (memcmp (g_bytes_get_data (on_disk, NULL), data_copy, cut), ==, 0);
   g_free (data_copy);
+}
+
+/* 50 MB of garbage between two frames, then two flipped bytes far apart: one forward
+ * pass (the time grows with the garbage, never with its square), each damaged range
+ * listed, the frames between and after them kept. */
+static void
+test_large_garbage (Fixture *f, gconstpointer data)
+{
+  const gsize garbage = 50 * 1024 * 1024;
+  g_autoptr(GBytes) whole = NULL;
+  g_autoptr(GArray) starts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsRecordingFile) rec = NULL;
+  g_autoptr(GBytes) damaged = NULL;
+  g_autoptr(GArray) profiles = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) counters = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) p_first = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) c_first = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint8 *copy;
+  gsize len, split, at2;
+  guint frame, frame2, dropped;
+  guint64 start = 0, end = 0;
+  guint n_dropped = 0;
+
+  write_recording (f, BAD_PROFILES, BAD_KEY, TRUE, TRUE);
+  whole = read_file (f->path);
+  starts = walk_frames (whole);
+  len = g_bytes_get_size (whole);
+
+  /* Garbage before profile 5 (a delta: 5–7 are dropped, 8 is a key). */
+  frame = nth_frame (whole, starts, 3, 5);
+  split = g_array_index (starts, gsize, frame);
+  /* And a flipped byte in profile 1 (a delta: 2–3 are dropped). */
+  frame2 = nth_frame (whole, starts, 3, 1);
+  at2 = g_array_index (starts, gsize, frame2);
+
+  copy = g_malloc (len + garbage);
+  memcpy (copy, g_bytes_get_data (whole, NULL), split);
+  fill_garbage (copy + split, garbage, 11);
+  memcpy (copy + split + garbage, (const guint8 *) g_bytes_get_data (whole, NULL) + split, len - split);
+  copy[at2 + FRAME_HEADER + 20] ^= 0x40;
+  damaged = g_bytes_new_take (copy, len + garbage);
+
+  rec = ms_recording_file_new_from_bytes (damaged, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_recording_file_get_n_damaged (rec), ==, 2);
+
+  /* The first range: profile 1's frame. */
+  dropped = expect_kept (whole, starts, frame2, frame2 + 1, FALSE, p_first, c_first);
+  ms_recording_file_get_damaged (rec, 0, &start, &end, &n_dropped);
+  g_assert_cmpuint (start, ==, at2);
+  g_assert_cmpuint (end, ==, g_array_index (starts, gsize, frame2 + 1));
+  g_assert_cmpuint (n_dropped, ==, BAD_KEY - 2);
+  g_assert_cmpuint (n_dropped, ==, dropped);
+  g_assert_true (ms_recording_file_get_damaged (rec, 0, NULL, NULL, NULL) ==
+                 ms_recording_file_get_torn_tail (rec));
+
+  /* The second: the garbage, with its header unknown (the deltas after it dropped). */
+  ms_recording_file_get_damaged (rec, 1, &start, &end, &n_dropped);
+  g_assert_cmpuint (start, ==, split);
+  g_assert_cmpuint (end, ==, split + garbage);
+  g_assert_cmpuint (n_dropped, ==, 3);
+
+  /* Kept: 0, 1's counters…, 4, 8 and every counters reading. */
+  for (guint j = 0; j < BAD_PROFILES; j++)
+    if (j == 0 || j == BAD_KEY || j == 2 * BAD_KEY)
+      g_array_append_val (profiles, j);
+  for (guint c = 0; c < BAD_PROFILES; c++)
+    g_array_append_val (counters, c);
+  assert_kept (f, rec, profiles, counters);
 }
 
 /* A v1 session whose reply is not a profile opens (replies are read lazily) and
@@ -972,6 +1176,8 @@ main (int argc, char *argv[])
 
       g_test_add (path, Fixture, &bad_recordings[i], fixture_setup, test_bad_recording, fixture_teardown);
     }
+  g_test_add ("/memscope/recording-file/resync/large-garbage", Fixture, NULL,
+              fixture_setup, test_large_garbage, fixture_teardown);
   g_test_add_func ("/memscope/recording-file/v1-broken-reply", test_v1_broken_reply);
   g_test_add ("/memscope/recording-file/copy-complete/cut", Fixture, NULL,
               fixture_setup, test_copy_cut, fixture_teardown);

@@ -392,6 +392,43 @@ test_torn_tail (Fixture       *f,
                     ==, N_PROFILES - 1);
 }
 
+/* A flipped byte in the first frame (profile 0) and a cut in the last profile: what
+ * lies between is listed, and each damaged range is warned of once, in file order. */
+static void
+test_two_damaged (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *first = NULL;
+  g_auto(GStrv) err_lines = NULL;
+  g_auto(GStrv) out_lines = NULL;
+  guint n_listed = 0;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (f->recording, &contents, &len, NULL));
+  contents[16 + 28 + 1] ^= 0x01;   /* the first frame's payload, after the 16-byte header */
+  g_assert_true (g_file_set_contents (f->recording, contents, len - 30, NULL));
+
+  g_assert_cmpint (cli_test_run (&out, &err, "snapshots", f->recording, NULL), ==, CLI_EXIT_OK);
+  err_lines = cli_test_lines (err);
+  g_assert_cmpuint (g_strv_length (err_lines), ==, 2);
+  first = g_strdup_printf ("memscope-cli: snapshots: warning: %s: frame 1 at byte 16 is damaged: ",
+                           f->recording);
+  g_assert_true (g_str_has_prefix (err_lines[0], first));
+  g_assert_true (g_str_has_prefix (err_lines[1], "memscope-cli: snapshots: warning: "));
+  g_assert_nonnull (strstr (err_lines[1], "the recording ends inside frame"));
+
+  /* Listed: the key frames (every 2nd profile) but profile 0, damaged, and the last, cut;
+   * the delta after profile 0 lost its base. */
+  for (guint i = 0; i < N_PROFILES; i++)
+    n_listed += i % 2 == 0 && i != 0 && i != N_PROFILES - 1;
+  out_lines = cli_test_lines (out);
+  g_assert_cmpuint (n_listed, ==, 1);
+  g_assert_cmpuint (g_strv_length (out_lines), ==, 1 + n_listed);
+}
+
 /* A file without a profile lists the header alone. */
 static void
 test_empty (Fixture       *f,
@@ -485,6 +522,7 @@ main (int argc, char *argv[])
   ADD ("session-table", test_session_table);
   ADD ("session-json", test_session_json);
   ADD ("torn-tail", test_torn_tail);
+  ADD ("two-damaged", test_two_damaged);
   ADD ("empty", test_empty);
 #undef ADD
 
