@@ -629,12 +629,25 @@ test_browser_timeline (void)
   ms_test_save_screenshot (GTK_WIDGET (window), "window-browser-timeline.png");
 }
 
-/* Shows profile @index (the newest written, at least the third) and returns its reply. */
+static gboolean
+timeline_lists (gpointer user_data)
+{
+  MsSnapshotTimeline *timeline = ms_window_get_snapshot_timeline (shared.window);
+
+  return ms_snapshot_timeline_get_n_snapshots (timeline) >= GPOINTER_TO_UINT (user_data);
+}
+
+/* Shows the profile before the newest (the callers wait for three) and returns its reply.
+ * Not the newest: the window follows the newest profile, so a profile arriving meanwhile
+ * would take its place in the view. */
 static GBytes *
 pin_profile (MsWindow *window)
 {
-  guint index = ms_recorder_get_profiles (ms_window_get_recorder (window))->len - 1;
+  guint index = ms_recorder_get_profiles (ms_window_get_recorder (window))->len - 2;
   g_autoptr(GBytes) reply = NULL;
+
+  /* The timeline lists the newest too, so that @index is not its last. */
+  g_assert_true (ms_test_wait_for (timeline_lists, GUINT_TO_POINTER (index + 2), 30));
 
   reply = wait_recorded_reply (index);
   ms_window_show_snapshot (window, index);
