@@ -220,7 +220,7 @@ ms_test_take_screenshot (GtkWidget *widget)
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   GskRenderer *renderer;
-  int width, height;
+  int width = 0, height = 0;
 
   paintable = gtk_widget_paintable_new (widget);
   /* A window just presented (a dialog, slower under the sanitizers) may not have drawn its
