@@ -26,6 +26,7 @@
 #include <gtk/gtk.h>
 
 #include "ms-flame-view.h"
+#include "bench-stats.h"
 
 #define DEFAULT_RUNS 21
 #define WIDTH 1280
@@ -52,23 +53,6 @@ now_ms (void)
   return g_get_monotonic_time () / 1000.0;
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-static double
-median_of (double *v,
-           guint   n)
-{
-  qsort (v, n, sizeof (double), compare_doubles);
-  return v[n / 2];
-}
-
 static void
 report (const char *what,
         const Step *steps)
@@ -91,8 +75,8 @@ report (const char *what,
     }
   getloadavg (load, 1);
   g_print ("%-38s change %6.3f | layout %6.3f | snapshot %6.3f | raster %6.3f | step %6.3f ms (slowest %6.3f) | load %.2f\n",
-           what, median_of (change, n_runs), median_of (layout, n_runs), median_of (snap, n_runs),
-           median_of (raster, n_runs), median_of (total, n_runs), worst, load[0]);
+           what, bench_median_in_place (change, n_runs), bench_median_in_place (layout, n_runs), bench_median_in_place (snap, n_runs),
+           bench_median_in_place (raster, n_runs), bench_median_in_place (total, n_runs), worst, load[0]);
 }
 
 static void

@@ -40,6 +40,7 @@
 #include "ms-flame-tree.h"
 #include "ms-profile.h"
 #include "ms-profile-private.h"
+#include "bench-stats.h"
 
 #ifndef MS_BENCH_BUILDTYPE
 #define MS_BENCH_BUILDTYPE "unknown"
@@ -58,22 +59,13 @@ load_average (void)
   return load[0];
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 static double
 median (double *v,
         guint   n)
 {
   g_autofree double *sorted = g_memdup2 (v, n * sizeof (double));
 
-  qsort (sorted, n, sizeof (double), compare_doubles);
+  qsort (sorted, n, sizeof (double), bench_compare_doubles);
 
   return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }

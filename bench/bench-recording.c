@@ -54,6 +54,7 @@
 #include "ms-session-file.h"
 
 #include "cdp-test-peer.h"
+#include "bench-stats.h"
 
 typedef struct
 {
@@ -356,15 +357,6 @@ parse_cpu (GBytes *reply)
   return best;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* The per-profile passes the recorder ran (or runs) on the main thread, each timed
  * alone on this thread over @n successive replies like the peer's: median and
  * worst wall time, in ms. */
@@ -381,7 +373,7 @@ static double
 median_ms (GArray  *times,
            double  *worst)
 {
-  g_array_sort (times, compare_doubles);
+  g_array_sort (times, bench_compare_doubles);
   *worst = g_array_index (times, double, times->len - 1) * 1000;
   return g_array_index (times, double, times->len / 2) * 1000;
 }
@@ -578,7 +570,7 @@ open_and_show (const char *path,
       worst = MAX (worst, t);
       g_array_append_val (times, t);
     }
-  g_array_sort (times, compare_doubles);
+  g_array_sort (times, bench_compare_doubles);
   {
     guint m = times->len;
     double median = g_array_index (times, double, m / 2);

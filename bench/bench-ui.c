@@ -35,6 +35,7 @@
 #include "ms-flame-graph.h"
 #include "ms-recording-writer.h"
 #include "ms-snapshot-timeline.h"
+#include "bench-stats.h"
 
 #define DEFAULT_RUNS 21
 #define WIDTH 1280
@@ -66,23 +67,6 @@ cpu_ms (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-static double
-median_of (double *v,
-           guint   n)
-{
-  qsort (v, n, sizeof (double), compare_doubles);
-  return v[n / 2];
 }
 
 /* Snapshot @widget as its parent would, then rasterise what is visible. */
@@ -130,8 +114,8 @@ report (const char  *what,
     }
   getloadavg (load, 1);
   g_print ("%-40s change %6.3f | snapshot %6.3f | raster %6.3f | frame %6.3f ms (slowest %6.3f) | CPU %6.3f ms | load %.2f\n",
-           what, median_of (change, n), median_of (snap, n), median_of (raster, n),
-           median_of (total, n), worst, median_of (cpu, n), load[0]);
+           what, bench_median_in_place (change, n), bench_median_in_place (snap, n), bench_median_in_place (raster, n),
+           bench_median_in_place (total, n), worst, bench_median_in_place (cpu, n), load[0]);
 }
 
 static gboolean
